@@ -1,0 +1,24 @@
+//! The command-line contract of design §7: argument parsing and the headless subcommands.
+//!
+//! No arguments opens the window (the shell decides that); every subcommand runs without one.
+
+use clap::{Parser, Subcommand};
+
+/// Connect AI clients to the Atlassian Rovo MCP server with an API token.
+///
+/// With no subcommand the setup window opens; subcommands run headless for scripts and IT.
+#[derive(Debug, Parser)]
+#[command(name = "rovo-mcp-setup", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless subcommands. Each arrives with its capability (design §7).
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Runs a headless subcommand and returns the process exit code.
+pub fn run(command: Command) -> u8 {
+    match command {}
+}

@@ -1,0 +1,52 @@
+//! The one error type of the core, with the stable kinds that the UI and scripts branch on.
+
+use serde::Serialize;
+
+/// What went wrong, as a closed set the UI switches on and the command line maps to exit codes
+/// (design §4). A variant is added only together with the screen or exit code that handles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// Something the person typed or passed cannot be used as it is.
+    InvalidInput,
+    /// The OS keychain is locked, missing, or refused access.
+    KeychainUnavailable,
+    /// A fault of this program; the message says what it was doing.
+    Internal,
+}
+
+impl ErrorKind {
+    /// The process exit code for this kind (design §4 and §7).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::InvalidInput => 2,
+            Self::KeychainUnavailable | Self::Internal => 1,
+        }
+    }
+}
+
+/// An error with a kind and a message that names what was involved and what to do next.
+///
+/// Messages never contain a secret: callers build them from names, paths and URLs only.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into() }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,103 @@
+import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import type { AuthMethodInfo } from "./lib/backend";
+import { strings } from "./lib/strings";
+import { STEPS } from "./lib/wizard.svelte";
+import { PERSONAL, SERVICE, deferred, fakeBackend } from "./test/fake-backend";
+
+const options = strings.method.options;
+
+function nextButton() {
+  return screen.getByRole("button", { name: strings.next });
+}
+
+describe("App", () => {
+  it("lists the seven steps in order and marks the first as current", async () => {
+    render(App, { backend: fakeBackend() });
+
+    const nav = screen.getByRole("navigation", { name: strings.stepsLabel });
+    const items = within(nav).getAllByRole("listitem");
+    expect(items.map((item) => item.textContent?.replace(/\s+/g, " ").trim())).toEqual(
+      STEPS.map((id, index) => `${index + 1} ${strings.steps[id].name}`),
+    );
+    expect(items.map((item) => item.getAttribute("aria-current"))).toEqual([
+      "step", null, null, null, null, null, null,
+    ]);
+    expect(screen.getByRole("heading", { level: 1 })).toHaveTextContent(strings.productName);
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.method.title);
+    await screen.findByRole("radio", { name: options.personal.label });
+  });
+
+  it("keeps Next disabled until a method is chosen and its answer has arrived", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const answer = deferred<AuthMethodInfo>();
+    backend.chooseAuthMethod.mockImplementationOnce(() => answer.promise);
+    render(App, { backend });
+
+    await screen.findByRole("radio", { name: options.personal.label });
+    expect(nextButton()).toBeDisabled();
+    expect(screen.queryByRole("button", { name: strings.back })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole("radio", { name: options.personal.label }));
+    expect(nextButton()).toBeDisabled();
+
+    answer.resolve(PERSONAL);
+    await screen.findByText(PERSONAL.headerTemplate);
+    expect(nextButton()).toBeEnabled();
+  });
+
+  it("keeps Next disabled when the backend refuses the choice", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    backend.chooseAuthMethod.mockRejectedValueOnce("choose_auth_method failed");
+    render(App, { backend });
+
+    await user.click(await screen.findByRole("radio", { name: options.service.label }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(strings.errors.internal);
+    expect(nextButton()).toBeDisabled();
+  });
+
+  it("moves to the credentials step, focuses its heading, and Back keeps the choice", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    render(App, { backend });
+
+    await user.click(await screen.findByRole("radio", { name: options.service.label }));
+    await screen.findByText(SERVICE.headerTemplate);
+    await user.click(nextButton());
+
+    const title = screen.getByRole("heading", { level: 2 });
+    expect(title).toHaveTextContent(strings.steps.credentials.title);
+    expect(title).toHaveFocus();
+    expect(screen.getByText(strings.steps.credentials.name).closest("li")).toHaveAttribute("aria-current", "step");
+    expect(screen.getByLabelText(strings.credentials.fields.serviceKey.label)).toBeInTheDocument();
+    // The probe is not built yet, so step 2 offers Back only.
+    expect(screen.queryByRole("button", { name: strings.next })).not.toBeInTheDocument();
+    await user.type(screen.getByLabelText(strings.credentials.fields.serviceKey.label), "service-key");
+
+    await user.click(screen.getByRole("button", { name: strings.back }));
+
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.method.title);
+    expect(screen.getByRole("heading", { level: 2 })).toHaveFocus();
+    expect(screen.getByRole("radio", { name: options.service.label })).toBeChecked();
+    expect(screen.getByRole("radio", { name: options.personal.label })).not.toBeChecked();
+    expect(screen.getByText(SERVICE.headerTemplate)).toBeInTheDocument();
+    expect(nextButton()).toBeEnabled();
+    // Coming back neither reloads the methods nor asks about the method again.
+    expect(backend.authMethods).toHaveBeenCalledTimes(1);
+    expect(backend.chooseAuthMethod).toHaveBeenCalledTimes(1);
+
+    await user.click(nextButton());
+    expect(screen.getByLabelText(strings.credentials.fields.serviceKey.label)).toHaveValue("service-key");
+  });
+
+  it("says so when it runs on the demo backend", async () => {
+    render(App, { backend: { ...fakeBackend(), isDemo: true } });
+    expect(screen.getByText(strings.demoNotice)).toBeInTheDocument();
+    await screen.findByRole("radio", { name: options.personal.label });
+  });
+});

@@ -1,0 +1,96 @@
+// The one road from the web view to Rust. Only this module imports the generated `bindings.ts`
+// or `@tauri-apps/api`; components receive a `Backend` and tests hand them a fake one.
+// Failures always surface as a `BackendError` carrying a typed `IpcError`, never as a bare string.
+
+import { isTauri } from "@tauri-apps/api/core";
+import { commands } from "./bindings";
+import type { AuthMethod, AuthMethodInfo, ErrorKind, IpcError } from "./bindings";
+
+export type {
+  AuthMethod,
+  AuthMethodInfo,
+  AuthScheme,
+  CredentialField,
+  ErrorKind,
+  IpcError,
+} from "./bindings";
+
+/** What the wizard asks of the Rust side. */
+export interface Backend {
+  /** True for the in-browser demo, which answers with canned examples. */
+  readonly isDemo: boolean;
+  /** The sign-in methods on offer, in display order. */
+  authMethods(): Promise<AuthMethodInfo[]>;
+  /** Records the user's method and says what it needs. Rejects with `BackendError`. */
+  chooseAuthMethod(method: AuthMethod): Promise<AuthMethodInfo>;
+}
+
+/** A failed backend call; the UI branches on `kind`. */
+export class BackendError extends Error {
+  readonly kind: ErrorKind;
+
+  constructor(error: IpcError) {
+    super(error.message);
+    this.name = "BackendError";
+    this.kind = error.kind;
+  }
+
+  get ipcError(): IpcError {
+    return { kind: this.kind, message: this.message };
+  }
+}
+
+/** Turns whatever a failed call threw into an `IpcError` to show. */
+export function toIpcError(caught: unknown): IpcError {
+  if (caught instanceof BackendError) {
+    return caught.ipcError;
+  }
+  return { kind: "internal", message: caught instanceof Error ? caught.message : String(caught) };
+}
+
+function isIpcError(value: unknown): value is IpcError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as { kind?: unknown }).kind === "string" &&
+    typeof (value as { message?: unknown }).message === "string"
+  );
+}
+
+/** Awaits a command, turning a rejection (Tauri rejects with plain strings) into a `BackendError`. */
+async function settle<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (caught) {
+    throw new BackendError(isIpcError(caught) ? caught : toIpcError(caught));
+  }
+}
+
+type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: unknown };
+
+/** Unwraps a tauri-specta `Result`, throwing its error as a `BackendError`. */
+function unwrap<T>(result: CommandResult<T>): T {
+  if (result.status === "ok") {
+    return result.data;
+  }
+  throw new BackendError(isIpcError(result.error) ? result.error : toIpcError(result.error));
+}
+
+/** The real backend: Tauri commands through the generated bindings. */
+export const tauriBackend: Backend = {
+  isDemo: false,
+  authMethods: () => settle(() => commands.authMethods()),
+  chooseAuthMethod: async (method) => unwrap(await settle(() => commands.chooseAuthMethod({ method }))),
+};
+
+/**
+ * The backend for this window: Tauri's when running inside the app, otherwise the small
+ * in-browser demo (for `vite dev`/`vite preview` and screenshots), which ships as its own chunk.
+ */
+export async function createBackend(): Promise<Backend> {
+  if (isTauri()) {
+    return tauriBackend;
+  }
+  const { demoBackend } = await import("./demo-backend");
+  return demoBackend;
+}

@@ -1,0 +1,140 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import { BackendError, type AuthMethodInfo } from "../lib/backend";
+import { strings } from "../lib/strings";
+import { createWizard } from "../lib/wizard.svelte";
+import { PERSONAL, SERVICE, deferred, fakeBackend } from "../test/fake-backend";
+import MethodStep from "./MethodStep.svelte";
+
+const personal = strings.method.options.personal;
+const service = strings.method.options.service;
+
+function renderStep(backend = fakeBackend()) {
+  const wizard = createWizard();
+  render(MethodStep, { wizard, backend });
+  return { wizard, backend };
+}
+
+describe("MethodStep", () => {
+  beforeEach(() => {
+    delete document.body.dataset.ready;
+  });
+
+  it("offers both methods as labelled radios with their one-line explanations", async () => {
+    renderStep();
+
+    const group = await screen.findByRole("group", { name: strings.method.legend });
+    const radios = Array.from(group.querySelectorAll<HTMLInputElement>('input[type="radio"]'));
+    expect(radios.map((radio) => radio.id)).toEqual(["method-personal", "method-service"]);
+
+    const personalRadio = screen.getByRole("radio", { name: personal.label });
+    expect(personalRadio).toHaveAccessibleDescription(personal.explanation);
+    expect(personalRadio).not.toBeChecked();
+    const serviceRadio = screen.getByRole("radio", { name: service.label });
+    expect(serviceRadio).toHaveAccessibleDescription(service.explanation);
+    expect(serviceRadio).not.toBeChecked();
+  });
+
+  it("explains each method as design §2 asks", () => {
+    expect(personal.explanation).toContain("Basic base64(email:token)");
+    expect(personal.explanation).toContain("id.atlassian.com");
+    expect(personal.explanation).toContain("Create API token with scopes");
+    expect(service.explanation).toContain("Bearer");
+    expect(service.explanation).toContain("Atlassian Administration → Directory → Service accounts");
+  });
+
+  it("marks the page ready for the end-to-end test once the methods are shown", async () => {
+    expect(document.body.dataset.ready).toBeUndefined();
+    renderStep();
+    await screen.findByRole("radio", { name: personal.label });
+    await waitFor(() => expect(document.body.dataset.ready).toBe("1"));
+  });
+
+  it("asks the backend about the chosen method and shows its answer", async () => {
+    const user = userEvent.setup();
+    const { wizard, backend } = renderStep();
+
+    await user.click(await screen.findByRole("radio", { name: personal.label }));
+
+    expect(backend.chooseAuthMethod).toHaveBeenCalledExactlyOnceWith("personal");
+    const answer = await screen.findByRole("region", { name: new RegExp(personal.label) });
+    expect(answer.id).toBe("method-answer");
+    expect(answer).toHaveTextContent(PERSONAL.headerTemplate);
+    expect(answer).toHaveTextContent(strings.credentials.fields.email.need);
+    expect(answer).toHaveTextContent(strings.credentials.fields.apiToken.need);
+    expect(answer).not.toHaveTextContent(strings.credentials.fields.serviceKey.need);
+    expect(answer).toHaveTextContent(PERSONAL.credentialPageUrl);
+    expect(wizard.answer).toEqual(PERSONAL);
+  });
+
+  it("is operable by keyboard: arrow keys move the choice and ask again", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderStep();
+    const personalRadio = await screen.findByRole("radio", { name: personal.label });
+
+    personalRadio.focus();
+    await user.keyboard(" ");
+    await screen.findByText(PERSONAL.headerTemplate);
+    await user.keyboard("{ArrowDown}");
+
+    expect(screen.getByRole("radio", { name: service.label })).toBeChecked();
+    expect(backend.chooseAuthMethod).toHaveBeenLastCalledWith("service");
+    expect(await screen.findByText(SERVICE.headerTemplate)).toBeInTheDocument();
+    expect(screen.queryByText(PERSONAL.headerTemplate)).not.toBeInTheDocument();
+  });
+
+  it("keeps the latest choice when an earlier answer arrives late", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const slow = deferred<AuthMethodInfo>();
+    backend.chooseAuthMethod.mockImplementationOnce(() => slow.promise);
+    const { wizard } = renderStep(backend);
+
+    await user.click(await screen.findByRole("radio", { name: personal.label }));
+    await user.click(screen.getByRole("radio", { name: service.label }));
+    await screen.findByText(SERVICE.headerTemplate);
+    slow.resolve(PERSONAL);
+    await slow.promise;
+
+    expect(wizard.method).toBe("service");
+    expect(wizard.answer).toEqual(SERVICE);
+    expect(screen.queryByText(PERSONAL.headerTemplate)).not.toBeInTheDocument();
+  });
+
+  it("shows an IpcError in an alert worded by its kind, and no answer", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    backend.chooseAuthMethod.mockRejectedValueOnce(
+      new BackendError({ kind: "invalid_input", message: "unknown authentication method" }),
+    );
+    const { wizard } = renderStep(backend);
+
+    await user.click(await screen.findByRole("radio", { name: service.label }));
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent(strings.errors.invalid_input);
+    expect(alert).toHaveTextContent("unknown authentication method");
+    expect(alert).not.toHaveTextContent(strings.errors.internal);
+    expect(document.getElementById("method-answer")).toBeNull();
+    expect(wizard.answer).toBeNull();
+
+    // Trying again asks once more and, this time, shows the answer.
+    await user.click(screen.getByRole("button", { name: strings.retry }));
+    expect(await screen.findByText(SERVICE.headerTemplate)).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(backend.chooseAuthMethod).toHaveBeenCalledTimes(2);
+  });
+
+  it("words an unexpected failure as an internal error", async () => {
+    const backend = fakeBackend();
+    backend.authMethods.mockRejectedValueOnce(new Error("command auth_methods not found"));
+    renderStep(backend);
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent(strings.errors.internal);
+    expect(alert).toHaveTextContent("command auth_methods not found");
+    expect(screen.queryByRole("radio")).not.toBeInTheDocument();
+    expect(document.body.dataset.ready).toBeUndefined();
+  });
+});
