@@ -1,1 +1,41 @@
+//! The desktop shell: opens the wizard window and wires the typed commands to the core.
+//! Everything the app does lives in `rovo_mcp_core`; this crate only adapts it to Tauri.
 
+mod commands;
+mod display;
+mod ipc_error;
+
+use std::process::ExitCode;
+
+pub use ipc_error::IpcError;
+
+/// The commands the UI may call, with the types they exchange: the single source of the
+/// generated TypeScript bindings (`ui/src/lib/bindings.ts`) and of the IPC handler.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            commands::wizard::auth_methods,
+            commands::wizard::choose_auth_method,
+        ])
+        .typ::<IpcError>()
+        .disable_serde_phases()
+}
+
+/// Opens the setup window and runs until it is closed.
+pub fn open_window() -> ExitCode {
+    if let Err(problem) = display::check_display() {
+        eprintln!("rovo-mcp-setup: {problem}");
+        return ExitCode::FAILURE;
+    }
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("rovo-mcp-setup: the window could not be opened: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,231 @@
-//! End-to-end tests live in `tests/e2e`; this library is empty.
+//! The end-to-end harness: starts a private X display and session bus, tauri-driver (which
+//! starts WebKitWebDriver, which starts the app), and hands the test a WebDriver client that
+//! drives the app's real webview. Everything it starts stops when the session is dropped.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use rovo_test_support::secret_service::SecretServiceSession;
+use rovo_test_support::virtual_display::VirtualDisplay;
+
+/// How long the app gets to start and show its first step.
+const READY_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The repository root, from this crate's folder.
+pub fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ has a parent")
+        .to_path_buf()
+}
+
+/// The app binary under test: `ROVO_APP_BIN`, or the debug build `make test` produces.
+fn app_binary() -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("ROVO_APP_BIN").map_or_else(
+        || repository_root().join("target/debug/rovo-mcp-setup"),
+        PathBuf::from,
+    );
+    let path = if path.is_relative() {
+        repository_root().join(path)
+    } else {
+        path
+    };
+    path.canonicalize().with_context(|| {
+        format!(
+            "the app binary {} is missing: build it with `make build` first",
+            path.display()
+        )
+    })
+}
+
+/// tauri-driver from PATH, or where `make test` installs it.
+fn tauri_driver() -> PathBuf {
+    let installed = repository_root().join(".tools/bin/tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A running app in its own display and session bus, with a WebDriver client attached.
+#[derive(Debug)]
+pub struct AppSession {
+    pub client: Client,
+    driver: Child,
+    _secret_service: SecretServiceSession,
+    _display: VirtualDisplay,
+}
+
+impl AppSession {
+    /// Starts everything and waits until the app's first step is on screen.
+    pub async fn start() -> anyhow::Result<Self> {
+        let display = VirtualDisplay::start()?;
+        let secret_service = SecretServiceSession::start()?;
+        let application = app_binary()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+
+        let mut driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", display.display())
+            .env("DBUS_SESSION_BUS_ADDRESS", secret_service.bus_address())
+            .env("NO_AT_BRIDGE", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting tauri-driver (`make test` installs it into .tools/bin)")?;
+        if let Err(error) = wait_for_port(port).await {
+            stop_driver(&mut driver);
+            return Err(error);
+        }
+
+        let capabilities = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": application },
+        });
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities.as_object().expect("an object").clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        let client = match client {
+            Ok(client) => client,
+            Err(error) => {
+                stop_driver(&mut driver);
+                return Err(error).context("opening a WebDriver session on the app");
+            }
+        };
+        let session = Self {
+            client,
+            driver,
+            _secret_service: secret_service,
+            _display: display,
+        };
+        session.wait_until_ready().await?;
+        Ok(session)
+    }
+
+    /// Waits for the UI to mark itself ready. Commands that race a page load fail with
+    /// "NoSuchFrame", so errors while polling are expected and retried.
+    async fn wait_until_ready(&self) -> anyhow::Result<()> {
+        let started = Instant::now();
+        loop {
+            let ready = self
+                .client
+                .execute(
+                    "return document.readyState === 'complete' && document.body.dataset.ready === '1';",
+                    vec![],
+                )
+                .await;
+            if matches!(ready, Ok(serde_json::Value::Bool(true))) {
+                return Ok(());
+            }
+            if started.elapsed() > READY_DEADLINE {
+                bail!("the app did not show its first step within {READY_DEADLINE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The text of the first element matching `css`.
+    pub async fn text(&self, css: &str) -> anyhow::Result<String> {
+        Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    /// Clicks the first element matching `css`.
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        self.client.find(Locator::Css(css)).await?.click().await?;
+        Ok(())
+    }
+
+    /// Waits until the element matching `css` exists and shows text containing `expected`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str) -> anyhow::Result<String> {
+        let started = Instant::now();
+        loop {
+            if let Ok(text) = self.text(css).await
+                && text.contains(expected)
+            {
+                return Ok(text);
+            }
+            if started.elapsed() > READY_DEADLINE {
+                let shown = self
+                    .text(css)
+                    .await
+                    .unwrap_or_else(|error| error.to_string());
+                bail!(
+                    "{css} did not show {expected:?} within {READY_DEADLINE:?}; it shows {shown:?}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Saves a screenshot of the window as `target/e2e-screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        let folder = repository_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&folder)?;
+        let path = folder.join(format!("{name}.png"));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    /// Ends the WebDriver session (which closes the app) and stops tauri-driver.
+    pub async fn close(mut self) -> anyhow::Result<()> {
+        let closed = self.client.clone().close().await;
+        stop_driver(&mut self.driver);
+        closed.context("closing the WebDriver session")
+    }
+}
+
+impl Drop for AppSession {
+    fn drop(&mut self) {
+        stop_driver(&mut self.driver);
+    }
+}
+
+async fn wait_for_port(port: u16) -> anyhow::Result<()> {
+    let started = Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        if started.elapsed() > READY_DEADLINE {
+            bail!("tauri-driver did not listen on port {port} within {READY_DEADLINE:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+/// Stops tauri-driver with SIGTERM: it stops WebKitWebDriver only on a signal it can catch,
+/// and a SIGKILL would leave WebKitWebDriver running.
+fn stop_driver(driver: &mut Child) {
+    if matches!(driver.try_wait(), Ok(Some(_))) {
+        return;
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &driver.id().to_string()])
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if matches!(driver.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = driver.kill();
+    let _ = driver.wait();
+}

@@ -72,6 +72,7 @@ describe("App", () => {
 
     const title = screen.getByRole("heading", { level: 2 });
     expect(title).toHaveTextContent(strings.steps.credentials.title);
+    expect(title).toHaveAccessibleDescription(strings.stepPosition(2, STEPS.length));
     expect(title).toHaveFocus();
     expect(screen.getByText(strings.steps.credentials.name).closest("li")).toHaveAttribute("aria-current", "step");
     expect(screen.getByLabelText(strings.credentials.fields.serviceKey.label)).toBeInTheDocument();

@@ -97,7 +97,11 @@ mod tests {
     #[test]
     fn personal_token_is_basic_and_asks_for_email_then_token() {
         let info = AuthMethod::Personal.info();
-        assert_eq!(info.scheme, AuthScheme::Basic, "personal tokens go out as Basic base64(email:token)");
+        assert_eq!(
+            info.scheme,
+            AuthScheme::Basic,
+            "personal tokens go out as Basic base64(email:token)"
+        );
         assert_eq!(
             info.credential_fields,
             [CredentialField::Email, CredentialField::ApiToken],
@@ -109,7 +113,11 @@ mod tests {
     #[test]
     fn service_key_is_bearer_and_asks_only_for_the_key() {
         let info = AuthMethod::Service.info();
-        assert_eq!(info.scheme, AuthScheme::Bearer, "service keys go out as Bearer");
+        assert_eq!(
+            info.scheme,
+            AuthScheme::Bearer,
+            "service keys go out as Bearer"
+        );
         assert_eq!(
             info.credential_fields,
             [CredentialField::ServiceKey],

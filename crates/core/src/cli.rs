@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 ///
 /// With no subcommand the setup window opens; subcommands run headless for scripts and IT.
 #[derive(Debug, Parser)]
-#[command(name = "rovo-mcp-setup", version, about, long_about = None)]
+#[command(name = "rovo-mcp-setup", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -19,6 +19,6 @@ pub struct Cli {
 pub enum Command {}
 
 /// Runs a headless subcommand and returns the process exit code.
-pub fn run(command: Command) -> u8 {
-    match command {}
+pub fn run(command: &Command) -> u8 {
+    match *command {}
 }

@@ -44,7 +44,7 @@ pub trait SecretStore {
 }
 
 /// The operating system's keychain: macOS Keychain, Windows Credential Manager, or a Linux
-/// Secret Service (gnome-keyring, KWallet) reached over D-Bus.
+/// Secret Service (gnome-keyring, `KWallet`) reached over D-Bus.
 #[derive(Debug, Clone)]
 pub struct OsKeychain {
     service: String,
@@ -58,7 +58,9 @@ impl OsKeychain {
 
     /// The keychain under another service name, so tests never touch the app's real item.
     pub fn with_service(service: impl Into<String>) -> Self {
-        Self { service: service.into() }
+        Self {
+            service: service.into(),
+        }
     }
 
     fn entry(&self, account: &str) -> Result<keyring::Entry> {
@@ -82,7 +84,9 @@ impl SecretStore for OsKeychain {
     }
 
     fn store(&self, account: &str, secret: &Secret) -> Result<()> {
-        self.entry(account)?.set_password(secret.expose()).map_err(|error| keychain_error(&error))
+        self.entry(account)?
+            .set_password(secret.expose())
+            .map_err(|error| keychain_error(&error))
     }
 
     fn delete(&self, account: &str) -> Result<()> {
@@ -103,7 +107,10 @@ fn keychain_error(error: &keyring::Error) -> Error {
         }
         _ => "the keychain could not store or read the credential",
     };
-    Error::new(ErrorKind::KeychainUnavailable, format!("{what}; {}", keychain_hint()))
+    Error::new(
+        ErrorKind::KeychainUnavailable,
+        format!("{what}; {}", keychain_hint()),
+    )
 }
 
 fn keychain_hint() -> &'static str {
@@ -124,11 +131,15 @@ pub struct InMemorySecretStore {
 
 impl SecretStore for InMemorySecretStore {
     fn read(&self, account: &str) -> Result<Option<Secret>> {
-        Ok(self.lock().get(account).map(|secret| Secret::new(secret.expose())))
+        Ok(self
+            .lock()
+            .get(account)
+            .map(|secret| Secret::new(secret.expose())))
     }
 
     fn store(&self, account: &str, secret: &Secret) -> Result<()> {
-        self.lock().insert(account.to_owned(), Secret::new(secret.expose()));
+        self.lock()
+            .insert(account.to_owned(), Secret::new(secret.expose()));
         Ok(())
     }
 
@@ -142,7 +153,9 @@ impl InMemorySecretStore {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Secret>> {
         // A panic while holding the lock cannot leave the map half-written: every operation is
         // a single insert, remove or clone, so the poisoned data is still consistent.
-        self.secrets.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.secrets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -154,21 +167,33 @@ mod tests {
     fn debug_output_never_shows_the_value() {
         let secret = Secret::new("ATATT3-very-secret");
         let printed = format!("{secret:?} {:?}", Some(&secret));
-        assert!(!printed.contains("very-secret"), "Debug must redact the value, got {printed}");
+        assert!(
+            !printed.contains("very-secret"),
+            "Debug must redact the value, got {printed}"
+        );
     }
 
     #[test]
     fn in_memory_store_round_trips_replaces_and_deletes() {
         let store = InMemorySecretStore::default();
-        assert!(store.read("me").unwrap().is_none(), "a fresh store holds nothing");
+        assert!(
+            store.read("me").unwrap().is_none(),
+            "a fresh store holds nothing"
+        );
 
         store.store("me", &Secret::new("first")).unwrap();
         store.store("me", &Secret::new("second")).unwrap();
-        let read = store.read("me").unwrap().expect("a stored secret reads back");
+        let read = store
+            .read("me")
+            .unwrap()
+            .expect("a stored secret reads back");
         assert_eq!(read.expose(), "second", "storing again replaces the value");
 
         store.delete("me").unwrap();
         store.delete("me").unwrap();
-        assert!(store.read("me").unwrap().is_none(), "delete removes it and is idempotent");
+        assert!(
+            store.read("me").unwrap().is_none(),
+            "delete removes it and is idempotent"
+        );
     }
 }

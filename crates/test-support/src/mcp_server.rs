@@ -17,9 +17,9 @@ use rmcp::model::{
     ToolAnnotations,
 };
 use rmcp::service::RequestContext;
+use rmcp::transport::StreamableHttpServerConfig;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::tower::StreamableHttpService;
-use rmcp::transport::StreamableHttpServerConfig;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -47,7 +47,11 @@ pub struct CatalogueTool {
 
 /// The platform tools every signed-in credential sees.
 pub const PLATFORM_TOOLS: [CatalogueTool; 2] = [
-    CatalogueTool { name: "atlassianUserInfo", title: "Atlassian user info", read_only: true },
+    CatalogueTool {
+        name: "atlassianUserInfo",
+        title: "Atlassian user info",
+        read_only: true,
+    },
     CatalogueTool {
         name: "getAccessibleAtlassianResources",
         title: "Accessible Atlassian resources",
@@ -57,16 +61,36 @@ pub const PLATFORM_TOOLS: [CatalogueTool; 2] = [
 
 /// A representative slice of the product tools of the official catalogue (Aug 2026).
 pub const PRODUCT_TOOLS: [CatalogueTool; 6] = [
-    CatalogueTool { name: "getVisibleJiraProjects", title: "Visible Jira projects", read_only: true },
+    CatalogueTool {
+        name: "getVisibleJiraProjects",
+        title: "Visible Jira projects",
+        read_only: true,
+    },
     CatalogueTool {
         name: "searchJiraIssuesUsingJql",
         title: "Search Jira issues with JQL",
         read_only: true,
     },
-    CatalogueTool { name: "createJiraIssue", title: "Create Jira issue", read_only: false },
-    CatalogueTool { name: "getConfluencePage", title: "Get Confluence page", read_only: true },
-    CatalogueTool { name: "createConfluencePage", title: "Create Confluence page", read_only: false },
-    CatalogueTool { name: "search", title: "Search Rovo", read_only: true },
+    CatalogueTool {
+        name: "createJiraIssue",
+        title: "Create Jira issue",
+        read_only: false,
+    },
+    CatalogueTool {
+        name: "getConfluencePage",
+        title: "Get Confluence page",
+        read_only: true,
+    },
+    CatalogueTool {
+        name: "createConfluencePage",
+        title: "Create Confluence page",
+        read_only: false,
+    },
+    CatalogueTool {
+        name: "search",
+        title: "Search Rovo",
+        read_only: true,
+    },
 ];
 
 impl Grant {
@@ -94,13 +118,21 @@ impl TestMcpServer {
         let grants: Arc<HashMap<String, Grant>> = Arc::new(grants.into_iter().collect());
         let handler_grants = Arc::clone(&grants);
         let mcp: StreamableHttpService<FakeRovo, LocalSessionManager> = StreamableHttpService::new(
-            move || Ok(FakeRovo { grants: Arc::clone(&handler_grants) }),
+            move || {
+                Ok(FakeRovo {
+                    grants: Arc::clone(&handler_grants),
+                })
+            },
             Arc::new(LocalSessionManager::default()),
             StreamableHttpServerConfig::default(),
         );
-        let app = axum::Router::new()
-            .nest_service(MCP_PATH, mcp)
-            .layer(middleware::from_fn_with_state(grants, require_granted_credential));
+        let app =
+            axum::Router::new()
+                .nest_service(MCP_PATH, mcp)
+                .layer(middleware::from_fn_with_state(
+                    grants,
+                    require_granted_credential,
+                ));
 
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
@@ -109,11 +141,18 @@ impl TestMcpServer {
             let shutdown = async {
                 let _ = stopped.await;
             };
-            if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            if let Err(error) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+            {
                 eprintln!("test MCP server stopped with an error: {error}");
             }
         });
-        Ok(Self { url, stop: Some(stop), task })
+        Ok(Self {
+            url,
+            stop: Some(stop),
+            task,
+        })
     }
 
     /// The endpoint URL, `http://127.0.0.1:<port>/v1/mcp`.
@@ -148,7 +187,10 @@ async fn require_granted_credential(
     } else {
         (
             StatusCode::UNAUTHORIZED,
-            [(header::WWW_AUTHENTICATE, "Bearer realm=\"mcp.atlassian.com\"")],
+            [(
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"mcp.atlassian.com\"",
+            )],
             "Unauthorized",
         )
             .into_response()
@@ -183,7 +225,9 @@ impl ServerHandler for FakeRovo {
         let grant = self
             .grant_of(&context)
             .ok_or_else(|| ErrorData::invalid_request("no granted credential", None))?;
-        Ok(ListToolsResult::with_all_items(grant.tools().into_iter().map(to_mcp_tool).collect()))
+        Ok(ListToolsResult::with_all_items(
+            grant.tools().into_iter().map(to_mcp_tool).collect(),
+        ))
     }
 
     async fn call_tool(
@@ -195,7 +239,9 @@ impl ServerHandler for FakeRovo {
             .grant_of(&context)
             .ok_or_else(|| ErrorData::invalid_request("no granted credential", None))?;
         if !grant.tools().iter().any(|tool| tool.name == request.name) {
-            return Err(ErrorData::method_not_found::<rmcp::model::CallToolRequestMethod>());
+            return Err(ErrorData::method_not_found::<
+                rmcp::model::CallToolRequestMethod,
+            >());
         }
         let text = format!("{} answered by the stand-in server", request.name);
         Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())

@@ -38,7 +38,10 @@ impl SecretServiceSession {
 
         let mut bus = Command::new("dbus-daemon")
             .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
-            .arg(format!("--address=unix:path={}", runtime.join("bus").display()))
+            .arg(format!(
+                "--address=unix:path={}",
+                runtime.join("bus").display()
+            ))
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -66,16 +69,24 @@ impl SecretServiceSession {
             Ok(child) => child,
             Err(error) => {
                 let _ = bus.kill();
-                return Err(error)
-                    .context("starting gnome-keyring-daemon (install the `gnome-keyring` package)");
+                return Err(error).context(
+                    "starting gnome-keyring-daemon (install the `gnome-keyring` package)",
+                );
             }
         };
         // --unlock reads the password from stdin up to end of file.
         if let Some(mut stdin) = keyring.stdin.take() {
-            stdin.write_all(KEYRING_PASSWORD.as_bytes()).context("unlocking the keyring")?;
+            stdin
+                .write_all(KEYRING_PASSWORD.as_bytes())
+                .context("unlocking the keyring")?;
         }
 
-        let session = Self { bus_address, bus, keyring, _folder: folder };
+        let session = Self {
+            bus_address,
+            bus,
+            keyring,
+            _folder: folder,
+        };
         session.wait_until_secret_service_answers()?;
         Ok(session)
     }
@@ -103,7 +114,9 @@ impl SecretServiceSession {
                 return Ok(());
             }
             if started.elapsed() > START_DEADLINE {
-                bail!("gnome-keyring did not register the Secret Service within {START_DEADLINE:?}");
+                bail!(
+                    "gnome-keyring did not register the Secret Service within {START_DEADLINE:?}"
+                );
             }
             sleep(Duration::from_millis(20));
         }

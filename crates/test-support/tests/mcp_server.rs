@@ -25,21 +25,31 @@ async fn connect(
     )]);
     let config =
         StreamableHttpClientTransportConfig::with_uri(url.to_owned()).custom_headers(headers);
-    ClientConfig::new(ClientCapabilities::default(), Implementation::new("test", "0"))
-        .with_protocol_version(ProtocolVersion::LATEST_WITH_INITIALIZE)
-        .serve(StreamableHttpClientTransport::from_config(config))
-        .await
+    ClientConfig::new(
+        ClientCapabilities::default(),
+        Implementation::new("test", "0"),
+    )
+    .with_protocol_version(ProtocolVersion::LATEST_WITH_INITIALIZE)
+    .serve(StreamableHttpClientTransport::from_config(config))
+    .await
 }
 
 async fn tool_names(client: &RunningService<rmcp::RoleClient, ClientConfig>) -> Vec<String> {
     let tools = client.list_all_tools().await.expect("tools/list answers");
-    tools.into_iter().map(|tool| tool.name.to_string()).collect()
+    tools
+        .into_iter()
+        .map(|tool| tool.name.to_string())
+        .collect()
 }
 
 #[tokio::test]
 async fn a_granted_credential_lists_its_tools_and_calls_one() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)]).await.unwrap();
-    let client = connect(server.url(), GOOD).await.expect("a granted credential initializes");
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    let client = connect(server.url(), GOOD)
+        .await
+        .expect("a granted credential initializes");
 
     let names = tool_names(&client).await;
     assert_eq!(
@@ -62,8 +72,12 @@ async fn a_granted_credential_lists_its_tools_and_calls_one() {
 
 #[tokio::test]
 async fn a_classic_token_signs_in_but_sees_only_platform_tools() {
-    let server = TestMcpServer::start([(CLASSIC.to_owned(), Grant::PlatformOnly)]).await.unwrap();
-    let client = connect(server.url(), CLASSIC).await.expect("a classic token still initializes");
+    let server = TestMcpServer::start([(CLASSIC.to_owned(), Grant::PlatformOnly)])
+        .await
+        .unwrap();
+    let client = connect(server.url(), CLASSIC)
+        .await
+        .expect("a classic token still initializes");
     assert_eq!(
         tool_names(&client).await,
         ["atlassianUserInfo", "getAccessibleAtlassianResources"],
@@ -74,7 +88,9 @@ async fn a_classic_token_signs_in_but_sees_only_platform_tools() {
 
 #[tokio::test]
 async fn an_unknown_credential_gets_401_with_a_plain_text_body() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)]).await.unwrap();
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
     let refused = reqwest::Client::new()
         .post(server.url())
         .header("authorization", "Basic d3Jvbmc=")
@@ -84,7 +100,18 @@ async fn an_unknown_credential_gets_401_with_a_plain_text_body() {
         .send()
         .await
         .unwrap();
-    assert_eq!(refused.status(), 401, "unknown credentials are refused before MCP starts");
-    assert!(refused.headers().contains_key("www-authenticate"), "Atlassian sends a challenge");
-    assert_eq!(refused.text().await.unwrap(), "Unauthorized", "the body is not JSON-RPC");
+    assert_eq!(
+        refused.status(),
+        401,
+        "unknown credentials are refused before MCP starts"
+    );
+    assert!(
+        refused.headers().contains_key("www-authenticate"),
+        "Atlassian sends a challenge"
+    );
+    assert_eq!(
+        refused.text().await.unwrap(),
+        "Unauthorized",
+        "the body is not JSON-RPC"
+    );
 }

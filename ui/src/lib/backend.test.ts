@@ -8,7 +8,14 @@ const commands = vi.hoisted(() => ({
 vi.mock("./bindings", () => ({ commands }));
 
 import { BackendError, tauriBackend, toIpcError } from "./backend";
-import { PERSONAL } from "../test/fake-backend";
+import { PERSONAL, SERVICE } from "../test/fake-backend";
+
+async function failureOf(call: Promise<unknown>): Promise<unknown> {
+  return call.then(
+    () => expect.unreachable("the call should have failed"),
+    (caught: unknown) => caught,
+  );
+}
 
 describe("tauriBackend", () => {
   beforeEach(() => {
@@ -16,33 +23,33 @@ describe("tauriBackend", () => {
     commands.chooseAuthMethod.mockReset();
   });
 
-  it("passes the chosen method as the request and returns the answer", async () => {
-    commands.chooseAuthMethod.mockResolvedValue({ status: "ok", data: PERSONAL });
+  it("lists the methods the Rust side offers", async () => {
+    commands.authMethods.mockResolvedValue([PERSONAL, SERVICE]);
 
-    await expect(tauriBackend.chooseAuthMethod("personal")).resolves.toEqual(PERSONAL);
-    expect(commands.chooseAuthMethod).toHaveBeenCalledWith({ method: "personal" });
+    await expect(tauriBackend.authMethods()).resolves.toEqual([PERSONAL, SERVICE]);
   });
 
-  it("throws a command's typed error as a BackendError of the same kind", async () => {
-    commands.chooseAuthMethod.mockResolvedValue({
-      status: "error",
-      error: { kind: "invalid_input", message: "unknown method" },
-    });
+  it("passes the chosen method as the request and returns the answer", async () => {
+    commands.chooseAuthMethod.mockResolvedValue(PERSONAL);
 
-    const failure = await tauriBackend.chooseAuthMethod("service").catch((caught: unknown) => caught);
+    await expect(tauriBackend.chooseAuthMethod("personal")).resolves.toEqual(PERSONAL);
+    expect(commands.chooseAuthMethod).toHaveBeenCalledExactlyOnceWith({ method: "personal" });
+  });
+
+  it("throws a command's IpcError as a BackendError of the same kind", async () => {
+    commands.chooseAuthMethod.mockRejectedValue({ kind: "invalid_input", message: "unknown method" });
+
+    const failure = await failureOf(tauriBackend.chooseAuthMethod("service"));
     expect(failure).toBeInstanceOf(BackendError);
+    expect((failure as BackendError).kind).toBe("invalid_input");
     expect(toIpcError(failure)).toEqual({ kind: "invalid_input", message: "unknown method" });
   });
 
-  it("turns an untyped rejection (Tauri rejects with strings) into an internal error", async () => {
+  it("turns Tauri's own string rejections into internal errors", async () => {
     commands.authMethods.mockRejectedValue("command auth_methods not found");
-    commands.chooseAuthMethod.mockResolvedValue({ status: "error", error: "not an IpcError" });
 
-    const listing = await tauriBackend.authMethods().catch((caught: unknown) => caught);
-    expect(listing).toBeInstanceOf(BackendError);
-    expect(toIpcError(listing)).toEqual({ kind: "internal", message: "command auth_methods not found" });
-
-    const choosing = await tauriBackend.chooseAuthMethod("personal").catch((caught: unknown) => caught);
-    expect(toIpcError(choosing)).toEqual({ kind: "internal", message: "not an IpcError" });
+    const failure = await failureOf(tauriBackend.authMethods());
+    expect(failure).toBeInstanceOf(BackendError);
+    expect(toIpcError(failure)).toEqual({ kind: "internal", message: "command auth_methods not found" });
   });
 });

@@ -1,6 +1,8 @@
 // The one road from the web view to Rust. Only this module imports the generated `bindings.ts`
 // or `@tauri-apps/api`; components receive a `Backend` and tests hand them a fake one.
-// Failures always surface as a `BackendError` carrying a typed `IpcError`, never as a bare string.
+// Failures always surface as a `BackendError` carrying a typed `IpcError`, never as a bare string:
+// a command rejects with the `IpcError` the Rust side returned, or with a plain string when Tauri
+// itself fails (an unknown command, a bad argument), which counts as `internal`.
 
 import { isTauri } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
@@ -57,7 +59,7 @@ function isIpcError(value: unknown): value is IpcError {
   );
 }
 
-/** Awaits a command, turning a rejection (Tauri rejects with plain strings) into a `BackendError`. */
+/** Awaits a command, turning its rejection into a `BackendError`. */
 async function settle<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -66,21 +68,11 @@ async function settle<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: unknown };
-
-/** Unwraps a tauri-specta `Result`, throwing its error as a `BackendError`. */
-function unwrap<T>(result: CommandResult<T>): T {
-  if (result.status === "ok") {
-    return result.data;
-  }
-  throw new BackendError(isIpcError(result.error) ? result.error : toIpcError(result.error));
-}
-
 /** The real backend: Tauri commands through the generated bindings. */
 export const tauriBackend: Backend = {
   isDemo: false,
   authMethods: () => settle(() => commands.authMethods()),
-  chooseAuthMethod: async (method) => unwrap(await settle(() => commands.chooseAuthMethod({ method }))),
+  chooseAuthMethod: (method) => settle(() => commands.chooseAuthMethod({ method })),
 };
 
 /**

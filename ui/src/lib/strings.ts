@@ -31,11 +31,11 @@ type FieldText = {
 export const strings = {
   productName: "Rovo MCP Setup",
   tagline: "Connect your AI tools to the Atlassian Rovo MCP server with an API token.",
-  demoNotice:
-    "Demo mode: this page runs in a browser without the app, so every answer is a canned example.",
+  demoNotice: "Demo: no app behind this page, answers are canned",
 
   stepsLabel: "Setup steps",
   stepCompleted: "(completed)",
+  /** Read by screen readers with the step's title. */
   stepPosition: (current: number, total: number) => `Step ${current} of ${total}`,
   steps: {
     method: { name: "Method", title: "Choose how to sign in" },
@@ -71,7 +71,7 @@ export const strings = {
     } satisfies Record<AuthMethod, MethodText>,
     answer: {
       heading: "What this method needs",
-      header: "Header sent with every request",
+      header: "Header sent",
       needs: "You will need",
       where: "Where to create it",
       copyHint: "Select the address and paste it into your browser.",
@@ -104,6 +104,7 @@ export const strings = {
 
   errors: {
     invalid_input: "The app did not accept that choice.",
+    keychain_unavailable: "The system keychain could not be used.",
     internal: "Something went wrong inside the app.",
   } satisfies Record<ErrorKind, string>,
 } as const;

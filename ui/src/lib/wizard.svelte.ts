@@ -1,5 +1,6 @@
 // The wizard's state: one `$state` object that lives as long as the window, so that going Back
-// keeps every choice. It holds secrets only in memory and never persists or logs them.
+// keeps every choice. Components import `wizard` (it is never passed as a prop) and change it in
+// place. It holds secrets only in memory and never persists or logs them.
 
 import type { AuthMethod, AuthMethodInfo, CredentialField } from "./backend";
 
@@ -24,32 +25,39 @@ export type WizardState = {
   credentials: Record<CredentialField, string>;
 };
 
-export function createWizard(): WizardState {
-  const wizard: WizardState = $state({
+function initialState(): WizardState {
+  return {
     step: 0,
     methods: null,
     method: null,
     answer: null,
     credentials: { email: "", apiToken: "", serviceKey: "" },
-  });
-  return wizard;
+  };
 }
 
-export function currentStep(wizard: WizardState): StepId {
-  return STEPS[wizard.step] ?? STEPS[0];
+/** The one wizard of this window. */
+export const wizard: WizardState = $state(initialState());
+
+/** Forgets every choice and returns to the first step (tests start from here). */
+export function resetWizard(): void {
+  Object.assign(wizard, initialState());
+}
+
+export function currentStep(state: WizardState): StepId {
+  return STEPS[state.step] ?? STEPS[0];
 }
 
 /** Index of the step that Next leads to, or null when that step has no page yet. */
-export function nextStepIndex(wizard: WizardState): number | null {
-  const next = STEPS[wizard.step + 1];
-  return next !== undefined && BUILT_STEPS.has(next) ? wizard.step + 1 : null;
+export function nextStepIndex(state: WizardState): number | null {
+  const next = STEPS[state.step + 1];
+  return next !== undefined && BUILT_STEPS.has(next) ? state.step + 1 : null;
 }
 
 /** Whether the current step holds everything Next needs. */
-export function canAdvance(wizard: WizardState): boolean {
-  switch (currentStep(wizard)) {
+export function canAdvance(state: WizardState): boolean {
+  switch (currentStep(state)) {
     case "method":
-      return wizard.method !== null && wizard.answer?.method === wizard.method;
+      return state.method !== null && state.answer?.method === state.method;
     default:
       return false;
   }

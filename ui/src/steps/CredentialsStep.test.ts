@@ -2,19 +2,17 @@ import { render, screen } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { strings } from "../lib/strings";
-import { createWizard } from "../lib/wizard.svelte";
+import { wizard } from "../lib/wizard.svelte";
 import { PERSONAL, SERVICE } from "../test/fake-backend";
 import CredentialsStep from "./CredentialsStep.svelte";
 
 const fields = strings.credentials.fields;
 
 function renderStep(answer = PERSONAL) {
-  const wizard = createWizard();
   wizard.step = 1;
   wizard.method = answer.method;
   wizard.answer = answer;
-  render(CredentialsStep, { wizard });
-  return wizard;
+  render(CredentialsStep);
 }
 
 describe("CredentialsStep", () => {
@@ -39,7 +37,7 @@ describe("CredentialsStep", () => {
 
   it("reveals and masks the token again with a pressed toggle", async () => {
     const user = userEvent.setup();
-    const wizard = renderStep(PERSONAL);
+    renderStep(PERSONAL);
     const token = screen.getByLabelText(fields.apiToken.label);
     await user.type(token, "ATATT3xFfGF0");
 

@@ -1,0 +1,107 @@
+# Rovo MCP Setup: `make run` opens the app, `make test` runs every test. Both install what is
+# missing first (Debian/Ubuntu system packages, the UI's npm packages, tauri-driver).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# System packages: the WebKitGTK/GTK/appindicator/rsvg/ssl build stack, and what the tests
+# start themselves (Xvfb, a D-Bus session bus with gnome-keyring, WebKitWebDriver).
+# dbus-x11 stays out on purpose: with it, GTK autolaunches a session bus that outlives tests.
+BUILD_PACKAGES := build-essential pkg-config libssl-dev file \
+  libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev libayatana-appindicator3-dev librsvg2-dev
+TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus gnome-keyring
+
+TOOLS := .tools
+TAURI_DRIVER := $(TOOLS)/bin/tauri-driver
+TAURI_DRIVER_VERSION := 2.1.0
+UI_INSTALLED := ui/node_modules/.package-lock.json
+APP := target/debug/rovo-mcp-setup
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+export CARGO_TERM_COLOR ?= never
+export NO_AT_BRIDGE := 1
+
+.PHONY: help run test build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e screenshots package clean
+
+help:
+	@echo "make run          install what is missing, build, and open the app"
+	@echo "make test         install what is missing, then run every test"
+	@echo "make screenshots  refresh the README screenshots from the end-to-end run"
+	@echo "make package      build the .deb and .rpm installers (release build)"
+
+run: display-check setup build
+	$(APP)
+
+# Fail in one sentence before a long build when there is nothing to show a window on.
+.PHONY: display-check
+display-check:
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make run: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): run it in a desktop session, or use 'make test', which brings its own virtual display."; \
+	  exit 1; \
+	fi
+
+test: setup-test lint test-ui build test-rust test-e2e
+	@echo "make test: every test passed"
+
+setup: system-packages $(UI_INSTALLED)
+
+setup-test: setup test-packages $(TAURI_DRIVER)
+
+system-packages: PACKAGES := $(BUILD_PACKAGES)
+test-packages: PACKAGES := $(TEST_PACKAGES)
+system-packages test-packages:
+	@missing=$$(for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' || echo "$$p"; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  if ! command -v apt-get >/dev/null; then \
+	    echo "setup: missing system packages ($$missing) and no apt-get: see README for macOS and Windows"; exit 1; \
+	  fi; \
+	  echo "setup: installing system packages:" $$missing; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@command -v cargo >/dev/null || { echo "setup: cargo not found: install Rust with rustup (https://rustup.rs)"; exit 1; }
+	@command -v npm >/dev/null || { echo "setup: npm not found: install Node.js 20.19 or newer"; exit 1; }
+
+$(UI_INSTALLED): ui/package.json ui/package-lock.json
+	npm --prefix ui ci --no-audit --no-fund
+	@touch $@
+
+$(TAURI_DRIVER):
+	cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS)
+
+build: setup
+	npm --prefix ui run build
+	cargo build --locked -p rovo-mcp-setup
+
+lint: setup
+	cargo fmt --all --check
+	cargo clippy --locked --workspace --all-targets -- -D warnings
+	npm --prefix ui run check
+
+test-ui: setup
+	npm --prefix ui test
+
+# The workspace's unit and integration tests, including the keychain test on its own private
+# Secret Service and the bindings test, which fails when ui/src/lib/bindings.ts is stale.
+test-rust: build test-packages
+	cargo test --locked --workspace
+
+# The built app in the real webview under its own Xvfb, driven through tauri-driver.
+test-e2e: build setup-test
+	cargo test --locked -p rovo-e2e
+
+screenshots: test-e2e
+	mkdir -p docs/screenshots
+	cp target/e2e-screenshots/*.png docs/screenshots/
+
+package: setup
+	# tauri-cli looks for the config beside the app crate (src-tauri/tauri.conf.json is a
+	# symlink to the root one) and must be told where the UI lives.
+	TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
+	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
+clean:
+	cargo clean
+	rm -rf ui/dist ui/node_modules $(TOOLS)
