@@ -115,7 +115,7 @@ impl AppSession {
     }
 
     /// Waits for the UI to mark itself ready. Commands that race a page load fail with
-    /// "NoSuchFrame", so errors while polling are expected and retried.
+    /// `NoSuchFrame`, so errors while polling are expected and retried.
     async fn wait_until_ready(&self) -> anyhow::Result<()> {
         let started = Instant::now();
         loop {

@@ -1,5 +1,5 @@
 //! The core of Rovo MCP Setup: every capability of the app and the command line, with no
-//! dependency on Tauri or any UI, so that it is tested without a window or `WebKitGTK`.
+//! dependency on Tauri or any UI, so that it is tested without a window or WebKitGTK.
 //!
 //! The desktop shell (`src-tauri`) and the command line are thin callers of this crate.
 
