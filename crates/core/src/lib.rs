@@ -6,6 +6,7 @@
 pub mod auth_method;
 pub mod cli;
 pub mod error;
+pub mod reminders;
 pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};
