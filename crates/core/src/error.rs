@@ -11,6 +11,13 @@ pub enum ErrorKind {
     InvalidInput,
     /// The OS keychain is locked, missing, or refused access.
     KeychainUnavailable,
+    /// A client's config file cannot be edited safely as it is: it does not parse, is not valid
+    /// UTF-8, has the wrong shape or a duplicate key. The message names the path and line; the
+    /// file is left untouched.
+    ConfigInvalid,
+    /// A client's config file could not be read, backed up, written or confirmed, or it changed
+    /// while we were writing it. The file is left as it was.
+    ConfigWriteFailed,
     /// A fault of this program; the message says what it was doing.
     Internal,
 }
@@ -20,6 +27,8 @@ impl ErrorKind {
     pub fn exit_code(self) -> u8 {
         match self {
             Self::InvalidInput => 2,
+            // Design §7: a client that could not be written is exit 8, whatever the reason.
+            Self::ConfigInvalid | Self::ConfigWriteFailed => 8,
             Self::KeychainUnavailable | Self::Internal => 1,
         }
     }

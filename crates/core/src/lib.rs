@@ -5,7 +5,9 @@
 
 pub mod auth_method;
 pub mod cli;
+pub mod edit;
 pub mod error;
+pub mod fsutil;
 pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};
