@@ -5,6 +5,7 @@
 
 pub mod auth_method;
 pub mod cli;
+pub mod clients;
 pub mod edit;
 pub mod error;
 pub mod fsutil;

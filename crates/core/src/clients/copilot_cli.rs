@@ -1,0 +1,41 @@
+//! GitHub Copilot CLI: `~/.copilot/mcp-config.json`, moved under `$XDG_CONFIG_HOME` when set;
+//! `tools: ["*"]` enables every tool (research/clients.md §2.18).
+
+use std::path::{Path, PathBuf};
+
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "copilot-cli",
+    name: "GitHub Copilot CLI",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["copilot"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: &[
+            Field::Constant("type", Constant::Text("http")),
+            Field::Url("url"),
+            Field::Headers("headers"),
+            Field::Constant("tools", Constant::TextList(&["*"])),
+        ],
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.variable("XDG_CONFIG_HOME") {
+        Some(folder) => vec![environment.join(Path::new(folder), &[".copilot", "mcp-config.json"])],
+        None => vec![environment.home(&[".copilot", "mcp-config.json"])],
+    }
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    config_files(environment)
+        .iter()
+        .filter_map(|file| file.parent().map(Path::to_path_buf))
+        .collect()
+}
