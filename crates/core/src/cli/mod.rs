@@ -2,6 +2,9 @@
 //!
 //! No arguments opens the window (the shell decides that); every subcommand runs without one.
 
+mod clients;
+mod output;
+
 use clap::{Parser, Subcommand};
 
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.
@@ -16,9 +19,14 @@ pub struct Cli {
 
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// List every supported client: installed or not, its config file, and our entry in it.
+    Clients(clients::ClientsArgs),
+}
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
-    match *command {}
+    match command {
+        Command::Clients(args) => clients::main(args),
+    }
 }

@@ -174,6 +174,16 @@ impl ClientEnvironment {
         }
     }
 
+    /// The per-user data folder apps keep their own files in, as Tauri's `app_data_dir` sees it:
+    /// `$XDG_DATA_HOME` on Linux, `~/Library/Application Support` on macOS, `%APPDATA%` on
+    /// Windows.
+    pub fn app_data(&self, parts: &[&str]) -> PathBuf {
+        match self.os {
+            Os::Linux => self.xdg_data(parts),
+            Os::MacOs | Os::Windows => self.app_config(parts),
+        }
+    }
+
     /// `%LOCALAPPDATA%` on Windows (`~\AppData\Local` when unset).
     pub fn local_app_data(&self, parts: &[&str]) -> PathBuf {
         self.variable_or_home("LOCALAPPDATA", &["AppData", "Local"], parts)
