@@ -289,9 +289,7 @@ fn sync_folder(folder: &Path) {
 fn write_backup(old: &[u8], real_path: &Path, place: BackupPlace<'_>) -> Result<PathBuf> {
     let folder = place.folder.join(place.label);
     create_private_folder(&folder)?;
-    let file_name = real_path
-        .file_name()
-        .map_or_else(|| "config".into(), |name| name.to_string_lossy());
+    let file_name = backup_file_name(real_path);
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
@@ -317,10 +315,28 @@ fn write_backup(old: &[u8], real_path: &Path, place: BackupPlace<'_>) -> Result<
     Ok(backup_path)
 }
 
-/// Deletes all but the newest backups of one file. Best effort: a leftover backup is harmless.
-fn prune_backups(folder: &Path, file_name: &str) {
+/// The backed-up versions of the file at `real_path`, newest first.
+pub fn backed_up_versions(real_path: &Path, place: BackupPlace<'_>) -> Vec<Vec<u8>> {
+    let folder = place.folder.join(place.label);
+    let mut backups = backup_files(&folder, &backup_file_name(real_path));
+    backups.reverse();
+    backups
+        .iter()
+        .filter_map(|backup| fs::read(backup).ok())
+        .collect()
+}
+
+fn backup_file_name(real_path: &Path) -> String {
+    real_path.file_name().map_or_else(
+        || "config".to_owned(),
+        |name| name.to_string_lossy().into_owned(),
+    )
+}
+
+/// The backups of one file in `folder`, oldest first (their names sort by time).
+fn backup_files(folder: &Path, file_name: &str) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(folder) else {
-        return;
+        return Vec::new();
     };
     let prefix = format!("{file_name}.");
     let mut backups: Vec<PathBuf> = entries
@@ -337,6 +353,12 @@ fn prune_backups(folder: &Path, file_name: &str) {
         })
         .collect();
     backups.sort();
+    backups
+}
+
+/// Deletes all but the newest backups of one file. Best effort: a leftover backup is harmless.
+fn prune_backups(folder: &Path, file_name: &str) {
+    let backups = backup_files(folder, file_name);
     let excess = backups.len().saturating_sub(BACKUPS_KEPT_PER_FILE);
     for old in &backups[..excess] {
         let _ = fs::remove_file(old);

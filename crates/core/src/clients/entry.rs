@@ -166,6 +166,7 @@ pub(super) fn configure_edits(
     let mut edits = vec![EntryEdit {
         location: location(shape.placement(), settings.name),
         value: Some(entry),
+        prune: false,
     }];
     if prompt_inputs {
         let input = (settings.mode == SecretMode::Prompt).then(|| {
@@ -184,6 +185,8 @@ pub(super) fn configure_edits(
         edits.push(EntryEdit {
             location: EntryLocation::list_item(&["inputs"], "id", &input_id(settings.name)),
             value: input,
+            // Switching to inline leaves an `inputs` list the person may have had before.
+            prune: false,
         });
     }
     edits

@@ -162,6 +162,13 @@ impl Client {
         }
     }
 
+    /// The path of the map or list our entry goes in, such as `["mcpServers"]`.
+    pub fn entry_container(&self) -> &'static [&'static str] {
+        match self.shape.placement() {
+            Placement::Member(container) | Placement::NamedListItem(container) => container,
+        }
+    }
+
     /// Whether the client gets the `mcp-remote` bridge because its file takes stdio servers only.
     pub fn uses_stdio_bridge(&self) -> bool {
         matches!(self.shape, EntryShape::StdioBridge { .. })

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::entry::{self, EntrySettings, EntrySummary, SecretMode};
 use super::{Client, ClientEnvironment};
 use crate::edit::{ConfigFormat, EditError, EntryEdit};
-use crate::fsutil::{BackupPlace, ConfigFile, WriteOutcome, replace_config};
+use crate::fsutil::{BackupPlace, ConfigFile, WriteOutcome, backed_up_versions, replace_config};
 use crate::{Error, ErrorKind, Result};
 
 /// What a plan does to the file.
@@ -73,42 +73,85 @@ pub fn plan_configure(
         environment.os(),
         settings,
     );
-    plan(client, environment, edits, false)
-}
-
-/// Plans taking our entry `name` out of `client`'s config; a file that held nothing else is
-/// deleted, as it was before we created it.
-pub fn plan_remove(
-    client: &'static Client,
-    environment: &ClientEnvironment,
-    name: &str,
-) -> Result<ClientPlan> {
-    let edits = entry::locations(client.shape, name, client.prompt_inputs)
-        .into_iter()
-        .map(|location| EntryEdit {
-            location,
-            value: None,
-        })
-        .collect();
-    plan(client, environment, edits, true)
-}
-
-fn plan(
-    client: &'static Client,
-    environment: &ClientEnvironment,
-    edits: Vec<EntryEdit>,
-    removing: bool,
-) -> Result<ClientPlan> {
     let path = config_path(client, environment)?;
     let file = ConfigFile::read(&path)?;
-    let after = edited(client.format, &file, &edits, removing)?;
+    let after = edited(client.format, &file, &edits, false)?;
     Ok(ClientPlan {
         client,
         file,
         edits,
-        removing,
+        removing: false,
         after,
     })
+}
+
+/// Plans taking our entry `name` out of `client`'s config, so the file is what it would be had
+/// we never added the entry (design §5).
+///
+/// Whether a container our entry leaves empty goes too depends on whether it was there before:
+/// the backups in `backup_folder` tell (a version before ours equals one of the two results). Without
+/// such a backup the container stays, unless the file then holds nothing at all: then we created
+/// it, and it is deleted.
+pub fn plan_remove(
+    client: &'static Client,
+    environment: &ClientEnvironment,
+    name: &str,
+    backup_folder: &Path,
+) -> Result<ClientPlan> {
+    let path = config_path(client, environment)?;
+    let file = ConfigFile::read(&path)?;
+    let removal = |prune: bool| -> Vec<EntryEdit> {
+        entry::locations(client.shape, name, client.prompt_inputs)
+            .into_iter()
+            .map(|location| EntryEdit {
+                location,
+                value: None,
+                prune,
+            })
+            .collect()
+    };
+    let prune = match file.bytes() {
+        None => true,
+        Some(before) => {
+            let edit = |prune| {
+                client
+                    .format
+                    .edit(Some(before), &removal(prune))
+                    .map_err(|error| invalid_config(file.path(), &error))
+            };
+            let pruned = edit(true)?;
+            let kept = edit(false)?;
+            let place = backup_place(client, backup_folder);
+            backed_up_versions(file.real_path(), place)
+                .iter()
+                .find_map(|old| {
+                    if *old == kept {
+                        Some(false)
+                    } else if *old == pruned {
+                        Some(true)
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_else(|| client.format.is_empty_document(&pruned))
+        }
+    };
+    let edits = removal(prune);
+    let after = edited(client.format, &file, &edits, true)?;
+    Ok(ClientPlan {
+        client,
+        file,
+        edits,
+        removing: true,
+        after,
+    })
+}
+
+fn backup_place<'a>(client: &Client, backup_folder: &'a Path) -> BackupPlace<'a> {
+    BackupPlace {
+        folder: backup_folder,
+        label: client.id,
+    }
 }
 
 fn config_path(client: &Client, environment: &ClientEnvironment) -> Result<PathBuf> {
@@ -199,7 +242,8 @@ impl ClientPlan {
     /// Writes the change: backup, atomic replace, read back. If the client rewrote the file
     /// since the plan was made, the edit is redone once on the new contents (our edit touches
     /// only our entry, so their change is kept); a second change in that window is an error.
-    pub fn apply(&self, backups: BackupPlace<'_>) -> Result<WriteOutcome> {
+    pub fn apply(&self, backup_folder: &Path) -> Result<WriteOutcome> {
+        let backups = backup_place(self.client, backup_folder);
         let mut file = self.file.clone();
         let mut after = self.after.clone();
         for _ in 0..2 {

@@ -43,7 +43,7 @@ pub(super) fn apply(text: &str, edits: &[EntryEdit]) -> Result<String, EditError
     for edit in edits {
         match &edit.value {
             Some(value) => set_entry(&object, &edit.location, value),
-            None => remove_entry(&object, &edit.location),
+            None => remove_entry(&object, &edit.location, edit.prune),
         }
     }
     let mut edited = root.to_string();
@@ -301,6 +301,13 @@ fn set_entry(root: &CstObject, location: &EntryLocation, value: &EntryValue) {
                 object.append(list_key, CstInputValue::Array(vec![to_cst(value)]));
                 return;
             };
+            if list.elements().is_empty() && !has_comment(&list.children()) {
+                // A new value is laid out like its neighbours; an element appended to `[]` is not.
+                if let Some(prop) = object.get(list_key) {
+                    prop.set_value(CstInputValue::Array(vec![to_cst(value)]));
+                }
+                return;
+            }
             match find_list_item(&list, key, name) {
                 Some(item) => {
                     item.replace_with(to_cst(value));
@@ -337,10 +344,10 @@ fn find_list_item(list: &CstArray, key: &str, name: &str) -> Option<CstObject> {
     })
 }
 
-/// Takes the entry at `location` out, then every container on its path that this left empty
-/// (and holds no comment), innermost first, so that removing what we added leaves the file as
-/// it was before.
-fn remove_entry(root: &CstObject, location: &EntryLocation) {
+/// Takes the entry at `location` out. With `prune`, every container on its path that this left
+/// empty (and holds no comment) goes too, innermost first, so that removing what we added leaves
+/// the file as it was before; without, the emptied container is written back as `{}`/`[]`.
+fn remove_entry(root: &CstObject, location: &EntryLocation, prune: bool) {
     let container = location.container();
     let mut objects = vec![root.clone()];
     let walk_to = match location {
@@ -370,6 +377,10 @@ fn remove_entry(root: &CstObject, location: &EntryLocation) {
                 return;
             };
             item.remove();
+            if !prune {
+                collapse_if_empty(&list.children(), list.elements().is_empty());
+                return;
+            }
             if list.elements().is_empty()
                 && !has_comment(&list.children())
                 && let Some(prop) = innermost.get(list_key)
@@ -377,6 +388,10 @@ fn remove_entry(root: &CstObject, location: &EntryLocation) {
                 prop.remove();
             }
         }
+    }
+    if !prune {
+        collapse_if_empty(&innermost.children(), innermost.properties().is_empty());
+        return;
     }
     for (depth, key) in container[..walk_to].iter().enumerate().rev() {
         let parent = &objects[depth];
@@ -388,16 +403,16 @@ fn remove_entry(root: &CstObject, location: &EntryLocation) {
             prop.remove();
         }
     }
-    collapse_if_empty(root);
+    collapse_if_empty(&root.children(), root.properties().is_empty());
 }
 
-/// `{\n}` left behind by removing the last member becomes `{}`, as it was before we added it.
-fn collapse_if_empty(object: &CstObject) {
-    let children = object.children();
-    if object.properties().is_empty() && !has_comment(&children) {
+/// `{\n}` left behind by removing the last member becomes `{}` (and `[\n]` becomes `[]`), as it
+/// was before we added to it.
+fn collapse_if_empty(children: &[CstNode], is_empty: bool) {
+    if is_empty && !has_comment(children) {
         for child in children {
             if child.is_whitespace() || child.is_newline() {
-                child.remove();
+                child.clone().remove();
             }
         }
     }
@@ -422,6 +437,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(container, "ours"),
             value: Some(entry()),
+            prune: true,
         }]
     }
 
@@ -429,6 +445,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(container, "ours"),
             value: None,
+            prune: true,
         }]
     }
 
@@ -559,6 +576,7 @@ mod tests {
             vec![EntryEdit {
                 location: EntryLocation::list_item(&["inputs"], "id", "ours"),
                 value,
+                prune: true,
             }]
         };
         let item = EntryValue::map([

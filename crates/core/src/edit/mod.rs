@@ -115,6 +115,9 @@ impl EntryLocation {
 pub struct EntryEdit {
     pub location: EntryLocation,
     pub value: Option<EntryValue>,
+    /// When removing: also remove the containers this leaves empty (they were created with our
+    /// entry). Otherwise an emptied container stays, written `{}`/`[]` (it was there before).
+    pub prune: bool,
 }
 
 /// Why a document cannot be edited, with the 1-based line it concerns when there is one. The

@@ -17,7 +17,7 @@ pub(super) fn apply(text: &str, edits: &[EntryEdit]) -> Result<String, EditError
         let (container, name) = member_location(&edit.location)?;
         match &edit.value {
             Some(value) => set_entry(document.as_table_mut(), container, name, value),
-            None => remove_and_prune(document.as_table_mut(), container, name),
+            None => remove_entry(document.as_table_mut(), container, name, edit.prune),
         }
     }
     Ok(document.to_string())
@@ -119,9 +119,9 @@ fn set_entry(root: &mut Table, container: &[String], name: &str, value: &EntryVa
     table.insert(name, Item::Table(entry));
 }
 
-/// Removes `name` under `path`, then each table on the path that this left empty, so that
-/// removing what we added leaves no `[mcp_servers]` behind.
-fn remove_and_prune(table: &mut dyn toml_edit::TableLike, path: &[String], name: &str) {
+/// Removes `name` under `path`; with `prune`, also each table on the path that this left
+/// empty, so that removing what we added leaves no `[mcp_servers]` behind.
+fn remove_entry(table: &mut dyn toml_edit::TableLike, path: &[String], name: &str, prune: bool) {
     let Some((first, rest)) = path.split_first() else {
         table.remove(name);
         return;
@@ -129,8 +129,8 @@ fn remove_and_prune(table: &mut dyn toml_edit::TableLike, path: &[String], name:
     let Some(inner) = table.get_mut(first).and_then(Item::as_table_like_mut) else {
         return;
     };
-    remove_and_prune(inner, rest, name);
-    if inner.is_empty() {
+    remove_entry(inner, rest, name, prune);
+    if prune && inner.is_empty() {
         table.remove(first);
     }
 }
@@ -212,6 +212,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(&["mcp_servers"], "ours"),
             value: Some(entry(url)),
+            prune: true,
         }]
     }
 
@@ -219,6 +220,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(&["mcp_servers"], "ours"),
             value: None,
+            prune: true,
         }]
     }
 

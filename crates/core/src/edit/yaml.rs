@@ -433,7 +433,9 @@ fn apply_one(text: &str, edit: &EntryEdit) -> Result<String, EditError> {
             // comment the person wrote lives there.
             let relocated = locate(&edited, &edit.location)?;
             match relocated.container {
-                Some(after) if after.child_indent.is_none() && !container.has_comment => {
+                Some(after)
+                    if edit.prune && after.child_indent.is_none() && !container.has_comment =>
+                {
                     Ok(splice(&edited, after.key_line_start, after.content_end, ""))
                 }
                 _ => Ok(edited),
@@ -572,6 +574,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(&["extensions"], "ours"),
             value,
+            prune: true,
         }]
     }
 
@@ -587,6 +590,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::list_item(&["mcpServers"], "name", "ours"),
             value,
+            prune: true,
         }]
     }
 
