@@ -4,6 +4,7 @@
 
 mod clients;
 mod output;
+mod remove;
 
 use clap::{Parser, Subcommand};
 
@@ -22,11 +23,14 @@ pub struct Cli {
 pub enum Command {
     /// List every supported client: installed or not, its config file, and our entry in it.
     Clients(clients::ClientsArgs),
+    /// Take our entry out of client configs, leaving each file as it was before we added it.
+    Remove(remove::RemoveArgs),
 }
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
     match command {
         Command::Clients(args) => clients::main(args),
+        Command::Remove(args) => remove::main(args),
     }
 }

@@ -1,0 +1,327 @@
+//! `rovo-mcp-setup remove [--clients LIST] [--json]`: takes our entry out of client configs so
+//! each file is what it would be had we never added it (design §5, §7). One client failing does
+//! not stop the others; any failure makes the exit code 8.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::output::{Output, no_home};
+use crate::clients::{self, Change, Client, ClientEnvironment, DEFAULT_SERVER_NAME};
+use crate::fsutil::WriteOutcome;
+use crate::{Error, ErrorKind};
+
+#[derive(Debug, clap::Args)]
+pub struct RemoveArgs {
+    /// Comma-separated client ids (see `clients`); default: every client that holds our entry.
+    #[arg(long, value_delimiter = ',')]
+    pub clients: Vec<String>,
+    /// Print one JSON document on stdout instead of text on stderr.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What happened to one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum RemoveResult {
+    /// Our entry was taken out of the file.
+    Removed,
+    /// The file held only our entry, so it was deleted.
+    Deleted,
+    /// There was no entry of ours; nothing was written.
+    Unchanged,
+    Failed,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ClientReport {
+    id: &'static str,
+    name: &'static str,
+    config_path: Option<String>,
+    result: RemoveResult,
+    /// Where the previous version was saved.
+    backup: Option<String>,
+    needs_restart: bool,
+    error: Option<ErrorReport>,
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorReport {
+    kind: ErrorKind,
+    message: String,
+}
+
+#[derive(Debug, Serialize)]
+struct RemoveReport {
+    clients: Vec<ClientReport>,
+}
+
+/// Runs `remove` in this process's environment and returns the exit code.
+pub fn main(args: &RemoveArgs) -> u8 {
+    match ClientEnvironment::current() {
+        Some(environment) => {
+            let backup_folder = clients::backup_folder(&environment);
+            run(args, &environment, &backup_folder).print()
+        }
+        None => no_home().print(),
+    }
+}
+
+/// Removes our entry from the chosen clients as seen from `environment`.
+pub fn run(args: &RemoveArgs, environment: &ClientEnvironment, backup_folder: &Path) -> Output {
+    let chosen = match chosen_clients(&args.clients, environment) {
+        Ok(chosen) => chosen,
+        Err(error) => {
+            return Output::human(format!("error: {error}\n"))
+                .with_exit_code(error.kind().exit_code());
+        }
+    };
+    let reports: Vec<ClientReport> = chosen
+        .into_iter()
+        .map(|client| remove_from(client, environment, backup_folder))
+        .collect();
+    let exit_code = reports
+        .iter()
+        .filter_map(|report| report.error.as_ref())
+        .map(|error| error.kind.exit_code())
+        .max()
+        .unwrap_or(0);
+    let output = if args.json {
+        Output::json(&RemoveReport { clients: reports })
+    } else {
+        Output::human(summary(&reports))
+    };
+    output.with_exit_code(exit_code)
+}
+
+fn chosen_clients(
+    ids: &[String],
+    environment: &ClientEnvironment,
+) -> Result<Vec<&'static Client>, Error> {
+    if ids.is_empty() {
+        return Ok(clients::ALL
+            .into_iter()
+            .filter(|client| {
+                clients::status(client, environment, DEFAULT_SERVER_NAME)
+                    .entry
+                    .is_some()
+            })
+            .collect());
+    }
+    ids.iter()
+        .map(|id| {
+            clients::find(id.trim()).ok_or_else(|| {
+                let known: Vec<_> = clients::ALL.iter().map(|client| client.id).collect();
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "`{id}` is not a client id; use one of: {}",
+                        known.join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+fn remove_from(
+    client: &'static Client,
+    environment: &ClientEnvironment,
+    backup_folder: &Path,
+) -> ClientReport {
+    let config_path = client
+        .config_path(environment)
+        .map(|path| path.display().to_string());
+    let outcome = clients::plan_remove(client, environment, DEFAULT_SERVER_NAME, backup_folder)
+        .and_then(|plan| {
+            let change = plan.change();
+            plan.apply(backup_folder).map(|outcome| (change, outcome))
+        });
+    let (result, backup, error) = match outcome {
+        Ok((change, outcome)) => {
+            let backup = match outcome {
+                WriteOutcome::Written {
+                    backup: Some(backup),
+                }
+                | WriteOutcome::Deleted { backup } => Some(backup.display().to_string()),
+                _ => None,
+            };
+            let result = match change {
+                Change::Delete => RemoveResult::Deleted,
+                Change::Unchanged => RemoveResult::Unchanged,
+                Change::Update | Change::Create => RemoveResult::Removed,
+            };
+            (result, backup, None)
+        }
+        Err(error) => (
+            RemoveResult::Failed,
+            None,
+            Some(ErrorReport {
+                kind: error.kind(),
+                message: error.message().to_owned(),
+            }),
+        ),
+    };
+    ClientReport {
+        id: client.id,
+        name: client.name,
+        config_path,
+        result,
+        backup,
+        needs_restart: client.needs_restart && result != RemoveResult::Unchanged,
+        error,
+    }
+}
+
+fn summary(reports: &[ClientReport]) -> String {
+    if reports.is_empty() {
+        return "No client holds our entry; nothing to remove.\n".to_owned();
+    }
+    let mut text = String::new();
+    for report in reports {
+        let path = report.config_path.as_deref().unwrap_or("(no config file)");
+        let line = match report.result {
+            RemoveResult::Removed => format!("{}: removed our entry from `{path}`", report.name),
+            RemoveResult::Deleted => format!(
+                "{}: deleted `{path}`, which held only our entry",
+                report.name
+            ),
+            RemoveResult::Unchanged => format!("{}: no entry of ours in `{path}`", report.name),
+            RemoveResult::Failed => format!(
+                "{}: failed: {}",
+                report.name,
+                report
+                    .error
+                    .as_ref()
+                    .map_or("unknown error", |error| error.message.as_str())
+            ),
+        };
+        text.push_str(&line);
+        if let Some(backup) = &report.backup {
+            let _ = write!(text, " (previous version saved to `{backup}`)");
+        }
+        if report.needs_restart {
+            let _ = write!(text, "; restart {} to pick this up", report.name);
+        }
+        text.push('\n');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clients::Os;
+
+    struct Sandbox {
+        _root: tempfile::TempDir,
+        home: std::path::PathBuf,
+        backups: std::path::PathBuf,
+        environment: ClientEnvironment,
+    }
+
+    fn sandbox() -> Sandbox {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        let backups = root.path().join("backups");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        std::fs::write(
+            home.join(".cursor/mcp.json"),
+            "{\n  \"mcpServers\": {\n    \"atlassian-rovo-mcp\": { \"url\": \"https://mcp.atlassian.com/v1/mcp\" }\n  }\n}\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(home.join(".codex")).unwrap();
+        std::fs::write(
+            home.join(".codex/config.toml"),
+            "model = \"o4\"\n\n[mcp_servers.atlassian-rovo-mcp]\nurl = \"https://mcp.atlassian.com/v1/mcp\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(home.join(".gemini")).unwrap();
+        std::fs::write(home.join(".gemini/settings.json"), "{ oops").unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        Sandbox {
+            _root: root,
+            home,
+            backups,
+            environment,
+        }
+    }
+
+    #[test]
+    fn by_default_every_client_holding_our_entry_is_cleaned() {
+        let sandbox = sandbox();
+        let args = RemoveArgs {
+            clients: Vec::new(),
+            json: true,
+        };
+
+        let output = run(&args, &sandbox.environment, &sandbox.backups);
+
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+        let results: Vec<_> = report["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|client| {
+                (
+                    client["id"].as_str().unwrap(),
+                    client["result"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(results, [("cursor", "deleted"), ("codex", "removed")]);
+        assert!(!sandbox.home.join(".cursor/mcp.json").exists());
+        assert_eq!(
+            std::fs::read_to_string(sandbox.home.join(".codex/config.toml")).unwrap(),
+            "model = \"o4\"\n"
+        );
+    }
+
+    #[test]
+    fn a_broken_client_fails_alone_with_exit_8() {
+        let sandbox = sandbox();
+        let args = RemoveArgs {
+            clients: vec!["gemini-cli".to_owned(), "cursor".to_owned()],
+            json: false,
+        };
+
+        let output = run(&args, &sandbox.environment, &sandbox.backups);
+
+        assert_eq!(output.exit_code, 8);
+        assert!(output.stdout.is_empty(), "human text goes to stderr");
+        assert!(
+            output.stderr.contains("Gemini CLI: failed: `")
+                && output.stderr.contains("settings.json` line 1"),
+            "{}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains("Cursor: deleted"),
+            "the other client is still served: {}",
+            output.stderr
+        );
+    }
+
+    #[test]
+    fn an_unknown_client_id_is_invalid_input() {
+        let sandbox = sandbox();
+        let args = RemoveArgs {
+            clients: vec!["notepad".to_owned()],
+            json: true,
+        };
+
+        let output = run(&args, &sandbox.environment, &sandbox.backups);
+
+        assert_eq!(output.exit_code, 2);
+        assert!(output.stdout.is_empty());
+        assert!(
+            output.stderr.contains("`notepad` is not a client id"),
+            "{}",
+            output.stderr
+        );
+    }
+}
