@@ -38,6 +38,8 @@ pub struct ClientPlan {
     removing: bool,
     /// The new contents, or `None` to delete the file (or leave a missing one missing).
     after: Option<Vec<u8>>,
+    /// Our entry as the file held it before, so an entry updated in place can be reported.
+    previous_entry: Option<EntrySummary>,
 }
 
 /// Never prints the contents: they may hold the header value.
@@ -76,12 +78,17 @@ pub fn plan_configure(
     let path = config_path(client, environment)?;
     let file = ConfigFile::read(&path)?;
     let after = edited(client.format, &file, &edits, false)?;
+    let previous_entry = match file.bytes() {
+        Some(bytes) => read_summary(client, file.path(), bytes, settings.name)?,
+        None => None,
+    };
     Ok(ClientPlan {
         client,
         file,
         edits,
         removing: false,
         after,
+        previous_entry,
     })
 }
 
@@ -89,9 +96,9 @@ pub fn plan_configure(
 /// we never added the entry (design §5).
 ///
 /// Whether a container our entry leaves empty goes too depends on whether it was there before:
-/// the backups in `backup_folder` tell (a version before ours equals one of the two results). Without
-/// such a backup the container stays, unless the file then holds nothing at all: then we created
-/// it, and it is deleted.
+/// the backups in `backup_folder` tell (a version from before ours equals one of the two
+/// results). Without such a backup the container stays, unless the file then holds nothing at
+/// all: then we created it, and it is deleted.
 pub fn plan_remove(
     client: &'static Client,
     environment: &ClientEnvironment,
@@ -138,12 +145,17 @@ pub fn plan_remove(
     };
     let edits = removal(prune);
     let after = edited(client.format, &file, &edits, true)?;
+    let previous_entry = match file.bytes() {
+        Some(bytes) => read_summary(client, file.path(), bytes, name)?,
+        None => None,
+    };
     Ok(ClientPlan {
         client,
         file,
         edits,
         removing: true,
         after,
+        previous_entry,
     })
 }
 
@@ -199,6 +211,12 @@ impl ClientPlan {
     /// The path the client reads (a symlink is written through, not replaced).
     pub fn path(&self) -> &Path {
         self.file.path()
+    }
+
+    /// Our entry as it was before this plan, when the file held one: configuring over it
+    /// updates it in place, and callers report what it said (an old URL, another mode).
+    pub fn previous_entry(&self) -> Option<&EntrySummary> {
+        self.previous_entry.as_ref()
     }
 
     pub fn change(&self) -> Change {
@@ -367,9 +385,18 @@ pub fn status(client: &Client, environment: &ClientEnvironment, name: &str) -> C
 
 fn read_entry(client: &Client, path: &Path, name: &str) -> Result<Option<EntrySummary>> {
     let file = ConfigFile::read(path)?;
-    let Some(bytes) = file.bytes() else {
-        return Ok(None);
-    };
+    match file.bytes() {
+        Some(bytes) => read_summary(client, path, bytes, name),
+        None => Ok(None),
+    }
+}
+
+fn read_summary(
+    client: &Client,
+    path: &Path,
+    bytes: &[u8],
+    name: &str,
+) -> Result<Option<EntrySummary>> {
     let location = entry::location(client.shape.placement(), name);
     let found = client
         .format
