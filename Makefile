@@ -21,7 +21,7 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
 export NO_AT_BRIDGE := 1
 
-.PHONY: help run test build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e screenshots package clean
+.PHONY: help run test ui-dist build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e screenshots package clean
 
 help:
 	@echo "make run          install what is missing, build, and open the app"
@@ -71,11 +71,15 @@ $(UI_INSTALLED): ui/package.json ui/package-lock.json
 $(TAURI_DRIVER):
 	cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS)
 
-build: setup
+# The app embeds ui/dist at compile time, so every cargo build, check or clippy of it needs the
+# UI built first.
+ui-dist: setup
 	npm --prefix ui run build
+
+build: ui-dist
 	cargo build --locked -p rovo-mcp-setup
 
-lint: setup
+lint: ui-dist
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 	npm --prefix ui run check

@@ -1,5 +1,5 @@
 //! The core of Rovo MCP Setup: every capability of the app and the command line, with no
-//! dependency on Tauri or any UI, so that it is tested without a window or `WebKitGTK`.
+//! dependency on Tauri or any UI, so that it is tested without a window or WebKitGTK.
 //!
 //! The desktop shell (`src-tauri`) and the command line are thin callers of this crate.
 
@@ -9,6 +9,7 @@ pub mod clients;
 pub mod edit;
 pub mod error;
 pub mod fsutil;
+pub mod reminders;
 pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};

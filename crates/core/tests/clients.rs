@@ -317,7 +317,10 @@ fn an_existing_entry_with_another_url_is_updated_in_place_and_shown() {
 
     assert_eq!(plan.change(), Change::Update);
     let previous = plan.previous_entry().expect("the old entry is reported");
-    assert_eq!(previous.url.as_deref(), Some("https://mcp.atlassian.com/v1/sse"));
+    assert_eq!(
+        previous.url.as_deref(),
+        Some("https://mcp.atlassian.com/v1/sse")
+    );
     assert_eq!(previous.mode, Some(SecretMode::Inline));
     let diff = plan.diff();
     assert!(

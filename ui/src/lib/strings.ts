@@ -31,7 +31,6 @@ type FieldText = {
 export const strings = {
   productName: "Rovo MCP Setup",
   tagline: "Connect your AI tools to the Atlassian Rovo MCP server with an API token.",
-  demoNotice: "Demo: no app behind this page, answers are canned",
 
   stepsLabel: "Setup steps",
   stepCompleted: "(completed)",
