@@ -259,10 +259,13 @@ mod tests {
 
     #[test]
     fn commands_are_found_on_path() {
+        // The real OS: `PATH` syntax and executable names are the host's.
         let folder = tempfile::tempdir().unwrap();
-        std::fs::write(folder.path().join("codex"), "").unwrap();
+        let executable = format!("codex{}", std::env::consts::EXE_SUFFIX);
+        std::fs::write(folder.path().join(executable), "").unwrap();
         let path = folder.path().to_string_lossy().into_owned();
-        let environment = ClientEnvironment::new(Os::Linux, "/home/me", [("PATH", path.as_str())]);
+        let environment =
+            ClientEnvironment::new(Os::current(), "/home/me", [("PATH", path.as_str())]);
         assert!(environment.has_command("codex"));
         assert!(!environment.has_command("claude"));
     }

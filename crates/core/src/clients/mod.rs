@@ -454,9 +454,12 @@ mod tests {
         let bin = home.path().join("bin");
         std::fs::create_dir_all(&bin).unwrap();
         std::fs::create_dir_all(home.path().join(".cursor")).unwrap();
-        std::fs::write(bin.join("codex"), "").unwrap();
+        let executable = format!("codex{}", std::env::consts::EXE_SUFFIX);
+        std::fs::write(bin.join(executable), "").unwrap();
         let path = bin.to_string_lossy().into_owned();
-        let environment = ClientEnvironment::new(Os::Linux, home.path(), [("PATH", path.as_str())]);
+        // The real OS: `PATH` syntax and executable names are the host's.
+        let environment =
+            ClientEnvironment::new(Os::current(), home.path(), [("PATH", path.as_str())]);
         let installed: Vec<_> = ALL
             .iter()
             .filter(|client| client.is_installed(&environment))
