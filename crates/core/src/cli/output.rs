@@ -33,6 +33,20 @@ impl Output {
         }
     }
 
+    /// A failure before any work: the message on stderr and, with `--json`, an
+    /// `{"error": {"kind", "message"}}` document on stdout so scripts parse every outcome.
+    pub fn error(error: &crate::Error, json: bool) -> Self {
+        let mut output = if json {
+            Self::json(&serde_json::json!({
+                "error": { "kind": error.kind(), "message": error.message() }
+            }))
+        } else {
+            Self::default()
+        };
+        output.stderr = format!("error: {error}\n");
+        output.with_exit_code(error.kind().exit_code())
+    }
+
     #[must_use]
     pub fn with_exit_code(mut self, exit_code: u8) -> Self {
         self.exit_code = exit_code;

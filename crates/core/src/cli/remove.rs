@@ -14,7 +14,8 @@ use crate::{Error, ErrorKind};
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
-    /// Comma-separated client ids (see `clients`); default: every client that holds our entry.
+    /// Comma-separated client ids (see `clients`), or `all` or `detected`; default: every client
+    /// that holds our entry.
     #[arg(long, value_delimiter = ',')]
     pub clients: Vec<String>,
     /// Print one JSON document on stdout instead of text on stderr.
@@ -74,10 +75,7 @@ pub fn main(args: &RemoveArgs) -> u8 {
 pub fn run(args: &RemoveArgs, environment: &ClientEnvironment, backup_folder: &Path) -> Output {
     let chosen = match chosen_clients(&args.clients, environment) {
         Ok(chosen) => chosen,
-        Err(error) => {
-            return Output::human(format!("error: {error}\n"))
-                .with_exit_code(error.kind().exit_code());
-        }
+        Err(error) => return Output::error(&error, args.json),
     };
     let reports: Vec<ClientReport> = chosen
         .into_iter()
@@ -97,11 +95,12 @@ pub fn run(args: &RemoveArgs, environment: &ClientEnvironment, backup_folder: &P
     output.with_exit_code(exit_code)
 }
 
+/// The listed clients, or by default every client that holds our entry.
 fn chosen_clients(
-    ids: &[String],
+    list: &[String],
     environment: &ClientEnvironment,
 ) -> Result<Vec<&'static Client>, Error> {
-    if ids.is_empty() {
+    if list.is_empty() {
         return Ok(clients::ALL
             .into_iter()
             .filter(|client| {
@@ -111,20 +110,7 @@ fn chosen_clients(
             })
             .collect());
     }
-    ids.iter()
-        .map(|id| {
-            clients::find(id.trim()).ok_or_else(|| {
-                let known: Vec<_> = clients::ALL.iter().map(|client| client.id).collect();
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    format!(
-                        "`{id}` is not a client id; use one of: {}",
-                        known.join(", ")
-                    ),
-                )
-            })
-        })
-        .collect()
+    clients::select(list, environment)
 }
 
 fn remove_from(
@@ -317,7 +303,11 @@ mod tests {
         let output = run(&args, &sandbox.environment, &sandbox.backups);
 
         assert_eq!(output.exit_code, 2);
-        assert!(output.stdout.is_empty());
+        let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+        assert_eq!(
+            report["error"]["kind"], "invalid_input",
+            "scripts parse every outcome"
+        );
         assert!(
             output.stderr.contains("`notepad` is not a client id"),
             "{}",

@@ -124,6 +124,44 @@ pub fn find(id: &str) -> Option<&'static Client> {
     ALL.into_iter().find(|client| client.id == id)
 }
 
+/// The clients a `--clients` list names (design §5): ids, `detected` (every client whose app,
+/// config or command is present) and `all` (every client that exists on this OS), in registry
+/// order without repeats. An unknown id is invalid input naming the valid ones.
+pub fn select(
+    list: &[String],
+    environment: &ClientEnvironment,
+) -> crate::Result<Vec<&'static Client>> {
+    let mut chosen = Vec::new();
+    for word in list.iter().map(|word| word.trim()) {
+        let matching: Vec<&'static Client> = match word {
+            "all" => ALL
+                .into_iter()
+                .filter(|client| client.config_path(environment).is_some())
+                .collect(),
+            "detected" => ALL
+                .into_iter()
+                .filter(|client| {
+                    client.config_path(environment).is_some() && client.is_installed(environment)
+                })
+                .collect(),
+            id => vec![find(id).ok_or_else(|| {
+                let known: Vec<_> = ALL.iter().map(|client| client.id).collect();
+                crate::Error::new(
+                    crate::ErrorKind::InvalidInput,
+                    format!(
+                        "`{id}` is not a client id; use `all`, `detected` or one of: {}",
+                        known.join(", ")
+                    ),
+                )
+            })?],
+        };
+        chosen.extend(matching);
+    }
+    chosen.sort_by_key(|client| ALL.iter().position(|known| known.id == client.id));
+    chosen.dedup_by_key(|client| client.id);
+    Ok(chosen)
+}
+
 impl Client {
     /// The config file to use: the first candidate that exists, else the first whose folder
     /// exists, else the first. `None` when the client does not exist on this OS.
@@ -432,6 +470,29 @@ mod tests {
             find("kilo-code").unwrap().config_path(&environment),
             Some(folder.join("kilo.json"))
         );
+    }
+
+    #[test]
+    fn selections_take_ids_detected_and_all_in_registry_order() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join(".codex")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let words = |list: &[&str]| list.iter().map(|&word| word.to_owned()).collect::<Vec<_>>();
+        let ids = |chosen: Vec<&Client>| chosen.iter().map(|client| client.id).collect::<Vec<_>>();
+
+        let listed = select(&words(&["zed", "cursor", " zed "]), &environment).unwrap();
+        assert_eq!(ids(listed), ["cursor", "zed"]);
+        let detected = select(&words(&["detected"]), &environment).unwrap();
+        assert_eq!(ids(detected), ["codex"]);
+        let all = select(&words(&["all"]), &environment).unwrap();
+        assert_eq!(
+            all.len(),
+            27,
+            "every client but Visual Studio exists on Linux"
+        );
+        let error = select(&words(&["notepad"]), &environment).unwrap_err();
+        assert_eq!(error.kind(), crate::ErrorKind::InvalidInput);
+        assert!(error.message().contains("`notepad` is not a client id"));
     }
 
     #[test]
