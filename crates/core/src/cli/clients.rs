@@ -29,7 +29,7 @@ struct ClientsReport {
 pub fn main(args: &ClientsArgs) -> u8 {
     match ClientEnvironment::current() {
         Some(environment) => run(args, &environment).print(),
-        None => no_home().print(),
+        None => no_home(args.json).print(),
     }
 }
 

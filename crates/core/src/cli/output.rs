@@ -62,10 +62,10 @@ impl Output {
 }
 
 /// The answer when neither `HOME` nor `USERPROFILE` says where the person's files are.
-pub fn no_home() -> Output {
-    Output::human(
-        "error: neither HOME nor USERPROFILE is set, so the client configs cannot be found\n"
-            .to_owned(),
-    )
-    .with_exit_code(crate::ErrorKind::InvalidInput.exit_code())
+pub fn no_home(json: bool) -> Output {
+    let error = crate::Error::new(
+        crate::ErrorKind::InvalidInput,
+        "neither HOME nor USERPROFILE is set, so the client configs cannot be found",
+    );
+    Output::error(&error, json)
 }

@@ -8,9 +8,10 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{Output, no_home};
-use crate::clients::{self, Change, Client, ClientEnvironment, DEFAULT_SERVER_NAME};
-use crate::fsutil::WriteOutcome;
-use crate::{Error, ErrorKind};
+use crate::Error;
+use crate::clients::{
+    self, Change, Client, ClientEnvironment, ClientWriteResult, DEFAULT_SERVER_NAME,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
@@ -23,41 +24,9 @@ pub struct RemoveArgs {
     pub json: bool,
 }
 
-/// What happened to one client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-enum RemoveResult {
-    /// Our entry was taken out of the file.
-    Removed,
-    /// The file held only our entry, so it was deleted.
-    Deleted,
-    /// There was no entry of ours; nothing was written.
-    Unchanged,
-    Failed,
-}
-
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ClientReport {
-    id: &'static str,
-    name: &'static str,
-    config_path: Option<String>,
-    result: RemoveResult,
-    /// Where the previous version was saved.
-    backup: Option<String>,
-    needs_restart: bool,
-    error: Option<ErrorReport>,
-}
-
-#[derive(Debug, Serialize)]
-struct ErrorReport {
-    kind: ErrorKind,
-    message: String,
-}
-
 #[derive(Debug, Serialize)]
 struct RemoveReport {
-    clients: Vec<ClientReport>,
+    clients: Vec<ClientWriteResult>,
 }
 
 /// Runs `remove` in this process's environment and returns the exit code.
@@ -67,7 +36,7 @@ pub fn main(args: &RemoveArgs) -> u8 {
             let backup_folder = clients::backup_folder(&environment);
             run(args, &environment, &backup_folder).print()
         }
-        None => no_home().print(),
+        None => no_home(args.json).print(),
     }
 }
 
@@ -77,22 +46,17 @@ pub fn run(args: &RemoveArgs, environment: &ClientEnvironment, backup_folder: &P
         Ok(chosen) => chosen,
         Err(error) => return Output::error(&error, args.json),
     };
-    let reports: Vec<ClientReport> = chosen
-        .into_iter()
-        .map(|client| remove_from(client, environment, backup_folder))
-        .collect();
-    let exit_code = reports
-        .iter()
-        .filter_map(|report| report.error.as_ref())
-        .map(|error| error.kind.exit_code())
-        .max()
-        .unwrap_or(0);
+    let results = clients::write_each(&chosen, environment, backup_folder, |client| {
+        clients::plan_remove(client, environment, DEFAULT_SERVER_NAME, backup_folder)
+    });
     let output = if args.json {
-        Output::json(&RemoveReport { clients: reports })
+        Output::json(&RemoveReport {
+            clients: results.clone(),
+        })
     } else {
-        Output::human(summary(&reports))
+        Output::human(summary(&results))
     };
-    output.with_exit_code(exit_code)
+    output.with_exit_code(clients::exit_code(&results))
 }
 
 /// The listed clients, or by default every client that holds our entry.
@@ -113,84 +77,31 @@ fn chosen_clients(
     clients::select(list, environment)
 }
 
-fn remove_from(
-    client: &'static Client,
-    environment: &ClientEnvironment,
-    backup_folder: &Path,
-) -> ClientReport {
-    let config_path = client
-        .config_path(environment)
-        .map(|path| path.display().to_string());
-    let outcome = clients::plan_remove(client, environment, DEFAULT_SERVER_NAME, backup_folder)
-        .and_then(|plan| {
-            let change = plan.change();
-            plan.apply(backup_folder).map(|outcome| (change, outcome))
-        });
-    let (result, backup, error) = match outcome {
-        Ok((change, outcome)) => {
-            let backup = match outcome {
-                WriteOutcome::Written {
-                    backup: Some(backup),
-                }
-                | WriteOutcome::Deleted { backup } => Some(backup.display().to_string()),
-                _ => None,
-            };
-            let result = match change {
-                Change::Delete => RemoveResult::Deleted,
-                Change::Unchanged => RemoveResult::Unchanged,
-                Change::Update | Change::Create => RemoveResult::Removed,
-            };
-            (result, backup, None)
-        }
-        Err(error) => (
-            RemoveResult::Failed,
-            None,
-            Some(ErrorReport {
-                kind: error.kind(),
-                message: error.message().to_owned(),
-            }),
-        ),
-    };
-    ClientReport {
-        id: client.id,
-        name: client.name,
-        config_path,
-        result,
-        backup,
-        needs_restart: client.needs_restart && result != RemoveResult::Unchanged,
-        error,
-    }
-}
-
-fn summary(reports: &[ClientReport]) -> String {
-    if reports.is_empty() {
+fn summary(results: &[ClientWriteResult]) -> String {
+    if results.is_empty() {
         return "No client holds our entry; nothing to remove.\n".to_owned();
     }
     let mut text = String::new();
-    for report in reports {
-        let path = report.config_path.as_deref().unwrap_or("(no config file)");
-        let line = match report.result {
-            RemoveResult::Removed => format!("{}: removed our entry from `{path}`", report.name),
-            RemoveResult::Deleted => format!(
-                "{}: deleted `{path}`, which held only our entry",
-                report.name
-            ),
-            RemoveResult::Unchanged => format!("{}: no entry of ours in `{path}`", report.name),
-            RemoveResult::Failed => format!(
-                "{}: failed: {}",
-                report.name,
-                report
-                    .error
-                    .as_ref()
-                    .map_or("unknown error", |error| error.message.as_str())
-            ),
+    for result in results {
+        let path = result.config_path.as_deref().unwrap_or("(no config file)");
+        let name = &result.name;
+        let _ = match (&result.change, &result.error) {
+            (_, Some(error)) => write!(text, "{name}: failed: {}", error.message),
+            (Some(Change::Delete), _) => {
+                write!(text, "{name}: deleted `{path}`, which held only our entry")
+            }
+            (Some(Change::Unchanged) | None, _) => {
+                write!(text, "{name}: no entry of ours in `{path}`")
+            }
+            (Some(Change::Update | Change::Create), _) => {
+                write!(text, "{name}: removed our entry from `{path}`")
+            }
         };
-        text.push_str(&line);
-        if let Some(backup) = &report.backup {
+        if let Some(backup) = &result.backup {
             let _ = write!(text, " (previous version saved to `{backup}`)");
         }
-        if report.needs_restart {
-            let _ = write!(text, "; restart {} to pick this up", report.name);
+        if result.needs_restart {
+            let _ = write!(text, "; restart {name} to pick this up");
         }
         text.push('\n');
     }
@@ -255,11 +166,11 @@ mod tests {
             .map(|client| {
                 (
                     client["id"].as_str().unwrap(),
-                    client["result"].as_str().unwrap(),
+                    client["change"].as_str().unwrap(),
                 )
             })
             .collect();
-        assert_eq!(results, [("cursor", "deleted"), ("codex", "removed")]);
+        assert_eq!(results, [("cursor", "delete"), ("codex", "update")]);
         assert!(!sandbox.home.join(".cursor/mcp.json").exists());
         assert_eq!(
             std::fs::read_to_string(sandbox.home.join(".codex/config.toml")).unwrap(),

@@ -8,6 +8,7 @@
 mod entry;
 mod environment;
 mod plan;
+mod write;
 
 mod amazon_q;
 mod antigravity;
@@ -47,6 +48,7 @@ use entry::{
 pub use entry::{EntrySettings, EntrySummary, SecretMode};
 pub use environment::{ClientEnvironment, Os};
 pub use plan::{Change, ClientPlan, ClientStatus, plan_configure, plan_remove, status};
+pub use write::{ClientWriteError, ClientWriteResult, exit_code, write_each};
 
 use crate::edit::ConfigFormat;
 
