@@ -1,5 +1,6 @@
-//! GitHub Copilot CLI: `~/.copilot/mcp-config.json`, moved under `$XDG_CONFIG_HOME` when set;
-//! `tools: ["*"]` enables every tool (research/clients.md §2.18).
+//! GitHub Copilot CLI: `~/.copilot/mcp-config.json`, relocated by `COPILOT_HOME`;
+//! `tools: ["*"]` enables every tool (research/clients.md §2.18). Versions since 1.0 ignore
+//! `XDG_CONFIG_HOME` (github/copilot-cli#1954), so it does not move the file here either.
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +28,8 @@ pub(super) const CLIENT: Client = Client {
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
-    match environment.variable("XDG_CONFIG_HOME") {
-        Some(folder) => vec![environment.join(Path::new(folder), &[".copilot", "mcp-config.json"])],
+    match environment.variable("COPILOT_HOME") {
+        Some(folder) => vec![environment.join(Path::new(folder), &["mcp-config.json"])],
         None => vec![environment.home(&[".copilot", "mcp-config.json"])],
     }
 }

@@ -45,13 +45,14 @@ impl Os {
 
 /// The variables that move client configs: the XDG folders, the Windows profile folders and the
 /// clients' own overrides. Only these are captured, so a plan never depends on anything else.
-const RELEVANT_VARIABLES: [&str; 8] = [
+const RELEVANT_VARIABLES: [&str; 9] = [
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     "APPDATA",
     "LOCALAPPDATA",
     "CLAUDE_CONFIG_DIR",
     "CODEX_HOME",
+    "COPILOT_HOME",
     "PATH",
     "PATHEXT",
 ];

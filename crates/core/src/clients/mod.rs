@@ -437,6 +437,7 @@ mod tests {
                 ("XDG_DATA_HOME", "/data"),
                 ("CLAUDE_CONFIG_DIR", "/claude"),
                 ("CODEX_HOME", "/codex"),
+                ("COPILOT_HOME", "/copilot"),
             ],
         );
         for (id, path) in [
@@ -445,7 +446,7 @@ mod tests {
             ("zed", "/cfg/zed/settings.json"),
             ("opencode", "/cfg/opencode/opencode.json"),
             ("goose", "/cfg/goose/config.yaml"),
-            ("copilot-cli", "/cfg/.copilot/mcp-config.json"),
+            ("copilot-cli", "/copilot/mcp-config.json"),
             (
                 "copilot-jetbrains",
                 "/data/github-copilot/intellij/mcp.json",
