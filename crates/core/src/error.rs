@@ -11,12 +11,10 @@ pub enum ErrorKind {
     InvalidInput,
     /// The OS keychain is locked, missing, or refused access.
     KeychainUnavailable,
-    /// A client's config file cannot be edited safely as it is: it does not parse, is not valid
-    /// UTF-8, has the wrong shape or a duplicate key. The message names the path and line; the
-    /// file is left untouched.
+    // The message of both config kinds names the path (and line); the file is left untouched.
+    /// A client's config file does not parse, or has the wrong shape or a duplicate key.
     ConfigInvalid,
-    /// A client's config file could not be read, backed up, written or confirmed, or it changed
-    /// while we were writing it. The file is left as it was.
+    /// A client's config file could not be read, backed up, written or read back.
     ConfigWriteFailed,
     /// A fault of this program; the message says what it was doing.
     Internal,
