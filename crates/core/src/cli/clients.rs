@@ -175,6 +175,14 @@ mod tests {
             .find(|client| client["id"] == "visual-studio")
             .unwrap();
         assert_eq!(visual_studio["configPath"], serde_json::Value::Null);
+        let claude_desktop = clients
+            .iter()
+            .find(|client| client["id"] == "claude-desktop")
+            .unwrap();
+        assert_eq!(
+            claude_desktop["stdioBridge"], true,
+            "it needs Node.js for mcp-remote"
+        );
     }
 
     #[test]

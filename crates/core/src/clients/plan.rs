@@ -358,6 +358,8 @@ pub struct ClientStatus {
     /// The secret modes the client supports, preferred first.
     pub modes: Vec<SecretMode>,
     pub needs_restart: bool,
+    /// Whether the entry runs the `mcp-remote` bridge, which needs Node.js (`npx`).
+    pub stdio_bridge: bool,
     /// Why the file could not be read, when it could not.
     pub problem: Option<String>,
 }
@@ -379,6 +381,7 @@ pub fn status(client: &Client, environment: &ClientEnvironment, name: &str) -> C
         entry,
         modes: client.modes().to_vec(),
         needs_restart: client.needs_restart,
+        stdio_bridge: client.uses_stdio_bridge(),
         problem,
     }
 }
