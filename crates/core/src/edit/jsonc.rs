@@ -565,6 +565,21 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_file_is_filled_and_a_comment_only_file_keeps_its_comment() {
+        // A blank file is as good as an empty one: no byte there means anything.
+        check(
+            "\n",
+            &set(&["mcpServers"]),
+            "{\n  \"mcpServers\": {\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
+        );
+        check(
+            "// my settings\n",
+            &set(&["mcpServers"]),
+            "// my settings\n{\n  \"mcpServers\": {\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
+        );
+    }
+
+    #[test]
     fn removing_an_absent_entry_changes_nothing() {
         let before = "{\n  \"mcpServers\": {\n    \"other\": {}\n  }\n}\n";
         check(before, &unset(&["mcpServers"]), before);
