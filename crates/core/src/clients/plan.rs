@@ -197,9 +197,13 @@ fn invalid_config(path: &Path, error: &EditError) -> Error {
         Some(line) => format!("`{}` line {line}", path.display()),
         None => format!("`{}`", path.display()),
     };
+    // Parser messages can quote the text they stumbled on, which may be a header value.
     Error::new(
         ErrorKind::ConfigInvalid,
-        format!("{location}: {}; the file was left untouched", error.message),
+        format!(
+            "{location}: {}; the file was left untouched",
+            mask_credentials(&error.message)
+        ),
     )
 }
 
@@ -419,6 +423,18 @@ mod tests {
             mask_credentials("\"Authorization\": \"Basic ZTp0==\",\nx: Bearer abc.def\n"),
             "\"Authorization\": \"Basic ••••••••\",\nx: Bearer ••••••••\n"
         );
+    }
+
+    #[test]
+    fn parser_messages_never_carry_a_credential() {
+        let error = invalid_config(
+            Path::new("mcp.json"),
+            &EditError {
+                line: Some(2),
+                message: "unexpected token: Bearer s3cr3t".to_owned(),
+            },
+        );
+        assert!(!error.message().contains("s3cr3t"), "{error}");
     }
 
     #[test]
