@@ -77,7 +77,7 @@ fn realistic_config(client: &Client) -> &'static str {
             "{\n  // theme and servers\n  \"theme\": \"GitHub\",\n  \"mcpServers\": {\n    \"github\": { \"httpUrl\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
         }
         "claude-code" => {
-            "{\n  \"numStartups\": 42,\n  \"projects\": {\n    \"/work/app\": { \"mcpServers\": {} }\n  },\n  \"mcpServers\": {\n    \"github\": { \"type\": \"http\", \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
+            "{\n  \"numStartups\": 42,\n  \"projects\": {\n    \"/home/me/projects/app\": { \"mcpServers\": {} }\n  },\n  \"mcpServers\": {\n    \"github\": { \"type\": \"http\", \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
         }
         "visual-studio" | "copilot-jetbrains" => {
             "{\n  \"servers\": {\n    \"github\": { \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
