@@ -11,6 +11,11 @@ pub enum ErrorKind {
     InvalidInput,
     /// The OS keychain is locked, missing, or refused access.
     KeychainUnavailable,
+    // The message of both config kinds names the path (and line); the file is left untouched.
+    /// A client's config file does not parse, or has the wrong shape or a duplicate key.
+    ConfigInvalid,
+    /// A client's config file could not be read, backed up, written or read back.
+    ConfigWriteFailed,
     /// A fault of this program; the message says what it was doing.
     Internal,
 }
@@ -20,6 +25,8 @@ impl ErrorKind {
     pub fn exit_code(self) -> u8 {
         match self {
             Self::InvalidInput => 2,
+            // Design §7: a client that could not be written is exit 8, whatever the reason.
+            Self::ConfigInvalid | Self::ConfigWriteFailed => 8,
             Self::KeychainUnavailable | Self::Internal => 1,
         }
     }

@@ -5,7 +5,10 @@
 
 pub mod auth_method;
 pub mod cli;
+pub mod clients;
+pub mod edit;
 pub mod error;
+pub mod fsutil;
 pub mod reminders;
 pub mod secrets;
 

@@ -2,6 +2,10 @@
 //!
 //! No arguments opens the window (the shell decides that); every subcommand runs without one.
 
+mod clients;
+mod output;
+mod remove;
+
 use clap::{Parser, Subcommand};
 
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.
@@ -16,9 +20,17 @@ pub struct Cli {
 
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// List every supported client: installed or not, its config file, and our entry in it.
+    Clients(clients::ClientsArgs),
+    /// Take our entry out of client configs, leaving each file as it was before we added it.
+    Remove(remove::RemoveArgs),
+}
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
-    match *command {}
+    match command {
+        Command::Clients(args) => clients::main(args),
+        Command::Remove(args) => remove::main(args),
+    }
 }
