@@ -2,7 +2,7 @@
 //! finds the old file or the new one, never a torn mix (design §9).
 //!
 //! The killed writer is this test binary itself, started again with `WRITER_VARIABLE` set so that
-//! the one ignored test below turns into an endless writer.
+//! `each_write_switches_to_the_other_version` turns into an endless writer.
 
 use std::fs;
 use std::path::Path;
@@ -38,17 +38,31 @@ fn write_the_other_version(path: &Path, backups: &Path) {
     );
 }
 
+/// In a normal run: one write replaces one version with the other, whole. Started again by
+/// `a_killed_writer_never_leaves_a_torn_file` with `WRITER_VARIABLE` set: the endless writer.
 #[test]
-#[ignore = "the endless writer a_killed_writer_never_leaves_a_torn_file starts and kills"]
-fn endless_writer() {
-    let Some(path) = std::env::var_os(WRITER_VARIABLE) else {
-        return;
-    };
-    let path = Path::new(&path);
-    let backups = path.with_extension("backups");
-    loop {
-        write_the_other_version(path, &backups);
+fn each_write_switches_to_the_other_version() {
+    if let Some(path) = std::env::var_os(WRITER_VARIABLE) {
+        let path = Path::new(&path);
+        let backups = path.with_extension("backups");
+        loop {
+            write_the_other_version(path, &backups);
+        }
     }
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("mcp.json");
+    let versions = versions();
+    fs::write(&path, &versions[0]).unwrap();
+    write_the_other_version(&path, &folder.path().join("backups"));
+    assert!(
+        fs::read(&path).unwrap() == versions[1],
+        "the first write puts the second version"
+    );
+    write_the_other_version(&path, &folder.path().join("backups"));
+    assert!(
+        fs::read(&path).unwrap() == versions[0],
+        "the next write puts the first back"
+    );
 }
 
 #[test]
@@ -59,7 +73,11 @@ fn a_killed_writer_never_leaves_a_torn_file() {
     fs::write(&path, &versions[0]).unwrap();
     for round in 0..12_u64 {
         let mut writer = Command::new(std::env::current_exe().unwrap())
-            .args(["endless_writer", "--exact", "--ignored", "--test-threads=1"])
+            .args([
+                "each_write_switches_to_the_other_version",
+                "--exact",
+                "--test-threads=1",
+            ])
             .env(WRITER_VARIABLE, &path)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

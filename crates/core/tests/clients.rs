@@ -651,39 +651,3 @@ fn stdio_only_clients_get_the_bridge_with_cmd_on_windows() {
     assert!(diff.contains("\"command\": \"cmd\""), "{diff}");
     assert!(diff.contains("\"Authorization:${AUTH_HEADER}\""), "{diff}");
 }
-
-/// Design §9: detecting and planning all clients under 20 ms on a warm disk. Run with
-/// `cargo test -p rovo-mcp-core --release --test clients -- --ignored --nocapture`.
-#[test]
-#[ignore = "a benchmark: prints a timing instead of asserting one"]
-fn benchmark_detect_and_plan_every_client() {
-    let home = Home::new();
-    for client in linux_clients(&home) {
-        home.seed(client, realistic_config(client).as_bytes());
-    }
-    let detect_and_plan = || {
-        for client in ALL {
-            let status = clients::status(client, &home.environment, DEFAULT_SERVER_NAME);
-            if status.config_path.is_some() {
-                let plan = plan_configure(client, &home.environment, &settings(client.modes()[0]))
-                    .unwrap();
-                assert!(!plan.diff().is_empty());
-            }
-        }
-    };
-    detect_and_plan();
-    let mut timings: Vec<_> = (0..50)
-        .map(|_| {
-            let started = std::time::Instant::now();
-            detect_and_plan();
-            started.elapsed()
-        })
-        .collect();
-    timings.sort();
-    eprintln!(
-        "detect + plan of {} clients: median {:?}, slowest {:?}",
-        ALL.len(),
-        timings[timings.len() / 2],
-        timings[timings.len() - 1]
-    );
-}
