@@ -2,7 +2,11 @@
 //!
 //! No arguments opens the window (the shell decides that); every subcommand runs without one.
 
+mod bridge;
+
 use clap::{Parser, Subcommand};
+
+pub use self::bridge::BridgeArgs;
 
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.
 ///
@@ -16,9 +20,14 @@ pub struct Cli {
 
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// stdio MCP server for stdio-only clients
+    Bridge(BridgeArgs),
+}
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
-    match *command {}
+    match command {
+        Command::Bridge(args) => bridge::run(args),
+    }
 }
