@@ -5,12 +5,16 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
@@ -22,8 +26,8 @@ use rmcp::transport::streamable_http_server::session::local::LocalSessionManager
 use rmcp::transport::streamable_http_server::tower::StreamableHttpService;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::sync::Notify;
+use tokio::task::{JoinHandle, JoinSet};
 
 /// The path the real endpoint serves MCP on.
 pub const MCP_PATH: &str = "/v1/mcp";
@@ -107,8 +111,9 @@ impl Grant {
 #[derive(Debug)]
 pub struct TestMcpServer {
     url: String,
-    stop: Option<oneshot::Sender<()>>,
+    /// Accepts connections and owns every open one: aborting it drops them all.
     task: JoinHandle<()>,
+    hold: Arc<ToolCallHold>,
 }
 
 impl TestMcpServer {
@@ -116,11 +121,14 @@ impl TestMcpServer {
     /// values in `grants`, each with what it unlocks.
     pub async fn start(grants: impl IntoIterator<Item = (String, Grant)>) -> anyhow::Result<Self> {
         let grants: Arc<HashMap<String, Grant>> = Arc::new(grants.into_iter().collect());
+        let hold = Arc::new(ToolCallHold::default());
         let handler_grants = Arc::clone(&grants);
+        let handler_hold = Arc::clone(&hold);
         let mcp: StreamableHttpService<FakeRovo, LocalSessionManager> = StreamableHttpService::new(
             move || {
                 Ok(FakeRovo {
                     grants: Arc::clone(&handler_grants),
+                    hold: Arc::clone(&handler_hold),
                 })
             },
             Arc::new(LocalSessionManager::default()),
@@ -136,38 +144,70 @@ impl TestMcpServer {
 
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(error) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                eprintln!("test MCP server stopped with an error: {error}");
-            }
-        });
-        Ok(Self {
-            url,
-            stop: Some(stop),
-            task,
-        })
+        let task = tokio::spawn(serve_connections(listener, app));
+        Ok(Self { url, task, hold })
     }
 
     /// The endpoint URL, `http://127.0.0.1:<port>/v1/mcp`.
     pub fn url(&self) -> &str {
         &self.url
     }
+
+    /// From now on, tool calls arrive but are never answered, as on a server that hangs or
+    /// dies mid-call. Pair with [`Self::tool_call_held`] and [`Self::kill`].
+    pub fn hold_tool_calls(&self) {
+        self.hold.held.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits until a tool call has arrived and is being held.
+    pub async fn tool_call_held(&self) {
+        self.hold.arrived.notified().await;
+    }
+
+    /// Stops the server at once, as a crash or a dropped network would: the port stops
+    /// accepting and every open connection, event streams included, is cut without a reply.
+    pub async fn kill(&mut self) {
+        self.task.abort();
+        // Returns once the task, its listener and its connections have been dropped.
+        let _aborted = (&mut self.task).await;
+    }
 }
 
 impl Drop for TestMcpServer {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
         self.task.abort();
     }
+}
+
+/// Serves each accepted connection in a task of its own set, so that dropping this future
+/// drops every connection with it.
+async fn serve_connections(listener: TcpListener, app: axum::Router) {
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _peer)) => stream,
+            Err(error) => {
+                eprintln!("test MCP server stopped accepting: {error}");
+                return;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        connections.spawn(async move {
+            // A client that goes away mid-request is an ordinary end here.
+            let _ended = auto::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+        // Reaps finished connections so the set does not grow with every request.
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+/// Whether tool calls are held unanswered, and the signal that one has arrived.
+#[derive(Debug, Default)]
+struct ToolCallHold {
+    held: AtomicBool,
+    arrived: Notify,
 }
 
 /// Refuses a request whose `Authorization` is not granted the way Atlassian does: 401 with a
@@ -201,6 +241,7 @@ async fn require_granted_credential(
 #[derive(Debug, Clone)]
 struct FakeRovo {
     grants: Arc<HashMap<String, Grant>>,
+    hold: Arc<ToolCallHold>,
 }
 
 impl FakeRovo {
@@ -242,6 +283,11 @@ impl ServerHandler for FakeRovo {
             return Err(ErrorData::method_not_found::<
                 rmcp::model::CallToolRequestMethod,
             >());
+        }
+        if self.hold.held.load(Ordering::SeqCst) {
+            // `notify_one` keeps the signal for a waiter that has not started waiting yet.
+            self.hold.arrived.notify_one();
+            std::future::pending::<()>().await;
         }
         let text = format!("{} answered by the stand-in server", request.name);
         Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
