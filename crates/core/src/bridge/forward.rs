@@ -81,14 +81,12 @@ where
         answer = &mut handle.rx => Some(answer),
         () = cancelled => None,
     };
-    match answer {
-        Some(answer) => answer.map_err(|_closed| ServiceError::TransportClosed)?,
-        None => {
-            let reason = "the AI client cancelled the request".to_owned();
-            handle.cancel(Some(reason.clone())).await?;
-            Err(ServiceError::Cancelled {
-                reason: Some(reason),
-            })
-        }
+    if let Some(answer) = answer {
+        return answer.map_err(|_closed| ServiceError::TransportClosed)?;
     }
+    let reason = "the AI client cancelled the request".to_owned();
+    handle.cancel(Some(reason.clone())).await?;
+    Err(ServiceError::Cancelled {
+        reason: Some(reason),
+    })
 }

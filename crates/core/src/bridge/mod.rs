@@ -150,15 +150,15 @@ impl ClientFacing {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+}
 
-    /// `failure` as the client's JSON-RPC error, logged to stderr when it is the link's own.
-    fn report(&self, failure: RequestFailure) -> ErrorData {
-        match failure {
-            RequestFailure::Remote(error) => error,
-            RequestFailure::Link(failure) => {
-                eprintln!("rovo-mcp-setup bridge: {}", failure.message);
-                failure.to_error_data()
-            }
+/// `failure` as the client's JSON-RPC error, logged to stderr when it is the link's own.
+fn report(failure: RequestFailure) -> ErrorData {
+    match failure {
+        RequestFailure::Remote(error) => error,
+        RequestFailure::Link(failure) => {
+            eprintln!("rovo-mcp-setup bridge: {}", failure.message);
+            failure.to_error_data()
         }
     }
 }
@@ -185,15 +185,11 @@ impl Service<RoleServer> for ClientFacing {
                             .lock()
                             .unwrap_or_else(PoisonError::into_inner) = Some(link_failure.clone());
                     }
-                    Err(self.report(failure))
+                    Err(report(failure))
                 }
             };
         }
-        let remote = self
-            .link
-            .peer(&context.peer)
-            .await
-            .map_err(|failure| self.report(failure))?;
+        let remote = self.link.peer(&context.peer).await.map_err(report)?;
         let mut result = forward_request(
             &remote,
             request,
@@ -204,7 +200,7 @@ impl Service<RoleServer> for ClientFacing {
         .await
         .map_err(|error| {
             let failure = failure::request_failure(self.link.endpoint(), &error);
-            self.report(self.link.redact_failure(failure))
+            report(self.link.redact_failure(failure))
         })?;
         // The client speaks an `initialize`-era revision: results carry no `resultType`.
         result.strip_result_type_for_legacy_peer();

@@ -20,7 +20,7 @@ pub const ENDPOINT_VARIABLE: &str = "ROVO_MCP_ENDPOINT";
 #[derive(Debug, Args)]
 pub struct BridgeArgs {
     /// The remote MCP endpoint [default: `ROVO_MCP_ENDPOINT`, else
-    /// https://mcp.atlassian.com/v1/mcp]
+    /// `https://mcp.atlassian.com/v1/mcp`]
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
     /// The environment variable that holds the whole `Authorization` header value
