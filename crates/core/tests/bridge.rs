@@ -1,21 +1,26 @@
 //! The bridge end to end: a real rmcp client speaks MCP over an in-process pipe (what stdin and
 //! stdout are for a stdio client) to `run_bridge`, which proxies to the stand-in Streamable
-//! HTTP server. Covers the listing and calling of tools, a rejected credential, an unreachable
-//! server, a server that dies mid-call, a bridge with no credential, and garbage on stdin.
+//! HTTP server. Covers the listing (over pages) and calling of tools, notifications and
+//! progress, cancellation, an expired session, a rejected credential, an unreachable server, a
+//! server that dies mid-call, a bridge with no credential, and garbage on stdin.
 
 use std::time::Duration;
 
 use rmcp::model::{
-    CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation, ProtocolVersion,
+    CallToolRequest, CallToolRequestParams, ClientCapabilities, ClientConfig, ClientRequest,
+    Implementation, ProtocolVersion,
 };
-use rmcp::service::{ClientInitializeError, RunningService, ServiceError};
-use rmcp::{RoleClient, ServiceExt};
+use rmcp::service::{
+    ClientInitializeError, NotificationContext, PeerRequestOptions, RunningService, ServiceError,
+};
+use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use rovo_mcp_core::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
@@ -307,21 +312,46 @@ async fn send_line(stdin: &mut (impl AsyncWriteExt + Unpin), line: &[u8]) {
     stdin.flush().await.unwrap();
 }
 
+/// Reads the next message the bridge writes to stdout.
+async fn next_message(stdout: &mut (impl AsyncBufReadExt + Unpin)) -> Value {
+    let mut line = String::new();
+    let read = timeout(PATIENCE, stdout.read_line(&mut line))
+        .await
+        .expect("the bridge answers")
+        .unwrap();
+    assert!(read > 0, "the bridge's stdout stays open while it serves");
+    serde_json::from_str(&line).expect("every line on stdout is one JSON-RPC message")
+}
+
 /// Reads the bridge's stdout up to the response to request `id`, skipping notifications.
 async fn response_to(stdout: &mut (impl AsyncBufReadExt + Unpin), id: u64) -> Value {
     loop {
-        let mut line = String::new();
-        let read = timeout(PATIENCE, stdout.read_line(&mut line))
-            .await
-            .expect("the bridge answers")
-            .unwrap();
-        assert!(read > 0, "the bridge's stdout stays open while it serves");
-        let message: Value =
-            serde_json::from_str(&line).expect("every line on stdout is one JSON-RPC message");
+        let message = next_message(stdout).await;
         if message["id"] == json!(id) {
             return message;
         }
     }
+}
+
+/// Sends `initialize` (id 1) and `notifications/initialized` as a client writes them, and
+/// returns the answer to `initialize`.
+async fn initialize_by_hand(
+    stdin: &mut (impl AsyncWriteExt + Unpin),
+    stdout: &mut (impl AsyncBufReadExt + Unpin),
+) -> Value {
+    let initialize = json!({
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-11-25",
+            "capabilities": {},
+            "clientInfo": {"name": "raw-test-client", "version": "1.0.0"},
+        },
+    });
+    send_line(stdin, initialize.to_string().as_bytes()).await;
+    let answer = response_to(stdout, 1).await;
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    send_line(stdin, initialized.to_string().as_bytes()).await;
+    answer
 }
 
 #[tokio::test]
@@ -336,28 +366,12 @@ async fn garbage_on_stdin_is_skipped_and_the_session_goes_on() {
     send_line(&mut stdin, b"this is not JSON").await;
     send_line(&mut stdin, &[0xff, 0xfe, 0x00, 0x9f]).await;
     send_line(&mut stdin, b"{\"jsonrpc\":\"2.0\",\"id\":").await;
-    let initialize = json!({
-        "jsonrpc": "2.0", "id": 1, "method": "initialize",
-        "params": {
-            "protocolVersion": "2025-11-25",
-            "capabilities": {},
-            "clientInfo": {"name": "raw-test-client", "version": "1.0.0"},
-        },
-    });
-    send_line(&mut stdin, initialize.to_string().as_bytes()).await;
-    let answer = response_to(&mut stdout, 1).await;
+    let answer = initialize_by_hand(&mut stdin, &mut stdout).await;
     assert_eq!(
         answer["result"]["serverInfo"]["name"],
         json!("atlassian-rovo-mcp-stand-in"),
         "initialize succeeds after the garbage: {answer}"
     );
-    send_line(
-        &mut stdin,
-        json!({"jsonrpc": "2.0", "method": "notifications/initialized"})
-            .to_string()
-            .as_bytes(),
-    )
-    .await;
 
     send_line(&mut stdin, b"}}}} still not JSON {{{{").await;
     send_line(&mut stdin, b"[1, 2, 3]").await;
@@ -387,4 +401,195 @@ async fn garbage_on_stdin_is_skipped_and_the_session_goes_on() {
         bridge_outcome(bridge).await.is_ok(),
         "closing stdin after garbage still ends the bridge cleanly"
     );
+}
+
+/// An MCP client that reports each `notifications/tools/list_changed` it receives.
+#[derive(Debug, Clone)]
+struct ListChangeWatcher {
+    heard: mpsc::UnboundedSender<()>,
+}
+
+impl ClientHandler for ListChangeWatcher {
+    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
+        let _ = self.heard.send(());
+    }
+
+    fn get_info(&self) -> ClientConfig {
+        client_config()
+    }
+}
+
+async fn connect_watching(
+    client_end: DuplexStream,
+) -> (
+    RunningService<RoleClient, ListChangeWatcher>,
+    mpsc::UnboundedReceiver<()>,
+) {
+    let (heard, list_changes) = mpsc::unbounded_channel();
+    let (read, write) = tokio::io::split(client_end);
+    let client = timeout(PATIENCE, ListChangeWatcher { heard }.serve((read, write)))
+        .await
+        .expect("initialize answers")
+        .expect("a granted credential initializes through the bridge");
+    (client, list_changes)
+}
+
+fn call(name: &'static str) -> ClientRequest {
+    ClientRequest::CallToolRequest(CallToolRequest::new(CallToolRequestParams::new(name)))
+}
+
+#[tokio::test]
+async fn tools_listed_over_pages_pass_every_cursor_through() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    server.page_tools(3);
+    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let client = connect(client_end).await.expect("initializes");
+
+    let first = client
+        .list_tools(None)
+        .await
+        .expect("the first page is forwarded");
+    assert_eq!(first.tools.len(), 3, "the server's page size is kept");
+    assert!(
+        first.next_cursor.is_some(),
+        "the cursor to the next page reaches the client"
+    );
+    let every: Vec<String> = client
+        .list_all_tools()
+        .await
+        .expect("every page is forwarded")
+        .into_iter()
+        .map(|tool| tool.name.to_string())
+        .collect();
+    let expected: Vec<&str> = Grant::FullScope
+        .tools()
+        .into_iter()
+        .map(|tool| tool.name)
+        .collect();
+    assert_eq!(
+        every, expected,
+        "following the cursors lists every tool once"
+    );
+
+    client.cancel().await.unwrap();
+    assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
+}
+
+#[tokio::test]
+async fn progress_comes_back_under_the_clients_own_token() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (stdout, mut stdin) = tokio::io::split(client_end);
+    let mut stdout = BufReader::new(stdout);
+    initialize_by_hand(&mut stdin, &mut stdout).await;
+
+    // A token no rmcp counter would produce, so a token the bridge forgot to map back shows.
+    let call = json!({
+        "jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": {"name": "atlassianUserInfo", "_meta": {"progressToken": "client-token-7"}},
+    });
+    send_line(&mut stdin, call.to_string().as_bytes()).await;
+    let mut progress_tokens = Vec::new();
+    let answer = loop {
+        let message = next_message(&mut stdout).await;
+        if message["method"] == json!("notifications/progress") {
+            progress_tokens.push(message["params"]["progressToken"].clone());
+        } else if message["id"] == json!(7) {
+            break message;
+        }
+    };
+    assert!(
+        answer["result"]["content"].is_array(),
+        "the call is answered with its result: {answer}"
+    );
+    assert_eq!(
+        progress_tokens,
+        [json!("client-token-7")],
+        "the server's progress reaches the client under the token the client chose"
+    );
+
+    drop(stdin);
+    drop(stdout);
+    assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
+}
+
+#[tokio::test]
+async fn a_tool_list_change_reaches_the_client() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client, mut list_changes) = connect_watching(client_end).await;
+
+    // The remote session registers and opens its event stream just after `initialize`, so
+    // the server announces until the client has heard it once.
+    timeout(PATIENCE, async {
+        loop {
+            server.notify_tool_list_changed().await.unwrap();
+            if let Ok(Some(())) = timeout(Duration::from_millis(200), list_changes.recv()).await {
+                return;
+            }
+        }
+    })
+    .await
+    .expect("a list change sent by the server reaches the client");
+
+    client.cancel().await.unwrap();
+    assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
+}
+
+#[tokio::test]
+async fn a_cancelled_call_is_cancelled_on_the_server() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    server.hold_tool_calls();
+    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let client = connect(client_end).await.expect("initializes");
+
+    let handle = client
+        .send_cancellable_request(call("atlassianUserInfo"), PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    timeout(PATIENCE, server.tool_call_held())
+        .await
+        .expect("the call reaches the server");
+    handle
+        .cancel(Some("the person pressed stop".to_owned()))
+        .await
+        .unwrap();
+    timeout(PATIENCE, server.tool_call_cancelled())
+        .await
+        .expect("the client's cancellation reaches the server under the forwarded id");
+
+    client.cancel().await.unwrap();
+    assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
+}
+
+#[tokio::test]
+async fn an_expired_session_is_renewed_without_the_client_noticing() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let client = connect(client_end).await.expect("initializes");
+    let before = client.list_all_tools().await.expect("tools are listed");
+
+    server.expire_sessions().await.unwrap();
+    let after = timeout(PATIENCE, client.list_all_tools())
+        .await
+        .expect("the request after expiry is answered")
+        .expect("the bridge renews the session and the request succeeds");
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "the renewed session lists the same tools"
+    );
+
+    client.cancel().await.unwrap();
+    assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
 }

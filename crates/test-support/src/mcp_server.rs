@@ -5,7 +5,8 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use axum::body::Body;
 use axum::extract::State;
@@ -17,11 +18,12 @@ use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::transport::StreamableHttpServerConfig;
+use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::tower::StreamableHttpService;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -113,7 +115,8 @@ pub struct TestMcpServer {
     url: String,
     /// Accepts connections and owns every open one: aborting it drops them all.
     task: JoinHandle<()>,
-    hold: Arc<ToolCallHold>,
+    controls: Arc<Controls>,
+    sessions: Arc<LocalSessionManager>,
 }
 
 impl TestMcpServer {
@@ -121,17 +124,18 @@ impl TestMcpServer {
     /// values in `grants`, each with what it unlocks.
     pub async fn start(grants: impl IntoIterator<Item = (String, Grant)>) -> anyhow::Result<Self> {
         let grants: Arc<HashMap<String, Grant>> = Arc::new(grants.into_iter().collect());
-        let hold = Arc::new(ToolCallHold::default());
+        let controls = Arc::new(Controls::default());
+        let sessions = Arc::new(LocalSessionManager::default());
         let handler_grants = Arc::clone(&grants);
-        let handler_hold = Arc::clone(&hold);
+        let handler_controls = Arc::clone(&controls);
         let mcp: StreamableHttpService<FakeRovo, LocalSessionManager> = StreamableHttpService::new(
             move || {
                 Ok(FakeRovo {
                     grants: Arc::clone(&handler_grants),
-                    hold: Arc::clone(&handler_hold),
+                    controls: Arc::clone(&handler_controls),
                 })
             },
-            Arc::new(LocalSessionManager::default()),
+            Arc::clone(&sessions),
             StreamableHttpServerConfig::default(),
         );
         let app =
@@ -145,7 +149,12 @@ impl TestMcpServer {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
         let task = tokio::spawn(serve_connections(listener, app));
-        Ok(Self { url, task, hold })
+        Ok(Self {
+            url,
+            task,
+            controls,
+            sessions,
+        })
     }
 
     /// The endpoint URL, `http://127.0.0.1:<port>/v1/mcp`.
@@ -154,14 +163,59 @@ impl TestMcpServer {
     }
 
     /// From now on, tool calls arrive but are never answered, as on a server that hangs or
-    /// dies mid-call. Pair with [`Self::tool_call_held`] and [`Self::kill`].
+    /// dies mid-call. Pair with [`Self::tool_call_held`], [`Self::tool_call_cancelled`] and
+    /// [`Self::kill`].
     pub fn hold_tool_calls(&self) {
-        self.hold.held.store(true, Ordering::SeqCst);
+        self.controls.hold_tool_calls.store(true, Ordering::SeqCst);
     }
 
     /// Waits until a tool call has arrived and is being held.
     pub async fn tool_call_held(&self) {
-        self.hold.arrived.notified().await;
+        self.controls.tool_call_held.notified().await;
+    }
+
+    /// Waits until the client has cancelled a held tool call (`notifications/cancelled`).
+    pub async fn tool_call_cancelled(&self) {
+        self.controls.tool_call_cancelled.notified().await;
+    }
+
+    /// From now on, `tools/list` answers `page_size` tools at a time, with a `nextCursor` to
+    /// the rest, as a server with a long catalogue does.
+    pub fn page_tools(&self, page_size: usize) {
+        self.controls
+            .tools_page_size
+            .store(page_size, Ordering::SeqCst);
+    }
+
+    /// Sends `notifications/tools/list_changed` to every initialized session.
+    pub async fn notify_tool_list_changed(&self) -> anyhow::Result<()> {
+        let peers = self
+            .controls
+            .peers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        for peer in peers {
+            peer.notify_tool_list_changed().await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets every session, as a server does when sessions time out or it restarts with a
+    /// fresh memory: the next request of an old session gets 404.
+    pub async fn expire_sessions(&self) -> anyhow::Result<()> {
+        let ids: Vec<_> = self
+            .sessions
+            .sessions
+            .read()
+            .await
+            .keys()
+            .cloned()
+            .collect();
+        for id in ids {
+            self.sessions.close_session(&id).await?;
+        }
+        Ok(())
     }
 
     /// Stops the server at once, as a crash or a dropped network would: the port stops
@@ -203,11 +257,16 @@ async fn serve_connections(listener: TcpListener, app: axum::Router) {
     }
 }
 
-/// Whether tool calls are held unanswered, and the signal that one has arrived.
+/// What a test can change or watch in a running server.
 #[derive(Debug, Default)]
-struct ToolCallHold {
-    held: AtomicBool,
-    arrived: Notify,
+struct Controls {
+    hold_tool_calls: AtomicBool,
+    tool_call_held: Notify,
+    tool_call_cancelled: Notify,
+    /// Zero lists every tool in one page.
+    tools_page_size: AtomicUsize,
+    /// The initialized sessions, for notifications the server sends on its own.
+    peers: Mutex<Vec<Peer<RoleServer>>>,
 }
 
 /// Refuses a request whose `Authorization` is not granted the way Atlassian does: 401 with a
@@ -241,7 +300,7 @@ async fn require_granted_credential(
 #[derive(Debug, Clone)]
 struct FakeRovo {
     grants: Arc<HashMap<String, Grant>>,
-    hold: Arc<ToolCallHold>,
+    controls: Arc<Controls>,
 }
 
 impl FakeRovo {
@@ -258,17 +317,40 @@ impl ServerHandler for FakeRovo {
             .with_server_info(Implementation::new("atlassian-rovo-mcp-stand-in", "1.0.0"))
     }
 
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.controls
+            .peers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(context.peer);
+    }
+
     async fn list_tools(
         &self,
-        _request: Option<PaginatedRequestParams>,
+        request: Option<PaginatedRequestParams>,
         context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
         let grant = self
             .grant_of(&context)
             .ok_or_else(|| ErrorData::invalid_request("no granted credential", None))?;
-        Ok(ListToolsResult::with_all_items(
-            grant.tools().into_iter().map(to_mcp_tool).collect(),
-        ))
+        let tools: Vec<Tool> = grant.tools().into_iter().map(to_mcp_tool).collect();
+        let page_size = match self.controls.tools_page_size.load(Ordering::SeqCst) {
+            0 => tools.len(),
+            size => size,
+        };
+        // The cursor is the index of the page's first tool.
+        let start = match request.and_then(|request| request.cursor) {
+            Some(cursor) => cursor
+                .parse::<usize>()
+                .ok()
+                .filter(|start| *start < tools.len())
+                .ok_or_else(|| ErrorData::invalid_params("unknown cursor", None))?,
+            None => 0,
+        };
+        let end = (start + page_size).min(tools.len());
+        let mut page = ListToolsResult::with_all_items(tools[start..end].to_vec());
+        page.next_cursor = (end < tools.len()).then(|| end.to_string());
+        Ok(page)
     }
 
     async fn call_tool(
@@ -284,10 +366,23 @@ impl ServerHandler for FakeRovo {
                 rmcp::model::CallToolRequestMethod,
             >());
         }
-        if self.hold.held.load(Ordering::SeqCst) {
+        if self.controls.hold_tool_calls.load(Ordering::SeqCst) {
             // `notify_one` keeps the signal for a waiter that has not started waiting yet.
-            self.hold.arrived.notify_one();
-            std::future::pending::<()>().await;
+            self.controls.tool_call_held.notify_one();
+            context.ct.cancelled().await;
+            self.controls.tool_call_cancelled.notify_one();
+            return Err(ErrorData::internal_error("cancelled by the client", None));
+        }
+        // A caller that asked for progress gets one step of it, as long calls do.
+        if let Some(token) = context.meta.get_progress_token() {
+            let progress = ProgressNotificationParam::new(token, 1.0)
+                .with_total(1.0)
+                .with_message("answered");
+            context
+                .peer
+                .notify_progress(progress)
+                .await
+                .map_err(|error| ErrorData::internal_error(error.to_string(), None))?;
         }
         let text = format!("{} answered by the stand-in server", request.name);
         Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
