@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, ClientCapabilities, ClientConfig, ClientRequest,
-    Implementation, ProtocolVersion,
+    ErrorData, Implementation, ProtocolVersion,
 };
 use rmcp::service::{
     ClientInitializeError, NotificationContext, PeerRequestOptions, RunningService, ServiceError,
@@ -69,11 +69,15 @@ async fn bridge_outcome(bridge: Bridge) -> rovo_mcp_core::Result<()> {
         .expect("the bridge task does not panic")
 }
 
-fn initialize_error_message(error: &ClientInitializeError) -> String {
+fn initialize_error(error: &ClientInitializeError) -> &ErrorData {
     match error {
-        ClientInitializeError::JsonRpcError(error) => error.message.to_string(),
+        ClientInitializeError::JsonRpcError(error) => error,
         other => panic!("initialize should fail with a JSON-RPC error, got {other:?}"),
     }
+}
+
+fn initialize_error_message(error: &ClientInitializeError) -> String {
+    initialize_error(error).message.to_string()
 }
 
 fn call_error_message(error: &ServiceError) -> String {
@@ -182,6 +186,11 @@ async fn a_rejected_credential_fails_initialize_with_the_next_step_and_no_secret
         .await
         .expect_err("the server refuses the credential with 401");
 
+    assert_eq!(
+        initialize_error(&error).data,
+        Some(json!({"kind": "unauthorized", "httpStatus": 401})),
+        "tools that read the error data get the kind and the status"
+    );
     let message = initialize_error_message(&error);
     assert!(
         message.contains("rejected (HTTP 401)"),

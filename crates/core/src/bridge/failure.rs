@@ -46,11 +46,11 @@ impl LinkFailure {
     /// The JSON-RPC error the AI client receives. The code is the generic internal error,
     /// since no client branches on finer codes; `data` keeps the kind and status for tools.
     pub fn to_error_data(&self) -> ErrorData {
-        ErrorData::new(
-            ErrorCode::INTERNAL_ERROR,
-            self.message.clone(),
-            Some(json!({ "kind": self.kind, "httpStatus": self.http_status })),
-        )
+        let mut data = json!({ "kind": self.kind });
+        if let Some(status) = self.http_status {
+            data["httpStatus"] = json!(status);
+        }
+        ErrorData::new(ErrorCode::INTERNAL_ERROR, self.message.clone(), Some(data))
     }
 
     pub fn into_error(self) -> Error {
@@ -61,8 +61,9 @@ impl LinkFailure {
 /// What a failed request to the remote server means for the client.
 #[derive(Debug)]
 pub(super) enum RequestFailure {
-    /// The remote server answered with a JSON-RPC error: passed on exactly as it came.
-    Remote(ErrorData),
+    /// Not the link's failure: the remote server's own JSON-RPC error, passed on exactly as it
+    /// came, or the answer to a request the client cancelled, which nobody reads.
+    Passthrough(ErrorData),
     /// The link failed before an answer came.
     Link(LinkFailure),
 }
@@ -70,12 +71,17 @@ pub(super) enum RequestFailure {
 /// Classifies the failure of a request forwarded to the server at `endpoint`.
 pub(super) fn request_failure(endpoint: &str, error: &ServiceError) -> RequestFailure {
     match error {
-        ServiceError::McpError(error) => RequestFailure::Remote(error.clone()),
+        ServiceError::McpError(error) => RequestFailure::Passthrough(error.clone()),
         ServiceError::TransportSend(error) => {
             RequestFailure::Link(transport_failure(endpoint, error.error.as_ref()))
         }
         ServiceError::TransportClosed => RequestFailure::Link(connection_lost(endpoint)),
         ServiceError::Timeout { .. } => RequestFailure::Link(timed_out(endpoint)),
+        ServiceError::Cancelled { reason } => RequestFailure::Passthrough(ErrorData::new(
+            ErrorCode::INTERNAL_ERROR,
+            reason.clone().unwrap_or_else(|| "cancelled".to_owned()),
+            None,
+        )),
         other => RequestFailure::Link(LinkFailure::new(
             ErrorKind::ProtocolError,
             format!("the request to the Atlassian Rovo MCP server at {endpoint} failed: {other}"),
@@ -86,7 +92,7 @@ pub(super) fn request_failure(endpoint: &str, error: &ServiceError) -> RequestFa
 /// Classifies the failure of the `initialize` handshake with the server at `endpoint`.
 pub(super) fn initialize_failure(endpoint: &str, error: &ClientInitializeError) -> RequestFailure {
     match error {
-        ClientInitializeError::JsonRpcError(error) => RequestFailure::Remote(error.clone()),
+        ClientInitializeError::JsonRpcError(error) => RequestFailure::Passthrough(error.clone()),
         ClientInitializeError::TransportError { error, .. } => {
             RequestFailure::Link(transport_failure(endpoint, error.error.as_ref()))
         }

@@ -124,10 +124,14 @@ where
                 || Error::new(ErrorKind::ProtocolError, error.message.into_owned()),
                 LinkFailure::into_error,
             ),
-        other => Error::new(
-            ErrorKind::ProtocolError,
-            format!("the AI client did not start the MCP session: {other}"),
-        ),
+        other => {
+            let error = Error::new(
+                ErrorKind::ProtocolError,
+                format!("the AI client did not start the MCP session with `initialize`: {other}"),
+            );
+            eprintln!("rovo-mcp-setup bridge: {}", link.redact(error.message()));
+            error
+        }
     };
     Err(Error::new(error.kind(), link.redact(error.message())))
 }
@@ -155,7 +159,7 @@ impl ClientFacing {
 /// `failure` as the client's JSON-RPC error, logged to stderr when it is the link's own.
 fn report(failure: RequestFailure) -> ErrorData {
     match failure {
-        RequestFailure::Remote(error) => error,
+        RequestFailure::Passthrough(error) => error,
         RequestFailure::Link(failure) => {
             eprintln!("rovo-mcp-setup bridge: {}", failure.message);
             failure.to_error_data()

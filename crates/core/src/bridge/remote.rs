@@ -46,13 +46,14 @@ pub(super) struct RemoteLink {
     endpoint: String,
     /// The credential, kept only to be redacted from any text that leaves the bridge.
     authorization: Option<Secret>,
-    /// The HTTP client and the configured transport, or why there can be none.
+    /// The HTTP client and the header to send, or why there can be none.
     connector: Result<Connector, LinkFailure>,
     /// The AI client's `initialize` parameters, reused to open the session again.
     client_parameters: Mutex<Option<ClientConfig>>,
     session: tokio::sync::Mutex<Option<RemoteSession>>,
-    /// Progress tokens of requests forwarded to the remote server, and to the AI client.
+    /// Progress tokens of the AI client's requests forwarded to the remote server.
     pub to_remote_progress: Arc<ProgressTokens>,
+    /// Progress tokens of the remote server's requests forwarded to the AI client.
     pub to_client_progress: Arc<ProgressTokens>,
 }
 
@@ -185,9 +186,9 @@ impl RemoteLink {
     /// `failure` as the AI client and the log should see it.
     pub fn redact_failure(&self, failure: RequestFailure) -> RequestFailure {
         match failure {
-            RequestFailure::Remote(mut error) => {
+            RequestFailure::Passthrough(mut error) => {
                 error.message = self.redact(&error.message).into();
-                RequestFailure::Remote(error)
+                RequestFailure::Passthrough(error)
             }
             RequestFailure::Link(mut failure) => {
                 failure.message = self.redact(&failure.message);
