@@ -1,6 +1,7 @@
 //! The bridge end to end: a real rmcp client speaks MCP over an in-process pipe (what stdin and
 //! stdout are for a stdio client) to `run_bridge`, which proxies to the stand-in Streamable
-//! HTTP server. Covers the listing (over pages) and calling of tools, notifications and
+//! HTTP server. Covers the listing (over pages) and calling of tools, resources and prompts,
+//! notifications and
 //! progress, cancellation, an expired session, a rejected credential, an unreachable server, a
 //! server that dies mid-call, a bridge with no credential, and garbage on stdin.
 
@@ -8,7 +9,8 @@ use std::time::Duration;
 
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, ClientCapabilities, ClientConfig, ClientRequest,
-    ErrorData, Implementation, ProtocolVersion,
+    ErrorData, GetPromptRequestParams, Implementation, ProtocolVersion, ReadResourceRequestParams,
+    ResourceContents,
 };
 use rmcp::service::{
     ClientInitializeError, NotificationContext, PeerRequestOptions, RunningService, ServiceError,
@@ -17,7 +19,7 @@ use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use rovo_mcp_core::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_test_support::mcp_server::{Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, TestMcpServer};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
@@ -149,6 +151,71 @@ async fn every_tool_is_listed_and_a_tool_call_returns_its_result() {
         bridge_outcome(bridge).await.is_ok(),
         "closing stdin ends the bridge without an error (exit 0)"
     );
+}
+
+#[tokio::test]
+async fn resources_and_prompts_pass_through_when_the_server_offers_them() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    server.offer_resources_and_prompts();
+    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let client = connect(client_end).await.expect("initializes");
+
+    let capabilities = &client.peer_info().expect("initialized").capabilities;
+    assert!(
+        capabilities.resources.is_some() && capabilities.prompts.is_some(),
+        "the client is told what the remote server offers: {capabilities:?}"
+    );
+    let resources = client
+        .list_all_resources()
+        .await
+        .expect("resources/list is forwarded");
+    assert_eq!(
+        resources
+            .iter()
+            .map(|resource| resource.uri.as_str())
+            .collect::<Vec<_>>(),
+        [STAND_IN_RESOURCE_URI],
+        "the server's resources are listed"
+    );
+    let read = client
+        .read_resource(ReadResourceRequestParams::new(STAND_IN_RESOURCE_URI))
+        .await
+        .expect("resources/read is forwarded");
+    assert!(
+        matches!(
+            read.contents.first(),
+            Some(ResourceContents::TextResourceContents { text, .. })
+                if text == "read from the stand-in server"
+        ),
+        "the resource's contents come back unchanged: {read:?}"
+    );
+
+    let prompts = client
+        .list_all_prompts()
+        .await
+        .expect("prompts/list is forwarded");
+    assert_eq!(
+        prompts
+            .iter()
+            .map(|prompt| prompt.name.as_str())
+            .collect::<Vec<_>>(),
+        [STAND_IN_PROMPT],
+        "the server's prompts are listed"
+    );
+    let prompt = client
+        .get_prompt(GetPromptRequestParams::new(STAND_IN_PROMPT))
+        .await
+        .expect("prompts/get is forwarded");
+    assert_eq!(
+        prompt.messages.len(),
+        1,
+        "the prompt's messages come back: {prompt:?}"
+    );
+
+    client.cancel().await.unwrap();
+    assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
 }
 
 #[tokio::test]
@@ -588,7 +655,11 @@ async fn an_expired_session_is_renewed_without_the_client_noticing() {
     let client = connect(client_end).await.expect("initializes");
     let before = client.list_all_tools().await.expect("tools are listed");
 
-    server.expire_sessions().await.unwrap();
+    let expired = server.expire_sessions().await.unwrap();
+    assert_eq!(
+        expired, 1,
+        "the bridge's one session is the one that expires"
+    );
     let after = timeout(PATIENCE, client.list_all_tools())
         .await
         .expect("the request after expiry is answered")

@@ -17,9 +17,11 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use hyper_util::service::TowerToHyperService;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
-    ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
+    GetPromptResponse, GetPromptResult, Implementation, JsonObject, ListPromptsResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    Prompt, PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
+    Resource, ResourceContents, Role, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::transport::StreamableHttpServerConfig;
@@ -33,6 +35,11 @@ use tokio::task::{JoinHandle, JoinSet};
 
 /// The path the real endpoint serves MCP on.
 pub const MCP_PATH: &str = "/v1/mcp";
+
+/// The one resource the server offers after [`TestMcpServer::offer_resources_and_prompts`].
+pub const STAND_IN_RESOURCE_URI: &str = "atlassian://stand-in/readme";
+/// The one prompt the server offers after [`TestMcpServer::offer_resources_and_prompts`].
+pub const STAND_IN_PROMPT: &str = "summarize-issue";
 
 /// What a granted credential can see, matching the cases the real server produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +194,15 @@ impl TestMcpServer {
             .store(page_size, Ordering::SeqCst);
     }
 
+    /// From now on, new sessions are offered one resource ([`STAND_IN_RESOURCE_URI`]) and one
+    /// prompt ([`STAND_IN_PROMPT`]) besides the tools. Atlassian's server offers only tools;
+    /// this is for clients and proxies that must carry whatever a server offers.
+    pub fn offer_resources_and_prompts(&self) {
+        self.controls
+            .offer_resources_and_prompts
+            .store(true, Ordering::SeqCst);
+    }
+
     /// Sends `notifications/tools/list_changed` to every initialized session.
     pub async fn notify_tool_list_changed(&self) -> anyhow::Result<()> {
         let peers = self
@@ -202,8 +218,8 @@ impl TestMcpServer {
     }
 
     /// Forgets every session, as a server does when sessions time out or it restarts with a
-    /// fresh memory: the next request of an old session gets 404.
-    pub async fn expire_sessions(&self) -> anyhow::Result<()> {
+    /// fresh memory: the next request of an old session gets 404. Returns how many there were.
+    pub async fn expire_sessions(&self) -> anyhow::Result<usize> {
         let ids: Vec<_> = self
             .sessions
             .sessions
@@ -212,10 +228,10 @@ impl TestMcpServer {
             .keys()
             .cloned()
             .collect();
-        for id in ids {
-            self.sessions.close_session(&id).await?;
+        for id in &ids {
+            self.sessions.close_session(id).await?;
         }
-        Ok(())
+        Ok(ids.len())
     }
 
     /// Stops the server at once, as a crash or a dropped network would: the port stops
@@ -265,6 +281,7 @@ struct Controls {
     tool_call_cancelled: Notify,
     /// Zero lists every tool in one page.
     tools_page_size: AtomicUsize,
+    offer_resources_and_prompts: AtomicBool,
     /// The initialized sessions, for notifications the server sends on its own.
     peers: Mutex<Vec<Peer<RoleServer>>>,
 }
@@ -304,6 +321,22 @@ struct FakeRovo {
 }
 
 impl FakeRovo {
+    fn offers_resources_and_prompts(&self) -> bool {
+        self.controls
+            .offer_resources_and_prompts
+            .load(Ordering::SeqCst)
+    }
+
+    fn require_resources_and_prompts(&self) -> Result<(), ErrorData> {
+        if self.offers_resources_and_prompts() {
+            Ok(())
+        } else {
+            Err(ErrorData::method_not_found::<
+                rmcp::model::ListResourcesRequestMethod,
+            >())
+        }
+    }
+
     fn grant_of(&self, context: &RequestContext<RoleServer>) -> Option<Grant> {
         let parts = context.extensions.get::<axum::http::request::Parts>()?;
         let authorization = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -313,8 +346,74 @@ impl FakeRovo {
 
 impl ServerHandler for FakeRovo {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = if self.offers_resources_and_prompts() {
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .enable_prompts()
+                .build()
+        } else {
+            ServerCapabilities::builder().enable_tools().build()
+        };
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new("atlassian-rovo-mcp-stand-in", "1.0.0"))
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        self.require_resources_and_prompts()?;
+        Ok(ListResourcesResult::with_all_items(vec![Resource::new(
+            STAND_IN_RESOURCE_URI,
+            "readme",
+        )]))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        self.require_resources_and_prompts()?;
+        if request.uri != STAND_IN_RESOURCE_URI {
+            return Err(ErrorData::resource_not_found("no such resource", None));
+        }
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(
+            "read from the stand-in server",
+            STAND_IN_RESOURCE_URI,
+        )])
+        .into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        self.require_resources_and_prompts()?;
+        Ok(ListPromptsResult::with_all_items(vec![Prompt::new(
+            STAND_IN_PROMPT,
+            Some("Summarize a Jira issue"),
+            None,
+        )]))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        self.require_resources_and_prompts()?;
+        if request.name != STAND_IN_PROMPT {
+            return Err(ErrorData::invalid_params("no such prompt", None));
+        }
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(
+            Role::User,
+            "prompt from the stand-in server",
+        )])
+        .into())
     }
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
