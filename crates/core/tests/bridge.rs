@@ -1,9 +1,9 @@
 //! The bridge end to end: a real rmcp client speaks MCP over an in-process pipe (what stdin and
 //! stdout are for a stdio client) to `run_bridge`, which proxies to the stand-in Streamable
 //! HTTP server. Covers the listing (over pages) and calling of tools, resources and prompts,
-//! notifications and
-//! progress, cancellation, an expired session, a rejected credential, an unreachable server, a
-//! server that dies mid-call, a bridge with no credential, and garbage on stdin.
+//! a request from the server to the client, notifications and progress, cancellation, an
+//! expired session, a rejected credential, an unreachable server, a server that dies mid-call,
+//! a bridge with no credential, and garbage on stdin.
 
 use std::time::Duration;
 
@@ -13,7 +13,8 @@ use rmcp::model::{
     ResourceContents,
 };
 use rmcp::service::{
-    ClientInitializeError, NotificationContext, PeerRequestOptions, RunningService, ServiceError,
+    ClientInitializeError, NotificationContext, PeerRequestOptions, RequestContext, RunningService,
+    ServiceError,
 };
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use rovo_mcp_core::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
@@ -668,6 +669,69 @@ async fn an_expired_session_is_renewed_without_the_client_noticing() {
         after.len(),
         before.len(),
         "the renewed session lists the same tools"
+    );
+
+    client.cancel().await.unwrap();
+    assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
+}
+
+/// An MCP client with two roots, which it tells a server that asks.
+#[derive(Debug, Clone)]
+struct ClientWithRoots;
+
+#[expect(
+    deprecated,
+    reason = "SEP-2577 deprecates roots; clients still send them"
+)]
+impl ClientHandler for ClientWithRoots {
+    async fn list_roots(
+        &self,
+        _context: RequestContext<RoleClient>,
+    ) -> Result<rmcp::model::ListRootsResult, ErrorData> {
+        Ok(rmcp::model::ListRootsResult::new(vec![
+            rmcp::model::Root::new("file:///work/one"),
+            rmcp::model::Root::new("file:///work/two"),
+        ]))
+    }
+
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::builder().enable_roots().build(),
+            Implementation::new("bridge-test-client-with-roots", "1.0.0"),
+        )
+        .with_protocol_version(ProtocolVersion::LATEST_WITH_INITIALIZE)
+    }
+}
+
+#[tokio::test]
+async fn a_request_from_the_server_reaches_the_client_and_its_answer_goes_back() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    server.ask_client_for_roots();
+    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (read, write) = tokio::io::split(client_end);
+    let client = timeout(PATIENCE, ClientWithRoots.serve((read, write)))
+        .await
+        .expect("initialize answers")
+        .expect("initializes, telling the server it has roots");
+
+    let result = timeout(
+        PATIENCE,
+        client.call_tool(CallToolRequestParams::new("atlassianUserInfo")),
+    )
+    .await
+    .expect("the server's roots/list is answered through the bridge, not left hanging")
+    .expect("the call succeeds");
+    let text = result
+        .content
+        .first()
+        .and_then(|content| content.as_text())
+        .map(|text| text.text.clone());
+    assert_eq!(
+        text.as_deref(),
+        Some("atlassianUserInfo answered by the stand-in server with 2 roots of the client"),
+        "the server asked the client through the bridge and got its two roots"
     );
 
     client.cancel().await.unwrap();

@@ -203,6 +203,14 @@ impl TestMcpServer {
             .store(true, Ordering::SeqCst);
     }
 
+    /// From now on, a tool call first asks the client for its roots (`roots/list`, a request
+    /// from server to client) and its result says how many there were.
+    pub fn ask_client_for_roots(&self) {
+        self.controls
+            .ask_client_for_roots
+            .store(true, Ordering::SeqCst);
+    }
+
     /// Sends `notifications/tools/list_changed` to every initialized session.
     pub async fn notify_tool_list_changed(&self) -> anyhow::Result<()> {
         let peers = self
@@ -282,6 +290,7 @@ struct Controls {
     /// Zero lists every tool in one page.
     tools_page_size: AtomicUsize,
     offer_resources_and_prompts: AtomicBool,
+    ask_client_for_roots: AtomicBool,
     /// The initialized sessions, for notifications the server sends on its own.
     peers: Mutex<Vec<Peer<RoleServer>>>,
 }
@@ -483,7 +492,22 @@ impl ServerHandler for FakeRovo {
                 .await
                 .map_err(|error| ErrorData::internal_error(error.to_string(), None))?;
         }
-        let text = format!("{} answered by the stand-in server", request.name);
+        let mut text = format!("{} answered by the stand-in server", request.name);
+        if self.controls.ask_client_for_roots.load(Ordering::SeqCst) {
+            #[expect(
+                deprecated,
+                reason = "SEP-2577 deprecates roots; clients still send them"
+            )]
+            let root_count = context
+                .peer
+                .list_roots()
+                .await
+                .map(|roots| roots.roots.len())
+                .map_err(|error| {
+                    ErrorData::internal_error(format!("roots/list failed: {error}"), None)
+                })?;
+            text = format!("{text} with {root_count} roots of the client");
+        }
         Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
     }
 }
