@@ -416,10 +416,18 @@ async fn initialize_by_hand(
     stdin: &mut (impl AsyncWriteExt + Unpin),
     stdout: &mut (impl AsyncBufReadExt + Unpin),
 ) -> Value {
+    initialize_by_hand_with_version(stdin, stdout, "2025-11-25").await
+}
+
+async fn initialize_by_hand_with_version(
+    stdin: &mut (impl AsyncWriteExt + Unpin),
+    stdout: &mut (impl AsyncBufReadExt + Unpin),
+    protocol_version: &str,
+) -> Value {
     let initialize = json!({
         "jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {
-            "protocolVersion": "2025-11-25",
+            "protocolVersion": protocol_version,
             "capabilities": {},
             "clientInfo": {"name": "raw-test-client", "version": "1.0.0"},
         },
@@ -429,6 +437,33 @@ async fn initialize_by_hand(
     let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
     send_line(stdin, initialized.to_string().as_bytes()).await;
     answer
+}
+
+#[tokio::test]
+async fn the_client_gets_the_protocol_version_the_remote_server_agreed_to() {
+    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+        .await
+        .unwrap();
+    for (asked, agreed) in [
+        ("2025-03-26", "2025-03-26"),
+        ("2025-06-18", "2025-06-18"),
+        // A revision without `initialize`: the remote session is opened on the newest one
+        // that has it, and the client is told so.
+        ("2026-07-28", "2025-11-25"),
+    ] {
+        let (client_end, bridge) = start_bridge(server.url(), GOOD);
+        let (stdout, mut stdin) = tokio::io::split(client_end);
+        let mut stdout = BufReader::new(stdout);
+        let answer = initialize_by_hand_with_version(&mut stdin, &mut stdout, asked).await;
+        assert_eq!(
+            answer["result"]["protocolVersion"],
+            json!(agreed),
+            "a client asking for {asked} is answered with the version of the remote session"
+        );
+        drop(stdin);
+        drop(stdout);
+        assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
+    }
 }
 
 #[tokio::test]
