@@ -724,8 +724,8 @@ impl ClientHandler for ClientWithRoots {
         _context: RequestContext<RoleClient>,
     ) -> Result<rmcp::model::ListRootsResult, ErrorData> {
         Ok(rmcp::model::ListRootsResult::new(vec![
-            rmcp::model::Root::new("file:///work/one"),
-            rmcp::model::Root::new("file:///work/two"),
+            rmcp::model::Root::new("file:///home/someone/project-one"),
+            rmcp::model::Root::new("file:///home/someone/project-two"),
         ]))
     }
 
