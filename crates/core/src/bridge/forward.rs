@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use rmcp::model::{GetMeta, ProgressToken, RequestMetaObject};
 use rmcp::service::{Peer, PeerRequestOptions, ServiceError, ServiceRole};
@@ -55,7 +55,7 @@ pub(super) async fn forward_request<R>(
     mut request: R::Req,
     meta: RequestMetaObject,
     cancelled: impl Future<Output = ()>,
-    progress: &Arc<ProgressTokens>,
+    progress: &ProgressTokens,
 ) -> Result<R::PeerResp, ServiceError>
 where
     R: ServiceRole,
