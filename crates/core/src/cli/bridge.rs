@@ -45,7 +45,7 @@ pub fn run(args: &BridgeArgs) -> u8 {
     let input = tokio::io::stdin();
     let output = tokio::io::stdout();
     let outcome = runtime.block_on(async {
-        match bridge_config(args) {
+        match bridge_config(args, |name| std::env::var(name).ok()) {
             Ok(config) => run_bridge(config, input, output).await,
             Err(reason) => run_unavailable_bridge(reason, input, output).await,
         }
@@ -58,34 +58,34 @@ pub fn run(args: &BridgeArgs) -> u8 {
     }
 }
 
-fn bridge_config(args: &BridgeArgs) -> Result<BridgeConfig, Error> {
+/// The bridge's endpoint and credential from `args` and the environment (`variable` looks a
+/// variable up), or why there is no credential to use.
+fn bridge_config(
+    args: &BridgeArgs,
+    variable: impl Fn(&str) -> Option<String>,
+) -> Result<BridgeConfig, Error> {
     let endpoint = args
         .endpoint
         .clone()
-        .or_else(|| {
-            std::env::var(ENDPOINT_VARIABLE)
-                .ok()
-                .filter(|value| !value.is_empty())
-        })
+        .or_else(|| variable(ENDPOINT_VARIABLE).filter(|value| !value.trim().is_empty()))
         .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
-    let Some(variable) = &args.authorization_env else {
+    let Some(name) = &args.authorization_env else {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             "the bridge has no credential: its entry must pass `--authorization-env VAR`; \
              open Rovo MCP Setup and configure this client again",
         ));
     };
-    let authorization = std::env::var(variable)
-        .ok()
+    let authorization = variable(name)
         .map(|value| value.trim().to_owned())
         .filter(|value| !value.is_empty())
         .ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidInput,
                 format!(
-                    "the environment variable `{variable}` named by `--authorization-env` is \
-                     not set or empty; set it in this client's entry, or open Rovo MCP Setup \
-                     and configure this client again"
+                    "the environment variable `{name}` named by `--authorization-env` is not \
+                     set or empty; set it in this client's entry, or open Rovo MCP Setup and \
+                     configure this client again"
                 ),
             )
         })?;
@@ -93,4 +93,101 @@ fn bridge_config(args: &BridgeArgs) -> Result<BridgeConfig, Error> {
         endpoint,
         authorization: Secret::new(authorization),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    fn parse(arguments: &[&str]) -> BridgeArgs {
+        let cli = Cli::try_parse_from(["rovo-mcp-setup", "bridge"].iter().chain(arguments))
+            .expect("the arguments parse");
+        match cli.command {
+            Some(Command::Bridge(args)) => args,
+            other => panic!("`bridge` parses as the bridge: {other:?}"),
+        }
+    }
+
+    fn config(arguments: &[&str], environment: &[(&str, &str)]) -> Result<BridgeConfig, Error> {
+        let environment: HashMap<String, String> = environment
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        bridge_config(&parse(arguments), |name| environment.get(name).cloned())
+    }
+
+    #[test]
+    fn the_endpoint_comes_from_the_flag_then_the_environment_then_the_default() {
+        let environment = [
+            ("AUTH", "Basic abc"),
+            (ENDPOINT_VARIABLE, "https://env.example/mcp"),
+        ];
+        let arguments = ["--authorization-env", "AUTH"];
+        assert_eq!(
+            config(
+                &[&arguments[..], &["--endpoint", "https://flag.example/mcp"]].concat(),
+                &environment
+            )
+            .unwrap()
+            .endpoint,
+            "https://flag.example/mcp",
+            "--endpoint wins"
+        );
+        assert_eq!(
+            config(&arguments, &environment).unwrap().endpoint,
+            "https://env.example/mcp",
+            "then ROVO_MCP_ENDPOINT"
+        );
+        assert_eq!(
+            config(
+                &arguments,
+                &[("AUTH", "Basic abc"), (ENDPOINT_VARIABLE, " ")]
+            )
+            .unwrap()
+            .endpoint,
+            DEFAULT_ENDPOINT,
+            "an empty ROVO_MCP_ENDPOINT is no override"
+        );
+    }
+
+    #[test]
+    fn the_credential_is_the_trimmed_value_of_the_named_variable() {
+        let config = config(
+            &["--authorization-env", "AUTH"],
+            &[("AUTH", "  Basic bWU6dG9rZW4=\n")],
+        )
+        .unwrap();
+        assert_eq!(
+            config.authorization.expose(),
+            "Basic bWU6dG9rZW4=",
+            "surrounding white space (a pasted newline) is not part of the header"
+        );
+    }
+
+    #[test]
+    fn a_missing_or_empty_variable_is_invalid_input_naming_the_variable() {
+        for environment in [&[][..], &[("AUTH", "   ")][..]] {
+            let error = config(&["--authorization-env", "AUTH"], environment)
+                .expect_err("there is no credential");
+            assert_eq!(
+                error.kind(),
+                ErrorKind::InvalidInput,
+                "exit code 2: {error:?}"
+            );
+            assert!(
+                error.message().contains("`AUTH`"),
+                "the message names the variable to set: {error:?}"
+            );
+        }
+        let error = config(&[], &[("AUTH", "Basic abc")]).expect_err("no variable is named");
+        assert!(
+            error.message().contains("--authorization-env"),
+            "the message names the missing option: {error:?}"
+        );
+    }
 }
