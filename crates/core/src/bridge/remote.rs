@@ -28,10 +28,15 @@ use crate::secrets::Secret;
 
 /// How long opening a TCP connection (and TLS) to the endpoint may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
-/// How often an idle connection is probed, so a silently dropped one is noticed.
+/// When an idle connection is first probed, how often after that, and how many unanswered
+/// probes end it: a connection the network dropped silently (a laptop's Wi-Fi changed) fails
+/// its pending request within about a minute instead of the OS default of hours.
 const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
-/// How many times a dropped event stream is reopened, and the first wait (it doubles). Without
-/// a bound, rmcp retries forever and a request pending on a dead server never ends.
+const TCP_KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+const TCP_KEEPALIVE_RETRIES: u32 = 3;
+/// How many times a dropped event stream is reopened, and the first wait (it doubles, and is
+/// at least the server's own SSE `retry` interval). Without a bound, rmcp retries forever and a
+/// request pending on a dead server never ends.
 const STREAM_REOPEN_ATTEMPTS: usize = 3;
 const STREAM_REOPEN_FIRST_WAIT: Duration = Duration::from_millis(250);
 /// Same-origin redirects followed at most (307/308 only, which keep the POST and its body).
@@ -281,6 +286,8 @@ fn http_client(endpoint: &Url) -> Result<Client, LinkFailure> {
         .user_agent(concat!("rovo-mcp-setup-bridge/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(CONNECT_TIMEOUT)
         .tcp_keepalive(TCP_KEEPALIVE)
+        .tcp_keepalive_interval(TCP_KEEPALIVE_INTERVAL)
+        .tcp_keepalive_retries(TCP_KEEPALIVE_RETRIES)
         .redirect(redirects)
         .build()
         .map_err(|error| {
