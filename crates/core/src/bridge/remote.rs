@@ -9,6 +9,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Once, PoisonError};
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::prelude::BASE64_STANDARD;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::{Client, Url, redirect};
 use rmcp::model::{
@@ -168,22 +170,16 @@ impl RemoteLink {
         &self.endpoint
     }
 
-    /// `text` with the credential, and the part after its scheme, replaced: a server that
-    /// echoes the header must not make the bridge print it.
+    /// `text` with every form of the credential replaced: the header value, the part after
+    /// its scheme, and for `Basic` the decoded `email:token` and the token alone. A server that
+    /// echoes what it was sent must not make the bridge print it.
     pub fn redact(&self, text: &str) -> String {
         let Some(authorization) = &self.authorization else {
             return text.to_owned();
         };
-        let whole = authorization.expose();
-        let credential = whole
-            .split_once(' ')
-            .map_or(whole, |(_scheme, credential)| credential)
-            .trim();
         let mut redacted = text.to_owned();
-        for secret in [whole, credential] {
-            if !secret.is_empty() {
-                redacted = redacted.replace(secret, "<redacted>");
-            }
+        for secret in credential_forms(authorization.expose()) {
+            redacted = redacted.replace(secret.expose(), "<redacted>");
         }
         redacted
     }
@@ -259,6 +255,31 @@ impl Connector {
             authorization,
         })
     }
+}
+
+/// The texts that would give the credential away, longest first so a longer form is
+/// replaced before a part of it. Forms shorter than eight characters are left out: replacing
+/// them would garble ordinary text and hide nothing worth hiding.
+fn credential_forms(authorization: &str) -> Vec<Secret> {
+    const SHORTEST_SECRET: usize = 8;
+    let whole = authorization.trim();
+    let mut forms = vec![Secret::new(whole)];
+    if let Some((scheme, credential)) = whole.split_once(' ') {
+        let credential = credential.trim();
+        forms.push(Secret::new(credential));
+        if scheme.eq_ignore_ascii_case("basic")
+            && let Ok(decoded) = BASE64_STANDARD.decode(credential)
+        {
+            let decoded = Secret::new(String::from_utf8_lossy(&decoded));
+            if let Some((_email, token)) = decoded.expose().split_once(':') {
+                forms.push(Secret::new(token));
+            }
+            forms.push(decoded);
+        }
+    }
+    forms.retain(|form| form.expose().len() >= SHORTEST_SECRET);
+    forms.sort_by_key(|form| std::cmp::Reverse(form.expose().len()));
+    forms
 }
 
 /// An HTTP client that sends the credential only to the endpoint's own origin and never
@@ -439,6 +460,50 @@ pub(super) async fn forward_client_notification(
             "rovo-mcp-setup bridge: a notification to {} was lost: {}",
             link.endpoint(),
             link.redact(&error.to_string())
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_form_of_a_basic_credential_is_redacted() {
+        // base64("me@example.com:s3cret-token-value")
+        let link = RemoteLink::new(
+            "https://mcp.example/v1/mcp".to_owned(),
+            Secret::new("Basic bWVAZXhhbXBsZS5jb206czNjcmV0LXRva2VuLXZhbHVl"),
+        );
+        let echoed = "got Basic bWVAZXhhbXBsZS5jb206czNjcmV0LXRva2VuLXZhbHVl, \
+                      i.e. bWVAZXhhbXBsZS5jb206czNjcmV0LXRva2VuLXZhbHVl, \
+                      i.e. me@example.com:s3cret-token-value, token s3cret-token-value";
+        let redacted = link.redact(echoed);
+        for secret in [
+            "bWVAZXhhbXBsZS5jb206czNjcmV0LXRva2VuLXZhbHVl",
+            "s3cret-token-value",
+        ] {
+            assert!(
+                !redacted.contains(secret),
+                "no form of the credential survives: {redacted}"
+            );
+        }
+        assert!(
+            redacted.starts_with("got <redacted>"),
+            "the text around it stays readable: {redacted}"
+        );
+    }
+
+    #[test]
+    fn a_bearer_key_is_redacted_and_short_words_are_not() {
+        let link = RemoteLink::new(
+            "https://mcp.example/v1/mcp".to_owned(),
+            Secret::new("Bearer ATSTTkey-0123456789"),
+        );
+        assert_eq!(
+            link.redact("the key ATSTTkey-0123456789 was refused by Bearer auth"),
+            "the key <redacted> was refused by Bearer auth",
+            "the key goes, the scheme word stays"
         );
     }
 }
