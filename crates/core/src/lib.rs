@@ -6,7 +6,11 @@
 pub mod auth_method;
 pub mod bridge;
 pub mod cli;
+pub mod clients;
+pub mod edit;
 pub mod error;
+pub mod fsutil;
+pub mod reminders;
 pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};

@@ -104,6 +104,8 @@ export const strings = {
   errors: {
     invalid_input: "The app did not accept that choice.",
     keychain_unavailable: "The system keychain could not be used.",
+    config_invalid: "A client's settings file could not be read, so it was left untouched.",
+    config_write_failed: "A client's settings file could not be changed, so it was left as it was.",
     internal: "Something went wrong inside the app.",
   } satisfies Record<ErrorKind, string>,
 } as const;

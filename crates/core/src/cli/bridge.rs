@@ -31,7 +31,7 @@ pub struct BridgeArgs {
 
 /// Serves the bridge until the client closes stdin; 0 then, or the exit code of the failure
 /// the client was told about. The bridge has already logged that failure to stderr.
-pub fn run(args: &BridgeArgs) -> u8 {
+pub fn main(args: &BridgeArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

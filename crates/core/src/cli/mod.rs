@@ -3,10 +3,11 @@
 //! No arguments opens the window (the shell decides that); every subcommand runs without one.
 
 mod bridge;
+mod clients;
+mod output;
+mod remove;
 
 use clap::{Parser, Subcommand};
-
-pub use self::bridge::BridgeArgs;
 
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.
 ///
@@ -21,13 +22,19 @@ pub struct Cli {
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List every supported client: installed or not, its config file, and our entry in it.
+    Clients(clients::ClientsArgs),
+    /// Take our entry out of client configs, leaving each file as it was before we added it.
+    Remove(remove::RemoveArgs),
     /// stdio MCP server for stdio-only clients
-    Bridge(BridgeArgs),
+    Bridge(bridge::BridgeArgs),
 }
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
     match command {
-        Command::Bridge(args) => bridge::run(args),
+        Command::Clients(args) => clients::main(args),
+        Command::Remove(args) => remove::main(args),
+        Command::Bridge(args) => bridge::main(args),
     }
 }
