@@ -2,6 +2,7 @@
 //!
 //! No arguments opens the window (the shell decides that); every subcommand runs without one.
 
+mod bridge;
 mod clients;
 mod output;
 mod remove;
@@ -25,6 +26,8 @@ pub enum Command {
     Clients(clients::ClientsArgs),
     /// Take our entry out of client configs, leaving each file as it was before we added it.
     Remove(remove::RemoveArgs),
+    /// stdio MCP server for stdio-only clients
+    Bridge(bridge::BridgeArgs),
 }
 
 /// Runs a headless subcommand and returns the process exit code.
@@ -32,5 +35,6 @@ pub fn run(command: &Command) -> u8 {
     match command {
         Command::Clients(args) => clients::main(args),
         Command::Remove(args) => remove::main(args),
+        Command::Bridge(args) => bridge::main(args),
     }
 }
