@@ -2,6 +2,11 @@
 //! client's config is seeded with another server's entry first, so the plan edits a real file.
 //! Run with `make bench`; it prints the timing and asserts nothing about it.
 
+#![expect(
+    clippy::print_stdout,
+    reason = "a benchmark reports its numbers on stdout"
+)]
+
 use std::time::{Duration, Instant};
 
 use rovo_mcp_core::clients::{
