@@ -16,6 +16,8 @@ TOOLS := .tools
 TAURI_DRIVER := $(TOOLS)/bin/tauri-driver
 TAURI_DRIVER_VERSION := 2.1.0
 UI_INSTALLED := ui/node_modules/.package-lock.json
+# The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
+JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json
 APP := target/debug/rovo-mcp-setup
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
@@ -46,7 +48,7 @@ test: setup-test lint test-ui build test-rust test-e2e
 
 setup: system-packages $(UI_INSTALLED)
 
-setup-test: setup test-packages $(TAURI_DRIVER)
+setup-test: setup test-packages $(TAURI_DRIVER) $(JUDGES_INSTALLED)
 
 system-packages: PACKAGES := $(BUILD_PACKAGES)
 test-packages: PACKAGES := $(TEST_PACKAGES)
@@ -67,6 +69,10 @@ system-packages test-packages:
 
 $(UI_INSTALLED): ui/package.json ui/package-lock.json
 	npm --prefix ui ci --no-audit --no-fund
+	@touch $@
+
+$(JUDGES_INSTALLED): tests/client-judges/package.json tests/client-judges/package-lock.json
+	npm --prefix tests/client-judges ci --no-audit --no-fund
 	@touch $@
 
 $(TAURI_DRIVER):
@@ -93,7 +99,8 @@ test-ui: setup
 test-rust: build test-packages
 	cargo test --locked --workspace
 
-# The built app in the real webview under its own Xvfb, driven through tauri-driver.
+# The built app in the real webview under its own Xvfb, driven through tauri-driver; and the
+# real client CLIs from tests/client-judges reading the configs the core writes.
 test-e2e: build setup-test
 	cargo test --locked -p rovo-e2e
 
@@ -113,4 +120,4 @@ package: setup
 
 clean:
 	cargo clean
-	rm -rf ui/dist ui/node_modules $(TOOLS)
+	rm -rf ui/dist ui/node_modules tests/client-judges/node_modules $(TOOLS)

@@ -1,0 +1,528 @@
+//! The real clients judge the entries we write (issue 4): each CLI, installed from npm by `make
+//! setup-test` into `tests/client-judges`, runs on a temporary home where the core wrote our
+//! entry next to one the user already had, and must list both; Claude Code, Gemini CLI and
+//! opencode also connect to a test server on loopback and report ours healthy.
+//!
+//! Nothing leaves the machine: every CLI gets a cleared environment with its update checks,
+//! telemetry and model downloads turned off, works in an empty folder of its temporary home,
+//! and is killed after `CLI_DEADLINE`. No CLI needs a login for these commands.
+
+use std::fmt;
+use std::fs;
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use rovo_e2e::repository_root;
+use rovo_mcp_core::clients::{
+    self, ClientEnvironment, DEFAULT_SERVER_NAME, EntrySettings, Os, SecretMode, backup_folder,
+    plan_configure,
+};
+use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use serde_json::Value;
+
+/// The header value the test server grants, written inline as a user with a token would.
+const AUTHORIZATION: &str = "Basic anVkZ2VAZXhhbXBsZS5jb206QVRBVFQzeGp1ZGdl";
+
+/// How long one CLI run may take before it is killed and the test fails with what it printed.
+const CLI_DEADLINE: Duration = Duration::from_secs(60);
+
+/// The server the user configured before us in every seeded config: a local stdio server whose
+/// command is not installed here, so a client that health-checks it fails fast and offline.
+const THEIR_SERVER: &str = "notes";
+
+/// Variables that keep each CLI offline and quiet apart from the MCP server it is pointed at,
+/// as named in the CLIs' own sources.
+const QUIET: [(&str, &str); 16] = [
+    // Claude Code: no auto-update, telemetry, error reports or other non-essential traffic.
+    ("DISABLE_AUTOUPDATER", "1"),
+    ("DISABLE_TELEMETRY", "1"),
+    ("DISABLE_ERROR_REPORTING", "1"),
+    ("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
+    // Gemini CLI: no telemetry; trust the working folder, since servers, user-level ones too,
+    // are suppressed in an untrusted folder.
+    ("GEMINI_TELEMETRY_ENABLED", "false"),
+    ("GEMINI_CLI_TRUST_WORKSPACE", "true"),
+    // opencode: no self-update, models.dev fetch, language-server downloads or default plugins
+    // (which npm-install themselves), and no reading of Claude Code's files.
+    ("OPENCODE_DISABLE_AUTOUPDATE", "1"),
+    ("OPENCODE_DISABLE_MODELS_FETCH", "1"),
+    ("OPENCODE_DISABLE_LSP_DOWNLOAD", "1"),
+    ("OPENCODE_DISABLE_DEFAULT_PLUGINS", "1"),
+    ("OPENCODE_DISABLE_CLAUDE_CODE", "1"),
+    // GitHub Copilot CLI: no self-update.
+    ("COPILOT_AUTO_UPDATE", "false"),
+    // Everyone: no update notices, no colours, no prompts.
+    ("NO_UPDATE_NOTIFIER", "1"),
+    ("NO_COLOR", "1"),
+    ("TERM", "dumb"),
+    ("LANG", "C.UTF-8"),
+];
+
+/// A temporary home for one CLI: the XDG folders and the clients' own override variables all
+/// point inside it, so the CLI and the core agree on where configs live and nothing of the real
+/// user's is read.
+struct JudgeHome {
+    _root: tempfile::TempDir,
+    home: PathBuf,
+    /// An empty working folder, so no project-level config (`.mcp.json`, `opencode.json`) from
+    /// the repository is picked up.
+    project: PathBuf,
+    variables: Vec<(&'static str, String)>,
+}
+
+impl JudgeHome {
+    /// A fresh home; `overrides` are extra variables naming folders relative to it.
+    fn new(overrides: &[(&'static str, &str)]) -> anyhow::Result<Self> {
+        let root = tempfile::tempdir()?;
+        let home = root.path().join("home");
+        let project = home.join("project");
+        fs::create_dir_all(&project)?;
+        let mut variables = vec![];
+        for (name, relative) in [
+            ("XDG_CONFIG_HOME", ".config"),
+            ("XDG_DATA_HOME", ".local/share"),
+            ("XDG_STATE_HOME", ".local/state"),
+            ("XDG_CACHE_HOME", ".cache"),
+        ]
+        .iter()
+        .chain(overrides)
+        {
+            let folder = home.join(relative);
+            fs::create_dir_all(&folder)?;
+            variables.push((*name, folder.to_string_lossy().into_owned()));
+        }
+        Ok(Self {
+            _root: root,
+            home,
+            project,
+            variables,
+        })
+    }
+
+    fn environment(&self) -> ClientEnvironment {
+        ClientEnvironment::new(
+            Os::Linux,
+            &self.home,
+            self.variables
+                .iter()
+                .map(|(name, value)| (*name, value.as_str())),
+        )
+    }
+
+    /// Seeds the client's config with `existing`, then writes our entry with the core exactly
+    /// as the app does: plan, then apply.
+    fn configure(&self, client_id: &str, existing: &str, endpoint: &str) -> anyhow::Result<()> {
+        let client = clients::find(client_id).context("the client is in the registry")?;
+        let environment = self.environment();
+        let path = client
+            .config_path(&environment)
+            .context("the client exists on Linux")?;
+        fs::create_dir_all(path.parent().context("the config has a folder")?)?;
+        fs::write(&path, existing)?;
+        let settings = EntrySettings {
+            name: DEFAULT_SERVER_NAME,
+            endpoint,
+            mode: SecretMode::Inline,
+            authorization: AUTHORIZATION,
+        };
+        plan_configure(client, &environment, &settings)?.apply(&backup_folder(&environment))?;
+        Ok(())
+    }
+
+    /// Runs one of the installed CLIs in this home with nothing of ours in its environment but
+    /// `PATH` (for `node`), and kills it with its children after `CLI_DEADLINE`.
+    fn run(&self, cli: &str, arguments: &[&str]) -> anyhow::Result<Run> {
+        use std::os::unix::process::CommandExt as _;
+
+        let installed = repository_root().join("tests/client-judges/node_modules");
+        let program = match cli {
+            // Installed as its platform package, which links no `.bin` (see package.json).
+            "opencode" => installed.join("opencode-linux-x64/bin/opencode"),
+            _ => installed.join(".bin").join(cli),
+        };
+        if !program.exists() {
+            bail!(
+                "{} is missing: install the client CLIs with `make setup-test`",
+                program.display()
+            );
+        }
+        let command_line = format!("{cli} {}", arguments.join(" "));
+        let mut child = Command::new(&program)
+            .args(arguments)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .envs(self.variables.iter().map(|(name, value)| (name, value)))
+            .envs(QUIET)
+            .current_dir(&self.project)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .with_context(|| format!("starting `{command_line}`"))?;
+        let stdout = drain(child.stdout.take());
+        let stderr = drain(child.stderr.take());
+        let started = Instant::now();
+        let status = wait_until(&mut child, started + CLI_DEADLINE)?;
+        // The loaders (codex.js, copilot's npm-loader.js) run the native binary as a child, and
+        // health checks start servers: end the whole group so the pipes close.
+        kill_group(&mut child);
+        let run = Run {
+            command_line,
+            status,
+            elapsed: started.elapsed(),
+            stdout: without_ansi(&stdout.join().unwrap_or_default()),
+            stderr: without_ansi(&stderr.join().unwrap_or_default()),
+        };
+        if run.status.is_none() {
+            bail!(
+                "`{}` did not finish in {CLI_DEADLINE:?}\n{run}",
+                run.command_line
+            );
+        }
+        Ok(run)
+    }
+
+    fn read(&self, relative: &str) -> String {
+        fs::read_to_string(self.home.join(relative)).unwrap_or_else(|error| format!("({error})"))
+    }
+}
+
+/// One finished CLI run, printed whole in every failure message.
+struct Run {
+    command_line: String,
+    /// `None` when it was killed at the deadline.
+    status: Option<ExitStatus>,
+    elapsed: Duration,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    /// Fails with the whole run unless it exited successfully.
+    fn succeeded(self) -> Self {
+        assert!(
+            self.status.is_some_and(|status| status.success()),
+            "the CLI accepts the config we wrote and exits successfully\n{self}"
+        );
+        self
+    }
+
+    /// Stdout parsed as JSON, failing with the whole run otherwise.
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|error| panic!("`--json` prints JSON ({error})\n{self}"))
+    }
+
+    /// The output line (stdout or stderr: Gemini CLI prints its list on stderr) that starts
+    /// with `prefix` after any list decoration; failing with `why` and the whole run otherwise.
+    fn line_starting(&self, prefix: &str, why: &str) -> &str {
+        self.stdout
+            .lines()
+            .chain(self.stderr.lines())
+            .find(|line| {
+                line.trim_start_matches(|c: char| !c.is_alphanumeric())
+                    .starts_with(prefix)
+            })
+            .unwrap_or_else(|| panic!("{why}: no line starts with `{prefix}`\n{self}"))
+    }
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let status = self.status.map_or_else(
+            || "killed at the deadline".to_owned(),
+            |status| status.to_string(),
+        );
+        write!(
+            f,
+            "--- `{}` ({status}, {:.1?})\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.command_line, self.elapsed, self.stdout, self.stderr
+        )
+    }
+}
+
+fn drain(pipe: Option<impl Read + Send + 'static>) -> JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _partial = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// The exit status, or `None` once `deadline` passed.
+fn wait_until(child: &mut Child, deadline: Instant) -> anyhow::Result<Option<ExitStatus>> {
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            return Ok(None);
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Kills the child's process group (it leads its own) and reaps the child.
+fn kill_group(child: &mut Child) {
+    let _ended = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .stderr(Stdio::null())
+        .status();
+    let _reaped = child.wait();
+}
+
+/// The text without terminal colour codes, which opencode prints even to a pipe.
+fn without_ansi(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+        } else {
+            plain.push(c);
+        }
+    }
+    plain
+}
+
+async fn test_server() -> TestMcpServer {
+    TestMcpServer::start([(AUTHORIZATION.to_owned(), Grant::FullScope)])
+        .await
+        .expect("the test MCP server starts on loopback")
+}
+
+/// Claude Code at its default `~/.claude.json`, then with `CLAUDE_CONFIG_DIR` moving it.
+async fn claude_code_judges(overrides: &[(&'static str, &str)]) {
+    let server = test_server().await;
+    let home = JudgeHome::new(overrides).unwrap();
+    home.configure(
+        "claude-code",
+        "{\n  \"numStartups\": 42,\n  \"theme\": \"dark\",\n  \"mcpServers\": {\n    \"notes\": {\n      \"type\": \"stdio\",\n      \"command\": \"notes-mcp-server\",\n      \"args\": [\"--stdio\"],\n      \"env\": {}\n    }\n  }\n}\n",
+        server.url(),
+    )
+    .unwrap();
+
+    let list = home.run("claude", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(
+        &format!("{DEFAULT_SERVER_NAME}:"),
+        "Claude Code lists our entry",
+    );
+    // The test server refuses any other header, so connected also means our header was sent.
+    assert!(
+        ours.contains(&format!("{} (HTTP)", server.url())) && ours.contains("✔ Connected"),
+        "Claude Code lists our entry as HTTP at the test server and connects to it: {ours:?}\n{list}"
+    );
+    list.line_starting(
+        &format!("{THEIR_SERVER}:"),
+        "Claude Code still lists the server the user had, so the file is intact",
+    );
+
+    let get = home
+        .run("claude", &["mcp", "get", DEFAULT_SERVER_NAME])
+        .unwrap()
+        .succeeded();
+    for expected in [
+        "Scope: User config".to_owned(),
+        "Connected".to_owned(),
+        "Type: http".to_owned(),
+        format!("URL: {}", server.url()),
+        format!("Authorization: {AUTHORIZATION}"),
+    ] {
+        assert!(
+            get.stdout.contains(&expected),
+            "Claude Code reads our entry as a user-scope HTTP server with our header and \
+             reports it healthy (`{expected}`)\n{get}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn claude_code_lists_our_entry_and_connects() {
+    claude_code_judges(&[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn claude_code_finds_our_entry_under_claude_config_dir() {
+    claude_code_judges(&[("CLAUDE_CONFIG_DIR", ".config/claude")]).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn codex_lists_our_entry_with_its_header() {
+    let server = test_server().await;
+    let home = JudgeHome::new(&[("CODEX_HOME", ".codex")]).unwrap();
+    home.configure(
+        "codex",
+        "# Codex settings\nmodel = \"gpt-5-codex\"\napproval_policy = \"on-request\"\n\n[mcp_servers.notes] # by hand\ncommand = \"notes-mcp-server\"\nargs = [\"--stdio\"]\n\n[profiles.fast]\nmodel = \"o4-mini\"\n",
+        server.url(),
+    )
+    .unwrap();
+
+    let list = home
+        .run("codex", &["mcp", "list", "--json"])
+        .unwrap()
+        .succeeded();
+    let names: Vec<_> = list
+        .json()
+        .as_array()
+        .map(|servers| {
+            servers
+                .iter()
+                .filter_map(|server| server["name"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        names.iter().any(|name| name == DEFAULT_SERVER_NAME)
+            && names.iter().any(|name| name == THEIR_SERVER),
+        "Codex lists our entry and the user's own ({names:?})\n{list}\n--- config.toml:\n{}",
+        home.read(".codex/config.toml")
+    );
+
+    let get = home
+        .run("codex", &["mcp", "get", "--json", DEFAULT_SERVER_NAME])
+        .unwrap()
+        .succeeded();
+    let ours = get.json();
+    assert_eq!(
+        ours["enabled"], true,
+        "Codex reads our entry as enabled\n{get}"
+    );
+    assert_eq!(
+        ours["transport"]["type"], "streamable_http",
+        "Codex reads our entry as a Streamable HTTP server\n{get}"
+    );
+    assert_eq!(
+        ours["transport"]["url"],
+        server.url(),
+        "Codex reads the test server's URL\n{get}"
+    );
+    assert_eq!(
+        ours["transport"]["http_headers"]["Authorization"], AUTHORIZATION,
+        "Codex reads our header from `http_headers` (it ignores `headers`)\n{get}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gemini_cli_lists_our_entry_and_connects() {
+    let server = test_server().await;
+    let home = JudgeHome::new(&[]).unwrap();
+    home.configure(
+        "gemini-cli",
+        "{\n  // theme and servers\n  \"ui\": { \"theme\": \"GitHub\" },\n  \"mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp-server\", \"args\": [\"--stdio\"] }\n  }\n}\n",
+        server.url(),
+    )
+    .unwrap();
+
+    let list = home.run("gemini", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(
+        &format!("{DEFAULT_SERVER_NAME}:"),
+        "Gemini CLI lists our entry",
+    );
+    // The test server refuses any other header, so connected also means our header was sent.
+    assert!(
+        ours.contains(&format!("{} (http)", server.url())) && ours.contains("- Connected"),
+        "Gemini CLI lists our entry as HTTP at the test server and connects to it: {ours:?}\n{list}"
+    );
+    list.line_starting(
+        &format!("{THEIR_SERVER}:"),
+        "Gemini CLI still lists the server the user had, so the file is intact",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opencode_lists_our_entry_and_connects() {
+    let server = test_server().await;
+    let home = JudgeHome::new(&[]).unwrap();
+    home.configure(
+        "opencode",
+        "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
+        server.url(),
+    )
+    .unwrap();
+
+    let list = home.run("opencode", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(DEFAULT_SERVER_NAME, "opencode lists our entry");
+    // The test server refuses any other header, so connected also means our header was sent.
+    assert!(
+        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
+        "opencode connects to our entry: {ours:?}\n{list}"
+    );
+    assert!(
+        list.stdout.contains(server.url()),
+        "opencode shows the test server's URL\n{list}"
+    );
+    list.line_starting(
+        THEIR_SERVER,
+        "opencode still lists the server the user had, so the file is intact",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn copilot_cli_lists_our_entry_with_its_header() {
+    let server = test_server().await;
+    let home = JudgeHome::new(&[("COPILOT_HOME", ".copilot")]).unwrap();
+    home.configure(
+        "copilot-cli",
+        "{\n  \"mcpServers\": {\n    \"notes\": {\n      \"type\": \"local\",\n      \"command\": \"notes-mcp-server\",\n      \"args\": [\"--stdio\"],\n      \"tools\": [\"*\"]\n    }\n  }\n}\n",
+        server.url(),
+    )
+    .unwrap();
+
+    let list = home
+        .run("copilot", &["mcp", "list", "--json"])
+        .unwrap()
+        .succeeded();
+    let servers = &list.json()["mcpServers"];
+    for name in [DEFAULT_SERVER_NAME, THEIR_SERVER] {
+        assert_eq!(
+            servers[name]["source"], "user",
+            "Copilot CLI lists `{name}` from the user's config\n{list}"
+        );
+    }
+
+    let get = home
+        .run(
+            "copilot",
+            &[
+                "mcp",
+                "get",
+                "--json",
+                "--show-secrets",
+                DEFAULT_SERVER_NAME,
+            ],
+        )
+        .unwrap()
+        .succeeded();
+    let ours = &get.json()[DEFAULT_SERVER_NAME];
+    assert_eq!(
+        ours["type"], "http",
+        "Copilot CLI reads our entry as HTTP\n{get}"
+    );
+    assert_eq!(
+        ours["url"],
+        server.url(),
+        "Copilot CLI reads the test server's URL\n{get}"
+    );
+    assert_eq!(
+        ours["headers"]["Authorization"], AUTHORIZATION,
+        "Copilot CLI reads our header\n{get}"
+    );
+    assert_eq!(
+        ours["enabled"], true,
+        "Copilot CLI has our entry enabled with every tool\n{get}"
+    );
+}
