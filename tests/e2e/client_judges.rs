@@ -188,6 +188,14 @@ impl JudgeHome {
         Ok(run)
     }
 
+    /// Writes a file the client itself would have left in this home.
+    fn seed(&self, relative: &str, contents: &str) -> anyhow::Result<()> {
+        let path = self.home.join(relative);
+        fs::create_dir_all(path.parent().context("a file in the home has a folder")?)?;
+        fs::write(path, contents)?;
+        Ok(())
+    }
+
     fn read(&self, relative: &str) -> String {
         fs::read_to_string(self.home.join(relative)).unwrap_or_else(|error| format!("({error})"))
     }
@@ -447,6 +455,20 @@ async fn gemini_cli_lists_our_entry_and_connects() {
 async fn opencode_lists_our_entry_and_connects() {
     let server = test_server().await;
     let home = JudgeHome::new(&[]).unwrap();
+    // opencode installs its plugin SDK from npm into each config folder at start, unless the
+    // folder has `node_modules` and a lock naming it, as it does once opencode has run there.
+    // Seed that state, so the run stays offline.
+    fs::create_dir_all(home.home.join(".config/opencode/node_modules")).unwrap();
+    home.seed(
+        ".config/opencode/package.json",
+        "{\n  \"dependencies\": {\n    \"@opencode-ai/plugin\": \"1.18.33\"\n  }\n}\n",
+    )
+    .unwrap();
+    home.seed(
+        ".config/opencode/package-lock.json",
+        "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\n      \"dependencies\": {\n        \"@opencode-ai/plugin\": \"1.18.33\"\n      }\n    }\n  }\n}\n",
+    )
+    .unwrap();
     home.configure(
         "opencode",
         "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
