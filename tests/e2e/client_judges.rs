@@ -7,6 +7,7 @@
 //! telemetry and model downloads turned off, works in an empty folder of its temporary home,
 //! and is killed after `CLI_DEADLINE`. No CLI needs a login for these commands.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -72,6 +73,8 @@ struct JudgeHome {
     /// the repository is picked up.
     project: PathBuf,
     variables: Vec<(&'static str, String)>,
+    /// The config file the core wrote, shown in every failure message.
+    config: OnceCell<PathBuf>,
 }
 
 impl JudgeHome {
@@ -100,6 +103,7 @@ impl JudgeHome {
             home,
             project,
             variables,
+            config: OnceCell::new(),
         })
     }
 
@@ -130,6 +134,7 @@ impl JudgeHome {
             authorization: AUTHORIZATION,
         };
         plan_configure(client, &environment, &settings)?.apply(&backup_folder(&environment))?;
+        let _first = self.config.set(path);
         Ok(())
     }
 
@@ -178,6 +183,7 @@ impl JudgeHome {
             elapsed: started.elapsed(),
             stdout: without_ansi(&stdout.join().unwrap_or_default()),
             stderr: without_ansi(&stderr.join().unwrap_or_default()),
+            config: self.config_text(),
         };
         if run.status.is_none() {
             bail!(
@@ -196,8 +202,14 @@ impl JudgeHome {
         Ok(())
     }
 
-    fn read(&self, relative: &str) -> String {
-        fs::read_to_string(self.home.join(relative)).unwrap_or_else(|error| format!("({error})"))
+    /// The config file's name in the home and its contents as the CLI found them.
+    fn config_text(&self) -> String {
+        self.config.get().map_or_else(String::new, |path| {
+            let name = path.strip_prefix(&self.home).unwrap_or(path);
+            let contents =
+                fs::read_to_string(path).unwrap_or_else(|error| format!("(unreadable: {error})"));
+            format!("--- ~/{}:\n{contents}", name.display())
+        })
     }
 }
 
@@ -209,6 +221,8 @@ struct Run {
     elapsed: Duration,
     stdout: String,
     stderr: String,
+    /// The config file we wrote, as it was after the run.
+    config: String,
 }
 
 impl Run {
@@ -249,8 +263,8 @@ impl fmt::Display for Run {
         );
         write!(
             f,
-            "--- `{}` ({status}, {:.1?})\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.command_line, self.elapsed, self.stdout, self.stderr
+            "--- `{}` ({status}, {:.1?})\n--- stdout:\n{}\n--- stderr:\n{}\n{}",
+            self.command_line, self.elapsed, self.stdout, self.stderr, self.config
         )
     }
 }
@@ -345,7 +359,7 @@ async fn claude_code_judges(overrides: &[(&'static str, &str)]) {
         .succeeded();
     for expected in [
         "Scope: User config".to_owned(),
-        "Connected".to_owned(),
+        "✔ Connected".to_owned(),
         "Type: http".to_owned(),
         format!("URL: {}", server.url()),
         format!("Authorization: {AUTHORIZATION}"),
@@ -396,8 +410,7 @@ async fn codex_lists_our_entry_with_its_header() {
     assert!(
         names.iter().any(|name| name == DEFAULT_SERVER_NAME)
             && names.iter().any(|name| name == THEIR_SERVER),
-        "Codex lists our entry and the user's own ({names:?})\n{list}\n--- config.toml:\n{}",
-        home.read(".codex/config.toml")
+        "Codex lists our entry and the user's own ({names:?})\n{list}"
     );
 
     let get = home
@@ -545,6 +558,11 @@ async fn copilot_cli_lists_our_entry_with_its_header() {
     );
     assert_eq!(
         ours["enabled"], true,
-        "Copilot CLI has our entry enabled with every tool\n{get}"
+        "Copilot CLI has our entry enabled\n{get}"
+    );
+    assert_eq!(
+        ours["tools"],
+        serde_json::json!(["*"]),
+        "Copilot CLI offers every tool of our entry\n{get}"
     );
 }
