@@ -13,14 +13,41 @@ pub enum ErrorKind {
     KeychainUnavailable,
     /// A fault of this program; the message says what it was doing.
     Internal,
+    /// The server refused the credential (HTTP 401): wrong email or token, revoked or expired.
+    Unauthorized,
+    /// HTTP 403 with Atlassian's IP-allowlist message: this network is not allowed in.
+    ForbiddenIp,
+    /// HTTP 403 "requires a modern API token": a classic token without scopes.
+    ForbiddenLegacyToken,
+    /// Any other HTTP 403, for example an admin who turned API-token sign-in off.
+    Forbidden,
+    /// The server could not be reached: name lookup, connection, or proxy.
+    Network,
+    /// The TLS handshake failed, usually a certificate this computer does not trust.
+    Tls,
+    /// A step or the whole check took longer than its deadline.
+    Timeout,
+    /// HTTP 429 again after waiting once as the server asked.
+    RateLimited,
+    /// HTTP 5xx: the server failed.
+    ServerError,
+    /// The endpoint answered, but not as an MCP server (an HTML page, a redirect, another API).
+    NotMcp,
+    /// The server speaks MCP but broke the protocol: malformed JSON-RPC, an error result,
+    /// an unsupported protocol version.
+    ProtocolError,
 }
 
 impl ErrorKind {
     /// The process exit code for this kind (design §4 and §7).
     pub fn exit_code(self) -> u8 {
         match self {
-            Self::InvalidInput => 2,
             Self::KeychainUnavailable | Self::Internal => 1,
+            Self::InvalidInput => 2,
+            Self::Unauthorized => 3,
+            Self::ForbiddenIp | Self::ForbiddenLegacyToken | Self::Forbidden => 4,
+            Self::Network | Self::Tls | Self::Timeout => 6,
+            Self::RateLimited | Self::ServerError | Self::NotMcp | Self::ProtocolError => 7,
         }
     }
 }

@@ -4,8 +4,11 @@
 //! The desktop shell (`src-tauri`) and the command line are thin callers of this crate.
 
 pub mod auth_method;
+pub mod catalogue;
 pub mod cli;
+pub mod credentials;
 pub mod error;
+pub mod probe;
 pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};
