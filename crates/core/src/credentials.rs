@@ -136,6 +136,9 @@ pub fn prepare_credential(
         warnings.push(CredentialWarning::PastedHeaderPrefix);
     }
 
+    if text.is_empty() {
+        check_token(text)?;
+    }
     let unpacked = unpack_basic_pair(text);
     if pasted_basic && unpacked.is_none() {
         return Err(invalid(
@@ -226,8 +229,9 @@ fn choose_email(typed: Option<&str>, from_pair: Option<&str>) -> Result<String> 
 fn strip_scheme<'a>(text: &'a str, scheme: &str) -> Option<&'a str> {
     let head = text.get(..scheme.len())?;
     let rest = &text[scheme.len()..];
-    (head.eq_ignore_ascii_case(scheme) && rest.starts_with(char::is_whitespace))
-        .then(|| rest.trim_start())
+    (head.eq_ignore_ascii_case(scheme)
+        && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
+    .then(|| rest.trim_start())
 }
 
 /// `Some((email, token))` when `text` is standard base64 of `email:token` with a valid email.
@@ -422,7 +426,7 @@ mod tests {
 
     #[test]
     fn empty_or_whitespace_tokens_are_refused() {
-        for pasted in ["", "   ", "\n\t", "Bearer   "] {
+        for pasted in ["", "   ", "\n\t", "Bearer   ", "Basic"] {
             let message = assert_invalid(
                 personal(Some(EMAIL), pasted),
                 "",

@@ -2,6 +2,8 @@
 //!
 //! No arguments opens the window (the shell decides that); every subcommand runs without one.
 
+pub mod validate;
+
 use clap::{Parser, Subcommand};
 
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.
@@ -16,9 +18,14 @@ pub struct Cli {
 
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Check a credential against the Rovo MCP server and list the tools it unlocks.
+    Validate(validate::ValidateArgs),
+}
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
-    match *command {}
+    match command {
+        Command::Validate(args) => validate::run(args),
+    }
 }

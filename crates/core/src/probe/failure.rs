@@ -151,11 +151,9 @@ fn is_tls_error(error: &reqwest::Error) -> bool {
         if current.is::<rustls::Error>() {
             return true;
         }
-        // `io::Error::source` skips the error it wraps, so look inside it explicitly.
-        if let Some(io) = current.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
+        if current
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(io_error_wraps_tls)
         {
             return true;
         }
@@ -163,6 +161,18 @@ fn is_tls_error(error: &reqwest::Error) -> bool {
     }
     let text = error_chain(error).to_lowercase();
     text.contains("certificate") || text.contains("tls handshake")
+}
+
+/// Whether an I/O error wraps a TLS error, perhaps inside further I/O errors:
+/// `io::Error::source` skips the error it wraps, so the chain has to be opened by hand.
+fn io_error_wraps_tls(error: &std::io::Error) -> bool {
+    match error.get_ref() {
+        Some(inner) if inner.is::<rustls::Error>() => true,
+        Some(inner) => inner
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(io_error_wraps_tls),
+        None => false,
+    }
 }
 
 /// The messages of an error and its sources, joined, for the last part of a message.

@@ -129,71 +129,12 @@ async fn exchange(
 ) -> Result<ProbeReport, ProbeFailure> {
     progress(ProbeProgress::Connecting);
     *exchanges += 1;
-    let initialize = transport
-        .request(
-            1,
-            "initialize",
-            json!({
-                "protocolVersion": ProtocolVersion::LATEST_WITH_INITIALIZE,
-                "capabilities": {},
-                "clientInfo": {"name": "rovo-mcp-setup", "version": env!("CARGO_PKG_VERSION")},
-            }),
-            "initialize",
-        )
-        .await?;
-    let server: InitializeResult = serde_json::from_value(initialize.result).map_err(|error| {
-        ProbeFailure::new(
-            ErrorKind::ProtocolError,
-            format!("the reply to initialize is not an MCP InitializeResult: {error}"),
-            "the endpoint is not an MCP server this app understands; check the endpoint URL",
-        )
-    })?;
+    let server = initialize(transport).await?;
     let version = server.protocol_version.to_string();
-    if !SUPPORTED_PROTOCOL_VERSIONS.contains(&version.as_str()) {
-        return Err(ProbeFailure::new(
-            ErrorKind::ProtocolError,
-            format!(
-                "the server speaks MCP {version}, which this app does not (it speaks {})",
-                SUPPORTED_PROTOCOL_VERSIONS.join(", ")
-            ),
-            "update Rovo MCP Setup",
-        ));
-    }
-    transport.join_session(initialize.session_id, &version);
     let transport = &*transport;
     progress(ProbeProgress::SignedIn);
 
-    progress(ProbeProgress::ListingTools { page: 1 });
-    *exchanges += 1;
-    let (initialized, first_page) = tokio::join!(
-        transport.notify("notifications/initialized", "the initialized notification"),
-        list_tools_page(transport, 2, None),
-    );
-    initialized?;
-    let mut page = first_page?;
-    let mut tools: Vec<Tool> = Vec::new();
-    let mut seen_cursors: Vec<String> = Vec::new();
-    for page_number in 2..=MAX_TOOL_PAGES + 1 {
-        tools.append(&mut page.tools);
-        let Some(cursor) = page.next_cursor.filter(|cursor| !cursor.is_empty()) else {
-            break;
-        };
-        if page_number > MAX_TOOL_PAGES || seen_cursors.contains(&cursor) {
-            return Err(ProbeFailure::new(
-                ErrorKind::ProtocolError,
-                format!(
-                    "the tool list of {} never ends (cursor repeats or more than {MAX_TOOL_PAGES} pages)",
-                    transport.host()
-                ),
-                "the server's pagination is broken; report it",
-            ));
-        }
-        seen_cursors.push(cursor.clone());
-        progress(ProbeProgress::ListingTools { page: page_number });
-        *exchanges += 1;
-        page = list_tools_page(transport, 1 + u64::from(page_number), Some(cursor)).await?;
-    }
-
+    let tools = list_all_tools(transport, exchanges, progress).await?;
     let catalogue = Catalogue::known();
     let summaries = report::summarise_tools(&tools, catalogue);
     let listed = |name: &str| summaries.iter().any(|tool| tool.name == name);
@@ -234,6 +175,82 @@ async fn exchange(
         warnings: Vec::new(),
         timings: report::Timings::default(),
     })
+}
+
+/// `initialize` with the newest protocol that has it; accepts any version the server
+/// negotiates down to that the probe speaks, and joins the session the server opens.
+async fn initialize(transport: &mut Transport) -> Result<InitializeResult, ProbeFailure> {
+    let reply = transport
+        .request(
+            1,
+            "initialize",
+            json!({
+                "protocolVersion": ProtocolVersion::LATEST_WITH_INITIALIZE,
+                "capabilities": {},
+                "clientInfo": {"name": "rovo-mcp-setup", "version": env!("CARGO_PKG_VERSION")},
+            }),
+            "initialize",
+        )
+        .await?;
+    let server: InitializeResult = serde_json::from_value(reply.result).map_err(|error| {
+        ProbeFailure::new(
+            ErrorKind::ProtocolError,
+            format!("the reply to initialize is not an MCP InitializeResult: {error}"),
+            "the endpoint is not an MCP server this app understands; check the endpoint URL",
+        )
+    })?;
+    let version = server.protocol_version.to_string();
+    if !SUPPORTED_PROTOCOL_VERSIONS.contains(&version.as_str()) {
+        return Err(ProbeFailure::new(
+            ErrorKind::ProtocolError,
+            format!(
+                "the server speaks MCP {version}, which this app does not (it speaks {})",
+                SUPPORTED_PROTOCOL_VERSIONS.join(", ")
+            ),
+            "update Rovo MCP Setup",
+        ));
+    }
+    transport.join_session(reply.session_id, &version);
+    Ok(server)
+}
+
+/// Every page of `tools/list`; the first page goes out beside `notifications/initialized`.
+async fn list_all_tools(
+    transport: &Transport,
+    exchanges: &mut u32,
+    progress: &mut (dyn FnMut(ProbeProgress) + Send),
+) -> Result<Vec<Tool>, ProbeFailure> {
+    progress(ProbeProgress::ListingTools { page: 1 });
+    *exchanges += 1;
+    let (initialized, first_page) = tokio::join!(
+        transport.notify("notifications/initialized", "the initialized notification"),
+        list_tools_page(transport, 2, None),
+    );
+    initialized?;
+    let mut page = first_page?;
+    let mut tools: Vec<Tool> = Vec::new();
+    let mut seen_cursors: Vec<String> = Vec::new();
+    for page_number in 2..=MAX_TOOL_PAGES + 1 {
+        tools.append(&mut page.tools);
+        let Some(cursor) = page.next_cursor.filter(|cursor| !cursor.is_empty()) else {
+            return Ok(tools);
+        };
+        if page_number > MAX_TOOL_PAGES || seen_cursors.contains(&cursor) {
+            break;
+        }
+        seen_cursors.push(cursor.clone());
+        progress(ProbeProgress::ListingTools { page: page_number });
+        *exchanges += 1;
+        page = list_tools_page(transport, 1 + u64::from(page_number), Some(cursor)).await?;
+    }
+    Err(ProbeFailure::new(
+        ErrorKind::ProtocolError,
+        format!(
+            "the tool list of {} never ends (a cursor repeats or there are more than {MAX_TOOL_PAGES} pages)",
+            transport.host()
+        ),
+        "the server's pagination is broken; report it",
+    ))
 }
 
 async fn list_tools_page(

@@ -254,7 +254,7 @@ pub fn missing_groups(tools: &[ToolSummary], catalogue: &Catalogue) -> Vec<Missi
         .filter(|group| {
             !tools
                 .iter()
-                .any(|tool| group.tools.iter().any(|known| *known == tool.name))
+                .any(|tool| group.tools.contains(&tool.name))
         })
         .map(|group| {
             let (reason, explanation) = match (group.auth, group.product) {
