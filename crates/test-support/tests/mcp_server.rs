@@ -15,10 +15,17 @@ use rovo_test_support::mcp_server::{Grant, PLATFORM_TOOLS, PRODUCT_TOOLS, TestMc
 const GOOD: &str = "Basic bWVAZXhhbXBsZS5jb206Z29vZA==";
 const CLASSIC: &str = "Basic bWVAZXhhbXBsZS5jb206Y2xhc3NpYw==";
 
+/// reqwest's TLS is built without a default crypto provider in this workspace (the core's
+/// probe chooses ring), so a test that makes its own client installs it first.
+fn install_crypto_provider() {
+    let _already_installed = rustls::crypto::ring::default_provider().install_default();
+}
+
 async fn connect(
     url: &str,
     authorization: &str,
 ) -> Result<RunningService<rmcp::RoleClient, ClientConfig>, ClientInitializeError> {
+    install_crypto_provider();
     let headers = HashMap::from([(
         reqwest::header::AUTHORIZATION,
         reqwest::header::HeaderValue::from_str(authorization).unwrap(),
@@ -91,6 +98,7 @@ async fn an_unknown_credential_gets_401_with_a_plain_text_body() {
     let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
         .await
         .unwrap();
+    install_crypto_provider();
     let refused = reqwest::Client::new()
         .post(server.url())
         .header("authorization", "Basic d3Jvbmc=")
