@@ -447,6 +447,34 @@ async fn an_older_server_is_met_at_its_protocol_version() {
 }
 
 #[tokio::test]
+async fn a_server_without_initialize_is_spoken_to_in_the_stateless_protocol() {
+    let credential = personal();
+    let server = granted(
+        TestMcpServer::builder().stateless_only(),
+        &credential,
+        Grant::FullScope,
+    )
+    .await;
+    let report = run(server.url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Ok,
+        "the 2026-07-28 server is understood: {report:#?}"
+    );
+    assert_eq!(report.protocol_version.as_deref(), Some("2026-07-28"));
+    assert_eq!(
+        report.server.as_ref().map(|server| server.name.as_str()),
+        Some("atlassian-rovo-mcp-stand-in"),
+        "the server's identity comes from server/discover"
+    );
+    assert_eq!(report.sites.len(), 1, "tool calls carry their own _meta");
+    assert_eq!(
+        report.timings.sequential_exchanges, 3,
+        "the refused initialize, server/discover beside the first page, then the account calls"
+    );
+}
+
+#[tokio::test]
 async fn a_server_speaking_only_an_ancient_protocol_is_a_protocol_error() {
     let credential = personal();
     let server = granted(

@@ -293,6 +293,7 @@ pub struct TestMcpServerBuilder {
     json_replies: bool,
     latency: Duration,
     newest_protocol: ProtocolVersion,
+    stateless_only: bool,
 }
 
 impl Default for TestMcpServerBuilder {
@@ -304,6 +305,7 @@ impl Default for TestMcpServerBuilder {
             json_replies: false,
             latency: Duration::ZERO,
             newest_protocol: ProtocolVersion::LATEST_WITH_INITIALIZE,
+            stateless_only: false,
         }
     }
 }
@@ -358,12 +360,22 @@ impl TestMcpServerBuilder {
         self
     }
 
+    /// Speaks only the stateless protocol (2026-07-28): `initialize` is refused with
+    /// "unsupported protocol version", as the endpoint will once it moves on.
+    #[must_use]
+    pub fn stateless_only(mut self) -> Self {
+        self.newest_protocol = ProtocolVersion::V_2026_07_28;
+        self.stateless_only = true;
+        self
+    }
+
     /// Starts the server on a free loopback port.
     pub async fn start(self) -> anyhow::Result<TestMcpServer> {
         let grants = Arc::new(self.grants);
         let handler_grants = Arc::clone(&grants);
         let page_size = self.page_size;
         let newest_protocol = self.newest_protocol;
+        let stateless_only = self.stateless_only;
         let mut config = StreamableHttpServerConfig::default();
         if self.json_replies {
             config = config
@@ -376,6 +388,7 @@ impl TestMcpServerBuilder {
                     grants: Arc::clone(&handler_grants),
                     page_size,
                     newest_protocol: newest_protocol.clone(),
+                    stateless_only,
                 })
             },
             Arc::new(LocalSessionManager::default()),
@@ -613,7 +626,11 @@ struct FakeRovo {
     grants: Arc<HashMap<String, Grant>>,
     page_size: Option<usize>,
     newest_protocol: ProtocolVersion,
+    stateless_only: bool,
 }
+
+/// The versions of a server that no longer has `initialize`.
+const STATELESS_PROTOCOLS: &[ProtocolVersion] = &[ProtocolVersion::V_2026_07_28];
 
 impl FakeRovo {
     fn grant_of(&self, context: &RequestContext<RoleServer>) -> Option<Grant> {
@@ -631,7 +648,11 @@ impl ServerHandler for FakeRovo {
     }
 
     fn supported_protocol_versions(&self) -> std::borrow::Cow<'static, [ProtocolVersion]> {
-        std::borrow::Cow::Borrowed(ProtocolVersion::known_up_to(&self.newest_protocol))
+        std::borrow::Cow::Borrowed(if self.stateless_only {
+            STATELESS_PROTOCOLS
+        } else {
+            ProtocolVersion::known_up_to(&self.newest_protocol)
+        })
     }
 
     async fn list_tools(

@@ -25,6 +25,10 @@ pub struct ProbeFailure {
     pub message: String,
     pub hint: String,
     pub body_excerpt: Option<String>,
+    /// The JSON-RPC error code, when the server answered with a JSON-RPC error; it decides
+    /// whether the probe tries another protocol era, and is not part of the report.
+    #[serde(skip)]
+    pub json_rpc_code: Option<i64>,
 }
 
 impl ProbeFailure {
@@ -35,6 +39,7 @@ impl ProbeFailure {
             message: message.into(),
             hint: hint.into(),
             body_excerpt: None,
+            json_rpc_code: None,
         }
     }
 

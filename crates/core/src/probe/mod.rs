@@ -3,6 +3,9 @@
 //! `notifications/initialized` alongside the first `tools/list` page, the remaining pages,
 //! then `atlassianUserInfo` and `getAccessibleAtlassianResources` side by side when listed:
 //! three sequential exchanges for a one-page tool list. The session's `DELETE` runs after.
+//! A server that refuses every protocol with `initialize` is spoken to in the stateless
+//! protocol (2026-07-28): `server/discover` beside the first page, each request carrying its
+//! own `_meta`.
 //!
 //! The verdict comes from the tool list, never from a 200 alone. No output carries the secret.
 
@@ -27,8 +30,13 @@ use crate::ErrorKind;
 use crate::catalogue::Catalogue;
 use crate::credentials::Credential;
 
-/// The protocol versions of the Streamable HTTP transport the probe speaks, newest first.
+/// The protocol versions with `initialize` that the probe speaks, newest first.
 pub const SUPPORTED_PROTOCOL_VERSIONS: [&str; 3] = ["2025-11-25", "2025-06-18", "2025-03-26"];
+/// The stateless protocol (no `initialize`, no session) the probe falls back to when a server
+/// refuses every version with `initialize`.
+pub const STATELESS_PROTOCOL_VERSION: &str = "2026-07-28";
+/// The JSON-RPC code of a refused protocol version (2026-07-28 numbering).
+const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 /// A tool list longer than this many pages is treated as a server bug.
 const MAX_TOOL_PAGES: u32 = 50;
 const USER_INFO_TOOL: &str = "atlassianUserInfo";
@@ -129,12 +137,33 @@ async fn exchange(
 ) -> Result<ProbeReport, ProbeFailure> {
     progress(ProbeProgress::Connecting);
     *exchanges += 1;
-    let server = initialize(transport).await?;
-    let version = server.protocol_version.to_string();
+    let (server, version, tools) = match initialize(transport).await {
+        Ok(initialized) => {
+            let version = initialized.protocol_version.to_string();
+            let server = report::ServerIdentity {
+                name: initialized.server_info.name,
+                version: initialized.server_info.version,
+            };
+            progress(ProbeProgress::SignedIn);
+            // The notification needs no answer, so it goes out beside the first page.
+            let initialized_notification =
+                transport.notify("notifications/initialized", "the initialized notification");
+            let ((), tools) =
+                list_all_tools(transport, initialized_notification, exchanges, progress).await?;
+            (server, version, tools)
+        }
+        Err(failure) if failure.json_rpc_code == Some(UNSUPPORTED_PROTOCOL_VERSION) => {
+            transport.use_stateless_protocol(STATELESS_PROTOCOL_VERSION, &client_info());
+            let transport = &*transport;
+            let (server, tools) =
+                list_all_tools(transport, discover(transport), exchanges, progress).await?;
+            progress(ProbeProgress::SignedIn);
+            (server, STATELESS_PROTOCOL_VERSION.to_owned(), tools)
+        }
+        Err(failure) => return Err(failure),
+    };
     let transport = &*transport;
-    progress(ProbeProgress::SignedIn);
 
-    let tools = list_all_tools(transport, exchanges, progress).await?;
     let catalogue = Catalogue::known();
     let summaries = report::summarise_tools(&tools, catalogue);
     let listed = |name: &str| summaries.iter().any(|tool| tool.name == name);
@@ -159,10 +188,7 @@ async fn exchange(
         verdict,
         auth: None,
         endpoint: None,
-        server: Some(report::ServerIdentity {
-            name: server.server_info.name,
-            version: server.server_info.version,
-        }),
+        server: Some(server),
         protocol_version: Some(version),
         products: report::summarise_products(&summaries),
         missing_groups: report::missing_groups(&summaries, catalogue),
@@ -177,6 +203,10 @@ async fn exchange(
     })
 }
 
+fn client_info() -> Value {
+    json!({"name": "rovo-mcp-setup", "version": env!("CARGO_PKG_VERSION")})
+}
+
 /// `initialize` with the newest protocol that has it; accepts any version the server
 /// negotiates down to that the probe speaks, and joins the session the server opens.
 async fn initialize(transport: &mut Transport) -> Result<InitializeResult, ProbeFailure> {
@@ -187,7 +217,7 @@ async fn initialize(transport: &mut Transport) -> Result<InitializeResult, Probe
             json!({
                 "protocolVersion": ProtocolVersion::LATEST_WITH_INITIALIZE,
                 "capabilities": {},
-                "clientInfo": {"name": "rovo-mcp-setup", "version": env!("CARGO_PKG_VERSION")},
+                "clientInfo": client_info(),
             }),
             "initialize",
         )
@@ -214,26 +244,54 @@ async fn initialize(transport: &mut Transport) -> Result<InitializeResult, Probe
     Ok(server)
 }
 
-/// Every page of `tools/list`; the first page goes out beside `notifications/initialized`.
-async fn list_all_tools(
+/// `server/discover` of the stateless protocol: the server's name and version.
+async fn discover(transport: &Transport) -> Result<report::ServerIdentity, ProbeFailure> {
+    let reply = transport
+        .request(1, "server/discover", json!({}), "server/discover")
+        .await?;
+    let supported = reply.result["supportedVersions"]
+        .as_array()
+        .is_some_and(|versions| {
+            versions
+                .iter()
+                .any(|version| version == STATELESS_PROTOCOL_VERSION)
+        });
+    if !supported {
+        return Err(ProbeFailure::new(
+            ErrorKind::ProtocolError,
+            format!(
+                "the server refused initialize and does not list MCP {STATELESS_PROTOCOL_VERSION} either"
+            ),
+            "update Rovo MCP Setup",
+        ));
+    }
+    let info = &reply.result["_meta"]["io.modelcontextprotocol/serverInfo"];
+    let text = |key: &str| info[key].as_str().unwrap_or_default().to_owned();
+    Ok(report::ServerIdentity {
+        name: text("name"),
+        version: text("version"),
+    })
+}
+
+/// Every page of `tools/list`. `companion` (the initialized notification, or the stateless
+/// `server/discover`) goes out beside the first page, since neither waits for the other.
+async fn list_all_tools<T>(
     transport: &Transport,
+    companion: impl Future<Output = Result<T, ProbeFailure>>,
     exchanges: &mut u32,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
-) -> Result<Vec<Tool>, ProbeFailure> {
+) -> Result<(T, Vec<Tool>), ProbeFailure> {
     progress(ProbeProgress::ListingTools { page: 1 });
     *exchanges += 1;
-    let (initialized, first_page) = tokio::join!(
-        transport.notify("notifications/initialized", "the initialized notification"),
-        list_tools_page(transport, 2, None),
-    );
-    initialized?;
+    let (companion, first_page) = tokio::join!(companion, list_tools_page(transport, 2, None));
+    let companion = companion?;
     let mut page = first_page?;
     let mut tools: Vec<Tool> = Vec::new();
     let mut seen_cursors: Vec<String> = Vec::new();
     for page_number in 2..=MAX_TOOL_PAGES + 1 {
         tools.append(&mut page.tools);
         let Some(cursor) = page.next_cursor.filter(|cursor| !cursor.is_empty()) else {
-            return Ok(tools);
+            return Ok((companion, tools));
         };
         if page_number > MAX_TOOL_PAGES || seen_cursors.contains(&cursor) {
             break;

@@ -27,6 +27,10 @@ const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 const MAX_REDIRECTS: usize = 3;
 const SESSION_HEADER: &str = "mcp-session-id";
 const PROTOCOL_HEADER: &str = "mcp-protocol-version";
+/// The request headers of the stateless protocol (2026-07-28) that repeat the body's method
+/// and, for `tools/call`, the tool's name.
+const METHOD_HEADER: &str = "mcp-method";
+const NAME_HEADER: &str = "mcp-name";
 
 /// A connection to one endpoint with one credential, and the deadlines that bound it.
 #[derive(Debug)]
@@ -37,6 +41,8 @@ pub struct Transport {
     authorization: HeaderValue,
     session_id: Option<HeaderValue>,
     protocol_version: Option<HeaderValue>,
+    /// The `_meta` every request carries in the stateless protocol; `None` with `initialize`.
+    stateless_meta: Option<Value>,
     step_timeout: Duration,
     deadline: Instant,
 }
@@ -81,6 +87,7 @@ impl Transport {
             authorization,
             session_id: None,
             protocol_version: None,
+            stateless_meta: None,
             step_timeout,
             deadline,
         })
@@ -96,14 +103,29 @@ impl Transport {
         self.protocol_version = HeaderValue::from_str(protocol_version).ok();
     }
 
+    /// Speaks the stateless protocol `version` (2026-07-28 and later) from now on: no session,
+    /// and every request carries the protocol version, client info and capabilities itself.
+    pub fn use_stateless_protocol(&mut self, version: &str, client_info: &Value) {
+        self.session_id = None;
+        self.protocol_version = HeaderValue::from_str(version).ok();
+        self.stateless_meta = Some(json!({
+            "io.modelcontextprotocol/protocolVersion": version,
+            "io.modelcontextprotocol/clientInfo": client_info,
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }));
+    }
+
     /// Sends a JSON-RPC request and returns its result; waits once and retries after a 429.
     pub async fn request(
         &self,
         id: u64,
         method: &str,
-        params: Value,
+        mut params: Value,
         step: &str,
     ) -> Result<Reply, ProbeFailure> {
+        if let (Some(meta), Some(params)) = (&self.stateless_meta, params.as_object_mut()) {
+            params.insert("_meta".to_owned(), meta.clone());
+        }
         let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let mut waited = false;
         loop {
@@ -154,12 +176,15 @@ impl Transport {
     /// lets a short-lived process give it a moment before exiting.
     pub fn close_session(&self) -> Option<JoinHandle<()>> {
         let session_id = self.session_id.clone()?;
-        let request = self
+        let mut request = self
             .client
             .delete(self.url.clone())
             .headers(self.headers())
             .header(SESSION_HEADER, session_id)
             .timeout(self.step_timeout);
+        if let Some(version) = &self.protocol_version {
+            request = request.header(PROTOCOL_HEADER, version.clone());
+        }
         // The server may answer 405 (sessions cannot be ended) or not at all: either is fine.
         Some(tokio::spawn(async move {
             let _ended = request.send().await;
@@ -235,6 +260,15 @@ impl Transport {
         if let Some(version) = &self.protocol_version {
             request = request.header(PROTOCOL_HEADER, version.clone());
         }
+        if self.stateless_meta.is_some() {
+            let method = message["method"].as_str().unwrap_or_default();
+            request = request.header(METHOD_HEADER, method);
+            if method == "tools/call"
+                && let Some(name) = message["params"]["name"].as_str()
+            {
+                request = request.header(NAME_HEADER, name);
+            }
+        }
         request
             .send()
             .await
@@ -251,9 +285,11 @@ impl Transport {
     /// refusing the message itself, not the credential.
     fn refusal(&self, status: StatusCode, body: &[u8], step: &str) -> ProbeFailure {
         let plain_refusal = matches!(status.as_u16(), 401 | 403 | 429) || !status.is_client_error();
-        if !plain_refusal && let Some(error) = json_rpc_error(body) {
-            return protocol_error(&format!("{} refused {step}: {error}", self.host))
+        if !plain_refusal && let Some((code, error)) = json_rpc_error(body) {
+            let mut failure = protocol_error(&format!("{} refused {step}: {error}", self.host))
                 .with_reply(status.as_u16(), body);
+            failure.json_rpc_code = code;
+            return failure;
         }
         failure::from_http_status(status.as_u16(), body, &self.host)
     }
@@ -366,10 +402,11 @@ fn parse_reply(id: u64, body: &[u8], step: &str) -> Result<Value, ProbeFailure> 
         protocol_error(&format!("the reply to {step} is not valid JSON: {error}"))
     })?;
     if let Some(error) = message.get("error") {
-        return Err(protocol_error(&format!(
-            "the server answered {step} with an error: {}",
-            describe_json_rpc_error(error)
-        )));
+        let (code, text) = describe_json_rpc_error(error);
+        let mut failure =
+            protocol_error(&format!("the server answered {step} with an error: {text}"));
+        failure.json_rpc_code = code;
+        return Err(failure);
     }
     if message.get("id") != Some(&json!(id)) {
         return Err(protocol_error(&format!(
@@ -382,21 +419,24 @@ fn parse_reply(id: u64, body: &[u8], step: &str) -> Result<Value, ProbeFailure> 
         .ok_or_else(|| protocol_error(&format!("the reply to {step} has no result")))
 }
 
-fn json_rpc_error(body: &[u8]) -> Option<String> {
+/// The code and description of the JSON-RPC error in `body`, if it holds one.
+fn json_rpc_error(body: &[u8]) -> Option<(Option<i64>, String)> {
     let message: Value = serde_json::from_slice(body).ok()?;
     message.get("error").map(describe_json_rpc_error)
 }
 
-fn describe_json_rpc_error(error: &Value) -> String {
-    let code = error
-        .get("code")
-        .and_then(Value::as_i64)
-        .unwrap_or_default();
+/// The error's code, and its message with the code, for a failure message.
+fn describe_json_rpc_error(error: &Value) -> (Option<i64>, String) {
+    let code = error.get("code").and_then(Value::as_i64);
     let message = error
         .get("message")
         .and_then(Value::as_str)
         .unwrap_or("no message");
-    format!("{message} (JSON-RPC {code})")
+    let text = match code {
+        Some(code) => format!("{message} (JSON-RPC {code})"),
+        None => message.to_owned(),
+    };
+    (code, text)
 }
 
 /// Where the first event in `buffer` ends, and the length of the blank line after it.
