@@ -722,3 +722,48 @@ fn to_mcp_tool(tool: CatalogueTool) -> Tool {
         .with_title(tool.title)
         .annotate(ToolAnnotations::new().read_only(tool.read_only))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(
+        http_method: Method,
+        started_ms: u64,
+        finished_ms: u64,
+        origin: Instant,
+    ) -> LoggedRequest {
+        LoggedRequest {
+            http_method,
+            rpc_method: None,
+            started: origin + Duration::from_millis(started_ms),
+            finished: origin + Duration::from_millis(finished_ms),
+        }
+    }
+
+    #[test]
+    fn overlapping_requests_are_one_exchange_and_delete_is_left_out() {
+        let origin = Instant::now();
+        let log = RequestLog::default();
+        for logged in [
+            request(Method::POST, 0, 10, origin),
+            request(Method::POST, 10, 20, origin),
+            request(Method::POST, 11, 18, origin),
+            request(Method::POST, 20, 30, origin),
+            request(Method::POST, 21, 35, origin),
+            request(Method::DELETE, 36, 40, origin),
+        ] {
+            log.push(logged);
+        }
+        assert_eq!(
+            log.sequential_exchanges(&Method::DELETE),
+            3,
+            "requests that start before the wave is answered belong to it"
+        );
+        assert_eq!(
+            log.sequential_exchanges(&Method::OPTIONS),
+            4,
+            "a DELETE after everything is a wave of its own when counted"
+        );
+    }
+}

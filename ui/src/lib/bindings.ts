@@ -59,7 +59,32 @@ export type ErrorKind =
 /**  The OS keychain is locked, missing, or refused access. */
 "keychain_unavailable" | 
 /**  A fault of this program; the message says what it was doing. */
-"internal";
+"internal" | 
+/**  The server refused the credential (HTTP 401): wrong email or token, revoked or expired. */
+"unauthorized" | 
+/**  HTTP 403 with Atlassian's IP-allowlist message: this network is not allowed in. */
+"forbidden_ip" | 
+/**  HTTP 403 "requires a modern API token": a classic token without scopes. */
+"forbidden_legacy_token" | 
+/**  Any other HTTP 403, for example an admin who turned API-token sign-in off. */
+"forbidden" | 
+/**  The server could not be reached: name lookup, connection, or proxy. */
+"network" | 
+/**  The TLS handshake failed, usually a certificate this computer does not trust. */
+"tls" | 
+/**  A step or the whole check took longer than its deadline. */
+"timeout" | 
+/**  HTTP 429 again after waiting once as the server asked. */
+"rate_limited" | 
+/**  HTTP 5xx: the server failed. */
+"server_error" | 
+/**  The endpoint answered, but not as an MCP server (an HTML page, a redirect, another API). */
+"not_mcp" | 
+/**
+ *  The server speaks MCP but broke the protocol: malformed JSON-RPC, an error result,
+ *  an unsupported protocol version.
+ */
+"protocol_error";
 
 /**
  *  What a failed command returns to the UI. The message names what was involved and what to
