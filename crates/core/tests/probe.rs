@@ -41,9 +41,8 @@ fn quick() -> ProbeOptions {
 
 async fn run(server_url: &str, credential: &Credential, options: ProbeOptions) -> ProbeReport {
     let endpoint = Endpoint::parse(server_url).unwrap();
-    let outcome = probe(&endpoint, credential, &options, &mut |_| {}).await;
-    let report = outcome.report.clone();
-    outcome.finish_closing(Duration::from_secs(1)).await;
+    let (report, session_close) = probe(&endpoint, credential, &options, &mut |_| {}).await;
+    session_close.finish(Duration::from_secs(1)).await;
     assert_no_secret(&report);
     report
 }

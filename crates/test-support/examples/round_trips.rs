@@ -43,17 +43,22 @@ async fn main() -> anyhow::Result<()> {
             })
             .collect();
         let started = Instant::now();
-        let status = tokio::task::spawn_blocking(move || {
+        let output = tokio::task::spawn_blocking(move || {
             Command::new(&words[0])
                 .args(&words[1..])
                 .env("ROVO_BENCH_TOKEN", TOKEN)
                 .env("ROVO_BENCH_EMAIL", EMAIL)
-                .stdout(Stdio::null())
                 .stderr(Stdio::null())
-                .status()
+                .output()
         })
         .await??;
         let wall = started.elapsed();
+        // `validate --json` reports the probe's own time; the rest of the wall time is the
+        // process around it.
+        let probe_ms = serde_json::from_slice::<serde_json::Value>(&output.stdout)
+            .ok()
+            .and_then(|report| report["timings"]["totalMs"].as_u64())
+            .map_or_else(String::new, |total| format!(" (probe {total} ms)"));
         let requests = server.log().requests();
         let deletes = requests
             .iter()
@@ -69,8 +74,8 @@ async fn main() -> anyhow::Result<()> {
             })
             .collect();
         eprintln!(
-            "run {run}: exit {} wall {} ms, {} requests ({deletes} DELETE), {} sequential round trips: {}",
-            status.code().unwrap_or(-1),
+            "run {run}: exit {} wall {} ms{probe_ms}, {} requests ({deletes} DELETE), {} sequential round trips: {}",
+            output.status.code().unwrap_or(-1),
             wall.as_millis(),
             requests.len(),
             server.log().sequential_exchanges(&Method::DELETE),

@@ -19,6 +19,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     JsonObject, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities,
@@ -408,6 +409,13 @@ impl TestMcpServerBuilder {
 
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
+        // Without it, Nagle's algorithm holds the event after the headers until the client's
+        // delayed ACK (about 40 ms), which no real server adds and every timing would include.
+        let listener = listener.tap_io(|connection| {
+            if let Err(error) = connection.set_nodelay(true) {
+                eprintln!("test MCP server could not set TCP_NODELAY: {error}");
+            }
+        });
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let shutdown = async {

@@ -13,7 +13,8 @@ use clap::Args;
 use crate::auth_method::AuthMethod;
 use crate::credentials::{self, Credential};
 use crate::probe::{
-    self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport, Verdict,
+    self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport,
+    SessionClose, Verdict,
 };
 use crate::secrets::{OsKeychain, Secret, SecretStore};
 use crate::{Error, ErrorKind};
@@ -49,18 +50,31 @@ pub struct ValidateArgs {
 
 /// Runs `validate` and returns the exit code.
 pub fn run(args: &ValidateArgs) -> u8 {
-    let report = match tokio::runtime::Builder::new_current_thread()
+    let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
-        Ok(runtime) => runtime.block_on(validate(args)),
-        Err(error) => ProbeReport::failed(ProbeFailure::new(
-            ErrorKind::Internal,
-            format!("could not start the network runtime: {error}"),
-            "this is a fault of the app; report it",
-        )),
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let report = ProbeReport::failed(ProbeFailure::new(
+                ErrorKind::Internal,
+                format!("could not start the network runtime: {error}"),
+                "this is a fault of the app; report it",
+            ));
+            print_report(args, &report);
+            return report.verdict.exit_code();
+        }
     };
-    eprint!("{}", human_summary(&report));
+    let (report, session_close) = runtime.block_on(validate(args));
+    print_report(args, &report);
+    // The report is out; the session's DELETE gets a moment before the process exits.
+    runtime.block_on(session_close.finish(SESSION_CLOSE_GRACE));
+    report.verdict.exit_code()
+}
+
+/// The human summary on stderr and, with `--json`, the report on stdout.
+fn print_report(args: &ValidateArgs, report: &ProbeReport) {
+    eprint!("{}", human_summary(report));
     if args.json {
         let mut stdout = std::io::stdout().lock();
         let written = serde_json::to_writer_pretty(&mut stdout, &report)
@@ -70,10 +84,9 @@ pub fn run(args: &ValidateArgs) -> u8 {
             eprintln!("error: could not write the report to stdout: {error}");
         }
     }
-    report.verdict.exit_code()
 }
 
-async fn validate(args: &ValidateArgs) -> ProbeReport {
+async fn validate(args: &ValidateArgs) -> (ProbeReport, SessionClose) {
     let environment_endpoint = std::env::var(ENDPOINT_ENV).ok();
     let prepared = Endpoint::choose(args.endpoint.as_deref(), environment_endpoint.as_deref())
         .and_then(|endpoint| Ok((endpoint, credential(args)?)));
@@ -82,7 +95,7 @@ async fn validate(args: &ValidateArgs) -> ProbeReport {
         Err(error) => {
             let mut report = ProbeReport::failed(input_failure(&error));
             report.auth = Some(args.auth);
-            return report;
+            return (report, SessionClose::default());
         }
     };
     let options = options(args.timeout);
@@ -95,10 +108,7 @@ async fn validate(args: &ValidateArgs) -> ProbeReport {
         };
         eprintln!("{line}");
     };
-    let outcome = probe::probe(&endpoint, &credential, &options, &mut show_progress).await;
-    let report = outcome.report.clone();
-    outcome.finish_closing(SESSION_CLOSE_GRACE).await;
-    report
+    probe::probe(&endpoint, &credential, &options, &mut show_progress).await
 }
 
 /// The credential from the flags: the secret from `--token-env`, `--token-stdin`, or else the

@@ -69,30 +69,29 @@ pub enum ProbeProgress {
     ReadingAccount,
 }
 
-/// A finished probe, and the background task ending its session.
-#[derive(Debug)]
-pub struct ProbeOutcome {
-    pub report: ProbeReport,
-    session_close: Option<JoinHandle<()>>,
-}
+/// The background `DELETE` that ends a probe's session, off the critical path: the report is
+/// ready before it finishes.
+#[derive(Debug, Default)]
+pub struct SessionClose(Option<JoinHandle<()>>);
 
-impl ProbeOutcome {
-    /// Gives the session's `DELETE` up to `within` to finish; for a process about to exit.
-    pub async fn finish_closing(self, within: Duration) {
-        if let Some(close) = self.session_close {
+impl SessionClose {
+    /// Gives the `DELETE` up to `within` to finish; for a process about to exit.
+    pub async fn finish(self, within: Duration) {
+        if let Some(close) = self.0 {
             let _finished = tokio::time::timeout(within, close).await;
         }
     }
 }
 
 /// Checks `credential` against `endpoint` and reports the verdict, the tools and the account.
-/// Never fails: a failure is the report's verdict and `error`.
+/// Never fails: a failure is the report's verdict and `error`. The session is still being
+/// ended in the background when this returns.
 pub async fn probe(
     endpoint: &Endpoint,
     credential: &Credential,
     options: &ProbeOptions,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
-) -> ProbeOutcome {
+) -> (ProbeReport, SessionClose) {
     let started = Instant::now();
     let mut exchanges = 0;
     let deadline = started + options.total_timeout;
@@ -123,10 +122,7 @@ pub async fn probe(
         .collect();
     report.timings.total_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report.timings.sequential_exchanges = exchanges;
-    ProbeOutcome {
-        report,
-        session_close,
-    }
+    (report, SessionClose(session_close))
 }
 
 async fn exchange(
