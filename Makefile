@@ -21,11 +21,12 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
 export NO_AT_BRIDGE := 1
 
-.PHONY: help run test build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e screenshots package clean
+.PHONY: help run test ui-dist build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e bench screenshots package clean
 
 help:
 	@echo "make run          install what is missing, build, and open the app"
 	@echo "make test         install what is missing, then run every test"
+	@echo "make bench        print the benchmark numbers quoted in the README"
 	@echo "make screenshots  refresh the README screenshots from the end-to-end run"
 	@echo "make package      build the .deb and .rpm installers (release build)"
 
@@ -71,11 +72,15 @@ $(UI_INSTALLED): ui/package.json ui/package-lock.json
 $(TAURI_DRIVER):
 	cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS)
 
-build: setup
+# The app embeds ui/dist at compile time, so every cargo build, check or clippy of it needs the
+# UI built first.
+ui-dist: setup
 	npm --prefix ui run build
+
+build: ui-dist
 	cargo build --locked -p rovo-mcp-setup
 
-lint: setup
+lint: ui-dist
 	cargo fmt --all --check
 	cargo clippy --locked --workspace --all-targets -- -D warnings
 	npm --prefix ui run check
@@ -91,6 +96,10 @@ test-rust: build test-packages
 # The built app in the real webview under its own Xvfb, driven through tauri-driver.
 test-e2e: build setup-test
 	cargo test --locked -p rovo-e2e
+
+# Benchmarks print numbers for the README; they assert nothing about time.
+bench: setup
+	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan
 
 screenshots: test-e2e
 	mkdir -p docs/screenshots

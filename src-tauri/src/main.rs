@@ -1,6 +1,6 @@
 //! The `rovo-mcp-setup` binary: no arguments opens the setup window; a subcommand runs headless.
 
-// A release build on Windows is a GUI program; the command line attaches to its console itself.
+// A release build on Windows is a GUI program, so no console window flashes up behind the wizard.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::process::ExitCode;

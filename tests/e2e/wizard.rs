@@ -15,14 +15,15 @@ async fn choosing_a_method_shows_what_rust_answered_and_leads_to_its_credentials
     );
     app.screenshot("method-step").await.unwrap();
 
-    app.click("#method-service").await.unwrap();
+    // A person clicks the card; its label covers the whole card, radio included.
+    app.click("label[for=method-service]").await.unwrap();
     let answer = app.wait_for_text("#method-answer", "Bearer").await.unwrap();
     assert!(
         answer.contains("admin.atlassian.com"),
         "the answer from Rust says where a service key is created: {answer:?}"
     );
 
-    app.click("#method-personal").await.unwrap();
+    app.click("label[for=method-personal]").await.unwrap();
     let answer = app
         .wait_for_text("#method-answer", "Basic base64(email:token)")
         .await
@@ -37,7 +38,7 @@ async fn choosing_a_method_shows_what_rust_answered_and_leads_to_its_credentials
     let step = app.wait_for_text("#step-title", "").await.unwrap();
     let fields = app
         .client
-        .find_all(fantoccini::Locator::Css("#credentials input"))
+        .find_all(fantoccini::Locator::Css("input[id^='credential-']"))
         .await
         .unwrap();
     assert_eq!(

@@ -97,15 +97,11 @@ impl AppSession {
             "browserName": "wry",
             "tauri:options": { "application": application },
         });
-        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-            .capabilities(capabilities.as_object().expect("an object").clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await;
-        let client = match client {
+        let client = match connect_when_driver_ready(port, &capabilities).await {
             Ok(client) => client,
             Err(error) => {
                 stop_driver(&mut driver);
-                return Err(error).context("opening a WebDriver session on the app");
+                return Err(error);
             }
         };
         let session = Self {
@@ -119,7 +115,7 @@ impl AppSession {
     }
 
     /// Waits for the UI to mark itself ready. Commands that race a page load fail with
-    /// "NoSuchFrame", so errors while polling are expected and retried.
+    /// `NoSuchFrame`, so errors while polling are expected and retried.
     async fn wait_until_ready(&self) -> anyhow::Result<()> {
         let started = Instant::now();
         loop {
@@ -147,7 +143,11 @@ impl AppSession {
 
     /// Clicks the first element matching `css`.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        self.client.find(Locator::Css(css)).await?.click().await?;
+        let element = self.client.find(Locator::Css(css)).await?;
+        element
+            .click()
+            .await
+            .map_err(|error| anyhow::anyhow!("clicking {css}: {error:?}"))?;
         Ok(())
     }
 
@@ -178,6 +178,13 @@ impl AppSession {
         let folder = repository_root().join("target/e2e-screenshots");
         std::fs::create_dir_all(&folder)?;
         let path = folder.join(format!("{name}.png"));
+        // Let WebKit paint what the DOM already holds before capturing the window.
+        self.client
+            .execute_async(
+                "requestAnimationFrame(() => requestAnimationFrame(arguments[0]));",
+                vec![],
+            )
+            .await?;
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
     }
@@ -193,6 +200,36 @@ impl AppSession {
 impl Drop for AppSession {
     fn drop(&mut self) {
         stop_driver(&mut self.driver);
+    }
+}
+
+/// Opens the WebDriver session. tauri-driver accepts connections before the WebKitWebDriver it
+/// starts is listening, and then fails the request, so transport errors are retried.
+async fn connect_when_driver_ready(
+    port: u16,
+    capabilities: &serde_json::Value,
+) -> anyhow::Result<Client> {
+    use fantoccini::error::NewSessionError;
+    let started = Instant::now();
+    loop {
+        let attempt = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(
+                capabilities
+                    .as_object()
+                    .expect("capabilities are an object")
+                    .clone(),
+            )
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await;
+        match attempt {
+            Ok(client) => return Ok(client),
+            Err(
+                NewSessionError::FailedC(_) | NewSessionError::Failed(_) | NewSessionError::Lost(_),
+            ) if started.elapsed() < READY_DEADLINE => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            Err(error) => return Err(error).context("opening a WebDriver session on the app"),
+        }
     }
 }
 

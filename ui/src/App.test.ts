@@ -95,10 +95,4 @@ describe("App", () => {
     await user.click(nextButton());
     expect(screen.getByLabelText(strings.credentials.fields.serviceKey.label)).toHaveValue("service-key");
   });
-
-  it("says so when it runs on the demo backend", async () => {
-    render(App, { backend: { ...fakeBackend(), isDemo: true } });
-    expect(screen.getByText(strings.demoNotice)).toBeInTheDocument();
-    await screen.findByRole("radio", { name: options.personal.label });
-  });
 });

@@ -11,6 +11,11 @@ pub enum ErrorKind {
     InvalidInput,
     /// The OS keychain is locked, missing, or refused access.
     KeychainUnavailable,
+    // The message of both config kinds names the path (and line); the file is left untouched.
+    /// A client's config file does not parse, or has the wrong shape or a duplicate key.
+    ConfigInvalid,
+    /// A client's config file could not be read, backed up, written or read back.
+    ConfigWriteFailed,
     /// A fault of this program; the message says what it was doing.
     Internal,
     /// The server refused the credential (HTTP 401): wrong email or token, revoked or expired.
@@ -48,6 +53,8 @@ impl ErrorKind {
             Self::ForbiddenIp | Self::ForbiddenLegacyToken | Self::Forbidden => 4,
             Self::Network | Self::Tls | Self::Timeout => 6,
             Self::RateLimited | Self::ServerError | Self::NotMcp | Self::ProtocolError => 7,
+            // Design §7: a client that could not be written is exit 8, whatever the reason.
+            Self::ConfigInvalid | Self::ConfigWriteFailed => 8,
         }
     }
 }

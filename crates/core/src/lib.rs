@@ -1,14 +1,19 @@
 //! The core of Rovo MCP Setup: every capability of the app and the command line, with no
-//! dependency on Tauri or any UI, so that it is tested without a window or `WebKitGTK`.
+//! dependency on Tauri or any UI, so that it is tested without a window or WebKitGTK.
 //!
 //! The desktop shell (`src-tauri`) and the command line are thin callers of this crate.
 
 pub mod auth_method;
+pub mod bridge;
 pub mod catalogue;
 pub mod cli;
+pub mod clients;
 pub mod credentials;
+pub mod edit;
 pub mod error;
+pub mod fsutil;
 pub mod probe;
+pub mod reminders;
 pub mod secrets;
 
 pub use error::{Error, ErrorKind, Result};

@@ -44,7 +44,7 @@ pub trait SecretStore {
 }
 
 /// The operating system's keychain: macOS Keychain, Windows Credential Manager, or a Linux
-/// Secret Service (gnome-keyring, `KWallet`) reached over D-Bus.
+/// Secret Service (gnome-keyring, KWallet) reached over D-Bus.
 #[derive(Debug, Clone)]
 pub struct OsKeychain {
     service: String,

@@ -10,8 +10,9 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -19,24 +20,35 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::serve::ListenerExt;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::service::TowerToHyperService;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    JsonObject, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities,
-    ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
+    GetPromptResponse, GetPromptResult, Implementation, JsonObject, ListPromptsResult,
+    ListResourcesResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
+    Prompt, PromptMessage, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, Role, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
 };
-use rmcp::service::RequestContext;
+use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::transport::StreamableHttpServerConfig;
+use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::tower::StreamableHttpService;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use tokio::sync::Notify;
+use tokio::task::{JoinHandle, JoinSet};
 
 /// The path the real endpoint serves MCP on.
 pub const MCP_PATH: &str = "/v1/mcp";
+
+/// The one resource the server offers after [`TestMcpServer::offer_resources_and_prompts`].
+pub const STAND_IN_RESOURCE_URI: &str = "atlassian://stand-in/readme";
+/// The one prompt the server offers after [`TestMcpServer::offer_resources_and_prompts`].
+pub const STAND_IN_PROMPT: &str = "summarize-issue";
 
 /// The account `atlassianUserInfo` returns.
 pub const ACCOUNT_EMAIL: &str = "stand-in@example.com";
@@ -373,8 +385,13 @@ impl TestMcpServerBuilder {
     /// Starts the server on a free loopback port.
     pub async fn start(self) -> anyhow::Result<TestMcpServer> {
         let grants = Arc::new(self.grants);
+        let controls = Arc::new(Controls::default());
+        controls
+            .tools_page_size
+            .store(self.page_size.unwrap_or(0), Ordering::SeqCst);
+        let sessions = Arc::new(LocalSessionManager::default());
         let handler_grants = Arc::clone(&grants);
-        let page_size = self.page_size;
+        let handler_controls = Arc::clone(&controls);
         let newest_protocol = self.newest_protocol;
         let stateless_only = self.stateless_only;
         let mut config = StreamableHttpServerConfig::default();
@@ -387,12 +404,12 @@ impl TestMcpServerBuilder {
             move || {
                 Ok(FakeRovo {
                     grants: Arc::clone(&handler_grants),
-                    page_size,
+                    controls: Arc::clone(&handler_controls),
                     newest_protocol: newest_protocol.clone(),
                     stateless_only,
                 })
             },
-            Arc::new(LocalSessionManager::default()),
+            Arc::clone(&sessions),
             config,
         );
         let log = Arc::new(RequestLog::default());
@@ -409,30 +426,13 @@ impl TestMcpServerBuilder {
 
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
-        // Without it, Nagle's algorithm holds the event after the headers until the client's
-        // delayed ACK (about 40 ms), which no real server adds and every timing would include.
-        let listener = listener.tap_io(|connection| {
-            if let Err(error) = connection.set_nodelay(true) {
-                eprintln!("test MCP server could not set TCP_NODELAY: {error}");
-            }
-        });
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let shutdown = async {
-                let _ = stopped.await;
-            };
-            if let Err(error) = axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown)
-                .await
-            {
-                eprintln!("test MCP server stopped with an error: {error}");
-            }
-        });
+        let task = tokio::spawn(serve_connections(listener, app));
         Ok(TestMcpServer {
             url,
             log,
-            stop: Some(stop),
             task,
+            controls,
+            sessions,
         })
     }
 }
@@ -442,8 +442,10 @@ impl TestMcpServerBuilder {
 pub struct TestMcpServer {
     url: String,
     log: Arc<RequestLog>,
-    stop: Option<oneshot::Sender<()>>,
+    /// Accepts connections and owns every open one: aborting it drops them all.
     task: JoinHandle<()>,
+    controls: Arc<Controls>,
+    sessions: Arc<LocalSessionManager>,
 }
 
 impl TestMcpServer {
@@ -473,15 +475,136 @@ impl TestMcpServer {
     pub fn log(&self) -> &RequestLog {
         &self.log
     }
+
+    /// From now on, tool calls arrive but are never answered, as on a server that hangs or
+    /// dies mid-call. Pair with [`Self::tool_call_held`], [`Self::tool_call_cancelled`] and
+    /// [`Self::kill`].
+    pub fn hold_tool_calls(&self) {
+        self.controls.hold_tool_calls.store(true, Ordering::SeqCst);
+    }
+
+    /// Waits until a tool call has arrived and is being held.
+    pub async fn tool_call_held(&self) {
+        self.controls.tool_call_held.notified().await;
+    }
+
+    /// Waits until the client has cancelled a held tool call (`notifications/cancelled`).
+    pub async fn tool_call_cancelled(&self) {
+        self.controls.tool_call_cancelled.notified().await;
+    }
+
+    /// From now on, `tools/list` answers `page_size` tools at a time, with a `nextCursor` to
+    /// the rest, as a server with a long catalogue does.
+    pub fn page_tools(&self, page_size: usize) {
+        self.controls
+            .tools_page_size
+            .store(page_size, Ordering::SeqCst);
+    }
+
+    /// From now on, new sessions are offered one resource ([`STAND_IN_RESOURCE_URI`]) and one
+    /// prompt ([`STAND_IN_PROMPT`]) besides the tools. Atlassian's server offers only tools;
+    /// this is for clients and proxies that must carry whatever a server offers.
+    pub fn offer_resources_and_prompts(&self) {
+        self.controls
+            .offer_resources_and_prompts
+            .store(true, Ordering::SeqCst);
+    }
+
+    /// From now on, a tool call first asks the client for its roots (`roots/list`, a request
+    /// from server to client) and its result says how many there were.
+    pub fn ask_client_for_roots(&self) {
+        self.controls
+            .ask_client_for_roots
+            .store(true, Ordering::SeqCst);
+    }
+
+    /// Sends `notifications/tools/list_changed` to every initialized session.
+    pub async fn notify_tool_list_changed(&self) -> anyhow::Result<()> {
+        let peers = self
+            .controls
+            .peers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        for peer in peers {
+            peer.notify_tool_list_changed().await?;
+        }
+        Ok(())
+    }
+
+    /// Forgets every session, as a server does when sessions time out or it restarts with a
+    /// fresh memory: the next request of an old session gets 404. Returns how many there were.
+    pub async fn expire_sessions(&self) -> anyhow::Result<usize> {
+        let ids: Vec<_> = self
+            .sessions
+            .sessions
+            .read()
+            .await
+            .keys()
+            .cloned()
+            .collect();
+        for id in &ids {
+            self.sessions.close_session(id).await?;
+        }
+        Ok(ids.len())
+    }
+
+    /// Stops the server at once, as a crash or a dropped network would: the port stops
+    /// accepting and every open connection, event streams included, is cut without a reply.
+    pub async fn kill(&mut self) {
+        self.task.abort();
+        // Returns once the task, its listener and its connections have been dropped.
+        let _aborted = (&mut self.task).await;
+    }
 }
 
 impl Drop for TestMcpServer {
     fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
         self.task.abort();
     }
+}
+
+/// Serves each accepted connection in a task of its own set, so that dropping this future
+/// drops every connection with it.
+async fn serve_connections(listener: TcpListener, app: axum::Router) {
+    let mut connections = JoinSet::new();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _peer)) => stream,
+            Err(error) => {
+                eprintln!("test MCP server stopped accepting: {error}");
+                return;
+            }
+        };
+        // Without it, Nagle's algorithm holds the event after the headers until the client's
+        // delayed ACK (about 40 ms), which no real server adds and every timing would include.
+        if let Err(error) = stream.set_nodelay(true) {
+            eprintln!("test MCP server could not set TCP_NODELAY: {error}");
+        }
+        let service = TowerToHyperService::new(app.clone());
+        connections.spawn(async move {
+            // A client that goes away mid-request is an ordinary end here.
+            let _ended = auto::Builder::new(TokioExecutor::new())
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+        // Reaps finished connections so the set does not grow with every request.
+        while connections.try_join_next().is_some() {}
+    }
+}
+
+/// What a test can change or watch in a running server.
+#[derive(Debug, Default)]
+struct Controls {
+    hold_tool_calls: AtomicBool,
+    tool_call_held: Notify,
+    tool_call_cancelled: Notify,
+    /// Zero lists every tool in one page.
+    tools_page_size: AtomicUsize,
+    offer_resources_and_prompts: AtomicBool,
+    ask_client_for_roots: AtomicBool,
+    /// The initialized sessions, for notifications the server sends on its own.
+    peers: Mutex<Vec<Peer<RoleServer>>>,
 }
 
 /// Logs each request with its JSON-RPC method and how long it took, up to the end of the
@@ -632,7 +755,7 @@ fn event_stream(body: Body) -> Response {
 #[derive(Debug, Clone)]
 struct FakeRovo {
     grants: Arc<HashMap<String, Grant>>,
-    page_size: Option<usize>,
+    controls: Arc<Controls>,
     newest_protocol: ProtocolVersion,
     stateless_only: bool,
 }
@@ -641,6 +764,22 @@ struct FakeRovo {
 const STATELESS_PROTOCOLS: &[ProtocolVersion] = &[ProtocolVersion::V_2026_07_28];
 
 impl FakeRovo {
+    fn offers_resources_and_prompts(&self) -> bool {
+        self.controls
+            .offer_resources_and_prompts
+            .load(Ordering::SeqCst)
+    }
+
+    fn require_resources_and_prompts(&self) -> Result<(), ErrorData> {
+        if self.offers_resources_and_prompts() {
+            Ok(())
+        } else {
+            Err(ErrorData::method_not_found::<
+                rmcp::model::ListResourcesRequestMethod,
+            >())
+        }
+    }
+
     fn grant_of(&self, context: &RequestContext<RoleServer>) -> Option<Grant> {
         let parts = context.extensions.get::<axum::http::request::Parts>()?;
         let authorization = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
@@ -650,7 +789,16 @@ impl FakeRovo {
 
 impl ServerHandler for FakeRovo {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        let capabilities = if self.offers_resources_and_prompts() {
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_resources()
+                .enable_prompts()
+                .build()
+        } else {
+            ServerCapabilities::builder().enable_tools().build()
+        };
+        ServerConfig::new(capabilities)
             .with_server_info(Implementation::new("atlassian-rovo-mcp-stand-in", "1.0.0"))
             .with_protocol_version(self.newest_protocol.clone())
     }
@@ -663,6 +811,71 @@ impl ServerHandler for FakeRovo {
         })
     }
 
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        self.require_resources_and_prompts()?;
+        Ok(ListResourcesResult::with_all_items(vec![Resource::new(
+            STAND_IN_RESOURCE_URI,
+            "readme",
+        )]))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        self.require_resources_and_prompts()?;
+        if request.uri != STAND_IN_RESOURCE_URI {
+            return Err(ErrorData::resource_not_found("no such resource", None));
+        }
+        Ok(ReadResourceResult::new(vec![ResourceContents::text(
+            "read from the stand-in server",
+            STAND_IN_RESOURCE_URI,
+        )])
+        .into())
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        self.require_resources_and_prompts()?;
+        Ok(ListPromptsResult::with_all_items(vec![Prompt::new(
+            STAND_IN_PROMPT,
+            Some("Summarize a Jira issue"),
+            None,
+        )]))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        self.require_resources_and_prompts()?;
+        if request.name != STAND_IN_PROMPT {
+            return Err(ErrorData::invalid_params("no such prompt", None));
+        }
+        Ok(GetPromptResult::new(vec![PromptMessage::new_text(
+            Role::User,
+            "prompt from the stand-in server",
+        )])
+        .into())
+    }
+
+    async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
+        self.controls
+            .peers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(context.peer);
+    }
+
     async fn list_tools(
         &self,
         request: Option<PaginatedRequestParams>,
@@ -672,17 +885,21 @@ impl ServerHandler for FakeRovo {
             .grant_of(&context)
             .ok_or_else(|| ErrorData::invalid_request("no granted credential", None))?;
         let tools: Vec<Tool> = grant.tools().into_iter().map(to_mcp_tool).collect();
-        let Some(page_size) = self.page_size else {
-            return Ok(ListToolsResult::with_all_items(tools));
+        let page_size = match self.controls.tools_page_size.load(Ordering::SeqCst) {
+            0 => tools.len(),
+            size => size,
         };
-        let start: usize = match request.and_then(|request| request.cursor) {
+        // The cursor is the index of the page's first tool.
+        let start = match request.and_then(|request| request.cursor) {
             Some(cursor) => cursor
-                .parse()
-                .map_err(|_| ErrorData::invalid_params("unknown cursor", None))?,
+                .parse::<usize>()
+                .ok()
+                .filter(|start| *start < tools.len())
+                .ok_or_else(|| ErrorData::invalid_params("unknown cursor", None))?,
             None => 0,
         };
         let end = (start + page_size).min(tools.len());
-        let mut page = ListToolsResult::with_all_items(tools[start.min(end)..end].to_vec());
+        let mut page = ListToolsResult::with_all_items(tools[start..end].to_vec());
         page.next_cursor = (end < tools.len()).then(|| end.to_string());
         Ok(page)
     }
@@ -700,23 +917,62 @@ impl ServerHandler for FakeRovo {
                 rmcp::model::CallToolRequestMethod,
             >());
         }
-        let text = match request.name.as_ref() {
-            "atlassianUserInfo" => json!({
-                "account_id": "5b10a2844c20165700ede21g",
-                "email": ACCOUNT_EMAIL,
-                "name": "Stand-in Person",
-            })
-            .to_string(),
-            "getAccessibleAtlassianResources" => json!([{
-                "id": SITE_CLOUD_ID,
-                "url": SITE_URL,
-                "name": "stand-in",
-                "scopes": ["read:jira-work", "write:jira-work"],
-            }])
-            .to_string(),
-            name => format!("{name} answered by the stand-in server"),
-        };
-        Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
+        if self.controls.hold_tool_calls.load(Ordering::SeqCst) {
+            // `notify_one` keeps the signal for a waiter that has not started waiting yet.
+            self.controls.tool_call_held.notify_one();
+            context.ct.cancelled().await;
+            self.controls.tool_call_cancelled.notify_one();
+            return Err(ErrorData::internal_error("cancelled by the client", None));
+        }
+        // A caller that asked for progress gets one step of it, as long calls do.
+        if let Some(token) = context.meta.get_progress_token() {
+            let progress = ProgressNotificationParam::new(token, 1.0)
+                .with_total(1.0)
+                .with_message("answered");
+            context
+                .peer
+                .notify_progress(progress)
+                .await
+                .map_err(|error| ErrorData::internal_error(error.to_string(), None))?;
+        }
+        let mut text = format!("{} answered by the stand-in server", request.name);
+        if self.controls.ask_client_for_roots.load(Ordering::SeqCst) {
+            #[expect(
+                deprecated,
+                reason = "SEP-2577 deprecates roots; clients still send them"
+            )]
+            let root_count = context
+                .peer
+                .list_roots()
+                .await
+                .map(|roots| roots.roots.len())
+                .map_err(|error| {
+                    ErrorData::internal_error(format!("roots/list failed: {error}"), None)
+                })?;
+            text = format!("{text} with {root_count} roots of the client");
+        }
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        result.structured_content = platform_tool_output(&request.name);
+        Ok(result.into())
+    }
+}
+
+/// What the platform tools return, in the shape of Atlassian's own: the account, and the
+/// sites with their cloud ids (the REST `accessible-resources` shape).
+fn platform_tool_output(tool: &str) -> Option<Value> {
+    match tool {
+        "atlassianUserInfo" => Some(json!({
+            "account_id": "5b10a2844c20165700ede21g",
+            "email": ACCOUNT_EMAIL,
+            "name": "Stand-in Person",
+        })),
+        "getAccessibleAtlassianResources" => Some(json!([{
+            "id": SITE_CLOUD_ID,
+            "url": SITE_URL,
+            "name": "stand-in",
+            "scopes": ["read:jira-work", "write:jira-work"],
+        }])),
+        _ => None,
     }
 }
 

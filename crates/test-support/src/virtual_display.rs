@@ -2,7 +2,6 @@
 //! desktop and never draw on a developer's screen. It stops when the value is dropped.
 
 use std::io::{BufRead, BufReader};
-use std::os::fd::AsRawFd;
 use std::process::{Child, Command, Stdio};
 
 use anyhow::{Context, bail};
@@ -18,8 +17,8 @@ impl VirtualDisplay {
     /// Starts Xvfb (Debian package `xvfb`, which `make test` installs) on the first free display
     /// number, 1280x800 in 24-bit colour, without listening on TCP.
     pub fn start() -> anyhow::Result<Self> {
-        let (reader, writer) =
-            std::io::pipe().context("creating a pipe for Xvfb's display number")?;
+        // With -displayfd Xvfb picks a free display itself and writes its number to that file
+        // descriptor once it accepts connections: stdout here, which it otherwise leaves unused.
         let mut server = Command::new("Xvfb")
             .args([
                 "-screen",
@@ -28,18 +27,16 @@ impl VirtualDisplay {
                 "-nolisten",
                 "tcp",
                 "-displayfd",
+                "1",
             ])
-            .arg(writer.as_raw_fd().to_string())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .context("starting Xvfb (install the `xvfb` package)")?;
-        // Xvfb writes the number it chose once it accepts connections; close our copy of the
-        // write end so a failed start reads end-of-file instead of blocking.
-        drop(writer);
+        let stdout = server.stdout.take().context("Xvfb has no stdout")?;
         let mut number = String::new();
-        BufReader::new(reader)
+        BufReader::new(stdout)
             .read_line(&mut number)
             .context("reading Xvfb's display number")?;
         let number = number.trim();

@@ -4,7 +4,6 @@
 // a command rejects with the `IpcError` the Rust side returned, or with a plain string when Tauri
 // itself fails (an unknown command, a bad argument), which counts as `internal`.
 
-import { isTauri } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
 import type { AuthMethod, AuthMethodInfo, ErrorKind, IpcError } from "./bindings";
 
@@ -19,8 +18,6 @@ export type {
 
 /** What the wizard asks of the Rust side. */
 export interface Backend {
-  /** True for the in-browser demo, which answers with canned examples. */
-  readonly isDemo: boolean;
   /** The sign-in methods on offer, in display order. */
   authMethods(): Promise<AuthMethodInfo[]>;
   /** Records the user's method and says what it needs. Rejects with `BackendError`. */
@@ -70,19 +67,6 @@ async function settle<T>(call: () => Promise<T>): Promise<T> {
 
 /** The real backend: Tauri commands through the generated bindings. */
 export const tauriBackend: Backend = {
-  isDemo: false,
   authMethods: () => settle(() => commands.authMethods()),
   chooseAuthMethod: (method) => settle(() => commands.chooseAuthMethod({ method })),
 };
-
-/**
- * The backend for this window: Tauri's when running inside the app, otherwise the small
- * in-browser demo (for `vite dev`/`vite preview` and screenshots), which ships as its own chunk.
- */
-export async function createBackend(): Promise<Backend> {
-  if (isTauri()) {
-    return tauriBackend;
-  }
-  const { demoBackend } = await import("./demo-backend");
-  return demoBackend;
-}

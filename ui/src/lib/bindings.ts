@@ -58,6 +58,10 @@ export type ErrorKind =
 "invalid_input" | 
 /**  The OS keychain is locked, missing, or refused access. */
 "keychain_unavailable" | 
+/**  A client's config file does not parse, or has the wrong shape or a duplicate key. */
+"config_invalid" | 
+/**  A client's config file could not be read, backed up, written or read back. */
+"config_write_failed" | 
 /**  A fault of this program; the message says what it was doing. */
 "internal" | 
 /**  The server refused the credential (HTTP 401): wrong email or token, revoked or expired. */

@@ -31,7 +31,6 @@ type FieldText = {
 export const strings = {
   productName: "Rovo MCP Setup",
   tagline: "Connect your AI tools to the Atlassian Rovo MCP server with an API token.",
-  demoNotice: "Demo: no app behind this page, answers are canned",
 
   stepsLabel: "Setup steps",
   stepCompleted: "(completed)",
@@ -105,6 +104,8 @@ export const strings = {
   errors: {
     invalid_input: "The app did not accept that choice.",
     keychain_unavailable: "The system keychain could not be used.",
+    config_invalid: "A client's settings file could not be read, so it was left untouched.",
+    config_write_failed: "A client's settings file could not be changed, so it was left as it was.",
     internal: "Something went wrong inside the app.",
     unauthorized: "Atlassian did not accept the email and token.",
     forbidden_ip: "Your organisation does not allow connections from this network.",

@@ -28,7 +28,6 @@ export type FakeBackend = Backend & {
 /** A backend that offers both methods and answers every choice at once. */
 export function fakeBackend(): FakeBackend {
   return {
-    isDemo: false,
     authMethods: vi.fn<Backend["authMethods"]>(async () => [PERSONAL, SERVICE]),
     chooseAuthMethod: vi.fn<Backend["chooseAuthMethod"]>(async (method) => ANSWERS[method]),
   };

@@ -2,7 +2,11 @@
 //!
 //! No arguments opens the window (the shell decides that); every subcommand runs without one.
 
-pub mod validate;
+mod bridge;
+mod clients;
+mod output;
+mod remove;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -19,6 +23,12 @@ pub struct Cli {
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// List every supported client: installed or not, its config file, and our entry in it.
+    Clients(clients::ClientsArgs),
+    /// Take our entry out of client configs, leaving each file as it was before we added it.
+    Remove(remove::RemoveArgs),
+    /// stdio MCP server for stdio-only clients
+    Bridge(bridge::BridgeArgs),
     /// Check a credential against the Rovo MCP server and list the tools it unlocks.
     Validate(validate::ValidateArgs),
 }
@@ -26,6 +36,9 @@ pub enum Command {
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
     match command {
-        Command::Validate(args) => validate::run(args),
+        Command::Clients(args) => clients::main(args),
+        Command::Remove(args) => remove::main(args),
+        Command::Bridge(args) => bridge::main(args),
+        Command::Validate(args) => validate::main(args),
     }
 }

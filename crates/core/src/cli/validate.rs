@@ -49,7 +49,7 @@ pub struct ValidateArgs {
 }
 
 /// Runs `validate` and returns the exit code.
-pub fn run(args: &ValidateArgs) -> u8 {
+pub fn main(args: &ValidateArgs) -> u8 {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

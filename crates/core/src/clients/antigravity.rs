@@ -1,0 +1,32 @@
+//! Google Antigravity (IDE): `~/.gemini/antigravity/mcp_config.json` on every OS; remote
+//! servers use `serverUrl` (research/clients.md §2.7).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, SERVER_URL_AND_HEADERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "antigravity",
+    name: "Google Antigravity",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["agy", "antigravity"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: SERVER_URL_AND_HEADERS,
+    },
+    prompt_inputs: false,
+    needs_restart: true,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".gemini", "antigravity", "mcp_config.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("Antigravity.app");
+    markers.push(environment.home(&[".gemini", "antigravity"]));
+    markers
+}

@@ -1,0 +1,34 @@
+//! Claude Code: user-scope servers live at the top of `~/.claude.json`, which
+//! `CLAUDE_CONFIG_DIR` relocates (research/clients.md §2.2). Claude Code rewrites this file itself
+//! all the time, which is why writes check for changes right before the rename.
+
+use std::path::{Path, PathBuf};
+
+use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "claude-code",
+    name: "Claude Code",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["claude"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: TYPED_HTTP,
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.variable("CLAUDE_CONFIG_DIR") {
+        Some(folder) => vec![environment.join(Path::new(folder), &[".claude.json"])],
+        None => vec![environment.home(&[".claude.json"])],
+    }
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".claude"])]
+}

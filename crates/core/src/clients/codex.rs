@@ -1,0 +1,37 @@
+//! OpenAI Codex (CLI, IDE extension, app): `$CODEX_HOME/config.toml`, default
+//! `~/.codex/config.toml`; remote headers go in `http_headers`, since Codex ignores `headers`
+//! (research/clients.md §2.9).
+
+use std::path::{Path, PathBuf};
+
+use super::{Client, ClientEnvironment, EntryShape, Field, Placement};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "codex",
+    name: "OpenAI Codex",
+    format: ConfigFormat::Toml,
+    config_files,
+    install_markers,
+    commands: &["codex"],
+    shape: EntryShape::Remote {
+        placement: Placement::Member(&["mcp_servers"]),
+        fields: &[Field::Url("url"), Field::Headers("http_headers")],
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.variable("CODEX_HOME") {
+        Some(folder) => vec![environment.join(Path::new(folder), &["config.toml"])],
+        None => vec![environment.home(&[".codex", "config.toml"])],
+    }
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    config_files(environment)
+        .iter()
+        .filter_map(|file| file.parent().map(Path::to_path_buf))
+        .collect()
+}

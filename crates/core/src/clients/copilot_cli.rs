@@ -1,0 +1,42 @@
+//! GitHub Copilot CLI: `~/.copilot/mcp-config.json`, relocated by `COPILOT_HOME`;
+//! `tools: ["*"]` enables every tool (research/clients.md §2.18). Versions since 1.0 ignore
+//! `XDG_CONFIG_HOME` (github/copilot-cli#1954), so it does not move the file here either.
+
+use std::path::{Path, PathBuf};
+
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "copilot-cli",
+    name: "GitHub Copilot CLI",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["copilot"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: &[
+            Field::Constant("type", Constant::Text("http")),
+            Field::Url("url"),
+            Field::Headers("headers"),
+            Field::Constant("tools", Constant::TextList(&["*"])),
+        ],
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.variable("COPILOT_HOME") {
+        Some(folder) => vec![environment.join(Path::new(folder), &["mcp-config.json"])],
+        None => vec![environment.home(&[".copilot", "mcp-config.json"])],
+    }
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    config_files(environment)
+        .iter()
+        .filter_map(|file| file.parent().map(Path::to_path_buf))
+        .collect()
+}

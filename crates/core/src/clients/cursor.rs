@@ -1,0 +1,32 @@
+//! Cursor (IDE and `cursor-agent`): `~/.cursor/mcp.json` on every OS, Cursor's own
+//! `{url, headers}` notation (research/clients.md §2.3).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, URL_AND_HEADERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "cursor",
+    name: "Cursor",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["cursor", "cursor-agent"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: URL_AND_HEADERS,
+    },
+    prompt_inputs: false,
+    needs_restart: true,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".cursor", "mcp.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("Cursor.app");
+    markers.push(environment.home(&[".cursor"]));
+    markers
+}

@@ -1,0 +1,34 @@
+//! Gemini CLI: user settings `~/.gemini/settings.json`; `url` with an explicit `type`
+//! because its docs still read a bare `url` as SSE (research/clients.md §2.6).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "gemini-cli",
+    name: "Gemini CLI",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["gemini"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: &[
+            Field::Url("url"),
+            Field::Constant("type", Constant::Text("http")),
+            Field::Headers("headers"),
+        ],
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".gemini", "settings.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".gemini"])]
+}

@@ -1,0 +1,47 @@
+//! Goose (CLI and Desktop): `config.yaml` with an `extensions` map; remote servers are
+//! `streamable_http` with a `uri` (research/clients.md §2.15).
+
+use std::path::{Path, PathBuf};
+
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Os, Placement};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "goose",
+    name: "Goose",
+    format: ConfigFormat::Yaml,
+    config_files,
+    install_markers,
+    commands: &["goose"],
+    shape: EntryShape::Remote {
+        placement: Placement::Member(&["extensions"]),
+        fields: &[
+            Field::Constant("enabled", Constant::Flag(true)),
+            Field::Constant("type", Constant::Text("streamable_http")),
+            Field::Name("name"),
+            Field::Constant("description", Constant::Text("Atlassian Rovo MCP server")),
+            Field::Url("uri"),
+            Field::Headers("headers"),
+            Field::Constant("timeout", Constant::Number(300)),
+        ],
+    },
+    prompt_inputs: false,
+    needs_restart: true,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.os() {
+        Os::Windows => vec![environment.app_config(&["Block", "goose", "config", "config.yaml"])],
+        Os::MacOs | Os::Linux => vec![environment.xdg_config(&["goose", "config.yaml"])],
+    }
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("Goose.app");
+    markers.extend(
+        config_files(environment)
+            .iter()
+            .filter_map(|file| file.parent().map(Path::to_path_buf)),
+    );
+    markers
+}

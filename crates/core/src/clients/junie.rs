@@ -1,0 +1,29 @@
+//! JetBrains Junie: `~/.junie/mcp/mcp.json`; Junie runs stdio servers only, so it gets the
+//! `mcp-remote` bridge (research/clients.md §2.21).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "junie",
+    name: "JetBrains Junie",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &[],
+    shape: EntryShape::StdioBridge {
+        placement: MCP_SERVERS,
+    },
+    prompt_inputs: false,
+    needs_restart: true,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".junie", "mcp", "mcp.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".junie"])]
+}

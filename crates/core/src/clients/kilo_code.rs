@@ -1,0 +1,38 @@
+//! Kilo Code (7.x extension and `kilo` CLI): `~/.config/kilo/kilo.jsonc` (or `kilo.json`),
+//! servers under `mcp` with `type: remote` (research/clients.md §2.12).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "kilo-code",
+    name: "Kilo Code",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["kilo"],
+    shape: EntryShape::Remote {
+        placement: Placement::Member(&["mcp"]),
+        fields: &[
+            Field::Constant("type", Constant::Text("remote")),
+            Field::Url("url"),
+            Field::Headers("headers"),
+            Field::Constant("enabled", Constant::Flag(true)),
+        ],
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![
+        environment.xdg_config(&["kilo", "kilo.jsonc"]),
+        environment.xdg_config(&["kilo", "kilo.json"]),
+    ]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.xdg_config(&["kilo"])]
+}

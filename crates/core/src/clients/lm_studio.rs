@@ -1,0 +1,31 @@
+//! LM Studio: `~/.lmstudio/mcp.json`, Cursor's notation (research/clients.md §2.14).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, URL_AND_HEADERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "lm-studio",
+    name: "LM Studio",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["lms"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: URL_AND_HEADERS,
+    },
+    prompt_inputs: false,
+    needs_restart: true,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".lmstudio", "mcp.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("LM Studio.app");
+    markers.push(environment.home(&[".lmstudio"]));
+    markers
+}

@@ -1,0 +1,40 @@
+//! opencode: `~/.config/opencode/opencode.json` (or `.jsonc`) on every OS, servers under `mcp`
+//! with `type: remote`; `oauth: false` stops it starting an OAuth flow over our header
+//! (research/clients.md §2.13).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "opencode",
+    name: "opencode",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["opencode"],
+    shape: EntryShape::Remote {
+        placement: Placement::Member(&["mcp"]),
+        fields: &[
+            Field::Constant("type", Constant::Text("remote")),
+            Field::Url("url"),
+            Field::Headers("headers"),
+            Field::Constant("oauth", Constant::Flag(false)),
+            Field::Constant("enabled", Constant::Flag(true)),
+        ],
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![
+        environment.xdg_config(&["opencode", "opencode.json"]),
+        environment.xdg_config(&["opencode", "opencode.jsonc"]),
+    ]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.xdg_config(&["opencode"])]
+}

@@ -1,0 +1,477 @@
+//! What configuring or removing our entry would change in one client's file, as exact bytes and
+//! as a unified diff, before anything is written; and applying that change safely (fsutil).
+//!
+//! Diffs mask every `Basic …`/`Bearer …` value, old or new: they are shown on screens and in
+//! terminals.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::entry::{self, EntrySettings, EntrySummary, SecretMode};
+use super::{Client, ClientEnvironment};
+use crate::edit::{ConfigFormat, EditError, EntryEdit};
+use crate::fsutil::{BackupPlace, ConfigFile, WriteOutcome, backed_up_versions, replace_config};
+use crate::{Error, ErrorKind, Result};
+
+/// What a plan does to the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// The file does not exist and will be created.
+    Create,
+    /// The file will be rewritten with our entry added, changed or removed.
+    Update,
+    /// The file already is what it should be; nothing is written.
+    Unchanged,
+    /// Our entry was all the file held, so the file (which we created) will be deleted.
+    Delete,
+}
+
+/// The change to one client's config file, computed from the file as read.
+pub struct ClientPlan {
+    client: &'static Client,
+    file: ConfigFile,
+    edits: Vec<EntryEdit>,
+    /// Whether the plan takes our entry out, so a file left empty is deleted.
+    removing: bool,
+    /// The new contents, or `None` to delete the file (or leave a missing one missing).
+    after: Option<Vec<u8>>,
+    /// Our entry as the file held it before, so an entry updated in place can be reported.
+    previous_entry: Option<EntrySummary>,
+}
+
+/// Never prints the contents: they may hold the header value.
+impl fmt::Debug for ClientPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientPlan")
+            .field("client", &self.client.id)
+            .field("path", &self.file.path())
+            .field("change", &self.change())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Plans putting our entry into `client`'s config.
+pub fn plan_configure(
+    client: &'static Client,
+    environment: &ClientEnvironment,
+    settings: &EntrySettings<'_>,
+) -> Result<ClientPlan> {
+    if !client.modes().contains(&settings.mode) {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{} cannot use the `{}` secret mode",
+                client.name,
+                mode_name(settings.mode)
+            ),
+        ));
+    }
+    let edits = entry::configure_edits(
+        client.shape,
+        client.prompt_inputs,
+        environment.os(),
+        settings,
+    );
+    let path = config_path(client, environment)?;
+    let file = ConfigFile::read(&path)?;
+    let after = edited(client.format, &file, &edits, false)?;
+    let previous_entry = match file.bytes() {
+        Some(bytes) => read_summary(client, file.path(), bytes, settings.name)?,
+        None => None,
+    };
+    Ok(ClientPlan {
+        client,
+        file,
+        edits,
+        removing: false,
+        after,
+        previous_entry,
+    })
+}
+
+/// Plans taking our entry `name` out of `client`'s config, so the file is what it would be had
+/// we never added the entry (design §5).
+///
+/// Whether a container our entry leaves empty goes too depends on whether it was there before:
+/// the backups in `backup_folder` tell (a version from before ours equals one of the two
+/// results). Without such a backup the container stays, unless the file then holds nothing at
+/// all: then we created it, and it is deleted.
+pub fn plan_remove(
+    client: &'static Client,
+    environment: &ClientEnvironment,
+    name: &str,
+    backup_folder: &Path,
+) -> Result<ClientPlan> {
+    let path = config_path(client, environment)?;
+    let file = ConfigFile::read(&path)?;
+    let removal = |prune: bool| -> Vec<EntryEdit> {
+        entry::locations(client.shape, name, client.prompt_inputs)
+            .into_iter()
+            .map(|location| EntryEdit {
+                location,
+                value: None,
+                prune,
+            })
+            .collect()
+    };
+    let prune = match file.bytes() {
+        None => true,
+        Some(before) => {
+            let edit = |prune| {
+                client
+                    .format
+                    .edit(Some(before), &removal(prune))
+                    .map_err(|error| invalid_config(file.path(), &error))
+            };
+            let pruned = edit(true)?;
+            let kept = edit(false)?;
+            let place = backup_place(client, backup_folder);
+            backed_up_versions(file.real_path(), place)
+                .iter()
+                .find_map(|old| {
+                    if *old == kept {
+                        Some(false)
+                    } else if *old == pruned {
+                        Some(true)
+                    } else {
+                        None
+                    }
+                })
+                .unwrap_or_else(|| client.format.is_empty_document(&pruned))
+        }
+    };
+    let edits = removal(prune);
+    let after = edited(client.format, &file, &edits, true)?;
+    let previous_entry = match file.bytes() {
+        Some(bytes) => read_summary(client, file.path(), bytes, name)?,
+        None => None,
+    };
+    Ok(ClientPlan {
+        client,
+        file,
+        edits,
+        removing: true,
+        after,
+        previous_entry,
+    })
+}
+
+fn backup_place<'a>(client: &Client, backup_folder: &'a Path) -> BackupPlace<'a> {
+    BackupPlace {
+        folder: backup_folder,
+        label: client.id,
+    }
+}
+
+fn config_path(client: &Client, environment: &ClientEnvironment) -> Result<PathBuf> {
+    client.config_path(environment).ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            format!("{} does not exist on {:?}", client.name, environment.os()),
+        )
+    })
+}
+
+fn edited(
+    format: ConfigFormat,
+    file: &ConfigFile,
+    edits: &[EntryEdit],
+    removing: bool,
+) -> Result<Option<Vec<u8>>> {
+    let before = file.bytes();
+    if removing && before.is_none() {
+        return Ok(None);
+    }
+    let after = format
+        .edit(before, edits)
+        .map_err(|error| invalid_config(file.path(), &error))?;
+    let emptied = removing && before != Some(after.as_slice()) && format.is_empty_document(&after);
+    Ok((!emptied).then_some(after))
+}
+
+fn invalid_config(path: &Path, error: &EditError) -> Error {
+    let location = match error.line {
+        Some(line) => format!("`{}` line {line}", path.display()),
+        None => format!("`{}`", path.display()),
+    };
+    // Parser messages can quote the text they stumbled on, which may be a header value.
+    Error::new(
+        ErrorKind::ConfigInvalid,
+        format!(
+            "{location}: {}; the file was left untouched",
+            mask_credentials(&error.message)
+        ),
+    )
+}
+
+impl ClientPlan {
+    pub fn client(&self) -> &'static Client {
+        self.client
+    }
+
+    /// The path the client reads (a symlink is written through, not replaced).
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Our entry as it was before this plan, when the file held one: configuring over it
+    /// updates it in place, and callers report what it said (an old URL, another mode).
+    pub fn previous_entry(&self) -> Option<&EntrySummary> {
+        self.previous_entry.as_ref()
+    }
+
+    pub fn change(&self) -> Change {
+        match (self.file.bytes(), self.after.as_deref()) {
+            (before, after) if before == after => Change::Unchanged,
+            (None, Some(_)) => Change::Create,
+            (Some(_), None) => Change::Delete,
+            _ => Change::Update,
+        }
+    }
+
+    /// The unified diff of the change, with credentials masked; empty when nothing changes.
+    pub fn diff(&self) -> String {
+        if self.change() == Change::Unchanged {
+            return String::new();
+        }
+        let before = mask_credentials(&String::from_utf8_lossy(
+            self.file.bytes().unwrap_or_default(),
+        ));
+        let after = mask_credentials(&String::from_utf8_lossy(
+            self.after.as_deref().unwrap_or_default(),
+        ));
+        let path = self.file.path().display().to_string();
+        let old_name = if self.file.bytes().is_some() {
+            path.clone()
+        } else {
+            "/dev/null".to_owned()
+        };
+        let new_name = if self.after.is_some() {
+            path
+        } else {
+            "/dev/null".to_owned()
+        };
+        similar::TextDiff::from_lines(&before, &after)
+            .unified_diff()
+            .context_radius(3)
+            .header(&old_name, &new_name)
+            .to_string()
+    }
+
+    /// Writes the change: backup, atomic replace, read back. If the client rewrote the file
+    /// since the plan was made, the edit is redone once on the new contents (our edit touches
+    /// only our entry, so their change is kept); a second change in that window is an error.
+    pub fn apply(&self, backup_folder: &Path) -> Result<WriteOutcome> {
+        let backups = backup_place(self.client, backup_folder);
+        let mut file = self.file.clone();
+        let mut after = self.after.clone();
+        for _ in 0..2 {
+            match replace_config(&file, after.as_deref(), backups)? {
+                WriteOutcome::ChangedSinceRead => {
+                    file = ConfigFile::read(self.file.path())?;
+                    after = edited(self.client.format, &file, &self.edits, self.removing)?;
+                }
+                outcome => {
+                    self.confirm(after.is_some())?;
+                    return Ok(outcome);
+                }
+            }
+        }
+        Err(Error::new(
+            ErrorKind::ConfigWriteFailed,
+            format!(
+                "`{}` kept changing while we wrote it; quit {} and try again",
+                self.file.path().display(),
+                self.client.name
+            ),
+        ))
+    }
+
+    /// Reads the file back and checks our entry is what we meant it to be (design §5).
+    fn confirm(&self, should_exist: bool) -> Result<()> {
+        let file = ConfigFile::read(self.file.path())?;
+        let confirmed = match (file.bytes(), should_exist) {
+            (None, false) => true,
+            (Some(bytes), true) => self.edits.iter().all(|edit| {
+                self.client.format.read(bytes, &edit.location).ok()
+                    == Some(edit.value.as_ref().map(crate::edit::EntryValue::to_json))
+            }),
+            _ => false,
+        };
+        if confirmed {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::ConfigWriteFailed,
+                format!(
+                    "`{}` does not hold our change when read back; another program rewrote it",
+                    self.file.path().display()
+                ),
+            ))
+        }
+    }
+}
+
+fn mode_name(mode: SecretMode) -> &'static str {
+    match mode {
+        SecretMode::Inline => "inline",
+        SecretMode::Prompt => "prompt",
+    }
+}
+
+/// Replaces the credential after every `Basic ` and `Bearer ` with a mask.
+fn mask_credentials(text: &str) -> String {
+    let mut masked = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let next = ["Basic ", "Bearer "]
+            .iter()
+            .filter_map(|scheme| rest.find(scheme).map(|at| (at, scheme.len())))
+            .min();
+        let Some((at, scheme_len)) = next else {
+            masked.push_str(rest);
+            return masked;
+        };
+        let value_start = at + scheme_len;
+        masked.push_str(&rest[..value_start]);
+        let value_len = rest[value_start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || "+/=-_.~".contains(c)))
+            .unwrap_or(rest.len() - value_start);
+        if value_len > 0 {
+            masked.push_str("••••••••");
+        }
+        rest = &rest[value_start + value_len..];
+    }
+}
+
+/// One client as `clients` and the wizard show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientStatus {
+    pub id: String,
+    pub name: String,
+    pub installed: bool,
+    /// The config file, or `None` when the client does not exist on this OS.
+    pub config_path: Option<String>,
+    pub format: ConfigFormat,
+    /// Our entry when the file holds one.
+    pub entry: Option<EntrySummary>,
+    /// The secret modes the client supports, preferred first.
+    pub modes: Vec<SecretMode>,
+    pub needs_restart: bool,
+    /// Whether the entry runs the `mcp-remote` bridge, which needs Node.js (`npx`).
+    pub stdio_bridge: bool,
+    /// Why the file could not be read, when it could not.
+    pub problem: Option<String>,
+}
+
+/// Where `client` stands: installed or not, its file, and our entry named `name` in it.
+pub fn status(client: &Client, environment: &ClientEnvironment, name: &str) -> ClientStatus {
+    let path = client.config_path(environment);
+    let (entry, problem) = match path.as_deref().map(|path| read_entry(client, path, name)) {
+        Some(Ok(entry)) => (entry, None),
+        Some(Err(error)) => (None, Some(error.message().to_owned())),
+        None => (None, None),
+    };
+    ClientStatus {
+        id: client.id.to_owned(),
+        name: client.name.to_owned(),
+        installed: client.is_installed(environment),
+        config_path: path.map(|path| path.display().to_string()),
+        format: client.format,
+        entry,
+        modes: client.modes().to_vec(),
+        needs_restart: client.needs_restart,
+        stdio_bridge: client.uses_stdio_bridge(),
+        problem,
+    }
+}
+
+fn read_entry(client: &Client, path: &Path, name: &str) -> Result<Option<EntrySummary>> {
+    let file = ConfigFile::read(path)?;
+    match file.bytes() {
+        Some(bytes) => read_summary(client, path, bytes, name),
+        None => Ok(None),
+    }
+}
+
+fn read_summary(
+    client: &Client,
+    path: &Path,
+    bytes: &[u8],
+    name: &str,
+) -> Result<Option<EntrySummary>> {
+    let location = entry::location(client.shape.placement(), name);
+    let found = client
+        .format
+        .read(bytes, &location)
+        .map_err(|error| invalid_config(path, &error))?;
+    Ok(found.as_ref().map(entry::summarise))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clients::{ALL, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME, Os, find};
+
+    #[test]
+    fn credentials_are_masked_in_diffs() {
+        assert_eq!(
+            mask_credentials("\"Authorization\": \"Basic ZTp0==\",\nx: Bearer abc.def\n"),
+            "\"Authorization\": \"Basic ••••••••\",\nx: Bearer ••••••••\n"
+        );
+    }
+
+    #[test]
+    fn parser_messages_never_carry_a_credential() {
+        let error = invalid_config(
+            Path::new("mcp.json"),
+            &EditError {
+                line: Some(2),
+                message: "unexpected token: Bearer s3cr3t".to_owned(),
+            },
+        );
+        assert!(!error.message().contains("s3cr3t"), "{error}");
+    }
+
+    #[test]
+    fn a_mode_the_client_lacks_is_refused() {
+        let home = tempfile::tempdir().unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let settings = EntrySettings {
+            name: DEFAULT_SERVER_NAME,
+            endpoint: DEFAULT_ENDPOINT,
+            mode: SecretMode::Prompt,
+            authorization: "Bearer k",
+        };
+        let error = plan_configure(find("cursor").unwrap(), &environment, &settings).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn every_client_plans_on_an_empty_home() {
+        let home = tempfile::tempdir().unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let settings = EntrySettings {
+            name: DEFAULT_SERVER_NAME,
+            endpoint: DEFAULT_ENDPOINT,
+            mode: SecretMode::Inline,
+            authorization: "Basic c2VjcmV0",
+        };
+        for client in ALL {
+            if client.config_path(&environment).is_none() {
+                continue;
+            }
+            let plan = plan_configure(client, &environment, &settings).unwrap();
+            assert_eq!(plan.change(), Change::Create, "{}", client.id);
+            assert!(
+                !plan.diff().contains("c2VjcmV0"),
+                "{}: the diff never shows the secret",
+                client.id
+            );
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Qwen Code: `~/.qwen/settings.json`, Gemini CLI's older `httpUrl` notation for Streamable
+//! HTTP (research/clients.md §2.25).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, Field, MCP_SERVERS};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "qwen-code",
+    name: "Qwen Code",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["qwen"],
+    shape: EntryShape::Remote {
+        placement: MCP_SERVERS,
+        fields: &[Field::Url("httpUrl"), Field::Headers("headers")],
+    },
+    prompt_inputs: false,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".qwen", "settings.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".qwen"])]
+}

@@ -1,0 +1,36 @@
+//! Visual Studio 2022 17.14+ (Windows only): `%USERPROFILE%\.mcp.json` with `servers`
+//! (research/clients.md §2.25).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, Os, SERVERS, TYPED_HTTP};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "visual-studio",
+    name: "Visual Studio",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &[],
+    shape: EntryShape::Remote {
+        placement: SERVERS,
+        fields: TYPED_HTTP,
+    },
+    prompt_inputs: false,
+    needs_restart: true,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.os() {
+        Os::Windows => vec![environment.home(&[".mcp.json"])],
+        Os::MacOs | Os::Linux => Vec::new(),
+    }
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.os() {
+        Os::Windows => vec![environment.local_app_data(&["Microsoft", "VisualStudio"])],
+        Os::MacOs | Os::Linux => Vec::new(),
+    }
+}

@@ -1,0 +1,32 @@
+//! VS Code with GitHub Copilot: `mcp.json` in the user folder, servers under `servers`,
+//! and `inputs` so VS Code can ask for the secret and keep it (research/clients.md §2.4).
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, SERVERS, TYPED_HTTP};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "vscode",
+    name: "VS Code",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["code"],
+    shape: EntryShape::Remote {
+        placement: SERVERS,
+        fields: TYPED_HTTP,
+    },
+    prompt_inputs: true,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.vscode_user("Code", &["mcp.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("Visual Studio Code.app");
+    markers.push(environment.vscode_user("Code", &[]));
+    markers
+}

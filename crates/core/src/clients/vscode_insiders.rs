@@ -1,0 +1,31 @@
+//! VS Code Insiders: the same file and shape as VS Code, in the `Code - Insiders` folder.
+
+use std::path::PathBuf;
+
+use super::{Client, ClientEnvironment, EntryShape, SERVERS, TYPED_HTTP};
+use crate::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "vscode-insiders",
+    name: "VS Code Insiders",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["code-insiders"],
+    shape: EntryShape::Remote {
+        placement: SERVERS,
+        fields: TYPED_HTTP,
+    },
+    prompt_inputs: true,
+    needs_restart: false,
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.vscode_user("Code - Insiders", &["mcp.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("Visual Studio Code - Insiders.app");
+    markers.push(environment.vscode_user("Code - Insiders", &[]));
+    markers
+}

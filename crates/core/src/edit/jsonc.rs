@@ -1,0 +1,653 @@
+//! JSON and JSONC edits through `jsonc-parser`'s lossless CST: the shape on the way to our entry
+//! is checked on the AST first (it has byte ranges, so errors carry a line), then only our entry
+//! is changed in the CST and the tree is printed back.
+
+use jsonc_parser::ast::{self, ObjectProp};
+use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject, CstRootNode};
+use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
+
+use super::{EditError, EntryEdit, EntryLocation, EntryValue, dotted};
+
+/// What the clients themselves accept: JSON plus comments and trailing commas (VS Code and
+/// Zed write both). The JSON5 extras are refused, since a client would choke on them.
+fn parse_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: true,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+pub(super) fn apply(text: &str, edits: &[EntryEdit]) -> Result<String, EditError> {
+    let root_value = parse_ast(text)?;
+    let root_object = match &root_value {
+        Some(value) => Some(expect_root_object(text, value)?),
+        None => None,
+    };
+    if let Some(root_object) = root_object {
+        for edit in edits {
+            find_entry(text, root_object, &edit.location)?;
+        }
+    }
+
+    let root = CstRootNode::parse(text, &parse_options())
+        .map_err(|error| EditError::new(Some(error.line_display()), error.kind().to_string()))?;
+    let object = root.object_value_or_set();
+    for edit in edits {
+        match &edit.value {
+            Some(value) => set_entry(&object, &edit.location, value),
+            None => remove_entry(&object, &edit.location, edit.prune),
+        }
+    }
+    let mut edited = root.to_string();
+    // A file we create ends with a newline like every file people write by hand.
+    if root_value.is_none() && !edited.ends_with('\n') {
+        edited.push('\n');
+    }
+    Ok(edited)
+}
+
+pub(super) fn read(
+    text: &str,
+    location: &EntryLocation,
+) -> Result<Option<serde_json::Value>, EditError> {
+    let Some(root_value) = parse_ast(text)? else {
+        return Ok(None);
+    };
+    let root_object = expect_root_object(text, &root_value)?;
+    Ok(find_entry(text, root_object, location)?.map(to_json))
+}
+
+/// Whether `text` is an object with nothing in it, not even a comment.
+pub(super) fn is_empty_object(text: &str) -> bool {
+    text.strip_prefix('{')
+        .and_then(|rest| rest.strip_suffix('}'))
+        .is_some_and(|inside| inside.trim().is_empty())
+}
+
+fn parse_ast(text: &str) -> Result<Option<ast::Value<'_>>, EditError> {
+    let collect = CollectOptions {
+        comments: CommentCollectionStrategy::Off,
+        tokens: false,
+    };
+    parse_to_ast(text, &collect, &parse_options())
+        .map(|parsed| parsed.value)
+        .map_err(|error| {
+            EditError::new(
+                Some(error.line_display()),
+                format!("not valid JSON: {}", error.kind()),
+            )
+        })
+}
+
+fn expect_root_object<'a, 'text>(
+    text: &str,
+    value: &'a ast::Value<'text>,
+) -> Result<&'a ast::Object<'text>, EditError> {
+    match value {
+        ast::Value::Object(object) => Ok(object),
+        other => Err(EditError::at_offset(
+            text,
+            range_start(other),
+            format!("the top level is {}, expected an object", kind_name(other)),
+        )),
+    }
+}
+
+/// Walks to the entry at `location`, checking the shape on the way: each container is the
+/// right kind and each key on the path (and our entry itself) appears once. `Ok(None)` when the
+/// path or the entry is missing, which is fine: we create it.
+fn find_entry<'a, 'text>(
+    text: &str,
+    root: &'a ast::Object<'text>,
+    location: &EntryLocation,
+) -> Result<Option<&'a ast::Value<'text>>, EditError> {
+    let container = location.container();
+    let mut object = root;
+    for (depth, key) in container.iter().enumerate() {
+        let Some(prop) = unique_member(text, object, key, &container[..depth])? else {
+            return Ok(None);
+        };
+        let path = &container[..=depth];
+        let is_last = depth + 1 == container.len();
+        match (&prop.value, location, is_last) {
+            (ast::Value::Array(array), EntryLocation::ListItem { key, name, .. }, true) => {
+                return unique_list_item(text, array, key, name, path);
+            }
+            (ast::Value::Object(inner), EntryLocation::Member { .. }, _)
+            | (ast::Value::Object(inner), EntryLocation::ListItem { .. }, false) => {
+                object = inner;
+            }
+            (other, EntryLocation::ListItem { .. }, true) => {
+                return Err(wrong_shape(text, path, other, "a list"));
+            }
+            (other, ..) => return Err(wrong_shape(text, path, other, "an object")),
+        }
+    }
+    Ok(unique_member(text, object, location.name(), container)?.map(|prop| &prop.value))
+}
+
+fn unique_member<'a, 'text>(
+    text: &str,
+    object: &'a ast::Object<'text>,
+    key: &str,
+    parent: &[String],
+) -> Result<Option<&'a ObjectProp<'text>>, EditError> {
+    let mut found = object
+        .properties
+        .iter()
+        .filter(|prop| prop.name.as_str() == key);
+    let first = found.next();
+    if let Some(duplicate) = found.next() {
+        return Err(EditError::at_offset(
+            text,
+            duplicate.range.start,
+            format!(
+                "`{key}` appears more than once in {}; remove the duplicate so it is clear which one counts",
+                dotted(parent)
+            ),
+        ));
+    }
+    Ok(first)
+}
+
+fn unique_list_item<'a, 'text>(
+    text: &str,
+    array: &'a ast::Array<'text>,
+    key: &str,
+    name: &str,
+    path: &[String],
+) -> Result<Option<&'a ast::Value<'text>>, EditError> {
+    let mut found = array.elements.iter().filter(|element| match element {
+        ast::Value::Object(object) => object.properties.iter().any(|prop| {
+            prop.name.as_str() == key
+                && matches!(&prop.value, ast::Value::StringLit(value) if value.value == name)
+        }),
+        _ => false,
+    });
+    let first = found.next();
+    if let Some(duplicate) = found.next() {
+        return Err(EditError::at_offset(
+            text,
+            range_start(duplicate),
+            format!(
+                "{} holds `{name}` more than once; remove the duplicate",
+                dotted(path)
+            ),
+        ));
+    }
+    Ok(first)
+}
+
+fn wrong_shape(text: &str, path: &[String], found: &ast::Value<'_>, expected: &str) -> EditError {
+    EditError::at_offset(
+        text,
+        range_start(found),
+        format!(
+            "{} is {}, expected {expected}",
+            dotted(path),
+            kind_name(found)
+        ),
+    )
+}
+
+fn kind_name(value: &ast::Value<'_>) -> &'static str {
+    match value {
+        ast::Value::StringLit(_) => "a string",
+        ast::Value::NumberLit(_) => "a number",
+        ast::Value::BooleanLit(_) => "a boolean",
+        ast::Value::Object(_) => "an object",
+        ast::Value::Array(_) => "a list",
+        ast::Value::NullKeyword(_) => "null",
+    }
+}
+
+fn range_start(value: &ast::Value<'_>) -> usize {
+    match value {
+        ast::Value::StringLit(node) => node.range.start,
+        ast::Value::NumberLit(node) => node.range.start,
+        ast::Value::BooleanLit(node) => node.range.start,
+        ast::Value::Object(node) => node.range.start,
+        ast::Value::Array(node) => node.range.start,
+        ast::Value::NullKeyword(node) => node.range.start,
+    }
+}
+
+fn to_json(value: &ast::Value<'_>) -> serde_json::Value {
+    match value {
+        ast::Value::StringLit(node) => node.value.as_ref().into(),
+        ast::Value::NumberLit(node) => {
+            serde_json::from_str(node.value).unwrap_or(serde_json::Value::Null)
+        }
+        ast::Value::BooleanLit(node) => node.value.into(),
+        ast::Value::Object(node) => node
+            .properties
+            .iter()
+            .map(|prop| (prop.name.as_str().to_owned(), to_json(&prop.value)))
+            .collect::<serde_json::Map<_, _>>()
+            .into(),
+        ast::Value::Array(node) => node.elements.iter().map(to_json).collect(),
+        ast::Value::NullKeyword(_) => serde_json::Value::Null,
+    }
+}
+
+fn to_cst(value: &EntryValue) -> CstInputValue {
+    match value {
+        EntryValue::Bool(value) => CstInputValue::Bool(*value),
+        EntryValue::Integer(value) => CstInputValue::Number(value.to_string()),
+        EntryValue::String(value) => CstInputValue::String(value.clone()),
+        EntryValue::List(items) => CstInputValue::Array(items.iter().map(to_cst).collect()),
+        EntryValue::Map(fields) => CstInputValue::Object(
+            fields
+                .iter()
+                .map(|(key, value)| (key.clone(), to_cst(value)))
+                .collect(),
+        ),
+    }
+}
+
+/// Wraps `innermost` in one object per key of `path`, outermost first.
+fn nest(path: &[String], innermost: CstInputValue) -> CstInputValue {
+    path.iter().rev().fold(innermost, |inner, key| {
+        CstInputValue::Object(vec![(key.clone(), inner)])
+    })
+}
+
+/// Puts `value` at `location`. The shape was checked by `find_entry`, so every container on the
+/// path is an object (or the final list) when present.
+fn set_entry(root: &CstObject, location: &EntryLocation, value: &EntryValue) {
+    let container = location.container();
+    let (object_path, list_key) = match location {
+        EntryLocation::Member { .. } => (container, None),
+        EntryLocation::ListItem { .. } => {
+            let (last, parents) = container
+                .split_last()
+                .expect("a list location names its list");
+            (parents, Some(last))
+        }
+    };
+    let entry = match location {
+        EntryLocation::Member { name, .. } => {
+            CstInputValue::Object(vec![(name.clone(), to_cst(value))])
+        }
+        EntryLocation::ListItem { .. } => CstInputValue::Array(vec![to_cst(value)]),
+    };
+    let mut object = root.clone();
+    for (depth, key) in object_path.iter().enumerate() {
+        let Some(next) = object.object_value(key) else {
+            // Create the rest of the path in one value, so it is printed as one tidy block.
+            let (first, rest) = object_path[depth..]
+                .split_first()
+                .expect("depth is in range");
+            let inner = match list_key {
+                Some(list_key) => nest(std::slice::from_ref(list_key), entry),
+                None => entry,
+            };
+            object.append(first, nest(rest, inner));
+            return;
+        };
+        object = next;
+    }
+    match (location, list_key) {
+        (EntryLocation::ListItem { key, name, .. }, Some(list_key)) => {
+            let Some(list) = object.array_value(list_key) else {
+                object.append(list_key, CstInputValue::Array(vec![to_cst(value)]));
+                return;
+            };
+            if list.elements().is_empty() && !has_comment(&list.children()) {
+                // A new value is laid out like its neighbours; an element appended to `[]` is not.
+                if let Some(prop) = object.get(list_key) {
+                    prop.set_value(CstInputValue::Array(vec![to_cst(value)]));
+                }
+                return;
+            }
+            match find_list_item(&list, key, name) {
+                Some(item) => {
+                    item.replace_with(to_cst(value));
+                }
+                None => {
+                    // An appended object is indented one level short; printing it again in
+                    // place gives it the indentation of its neighbours.
+                    if let Some(appended) = list.append(to_cst(value)).as_object() {
+                        appended.replace_with(to_cst(value));
+                    }
+                }
+            }
+        }
+        (EntryLocation::Member { name, .. }, _) => match object.get(name) {
+            Some(prop) => prop.set_value(to_cst(value)),
+            None => {
+                object.append(name, to_cst(value));
+            }
+        },
+        (EntryLocation::ListItem { .. }, None) => unreachable!("a list location has a list key"),
+    }
+}
+
+fn find_list_item(list: &CstArray, key: &str, name: &str) -> Option<CstObject> {
+    list.elements().into_iter().find_map(|element| {
+        let object = element.as_object()?;
+        let value = object
+            .get(key)?
+            .value()?
+            .as_string_lit()?
+            .decoded_value()
+            .ok()?;
+        (value == name).then_some(object)
+    })
+}
+
+/// Takes the entry at `location` out. With `prune`, every container on its path that this left
+/// empty (and holds no comment) goes too, innermost first, so that removing what we added leaves
+/// the file as it was before; without, the emptied container is written back as `{}`/`[]`.
+fn remove_entry(root: &CstObject, location: &EntryLocation, prune: bool) {
+    let container = location.container();
+    let mut objects = vec![root.clone()];
+    let walk_to = match location {
+        EntryLocation::Member { .. } => container.len(),
+        EntryLocation::ListItem { .. } => container.len() - 1,
+    };
+    for key in &container[..walk_to] {
+        let Some(next) = objects.last().and_then(|object| object.object_value(key)) else {
+            return;
+        };
+        objects.push(next);
+    }
+    let innermost = objects.last().expect("the root is always there").clone();
+    match location {
+        EntryLocation::Member { name, .. } => {
+            let Some(prop) = innermost.get(name) else {
+                return;
+            };
+            prop.remove();
+        }
+        EntryLocation::ListItem { key, name, .. } => {
+            let list_key = &container[walk_to];
+            let Some(list) = innermost.array_value(list_key) else {
+                return;
+            };
+            let Some(item) = find_list_item(&list, key, name) else {
+                return;
+            };
+            item.remove();
+            if !prune {
+                collapse_if_empty(&list.children(), list.elements().is_empty());
+                return;
+            }
+            if list.elements().is_empty()
+                && !has_comment(&list.children())
+                && let Some(prop) = innermost.get(list_key)
+            {
+                prop.remove();
+            }
+        }
+    }
+    if !prune {
+        collapse_if_empty(&innermost.children(), innermost.properties().is_empty());
+        return;
+    }
+    for (depth, key) in container[..walk_to].iter().enumerate().rev() {
+        let parent = &objects[depth];
+        let child = &objects[depth + 1];
+        if !child.properties().is_empty() || has_comment(&child.children()) {
+            break;
+        }
+        if let Some(prop) = parent.get(key) {
+            prop.remove();
+        }
+    }
+    collapse_if_empty(&root.children(), root.properties().is_empty());
+}
+
+/// `{\n}` left behind by removing the last member becomes `{}` (and `[\n]` becomes `[]`), as it
+/// was before we added to it.
+fn collapse_if_empty(children: &[CstNode], is_empty: bool) {
+    if is_empty && !has_comment(children) {
+        for child in children {
+            if child.is_whitespace() || child.is_newline() {
+                child.clone().remove();
+            }
+        }
+    }
+}
+
+fn has_comment(children: &[CstNode]) -> bool {
+    children.iter().any(CstNode::is_comment)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ConfigFormat, EntryEdit, EntryLocation, EntryValue};
+
+    fn entry() -> EntryValue {
+        EntryValue::map([
+            ("type", EntryValue::string("http")),
+            ("url", EntryValue::string("https://mcp.example/v1/mcp")),
+        ])
+    }
+
+    fn set(container: &[&str]) -> Vec<EntryEdit> {
+        vec![EntryEdit {
+            location: EntryLocation::member(container, "ours"),
+            value: Some(entry()),
+            prune: true,
+        }]
+    }
+
+    fn unset(container: &[&str]) -> Vec<EntryEdit> {
+        vec![EntryEdit {
+            location: EntryLocation::member(container, "ours"),
+            value: None,
+            prune: true,
+        }]
+    }
+
+    #[track_caller]
+    fn check(before: &str, edits: &[EntryEdit], after: &str) {
+        let edited = ConfigFormat::Json
+            .edit(Some(before.as_bytes()), edits)
+            .unwrap_or_else(|error| panic!("edit failed: {error}"));
+        let edited = String::from_utf8(edited).unwrap();
+        assert_eq!(
+            edited, after,
+            "\n--- got ---\n{edited}\n--- expected ---\n{after}"
+        );
+    }
+
+    #[track_caller]
+    fn check_round_trip(before: &str, container: &[&str]) {
+        let added = ConfigFormat::Json
+            .edit(Some(before.as_bytes()), &set(container))
+            .unwrap();
+        let removed = ConfigFormat::Json
+            .edit(Some(&added), &unset(container))
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(removed).unwrap(),
+            before,
+            "removing what we added restores every byte; the file with our entry was:\n{}",
+            String::from_utf8_lossy(&added)
+        );
+    }
+
+    #[track_caller]
+    fn check_refused(before: &[u8], line: Option<usize>, message: &str) {
+        let error = ConfigFormat::Json
+            .edit(Some(before), &set(&["mcpServers"]))
+            .unwrap_err();
+        assert_eq!(error.line, line, "{error}");
+        assert!(error.message.contains(message), "{error}");
+    }
+
+    #[test]
+    fn adds_to_an_existing_container_keeping_comments_and_order() {
+        check(
+            "{\n  // my servers\n  \"mcpServers\": {\n    \"other\": { \"command\": \"x\" } // keep\n  },\n  \"theme\": \"dark\"\n}\n",
+            &set(&["mcpServers"]),
+            "{\n  // my servers\n  \"mcpServers\": {\n    \"other\": { \"command\": \"x\" }, // keep\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  },\n  \"theme\": \"dark\"\n}\n",
+        );
+    }
+
+    #[test]
+    fn creates_the_container_when_missing() {
+        check(
+            "{\n  \"theme\": \"dark\"\n}\n",
+            &set(&["mcpServers"]),
+            "{\n  \"theme\": \"dark\",\n  \"mcpServers\": {\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
+        );
+    }
+
+    #[test]
+    fn creates_a_new_file_from_nothing() {
+        check(
+            "",
+            &set(&["mcpServers"]),
+            "{\n  \"mcpServers\": {\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
+        );
+    }
+
+    #[test]
+    fn follows_the_files_indentation_and_trailing_commas() {
+        check(
+            "{\n\t\"mcpServers\": {\n\t\t\"other\": {},\n\t},\n}",
+            &set(&["mcpServers"]),
+            "{\n\t\"mcpServers\": {\n\t\t\"other\": {},\n\t\t\"ours\": {\n\t\t\t\"type\": \"http\",\n\t\t\t\"url\": \"https://mcp.example/v1/mcp\",\n\t\t},\n\t},\n}",
+        );
+    }
+
+    #[test]
+    fn updates_our_entry_in_place_keeping_its_comment() {
+        check(
+            "{\n  \"mcpServers\": {\n    // added by the wizard\n    \"ours\": { \"url\": \"https://old.example\" },\n    \"after\": 1\n  }\n}",
+            &set(&["mcpServers"]),
+            "{\n  \"mcpServers\": {\n    // added by the wizard\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    },\n    \"after\": 1\n  }\n}",
+        );
+    }
+
+    #[test]
+    fn keeps_crlf_and_bom() {
+        let before = "\u{feff}{\r\n  \"a\": 1\r\n}\r\n";
+        let edited = ConfigFormat::Json
+            .edit(Some(before.as_bytes()), &set(&["mcpServers"]))
+            .unwrap();
+        let edited = String::from_utf8(edited).unwrap();
+        assert!(edited.starts_with('\u{feff}'), "the BOM stays");
+        assert!(
+            !edited.replace("\r\n", "").contains('\n'),
+            "every line still ends in CRLF: {edited:?}"
+        );
+        check_round_trip(before, &["mcpServers"]);
+    }
+
+    #[test]
+    fn nested_container_paths_are_created_and_pruned() {
+        check_round_trip("{\n  \"a\": 1\n}\n", &["projects", "/repo", "mcpServers"]);
+    }
+
+    #[test]
+    fn remove_of_insert_restores_every_byte() {
+        for before in [
+            "{}",
+            "{\n  \"a\": 1\n}\n",
+            "{\n  \"mcpServers\": {\n    \"other\": {}\n  }\n}\n",
+            "{\n  // comment\n  \"mcpServers\": {\n    \"other\": {}, // trailing\n  },\n}\n",
+            "{\n    \"theme\": \"dark\", /* block */\n    \"x\": null\n}",
+        ] {
+            check_round_trip(before, &["mcpServers"]);
+        }
+    }
+
+    #[test]
+    fn a_blank_file_is_filled_and_a_comment_only_file_keeps_its_comment() {
+        // A blank file is as good as an empty one: no byte there means anything.
+        check(
+            "\n",
+            &set(&["mcpServers"]),
+            "{\n  \"mcpServers\": {\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
+        );
+        check(
+            "// my settings\n",
+            &set(&["mcpServers"]),
+            "// my settings\n{\n  \"mcpServers\": {\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
+        );
+    }
+
+    #[test]
+    fn removing_an_absent_entry_changes_nothing() {
+        let before = "{\n  \"mcpServers\": {\n    \"other\": {}\n  }\n}\n";
+        check(before, &unset(&["mcpServers"]), before);
+    }
+
+    #[test]
+    fn a_list_item_is_added_updated_and_removed_by_its_key() {
+        let edits = |value: Option<EntryValue>| {
+            vec![EntryEdit {
+                location: EntryLocation::list_item(&["inputs"], "id", "ours"),
+                value,
+                prune: true,
+            }]
+        };
+        let item = EntryValue::map([
+            ("id", EntryValue::string("ours")),
+            ("password", EntryValue::Bool(true)),
+        ]);
+        let before = "{\n  \"inputs\": [\n    { \"id\": \"theirs\" }\n  ]\n}";
+        let added = ConfigFormat::Json
+            .edit(Some(before.as_bytes()), &edits(Some(item.clone())))
+            .unwrap();
+        let added_text = String::from_utf8(added.clone()).unwrap();
+        assert!(added_text.contains("\"password\": true"), "{added_text}");
+        let again = ConfigFormat::Json
+            .edit(Some(&added), &edits(Some(item)))
+            .unwrap();
+        assert_eq!(again, added, "setting the same item twice changes nothing");
+        let removed = ConfigFormat::Json.edit(Some(&added), &edits(None)).unwrap();
+        assert_eq!(String::from_utf8(removed).unwrap(), before);
+    }
+
+    #[test]
+    fn reads_our_entry() {
+        let text = "{ \"mcpServers\": { \"ours\": { \"url\": \"u\" } } }";
+        let entry = ConfigFormat::Json
+            .read(
+                text.as_bytes(),
+                &EntryLocation::member(&["mcpServers"], "ours"),
+            )
+            .unwrap();
+        assert_eq!(entry, Some(serde_json::json!({ "url": "u" })));
+    }
+
+    #[test]
+    fn bad_input_is_refused_with_its_line() {
+        check_refused(b"{\n  \"a\": 1,\n  oops\n}", Some(3), "not valid JSON");
+        check_refused(b"[\n  1\n]", Some(1), "the top level is a list");
+        check_refused(
+            b"{\n  \"mcpServers\": []\n}",
+            Some(2),
+            "`mcpServers` is a list, expected an object",
+        );
+        check_refused(
+            b"{\n  \"mcpServers\": \"x\"\n}",
+            Some(2),
+            "`mcpServers` is a string",
+        );
+        check_refused(
+            b"{\n  \"mcpServers\": {},\n  \"mcpServers\": {}\n}",
+            Some(3),
+            "`mcpServers` appears more than once",
+        );
+        check_refused(
+            b"{\"mcpServers\": {\n  \"ours\": {},\n  \"ours\": {}\n}}",
+            Some(3),
+            "`ours` appears more than once in `mcpServers`",
+        );
+        check_refused(b"{ 'a': 1 }", Some(1), "not valid JSON");
+    }
+}

@@ -1,0 +1,294 @@
+//! Surgical edits of one named entry in a client's config file (JSON/JSONC, TOML, YAML): every
+//! byte outside that entry stays as it was, comments, order, trailing commas, CRLF and BOM
+//! included (design §5, research/aesthetics.md §3).
+//!
+//! Edits are pure (text in, text out) so plans and diffs are computed without touching the disk.
+//! A file that does not parse, or has the wrong shape on the way to our entry, is refused with its
+//! line: never "start from an empty config".
+//!
+//! Removing what we added gives back the original bytes, with two known exceptions, both
+//! cosmetic: a JSON container written on one line (`{ "a": {} }`) is spread over several lines
+//! when our entry goes in and stays so, and a file without a final newline gains one.
+
+mod jsonc;
+mod toml;
+mod yaml;
+
+use std::fmt;
+
+/// The syntax of a config file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum ConfigFormat {
+    /// JSON, with comments and trailing commas accepted and kept (JSONC).
+    Json,
+    Toml,
+    Yaml,
+}
+
+/// A value we write: like JSON, but maps keep the order we give them, so an entry reads
+/// `type`, `url`, `headers` in every format rather than alphabetically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryValue {
+    Bool(bool),
+    Integer(i64),
+    String(String),
+    List(Vec<EntryValue>),
+    Map(Vec<(String, EntryValue)>),
+}
+
+impl EntryValue {
+    /// A map from `(key, value)` pairs, in that order.
+    pub fn map<const N: usize>(fields: [(&str, EntryValue); N]) -> Self {
+        Self::Map(
+            fields
+                .into_iter()
+                .map(|(key, value)| (key.to_owned(), value))
+                .collect(),
+        )
+    }
+
+    pub fn string(value: impl Into<String>) -> Self {
+        Self::String(value.into())
+    }
+
+    /// The same value as `serde_json`, to compare with what a file holds.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::Bool(value) => (*value).into(),
+            Self::Integer(value) => (*value).into(),
+            Self::String(value) => value.as_str().into(),
+            Self::List(items) => items.iter().map(Self::to_json).collect(),
+            Self::Map(fields) => fields
+                .iter()
+                .map(|(key, value)| (key.clone(), value.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+}
+
+/// Where an entry lives in a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryLocation {
+    /// The member `name` of the map at `container`, such as `mcpServers` → `atlassian-rovo-mcp`.
+    Member {
+        container: Vec<String>,
+        name: String,
+    },
+    /// The item of the list at `container` whose field `key` is `name`, such as Continue's
+    /// `mcpServers` list or VS Code's `inputs`.
+    ListItem {
+        container: Vec<String>,
+        key: String,
+        name: String,
+    },
+}
+
+impl EntryLocation {
+    pub fn member(container: &[&str], name: &str) -> Self {
+        Self::Member {
+            container: container.iter().map(|&key| key.to_owned()).collect(),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn list_item(container: &[&str], key: &str, name: &str) -> Self {
+        Self::ListItem {
+            container: container.iter().map(|&key| key.to_owned()).collect(),
+            key: key.to_owned(),
+            name: name.to_owned(),
+        }
+    }
+
+    fn container(&self) -> &[String] {
+        match self {
+            Self::Member { container, .. } | Self::ListItem { container, .. } => container,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Self::Member { name, .. } | Self::ListItem { name, .. } => name,
+        }
+    }
+}
+
+/// One change: put `value` at `location`, or take whatever is there out when `value` is `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryEdit {
+    pub location: EntryLocation,
+    pub value: Option<EntryValue>,
+    /// When removing: also remove the containers this leaves empty (they were created with our
+    /// entry). Otherwise an emptied container stays, written `{}`/`[]` (it was there before).
+    pub prune: bool,
+}
+
+/// Why a document cannot be edited, with the 1-based line it concerns when there is one. The
+/// caller adds the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditError {
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl EditError {
+    fn new(line: Option<usize>, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// An error at a byte offset; one at the very end of the text (an unclosed bracket) is
+    /// reported on the last line, which is where the person has to look.
+    fn at_offset(text: &str, offset: usize, message: impl Into<String>) -> Self {
+        let last_line = text.lines().count().max(1);
+        let line = line_of_offset(text.as_bytes(), offset).min(last_line);
+        Self::new(Some(line), message)
+    }
+}
+
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+const BYTE_ORDER_MARK: &str = "\u{feff}";
+
+impl ConfigFormat {
+    /// Applies `edits` in order to a file's bytes (`None`: the file does not exist) and returns
+    /// the new bytes. The BOM and CRLF line endings survive; so does everything we do not touch.
+    pub fn edit(self, bytes: Option<&[u8]>, edits: &[EntryEdit]) -> Result<Vec<u8>, EditError> {
+        let original = bytes.unwrap_or_default();
+        let text = decode(original)?;
+        let (bom, body) = split_bom(text);
+        // An entry that already holds what we would write is left alone, so a second run
+        // changes no byte (and VS Code's `inputs` keep their formatting).
+        let mut needed = Vec::with_capacity(edits.len());
+        for edit in edits {
+            let current = self.read_body(body, &edit.location)?;
+            if current != edit.value.as_ref().map(EntryValue::to_json) {
+                needed.push(edit.clone());
+            }
+        }
+        if needed.is_empty() {
+            return Ok(original.to_vec());
+        }
+        let edits = needed.as_slice();
+        // Only a file whose every line ends in CRLF is converted, and converted back: a mixed
+        // file is edited as it is, so no line's ending changes either way.
+        let crlf = body.contains("\r\n") && !body.replace("\r\n", "").contains('\n');
+        let body = if crlf {
+            body.replace("\r\n", "\n")
+        } else {
+            body.to_owned()
+        };
+        let mut edited = match self {
+            Self::Json => jsonc::apply(&body, edits)?,
+            Self::Toml => toml::apply(&body, edits)?,
+            Self::Yaml => yaml::apply(&body, edits)?,
+        };
+        if crlf {
+            edited = edited.replace('\n', "\r\n");
+        }
+        Ok(format!("{bom}{edited}").into_bytes())
+    }
+
+    /// Reads the entry at `location`, as JSON, or `None` when there is none.
+    pub fn read(
+        self,
+        bytes: &[u8],
+        location: &EntryLocation,
+    ) -> Result<Option<serde_json::Value>, EditError> {
+        let (_, body) = split_bom(decode(bytes)?);
+        self.read_body(body, location)
+    }
+
+    fn read_body(
+        self,
+        body: &str,
+        location: &EntryLocation,
+    ) -> Result<Option<serde_json::Value>, EditError> {
+        match self {
+            Self::Json => jsonc::read(body, location),
+            Self::Toml => toml::read(body, location),
+            Self::Yaml => yaml::read(body, location),
+        }
+    }
+
+    /// Whether a document holds nothing at all: no keys, no comments. Removing our entry from a
+    /// file we created leaves such a document, and then the file is deleted rather than left as
+    /// `{}` (design §5: "a file we created is deleted").
+    pub fn is_empty_document(self, bytes: &[u8]) -> bool {
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            return false;
+        };
+        let body = split_bom(text).1.trim();
+        match self {
+            Self::Json => body.is_empty() || jsonc::is_empty_object(body),
+            Self::Toml | Self::Yaml => body.is_empty(),
+        }
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<&str, EditError> {
+    std::str::from_utf8(bytes).map_err(|error| {
+        EditError::new(
+            Some(line_of_offset(bytes, error.valid_up_to())),
+            "the file is not valid UTF-8 text",
+        )
+    })
+}
+
+fn split_bom(text: &str) -> (&str, &str) {
+    match text.strip_prefix(BYTE_ORDER_MARK) {
+        Some(body) => (BYTE_ORDER_MARK, body),
+        None => ("", text),
+    }
+}
+
+/// The 1-based line of a byte offset.
+fn line_of_offset(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .split(|&byte| byte == b'\n')
+        .count()
+}
+
+/// A readable name for a container path in messages: `mcpServers`, `projects.x.mcpServers`.
+fn dotted(path: &[String]) -> String {
+    if path.is_empty() {
+        "the top level".to_owned()
+    } else {
+        format!("`{}`", path.join("."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_utf8_bytes_are_refused_with_their_line() {
+        let error = ConfigFormat::Json
+            .edit(Some(b"{\n\"a\": \"\xff\"\n}"), &[])
+            .unwrap_err();
+        assert_eq!(error.line, Some(2));
+        assert!(error.message.contains("UTF-8"), "{error}");
+    }
+
+    #[test]
+    fn empty_documents_are_recognised_per_format() {
+        assert!(ConfigFormat::Json.is_empty_document(b"{\n}\n"));
+        assert!(ConfigFormat::Json.is_empty_document(b""));
+        assert!(!ConfigFormat::Json.is_empty_document(b"{ // keep\n}"));
+        assert!(!ConfigFormat::Json.is_empty_document(b"{\"a\": 1}"));
+        assert!(ConfigFormat::Toml.is_empty_document(b"\n"));
+        assert!(!ConfigFormat::Toml.is_empty_document(b"# comment\n"));
+        assert!(ConfigFormat::Yaml.is_empty_document(b""));
+    }
+}

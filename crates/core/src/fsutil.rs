@@ -1,0 +1,701 @@
+//! Reading and replacing client config files so that a file is never torn, clobbered or
+//! silently overwritten: every write goes to a temp file in the same folder and is renamed over
+//! the original, after a backup into our own data folder and a check that nobody else changed the
+//! file since we read it (research/aesthetics.md §4).
+//!
+//! This module knows nothing about formats or clients; it moves bytes. It never falls back to
+//! writing somewhere else when the real location fails.
+
+use std::fs;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::{Error, ErrorKind, Result};
+
+/// How many links deep we follow a symlink chain before calling it a loop (Linux's own limit).
+const MAX_SYMLINK_DEPTH: usize = 40;
+
+/// How many backups we keep per config file; older ones are deleted.
+const BACKUPS_KEPT_PER_FILE: usize = 10;
+
+/// Mode of a file we create: it may hold a secret (design §5).
+#[cfg(unix)]
+const NEW_FILE_MODE: u32 = 0o600;
+
+/// Mode of a folder we create for a config or a backup.
+#[cfg(unix)]
+const NEW_FOLDER_MODE: u32 = 0o700;
+
+/// Rename attempts. Windows antivirus and indexers hold files open for a moment and the rename
+/// fails with "access denied"; uv retries the same way (`uv-fs`, about ten seconds in total).
+/// Elsewhere a refused rename is final.
+const RENAME_ATTEMPTS: u32 = if cfg!(windows) { 10 } else { 1 };
+
+/// A config file as we read it: where the client looks, where the bytes really are, and what
+/// they were. Writes compare against these bytes, so a change by someone else is never lost.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    path: PathBuf,
+    real_path: PathBuf,
+    bytes: Option<Vec<u8>>,
+}
+
+impl ConfigFile {
+    /// Reads `path`, following symlinks. A missing file is not an error (`bytes()` is `None`);
+    /// a dangling symlink, a symlink loop, a folder where the file should be, or a file where a
+    /// folder should be is.
+    pub fn read(path: &Path) -> Result<Self> {
+        let real_path = resolve_symlinks(path)?;
+        let bytes = match fs::read(&real_path) {
+            Ok(bytes) => Some(bytes),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+            Err(error) => return Err(read_error(&real_path, &error)),
+        };
+        Ok(Self {
+            path: path.to_path_buf(),
+            real_path,
+            bytes,
+        })
+    }
+
+    /// The path the client reads, which may be a symlink.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The file that holds the bytes: `path` with every symlink followed.
+    pub fn real_path(&self) -> &Path {
+        &self.real_path
+    }
+
+    /// The contents when read, or `None` when the file did not exist.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        self.bytes.as_deref()
+    }
+
+    /// Whether the file on disk still holds what we read.
+    fn is_unchanged_on_disk(&self) -> Result<bool> {
+        let now = match fs::read(&self.real_path) {
+            Ok(bytes) => Some(bytes),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+            Err(error) => return Err(read_error(&self.real_path, &error)),
+        };
+        Ok(now == self.bytes)
+    }
+}
+
+/// Where backups go and under which name, so the tray's "restore" can find them.
+#[derive(Debug, Clone, Copy)]
+pub struct BackupPlace<'a> {
+    /// The app's data folder for backups (never next to the config: editors index siblings and
+    /// people commit them, and the file may hold a token).
+    pub folder: &'a Path,
+    /// A sub-folder per client, such as its id.
+    pub label: &'a str,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// The new contents equal the old: nothing was written and no backup was made.
+    Unchanged,
+    /// The file was replaced (or created); `backup` holds the previous version if there was one.
+    Written { backup: Option<PathBuf> },
+    /// The file was deleted; `backup` holds what it contained.
+    Deleted { backup: PathBuf },
+    /// Someone else changed the file after we read it. Nothing was written; read it again and
+    /// redo the edit.
+    ChangedSinceRead,
+}
+
+/// Replaces `file` with `new` (or deletes it when `new` is `None`): backup, temp file in the same
+/// folder, fsync, rename, fsync the folder, then read back and compare.
+///
+/// Refuses a read-only file or folder: someone made it so on purpose (people lock
+/// `claude_desktop_config.json` against the app rewriting it). Keeps the file's mode; a new file
+/// is created 0600 and new folders 0700.
+pub fn replace_config(
+    file: &ConfigFile,
+    new: Option<&[u8]>,
+    backups: BackupPlace<'_>,
+) -> Result<WriteOutcome> {
+    if file.bytes() == new {
+        return Ok(WriteOutcome::Unchanged);
+    }
+    let real_path = file.real_path();
+    let existing_permissions = match fs::metadata(real_path) {
+        Ok(metadata) => Some(metadata.permissions()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => None,
+        Err(error) => return Err(read_error(real_path, &error)),
+    };
+    if existing_permissions
+        .as_ref()
+        .is_some_and(fs::Permissions::readonly)
+    {
+        return Err(write_error(format!(
+            "`{}` is read-only; make it writable to let us change it",
+            real_path.display()
+        )));
+    }
+    if !file.is_unchanged_on_disk()? {
+        return Ok(WriteOutcome::ChangedSinceRead);
+    }
+    let backup = file
+        .bytes()
+        .map(|old| write_backup(old, real_path, backups))
+        .transpose()?;
+
+    let Some(new) = new else {
+        let backup = backup.expect("a file we delete existed, so it was backed up");
+        fs::remove_file(real_path).map_err(|error| io_write_error("delete", real_path, &error))?;
+        return Ok(WriteOutcome::Deleted { backup });
+    };
+
+    let folder = parent_folder(real_path);
+    create_private_folder(folder)?;
+    if fs::metadata(folder).is_ok_and(|metadata| metadata.permissions().readonly()) {
+        return Err(write_error(format!(
+            "the folder `{}` is read-only; make it writable to let us change `{}`",
+            folder.display(),
+            real_path.display()
+        )));
+    }
+    let file_name = real_path
+        .file_name()
+        .map_or_else(|| "config".into(), |name| name.to_string_lossy());
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{file_name}."))
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .map_err(|error| io_write_error("create a temporary file in", folder, &error))?;
+    temp.write_all(new)
+        .and_then(|()| keep_mode(temp.as_file(), existing_permissions))
+        .and_then(|()| temp.as_file().sync_all())
+        .map_err(|error| io_write_error("write", temp.path(), &error))?;
+
+    // The client may have rewritten the file while we were busy (Claude Code rewrites
+    // `~/.claude.json` constantly): checked again right before the rename, the last moment
+    // we can still back out. The temp file is deleted when dropped.
+    if !file.is_unchanged_on_disk()? {
+        return Ok(WriteOutcome::ChangedSinceRead);
+    }
+    rename_with_retry(temp, real_path)?;
+    sync_folder(folder);
+
+    let written = fs::read(real_path).map_err(|error| read_error(real_path, &error))?;
+    if written != new {
+        return Err(write_error(format!(
+            "`{}` does not hold what we wrote when read back; another program changed it",
+            real_path.display()
+        )));
+    }
+    Ok(WriteOutcome::Written { backup })
+}
+
+/// Follows `path` through every symlink to the file that holds the bytes, so that we replace
+/// the target and keep the link (renaming over a link breaks dotfile managers).
+fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_SYMLINK_DEPTH {
+        match fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let target =
+                    fs::read_link(&current).map_err(|error| read_error(&current, &error))?;
+                current = parent_folder(&current).join(target);
+            }
+            Ok(_) => return Ok(current),
+            Err(error) if error.kind() == io::ErrorKind::NotFound && current != path => {
+                return Err(write_error(format!(
+                    "`{}` is a symbolic link to `{}`, which does not exist; fix or remove the link",
+                    path.display(),
+                    current.display()
+                )));
+            }
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(error) => return Err(read_error(&current, &error)),
+        }
+    }
+    Err(write_error(format!(
+        "`{}` is a loop of symbolic links",
+        path.display()
+    )))
+}
+
+fn parent_folder(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+fn create_private_folder(folder: &Path) -> Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, NEW_FOLDER_MODE);
+    builder
+        .create(folder)
+        .map_err(|error| io_write_error("create the folder", folder, &error))
+}
+
+/// Gives the temp file the mode of the file it replaces; a new file keeps the temp file's 0600.
+#[cfg(unix)]
+fn keep_mode(temp: &fs::File, existing: Option<fs::Permissions>) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = existing.map_or(NEW_FILE_MODE, |permissions| permissions.mode());
+    temp.set_permissions(fs::Permissions::from_mode(mode))
+}
+
+/// Windows has no mode bits: files under the profile inherit the per-user ACLs of their folder.
+#[cfg(not(unix))]
+fn keep_mode(_temp: &fs::File, _existing: Option<fs::Permissions>) -> io::Result<()> {
+    Ok(())
+}
+
+fn rename_with_retry(mut temp: tempfile::NamedTempFile, target: &Path) -> Result<()> {
+    let mut delay = Duration::from_millis(10);
+    let mut attempt = 1;
+    loop {
+        match temp.persist(target) {
+            Ok(_) => return Ok(()),
+            Err(error)
+                if error.error.kind() == io::ErrorKind::PermissionDenied
+                    && attempt < RENAME_ATTEMPTS =>
+            {
+                temp = error.file;
+                std::thread::sleep(delay);
+                delay *= 2;
+                attempt += 1;
+            }
+            Err(error) => return Err(io_write_error("replace", target, &error.error)),
+        }
+    }
+}
+
+/// Makes the rename itself durable. Best effort: some file systems refuse to sync a folder, and
+/// the new file is already in place either way.
+fn sync_folder(folder: &Path) {
+    #[cfg(unix)]
+    if let Ok(handle) = fs::File::open(folder) {
+        let _ = handle.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = folder;
+}
+
+/// Copies the previous contents to `<folder>/<label>/<file name>.<unix time>.bak` (0600), and
+/// keeps only the newest few per file.
+fn write_backup(old: &[u8], real_path: &Path, place: BackupPlace<'_>) -> Result<PathBuf> {
+    let folder = place.folder.join(place.label);
+    create_private_folder(&folder)?;
+    let file_name = backup_file_name(real_path);
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    // Zero-padded so that names sort by age.
+    let stamp = format!(
+        "{:012}.{:09}",
+        since_epoch.as_secs(),
+        since_epoch.subsec_nanos()
+    );
+    let backup_path = folder.join(format!("{file_name}.{stamp}.bak"));
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, NEW_FILE_MODE);
+    options
+        .open(&backup_path)
+        .and_then(|mut backup| {
+            backup.write_all(old)?;
+            backup.sync_all()
+        })
+        .map_err(|error| io_write_error("write the backup", &backup_path, &error))?;
+    prune_backups(&folder, &file_name);
+    Ok(backup_path)
+}
+
+/// The backed-up versions of the file at `real_path`, newest first.
+pub fn backed_up_versions(real_path: &Path, place: BackupPlace<'_>) -> Vec<Vec<u8>> {
+    let folder = place.folder.join(place.label);
+    let mut backups = backup_files(&folder, &backup_file_name(real_path));
+    backups.reverse();
+    backups
+        .iter()
+        .filter_map(|backup| fs::read(backup).ok())
+        .collect()
+}
+
+fn backup_file_name(real_path: &Path) -> String {
+    real_path.file_name().map_or_else(
+        || "config".to_owned(),
+        |name| name.to_string_lossy().into_owned(),
+    )
+}
+
+/// The backups of one file in `folder`, oldest first (their names sort by time).
+fn backup_files(folder: &Path, file_name: &str) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let prefix = format!("{file_name}.");
+    let mut backups: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(|name| {
+                    name.strip_prefix(&prefix).is_some_and(|rest| {
+                        rest.strip_suffix(".bak")
+                            .is_some_and(|stamp| stamp.starts_with(|c: char| c.is_ascii_digit()))
+                    })
+                })
+        })
+        .collect();
+    backups.sort();
+    backups
+}
+
+/// Deletes all but the newest backups of one file. Best effort: a leftover backup is harmless.
+fn prune_backups(folder: &Path, file_name: &str) {
+    let backups = backup_files(folder, file_name);
+    let excess = backups.len().saturating_sub(BACKUPS_KEPT_PER_FILE);
+    for old in &backups[..excess] {
+        let _ = fs::remove_file(old);
+    }
+}
+
+fn read_error(path: &Path, error: &io::Error) -> Error {
+    let reason = match error.kind() {
+        io::ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
+        io::ErrorKind::NotADirectory => {
+            "a folder on its path is a file; move that file away".to_owned()
+        }
+        _ => error.to_string(),
+    };
+    write_error(format!("could not read `{}`: {reason}", path.display()))
+}
+
+fn io_write_error(action: &str, path: &Path, error: &io::Error) -> Error {
+    let reason = match error.kind() {
+        io::ErrorKind::NotADirectory => {
+            "a folder on its path is a file; move that file away".to_owned()
+        }
+        _ => error.to_string(),
+    };
+    write_error(format!("could not {action} `{}`: {reason}", path.display()))
+}
+
+fn write_error(message: String) -> Error {
+    Error::new(ErrorKind::ConfigWriteFailed, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Sandbox {
+        _root: tempfile::TempDir,
+        home: PathBuf,
+        backups: PathBuf,
+    }
+
+    impl Sandbox {
+        fn new() -> Self {
+            let root = tempfile::tempdir().unwrap();
+            let home = root.path().join("home");
+            let backups = root.path().join("backups");
+            fs::create_dir(&home).unwrap();
+            Self {
+                _root: root,
+                home,
+                backups,
+            }
+        }
+
+        fn place(&self) -> BackupPlace<'_> {
+            BackupPlace {
+                folder: &self.backups,
+                label: "cursor",
+            }
+        }
+
+        fn backups(&self) -> Vec<PathBuf> {
+            let mut found: Vec<_> = fs::read_dir(self.backups.join("cursor"))
+                .map(|entries| entries.map(|entry| entry.unwrap().path()).collect())
+                .unwrap_or_default();
+            found.sort();
+            found
+        }
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt as _;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_file_is_created_private_with_its_folders_and_no_backup() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join(".cursor/mcp.json");
+        let file = ConfigFile::read(&path).unwrap();
+        assert!(file.bytes().is_none(), "the file does not exist yet");
+
+        let outcome = replace_config(&file, Some(b"{}"), sandbox.place()).unwrap();
+
+        assert_eq!(outcome, WriteOutcome::Written { backup: None });
+        assert_eq!(fs::read(&path).unwrap(), b"{}");
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&path), 0o600, "a new file may hold a secret");
+            assert_eq!(mode(path.parent().unwrap()), 0o700);
+        }
+        assert!(sandbox.backups().is_empty(), "there was nothing to back up");
+    }
+
+    #[test]
+    fn replacing_keeps_the_mode_and_backs_up_the_old_bytes() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let file = ConfigFile::read(&path).unwrap();
+
+        let outcome = replace_config(&file, Some(b"new"), sandbox.place()).unwrap();
+
+        let WriteOutcome::Written {
+            backup: Some(backup),
+        } = outcome
+        else {
+            panic!("expected a write with a backup, got {outcome:?}");
+        };
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(fs::read(&backup).unwrap(), b"old");
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&path), 0o644, "the person's mode is kept");
+            assert_eq!(mode(&backup), 0o600, "a backup may hold a secret");
+        }
+        let leftovers: Vec<_> = fs::read_dir(&sandbox.home).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temp file is left behind");
+    }
+
+    #[test]
+    fn the_same_bytes_are_not_written_and_not_backed_up() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "same").unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let outcome = replace_config(&file, Some(b"same"), sandbox.place()).unwrap();
+
+        assert_eq!(outcome, WriteOutcome::Unchanged);
+        assert!(sandbox.backups().is_empty());
+    }
+
+    #[test]
+    fn deleting_backs_up_and_removes_the_file() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "ours").unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let outcome = replace_config(&file, None, sandbox.place()).unwrap();
+
+        assert!(
+            matches!(outcome, WriteOutcome::Deleted { .. }),
+            "{outcome:?}"
+        );
+        assert!(!path.exists());
+        assert_eq!(fs::read(&sandbox.backups()[0]).unwrap(), b"ours");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_followed_and_kept() {
+        let sandbox = Sandbox::new();
+        let dotfiles = sandbox.home.join("dotfiles");
+        fs::create_dir(&dotfiles).unwrap();
+        let target = dotfiles.join("mcp.json");
+        fs::write(&target, "old").unwrap();
+        let link = sandbox.home.join("mcp.json");
+        std::os::unix::fs::symlink("dotfiles/mcp.json", &link).unwrap();
+        let file = ConfigFile::read(&link).unwrap();
+        assert_eq!(file.real_path(), target);
+
+        replace_config(&file, Some(b"new"), sandbox.place()).unwrap();
+
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "the link survives: dotfile managers depend on it"
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_dangling_symlink_is_refused_by_name() {
+        let sandbox = Sandbox::new();
+        let link = sandbox.home.join("mcp.json");
+        std::os::unix::fs::symlink("nowhere/mcp.json", &link).unwrap();
+
+        let error = ConfigFile::read(&link).unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
+        assert!(error.message().contains("does not exist"), "{error}");
+        assert!(
+            error.message().contains(&link.display().to_string()),
+            "{error}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_refused() {
+        let sandbox = Sandbox::new();
+        let link = sandbox.home.join("a.json");
+        std::os::unix::fs::symlink("b.json", &link).unwrap();
+        std::os::unix::fs::symlink("a.json", sandbox.home.join("b.json")).unwrap();
+
+        let error = ConfigFile::read(&link).unwrap_err();
+
+        assert!(error.message().contains("loop"), "{error}");
+    }
+
+    #[test]
+    fn a_read_only_file_is_refused_and_untouched() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+        let mut permissions = fs::metadata(&path).unwrap().permissions();
+        permissions.set_readonly(true);
+        fs::set_permissions(&path, permissions).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let error = replace_config(&file, Some(b"new"), sandbox.place()).unwrap_err();
+
+        assert!(error.message().contains("read-only"), "{error}");
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert!(
+            sandbox.backups().is_empty(),
+            "nothing changed, so no backup"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_read_only_folder_is_refused_and_untouched() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let sandbox = Sandbox::new();
+        let folder = sandbox.home.join(".cursor");
+        fs::create_dir(&folder).unwrap();
+        let path = folder.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let error = replace_config(&file, Some(b"new"), sandbox.place()).unwrap_err();
+
+        fs::set_permissions(&folder, fs::Permissions::from_mode(0o755)).unwrap();
+        assert!(error.message().contains("read-only"), "{error}");
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+    }
+
+    #[test]
+    fn a_config_folder_that_is_a_file_is_refused_by_name() {
+        let sandbox = Sandbox::new();
+        fs::write(sandbox.home.join(".cursor"), "not a folder").unwrap();
+        let path = sandbox.home.join(".cursor/mcp.json");
+
+        let error = ConfigFile::read(&path).unwrap_err();
+
+        assert!(error.message().contains("is a file"), "{error}");
+        assert!(error.message().contains(".cursor"), "{error}");
+    }
+
+    #[test]
+    fn a_file_that_is_a_folder_is_refused() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::create_dir(&path).unwrap();
+
+        let error = ConfigFile::read(&path).unwrap_err();
+
+        assert!(error.message().contains("is a folder"), "{error}");
+    }
+
+    #[test]
+    fn a_file_rewritten_after_our_read_is_not_overwritten() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+        fs::write(&path, "the client's own change").unwrap();
+
+        let outcome = replace_config(&file, Some(b"ours"), sandbox.place()).unwrap();
+
+        assert_eq!(outcome, WriteOutcome::ChangedSinceRead);
+        assert_eq!(fs::read(&path).unwrap(), b"the client's own change");
+    }
+
+    #[test]
+    fn a_file_created_after_our_read_is_not_overwritten() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        let file = ConfigFile::read(&path).unwrap();
+        fs::write(&path, "the client's own file").unwrap();
+
+        let outcome = replace_config(&file, Some(b"ours"), sandbox.place()).unwrap();
+
+        assert_eq!(outcome, WriteOutcome::ChangedSinceRead);
+        assert_eq!(fs::read(&path).unwrap(), b"the client's own file");
+    }
+
+    #[test]
+    fn only_the_newest_backups_are_kept() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "0").unwrap();
+        for generation in 1..=BACKUPS_KEPT_PER_FILE + 3 {
+            let file = ConfigFile::read(&path).unwrap();
+            replace_config(
+                &file,
+                Some(generation.to_string().as_bytes()),
+                sandbox.place(),
+            )
+            .unwrap();
+        }
+
+        let backups = sandbox.backups();
+
+        assert_eq!(backups.len(), BACKUPS_KEPT_PER_FILE);
+        assert_eq!(
+            fs::read(backups.last().unwrap()).unwrap(),
+            (BACKUPS_KEPT_PER_FILE + 2).to_string().as_bytes(),
+            "the newest backup holds the version before the last write"
+        );
+    }
+
+    #[test]
+    fn a_five_megabyte_file_is_replaced_whole() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("big.json");
+        let big = vec![b' '; 5 * 1024 * 1024];
+        fs::write(&path, &big).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+        let mut new = big.clone();
+        new.push(b'\n');
+
+        replace_config(&file, Some(&new), sandbox.place()).unwrap();
+
+        assert_eq!(fs::read(&path).unwrap(), new);
+    }
+}

@@ -1,0 +1,653 @@
+//! Every client, end to end on a temporary home seeded with realistic config files: plan, apply,
+//! compare with a golden file, remove, and get the original bytes back. Plus the bad inputs of
+//! issue 4, each refused per client with its path and line and the file left untouched.
+//!
+//! Golden files live in `tests/golden/`; `UPDATE_GOLDEN=1 cargo test -p rovo-mcp-core --test
+//! clients` rewrites them, and the diff is then reviewed like code.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rovo_mcp_core::ErrorKind;
+use rovo_mcp_core::clients::{
+    self, ALL, Change, Client, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME,
+    EntrySettings, Os, SecretMode, plan_configure, plan_remove,
+};
+use rovo_mcp_core::edit::ConfigFormat;
+use rovo_mcp_core::fsutil::WriteOutcome;
+
+const AUTHORIZATION: &str = "Basic dGVzdEBleGFtcGxlLmNvbTpBVEFUVDN4ZmFrZQ==";
+
+fn settings(mode: SecretMode) -> EntrySettings<'static> {
+    EntrySettings {
+        name: DEFAULT_SERVER_NAME,
+        endpoint: DEFAULT_ENDPOINT,
+        mode,
+        authorization: AUTHORIZATION,
+    }
+}
+
+struct Home {
+    root: tempfile::TempDir,
+    environment: ClientEnvironment,
+}
+
+impl Home {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        fs::create_dir(&home).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        Self { root, environment }
+    }
+
+    fn path_of(&self, client: &Client) -> PathBuf {
+        client.config_path(&self.environment).unwrap()
+    }
+
+    fn seed(&self, client: &Client, contents: &[u8]) -> PathBuf {
+        let path = self.path_of(client);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, contents).unwrap();
+        path
+    }
+
+    fn backups(&self) -> &Path {
+        self.root.path()
+    }
+}
+
+/// A config each client's users plausibly have: another server, other settings, and comments
+/// where the client's format allows them.
+fn realistic_config(client: &Client) -> &'static str {
+    match client.id {
+        "vscode" | "vscode-insiders" => {
+            "{\n\t// Added by hand\n\t\"servers\": {\n\t\t\"github\": {\n\t\t\t\"type\": \"http\",\n\t\t\t\"url\": \"https://api.githubcopilot.com/mcp/\",\n\t\t},\n\t},\n\t\"inputs\": [],\n}\n"
+        }
+        "zed" => {
+            "// Zed settings\n{\n  \"theme\": \"One Dark\",\n  \"ui_font_size\": 16,\n  \"context_servers\": {\n    \"postgres\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"mcp-postgres\"], // local db\n    },\n  },\n}\n"
+        }
+        "kilo-code" | "opencode" => {
+            "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"local\": { \"type\": \"local\", \"command\": [\"bun\", \"x\", \"my-mcp\"] }\n  }\n}\n"
+        }
+        "crush" => {
+            "{\n  \"$schema\": \"https://charm.land/crush.json\",\n  \"mcp\": {\n    \"filesystem\": { \"type\": \"stdio\", \"command\": \"mcp-fs\" }\n  }\n}\n"
+        }
+        "gemini-cli" | "qwen-code" => {
+            "{\n  // theme and servers\n  \"theme\": \"GitHub\",\n  \"mcpServers\": {\n    \"github\": { \"httpUrl\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
+        }
+        "claude-code" => {
+            "{\n  \"numStartups\": 42,\n  \"projects\": {\n    \"/home/me/projects/app\": { \"mcpServers\": {} }\n  },\n  \"mcpServers\": {\n    \"github\": { \"type\": \"http\", \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
+        }
+        "visual-studio" | "copilot-jetbrains" => {
+            "{\n  \"servers\": {\n    \"github\": { \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
+        }
+        "codex" => {
+            "# Codex settings\nmodel = \"gpt-5-codex\"\napproval_policy = \"on-request\"\n\n[mcp_servers.github] # by hand\ncommand = \"npx\"\nargs = [\"-y\", \"mcp-github\"]\n\n[profiles.fast]\nmodel = \"o4-mini\"\n"
+        }
+        "goose" => {
+            "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n# keep this comment\n"
+        }
+        "continue" => {
+            "name: Local Assistant\nversion: 1.0.0\nschema: v1\nmodels:\n  - name: Llama\n    provider: ollama\n    model: llama3\nmcpServers:\n  - name: sqlite\n    command: npx\n    args:\n      - -y\n      - mcp-sqlite\n"
+        }
+        _ => {
+            "{\n  \"mcpServers\": {\n    \"github\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-github\"]\n    }\n  }\n}\n"
+        }
+    }
+}
+
+fn golden_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name)
+}
+
+#[track_caller]
+fn check_golden(name: &str, actual: &str) {
+    let path = golden_path(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("no golden file `{name}`: run with UPDATE_GOLDEN=1"));
+    assert_eq!(actual, expected, "golden `{name}` differs");
+}
+
+fn golden_name(client: &Client, suffix: &str) -> String {
+    let extension = match client.format {
+        ConfigFormat::Json => "json",
+        ConfigFormat::Toml => "toml",
+        ConfigFormat::Yaml => "yaml",
+    };
+    format!("{}.{suffix}.{extension}", client.id)
+}
+
+/// Clients that exist on Linux, where these tests run; Visual Studio is checked on Windows
+/// paths below.
+fn linux_clients(home: &Home) -> Vec<&'static Client> {
+    ALL.into_iter()
+        .filter(|client| client.config_path(&home.environment).is_some())
+        .collect()
+}
+
+#[test]
+fn every_client_gets_its_entry_in_a_realistic_file_and_remove_restores_it() {
+    let home = Home::new();
+    for client in linux_clients(&home) {
+        let before = realistic_config(client);
+        let path = home.seed(client, before.as_bytes());
+
+        let plan = plan_configure(client, &home.environment, &settings(SecretMode::Inline))
+            .unwrap_or_else(|error| panic!("{}: {error}", client.id));
+        assert_eq!(plan.change(), Change::Update, "{}", client.id);
+        let diff = plan.diff();
+        assert!(
+            diff.contains(&format!("+++ {}", path.display())),
+            "{}: {diff}",
+            client.id
+        );
+        assert!(
+            !diff.contains("ATATT3xfake"),
+            "{}: the diff masks the secret",
+            client.id
+        );
+        plan.apply(home.backups()).unwrap();
+        let after = fs::read_to_string(&path).unwrap();
+        check_golden(&golden_name(client, "configured"), &after);
+
+        let again =
+            plan_configure(client, &home.environment, &settings(SecretMode::Inline)).unwrap();
+        assert_eq!(
+            again.change(),
+            Change::Unchanged,
+            "{}: a second run changes nothing",
+            client.id
+        );
+
+        let status = clients::status(client, &home.environment, DEFAULT_SERVER_NAME);
+        let entry = status
+            .entry
+            .unwrap_or_else(|| panic!("{}: entry read back", client.id));
+        assert_eq!(entry.mode, Some(SecretMode::Inline), "{}", client.id);
+        assert_eq!(
+            entry.url.as_deref(),
+            Some(DEFAULT_ENDPOINT),
+            "{}",
+            client.id
+        );
+
+        let removal = plan_remove(
+            client,
+            &home.environment,
+            DEFAULT_SERVER_NAME,
+            home.backups(),
+        )
+        .unwrap();
+        assert_eq!(removal.change(), Change::Update, "{}", client.id);
+        removal.apply(home.backups()).unwrap();
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            before,
+            "{}: remove gives back every byte",
+            client.id
+        );
+    }
+}
+
+#[test]
+fn a_file_we_create_is_deleted_again_by_remove() {
+    let home = Home::new();
+    for client in linux_clients(&home) {
+        let path = home.path_of(client);
+        let plan =
+            plan_configure(client, &home.environment, &settings(SecretMode::Inline)).unwrap();
+        assert_eq!(plan.change(), Change::Create, "{}", client.id);
+        plan.apply(home.backups()).unwrap();
+        let created = fs::read_to_string(&path).unwrap();
+        check_golden(&golden_name(client, "created"), &created);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(
+                mode, 0o600,
+                "{}: a new file holding a secret is private",
+                client.id
+            );
+        }
+
+        let removal = plan_remove(
+            client,
+            &home.environment,
+            DEFAULT_SERVER_NAME,
+            home.backups(),
+        )
+        .unwrap();
+        assert_eq!(removal.change(), Change::Delete, "{}", client.id);
+        let outcome = removal.apply(home.backups()).unwrap();
+        assert!(
+            matches!(outcome, WriteOutcome::Deleted { .. }),
+            "{}",
+            client.id
+        );
+        assert!(!path.exists(), "{}: the file we created is gone", client.id);
+    }
+}
+
+#[test]
+fn removing_from_a_client_without_our_entry_changes_nothing() {
+    let home = Home::new();
+    for client in linux_clients(&home) {
+        let missing = plan_remove(
+            client,
+            &home.environment,
+            DEFAULT_SERVER_NAME,
+            home.backups(),
+        )
+        .unwrap();
+        assert_eq!(
+            missing.change(),
+            Change::Unchanged,
+            "{}: no file, nothing to do",
+            client.id
+        );
+        home.seed(client, realistic_config(client).as_bytes());
+        let seeded = plan_remove(
+            client,
+            &home.environment,
+            DEFAULT_SERVER_NAME,
+            home.backups(),
+        )
+        .unwrap();
+        assert_eq!(seeded.change(), Change::Unchanged, "{}", client.id);
+        assert_eq!(seeded.diff(), "");
+    }
+}
+
+#[test]
+fn vscode_prompt_mode_adds_an_input_and_switching_back_drops_it() {
+    let home = Home::new();
+    let client = clients::find("vscode").unwrap();
+    let path = home.seed(client, realistic_config(client).as_bytes());
+
+    plan_configure(client, &home.environment, &settings(SecretMode::Prompt))
+        .unwrap()
+        .apply(home.backups())
+        .unwrap();
+    let prompted = fs::read_to_string(&path).unwrap();
+    check_golden("vscode.prompt.json", &prompted);
+    assert!(
+        !prompted.contains("ATATT3xfake"),
+        "prompt mode writes no secret"
+    );
+    let status = clients::status(client, &home.environment, DEFAULT_SERVER_NAME);
+    assert_eq!(status.entry.unwrap().mode, Some(SecretMode::Prompt));
+
+    let inline = plan_configure(client, &home.environment, &settings(SecretMode::Inline)).unwrap();
+    assert!(
+        inline
+            .diff()
+            .contains("-\t\t\t\"id\": \"atlassian-rovo-mcp-authorization\""),
+        "{}",
+        inline.diff()
+    );
+    inline.apply(home.backups()).unwrap();
+    let removal = plan_remove(
+        client,
+        &home.environment,
+        DEFAULT_SERVER_NAME,
+        home.backups(),
+    )
+    .unwrap();
+    removal.apply(home.backups()).unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), realistic_config(client));
+}
+
+#[test]
+fn an_existing_entry_with_another_url_is_updated_in_place_and_shown() {
+    let home = Home::new();
+    let client = clients::find("cursor").unwrap();
+    let before = "{\n  \"mcpServers\": {\n    // ours, from last year\n    \"atlassian-rovo-mcp\": { \"url\": \"https://mcp.atlassian.com/v1/sse\", \"headers\": { \"Authorization\": \"Bearer oldkey\" } },\n    \"github\": { \"command\": \"npx\" }\n  }\n}\n";
+    let path = home.seed(client, before.as_bytes());
+
+    let plan = plan_configure(client, &home.environment, &settings(SecretMode::Inline)).unwrap();
+
+    assert_eq!(plan.change(), Change::Update);
+    let previous = plan.previous_entry().expect("the old entry is reported");
+    assert_eq!(
+        previous.url.as_deref(),
+        Some("https://mcp.atlassian.com/v1/sse")
+    );
+    assert_eq!(previous.mode, Some(SecretMode::Inline));
+    let diff = plan.diff();
+    assert!(
+        diff.contains(
+            "-    \"atlassian-rovo-mcp\": { \"url\": \"https://mcp.atlassian.com/v1/sse\""
+        ),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+      \"url\": \"https://mcp.atlassian.com/v1/mcp\","),
+        "{diff}"
+    );
+    assert!(
+        !diff.contains("oldkey"),
+        "the old secret is masked too: {diff}"
+    );
+    plan.apply(home.backups()).unwrap();
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains("// ours, from last year\n    \"atlassian-rovo-mcp\": {"),
+        "{after}"
+    );
+    assert!(
+        after.find("atlassian-rovo-mcp") < after.find("github"),
+        "the entry keeps its place"
+    );
+}
+
+#[test]
+fn a_client_rewriting_its_file_between_plan_and_write_keeps_its_change() {
+    let home = Home::new();
+    let client = clients::find("claude-code").unwrap();
+    let path = home.seed(client, realistic_config(client).as_bytes());
+    let plan = plan_configure(client, &home.environment, &settings(SecretMode::Inline)).unwrap();
+
+    // Claude Code counts its startups in this very file.
+    let rewritten = realistic_config(client).replace("\"numStartups\": 42", "\"numStartups\": 43");
+    fs::write(&path, &rewritten).unwrap();
+    plan.apply(home.backups()).unwrap();
+
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(
+        after.contains("\"numStartups\": 43"),
+        "their change survives: {after}"
+    );
+    assert!(
+        after.contains("\"atlassian-rovo-mcp\""),
+        "and our entry is there: {after}"
+    );
+}
+
+/// Text each format refuses, the line it should be reported on, and what the message says.
+fn bad_inputs(format: ConfigFormat) -> Vec<(&'static str, &'static [u8], usize, &'static str)> {
+    match format {
+        ConfigFormat::Json => vec![
+            (
+                "invalid",
+                b"{\n  \"a\": 1\n  \"b\": 2\n}\n",
+                2,
+                "not valid JSON",
+            ),
+            ("root array", b"[\n]\n", 1, "the top level is a list"),
+            (
+                "non-UTF-8",
+                b"{\n\n  \"a\": \"\xff\xfe\"\n}\n",
+                3,
+                "not valid UTF-8",
+            ),
+        ],
+        ConfigFormat::Toml => vec![
+            (
+                "invalid",
+                b"model = \"x\"\n[mcp_servers\n",
+                2,
+                "not valid TOML",
+            ),
+            (
+                "wrong shape",
+                b"\nmcp_servers = \"none\"\n",
+                2,
+                "is a string, expected a table",
+            ),
+            ("duplicate", b"[a]\nx = 1\n[a]\n", 3, "not valid TOML"),
+            ("non-UTF-8", b"a = 1\nb = \"\xff\"\n", 2, "not valid UTF-8"),
+        ],
+        ConfigFormat::Yaml => vec![
+            ("invalid", b"a: 1\nb: [1, 2\n", 2, "not valid YAML"),
+            ("root list", b"- a\n- b\n", 1, "the top level is not a map"),
+            ("non-UTF-8", b"a: 1\nb: \xff\n", 2, "not valid UTF-8"),
+        ],
+    }
+}
+
+/// The client's container holding the wrong kind of value, and a duplicate of it.
+fn wrong_shapes(client: &Client) -> Vec<(String, usize, &'static str)> {
+    let location = client.entry_container()[0];
+    match client.format {
+        ConfigFormat::Json => vec![
+            (
+                format!("{{\n  \"{location}\": []\n}}\n"),
+                2,
+                "is a list, expected",
+            ),
+            (
+                format!("{{\n  \"{location}\": \"x\"\n}}\n"),
+                2,
+                "is a string, expected",
+            ),
+            (
+                format!("{{\n  \"{location}\": {{}},\n  \"{location}\": {{}}\n}}\n"),
+                3,
+                "appears more than once",
+            ),
+        ],
+        ConfigFormat::Toml => vec![(format!("{location} = [1]\n"), 1, "is a list")],
+        ConfigFormat::Yaml => vec![
+            (format!("{location}: text\n"), 1, "is a single value"),
+            (format!("{location}:\n\n{location}:\n"), 3, "more than once"),
+        ],
+    }
+}
+
+#[test]
+fn bad_files_are_refused_per_client_with_path_and_line_and_left_untouched() {
+    let home = Home::new();
+    for client in linux_clients(&home) {
+        let mut cases: Vec<(String, Vec<u8>, usize, &str)> = bad_inputs(client.format)
+            .into_iter()
+            .map(|(what, bytes, line, message)| (what.to_owned(), bytes.to_vec(), line, message))
+            .collect();
+        cases.extend(
+            wrong_shapes(client)
+                .into_iter()
+                .map(|(text, line, message)| (text.clone(), text.into_bytes(), line, message)),
+        );
+        for (what, bytes, line, message) in cases {
+            let path = home.seed(client, &bytes);
+            let error = plan_configure(client, &home.environment, &settings(client.modes()[0]))
+                .expect_err(&format!("{} accepts {what:?}", client.id));
+            assert_eq!(
+                error.kind(),
+                ErrorKind::ConfigInvalid,
+                "{}: {what:?}",
+                client.id
+            );
+            let expected = format!("`{}` line {line}: ", path.display());
+            assert!(
+                error.message().starts_with(&expected) && error.message().contains(message),
+                "{}: {what:?}: {error}",
+                client.id
+            );
+            assert_eq!(fs::read(&path).unwrap(), bytes, "{}: untouched", client.id);
+        }
+    }
+}
+
+#[test]
+fn an_empty_file_is_filled_like_a_missing_one() {
+    let home = Home::new();
+    for client in linux_clients(&home) {
+        let path = home.seed(client, b"");
+        let plan = plan_configure(client, &home.environment, &settings(client.modes()[0])).unwrap();
+        assert_eq!(plan.change(), Change::Update, "{}", client.id);
+        plan.apply(home.backups()).unwrap();
+        let filled = fs::read_to_string(&path).unwrap();
+        assert!(
+            filled.contains(DEFAULT_SERVER_NAME),
+            "{}: {filled}",
+            client.id
+        );
+    }
+}
+
+#[test]
+fn a_five_megabyte_config_is_edited_without_losing_a_byte() {
+    let home = Home::new();
+    let client = clients::find("claude-code").unwrap();
+    let history = "x".repeat(5 * 1024 * 1024);
+    let before = format!("{{\n  \"history\": \"{history}\",\n  \"mcpServers\": {{}}\n}}\n");
+    let path = home.seed(client, before.as_bytes());
+    let started = std::time::Instant::now();
+
+    let plan = plan_configure(client, &home.environment, &settings(SecretMode::Inline)).unwrap();
+    plan.apply(home.backups()).unwrap();
+    plan_remove(
+        client,
+        &home.environment,
+        DEFAULT_SERVER_NAME,
+        home.backups(),
+    )
+    .unwrap()
+    .apply(home.backups())
+    .unwrap();
+
+    assert_eq!(fs::read_to_string(&path).unwrap().len(), before.len());
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "a big file is handled in reasonable time, took {:?}",
+        started.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unwritable_and_broken_locations_are_reported_per_client_by_path() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let home = Home::new();
+    let cursor = clients::find("cursor").unwrap();
+    let codex = clients::find("codex").unwrap();
+    let zed = clients::find("zed").unwrap();
+    let windsurf = clients::find("windsurf").unwrap();
+
+    // Cursor's folder is a file.
+    fs::write(home.environment.home(&[".cursor"]), "oops").unwrap();
+    let error =
+        plan_configure(cursor, &home.environment, &settings(SecretMode::Inline)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
+    assert!(
+        error.message().contains(".cursor") && error.message().contains("is a file"),
+        "{error}"
+    );
+
+    // Codex's config is a dangling symlink.
+    let codex_path = home.path_of(codex);
+    fs::create_dir_all(codex_path.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink("../dotfiles/codex.toml", &codex_path).unwrap();
+    let error =
+        plan_configure(codex, &home.environment, &settings(SecretMode::Inline)).unwrap_err();
+    assert!(error.message().contains("does not exist"), "{error}");
+
+    // Zed's settings are read-only.
+    let zed_path = home.seed(zed, realistic_config(zed).as_bytes());
+    fs::set_permissions(&zed_path, fs::Permissions::from_mode(0o444)).unwrap();
+    let plan = plan_configure(zed, &home.environment, &settings(SecretMode::Inline)).unwrap();
+    let error = plan.apply(home.backups()).unwrap_err();
+    assert!(error.message().contains("read-only"), "{error}");
+    assert_eq!(
+        fs::read_to_string(&zed_path).unwrap(),
+        realistic_config(zed)
+    );
+
+    // Windsurf's folder is read-only.
+    let windsurf_path = home.seed(windsurf, realistic_config(windsurf).as_bytes());
+    let folder = windsurf_path.parent().unwrap();
+    fs::set_permissions(folder, fs::Permissions::from_mode(0o555)).unwrap();
+    let plan = plan_configure(windsurf, &home.environment, &settings(SecretMode::Inline)).unwrap();
+    let error = plan.apply(home.backups()).unwrap_err();
+    fs::set_permissions(folder, fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(error.message().contains("read-only"), "{error}");
+    assert_eq!(
+        fs::read_to_string(&windsurf_path).unwrap(),
+        realistic_config(windsurf)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_configs_are_written_through_and_the_link_kept() {
+    let home = Home::new();
+    let client = clients::find("gemini-cli").unwrap();
+    let dotfiles = home.environment.home(&["dotfiles"]);
+    fs::create_dir_all(&dotfiles).unwrap();
+    let target = dotfiles.join("gemini.json");
+    fs::write(&target, realistic_config(client)).unwrap();
+    let link = home.path_of(client);
+    fs::create_dir_all(link.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+
+    plan_configure(client, &home.environment, &settings(SecretMode::Inline))
+        .unwrap()
+        .apply(home.backups())
+        .unwrap();
+
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::read_to_string(&target)
+            .unwrap()
+            .contains(DEFAULT_SERVER_NAME)
+    );
+}
+
+#[test]
+fn crlf_and_bom_files_keep_them() {
+    let home = Home::new();
+    let client = clients::find("claude-desktop").unwrap();
+    let before = format!("\u{feff}{}", realistic_config(client).replace('\n', "\r\n"));
+    let path = home.seed(client, before.as_bytes());
+
+    plan_configure(client, &home.environment, &settings(SecretMode::Inline))
+        .unwrap()
+        .apply(home.backups())
+        .unwrap();
+    let after = fs::read_to_string(&path).unwrap();
+    assert!(after.starts_with('\u{feff}'));
+    assert!(
+        !after.replace("\r\n", "").contains('\n'),
+        "every line ends in CRLF"
+    );
+    plan_remove(
+        client,
+        &home.environment,
+        DEFAULT_SERVER_NAME,
+        home.backups(),
+    )
+    .unwrap()
+    .apply(home.backups())
+    .unwrap();
+    assert_eq!(fs::read_to_string(&path).unwrap(), before);
+}
+
+#[test]
+fn stdio_only_clients_get_the_bridge_with_cmd_on_windows() {
+    let home = tempfile::tempdir().unwrap();
+    let windows = ClientEnvironment::new(
+        Os::Windows,
+        home.path(),
+        [("APPDATA", home.path().to_str().unwrap())],
+    );
+    let client = clients::find("claude-desktop").unwrap();
+    assert!(client.uses_stdio_bridge());
+    let plan = plan_configure(client, &windows, &settings(SecretMode::Inline)).unwrap();
+    let diff = plan.diff();
+    assert!(diff.contains("\"command\": \"cmd\""), "{diff}");
+    assert!(diff.contains("\"Authorization:${AUTH_HEADER}\""), "{diff}");
+}

@@ -1,0 +1,143 @@
+//! The `rovo-mcp-setup` binary's command-line contract outside any subcommand: help, version,
+//! usage errors, and a clear sentence instead of a crash when there is no display.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn app() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"));
+    command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    command
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("the binary runs")
+}
+
+#[test]
+fn help_describes_the_app_and_exits_0() {
+    let output = run(app().arg("--help"));
+    assert_eq!(output.status.code(), Some(0), "--help is not an error");
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("Atlassian Rovo MCP server"),
+        "help says what the app is for: {stdout}"
+    );
+    assert!(
+        stdout.contains("Usage: rovo-mcp-setup"),
+        "help shows the usage: {stdout}"
+    );
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    let output = run(app().arg("--version"));
+    assert_eq!(output.status.code(), Some(0), "--version is not an error");
+    assert_eq!(
+        text(&output.stdout).trim(),
+        format!("rovo-mcp-setup {}", env!("CARGO_PKG_VERSION")),
+        "--version prints name and version, nothing else"
+    );
+}
+
+#[test]
+fn an_unknown_flag_prints_the_usage_and_exits_2() {
+    let output = run(app().arg("--frobnicate"));
+    assert_eq!(output.status.code(), Some(2), "a usage error exits 2");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("'--frobnicate'"),
+        "the error names the flag: {stderr}"
+    );
+    assert!(
+        stderr.contains("Usage: rovo-mcp-setup"),
+        "the usage follows: {stderr}"
+    );
+    assert!(
+        output.stdout.is_empty(),
+        "errors go to stderr, never stdout"
+    );
+}
+
+#[test]
+fn an_unknown_subcommand_prints_the_usage_and_exits_2() {
+    let output = run(app().arg("frobnicate"));
+    assert_eq!(output.status.code(), Some(2), "a usage error exits 2");
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("'frobnicate'"),
+        "the error names the word: {stderr}"
+    );
+    assert!(
+        stderr.contains("Usage: rovo-mcp-setup"),
+        "the usage follows: {stderr}"
+    );
+}
+
+#[test]
+fn without_a_display_the_window_refuses_in_one_sentence() {
+    let output = run(&mut app());
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "no display is a plain failure, not a panic (101)"
+    );
+    let stderr = text(&output.stderr);
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one sentence, no GTK backtrace: {stderr}"
+    );
+    assert!(
+        stderr.contains("no display"),
+        "it says what is missing: {stderr}"
+    );
+    assert!(
+        stderr.contains("--help"),
+        "it points at the headless commands: {stderr}"
+    );
+}
+
+#[test]
+fn an_unreachable_display_is_reported_by_name_not_by_a_panic() {
+    let output = run(app().env("DISPLAY", ":4242"));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "an unreachable display is not a panic (101)"
+    );
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("cannot connect to the X display :4242"),
+        "it names the display it tried: {stderr}"
+    );
+    assert!(
+        !stderr.contains("panicked"),
+        "no panic message reaches the person: {stderr}"
+    );
+}
+
+#[test]
+fn make_run_without_a_display_says_so_before_building() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let output = run(Command::new("make")
+        .args(["--no-print-directory", "-s", "-C"])
+        .arg(&root)
+        .arg("display-check")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY"));
+    assert_ne!(
+        output.status.code(),
+        Some(0),
+        "make run stops when there is no display"
+    );
+    let said = text(&output.stdout) + &text(&output.stderr);
+    assert!(
+        said.contains("no display"),
+        "in one sentence that says why: {said}"
+    );
+}
