@@ -425,3 +425,34 @@ async fn server_side_failures_exit_7() {
         assert!(excerpt.len() <= 256, "the excerpt is at most 256 bytes");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_proxy_environment_is_honoured() {
+    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_proxy = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let run_with = |no_proxy: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+            .args(["validate", "--json"])
+            .args(personal_args(server.url()))
+            .env(TOKEN_VARIABLE, TOKEN)
+            .env("HTTP_PROXY", &dead_proxy)
+            .env("http_proxy", &dead_proxy)
+            .env("NO_PROXY", no_proxy)
+            .env("no_proxy", no_proxy)
+            .output()
+            .expect("the binary runs");
+        serde_json::from_slice::<Value>(&output.stdout).expect("stdout is JSON")
+    };
+    assert_eq!(
+        run_with("")["verdict"],
+        "network",
+        "HTTP_PROXY is used: the proxy that is not there makes the check fail"
+    );
+    assert_eq!(
+        run_with("127.0.0.1")["verdict"],
+        "ok",
+        "NO_PROXY lets the check go straight to the server"
+    );
+}
