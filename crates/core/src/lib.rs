@@ -5,11 +5,14 @@
 
 pub mod auth_method;
 pub mod bridge;
+pub mod catalogue;
 pub mod cli;
 pub mod clients;
+pub mod credentials;
 pub mod edit;
 pub mod error;
 pub mod fsutil;
+pub mod probe;
 pub mod reminders;
 pub mod secrets;
 

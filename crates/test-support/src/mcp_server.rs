@@ -1,16 +1,23 @@
 //! A real MCP Streamable HTTP server (rmcp on axum) on a loopback port that answers like the
 //! Atlassian Rovo endpoint: it accepts the credentials a test grants, lists the tools each one
-//! unlocks, and refuses everything else the way the real server does (research/atlassian-mcp.md
-//! §2.3).
+//! unlocks, and refuses or misbehaves the way the real server and the networks in front of it
+//! do (research/atlassian-mcp.md §2.3): 401 with a plain-text body, the legacy-token and
+//! IP-allowlist 403s, 429 with `Retry-After`, 5xx, an HTML page, a reply that hangs, an event
+//! stream that never ends, a huge or non-UTF-8 reply, a JSON-RPC error, slow replies.
+//!
+//! Every request is logged with its start and end, so a test can count sequential round trips.
+//! It only ever listens on 127.0.0.1.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -20,8 +27,9 @@ use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, GetPromptRequestParams,
     GetPromptResponse, GetPromptResult, Implementation, JsonObject, ListPromptsResult,
     ListResourcesResult, ListToolsResult, PaginatedRequestParams, ProgressNotificationParam,
-    Prompt, PromptMessage, ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult,
-    Resource, ResourceContents, Role, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    Prompt, PromptMessage, ProtocolVersion, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, Resource, ResourceContents, Role, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
 };
 use rmcp::service::{NotificationContext, Peer, RequestContext};
 use rmcp::transport::StreamableHttpServerConfig;
@@ -29,6 +37,7 @@ use rmcp::transport::streamable_http_server::session::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::streamable_http_server::tower::StreamableHttpService;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
@@ -41,6 +50,12 @@ pub const STAND_IN_RESOURCE_URI: &str = "atlassian://stand-in/readme";
 /// The one prompt the server offers after [`TestMcpServer::offer_resources_and_prompts`].
 pub const STAND_IN_PROMPT: &str = "summarize-issue";
 
+/// The account `atlassianUserInfo` returns.
+pub const ACCOUNT_EMAIL: &str = "stand-in@example.com";
+/// The one site `getAccessibleAtlassianResources` returns.
+pub const SITE_CLOUD_ID: &str = "1324a887-45db-1bf4-1e99-ef0ff456d421";
+pub const SITE_URL: &str = "https://stand-in.atlassian.net";
+
 /// What a granted credential can see, matching the cases the real server produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grant {
@@ -48,6 +63,8 @@ pub enum Grant {
     FullScope,
     /// A classic (unscoped) token: signed in, but only the two platform tools.
     PlatformOnly,
+    /// A personal token sent as `Bearer`: signed in, but only the Teamwork Graph tools.
+    TeamworkGraphOnly,
 }
 
 /// One tool of the stand-in catalogue: name, title, and whether it only reads.
@@ -68,6 +85,20 @@ pub const PLATFORM_TOOLS: [CatalogueTool; 2] = [
     CatalogueTool {
         name: "getAccessibleAtlassianResources",
         title: "Accessible Atlassian resources",
+        read_only: true,
+    },
+];
+
+/// The Teamwork Graph tools, all a personal token sent as `Bearer` sees.
+pub const TEAMWORK_GRAPH_TOOLS: [CatalogueTool; 2] = [
+    CatalogueTool {
+        name: "getTeamworkGraphContext",
+        title: "Teamwork Graph context",
+        read_only: true,
+    },
+    CatalogueTool {
+        name: "getTeamworkGraphObject",
+        title: "Teamwork Graph object",
         read_only: true,
     },
 ];
@@ -112,7 +143,297 @@ impl Grant {
         match self {
             Self::FullScope => PLATFORM_TOOLS.into_iter().chain(PRODUCT_TOOLS).collect(),
             Self::PlatformOnly => PLATFORM_TOOLS.to_vec(),
+            Self::TeamworkGraphOnly => TEAMWORK_GRAPH_TOOLS.to_vec(),
         }
+    }
+}
+
+/// How the server (or something in front of it) misbehaves for one credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Misbehaviour {
+    /// A fixed reply to every request: status, content type and body.
+    Reply {
+        status: u16,
+        content_type: &'static str,
+        body: Vec<u8>,
+    },
+    /// 429 with `Retry-After: retry_after_seconds` for the first `times` requests, then the
+    /// credential's grant applies.
+    RateLimited {
+        retry_after_seconds: u64,
+        times: usize,
+    },
+    /// 200 with event-stream headers, then nothing, ever.
+    HangAfterHeaders,
+    /// 200 with an event stream that sends keep-alive comments forever and never the reply.
+    EndlessEventStream,
+    /// A JSON-RPC error object instead of a result, with the request's own id.
+    JsonRpcError,
+    /// `307 Temporary Redirect` to `location`, which keeps the POST and its body.
+    Redirect { location: String },
+}
+
+impl Misbehaviour {
+    /// Atlassian's 403 for a classic token without scopes.
+    pub fn legacy_token() -> Self {
+        Self::text(
+            403,
+            "This endpoint requires a modern API token (API token with scopes). Legacy API tokens without scopes are not supported.",
+        )
+    }
+
+    /// Atlassian's refusal of a network outside the organisation's IP allowlist.
+    pub fn ip_blocked() -> Self {
+        Self::text(
+            403,
+            "You don't have permission to connect from this IP address. Please ask your admin for access.",
+        )
+    }
+
+    /// A 403 with no known text, as when an admin turned API-token sign-in off.
+    pub fn forbidden() -> Self {
+        Self::text(403, "Forbidden")
+    }
+
+    /// A gateway failure page.
+    pub fn server_error() -> Self {
+        Self::Reply {
+            status: 502,
+            content_type: "text/html",
+            body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+        }
+    }
+
+    /// A 200 web page, as a captive portal or proxy login page answers.
+    pub fn html_page() -> Self {
+        Self::Reply {
+            status: 200,
+            content_type: "text/html; charset=utf-8",
+            body: b"<!DOCTYPE html><html><head><title>Sign in to the network</title></head><body>Welcome</body></html>".to_vec(),
+        }
+    }
+
+    /// A 200 JSON reply of `bytes` bytes.
+    pub fn huge_reply(bytes: usize) -> Self {
+        let mut body = br#"{"jsonrpc":"2.0","id":1,"result":{"padding":""#.to_vec();
+        body.resize(bytes, b'x');
+        body.extend_from_slice(br#""}}"#);
+        Self::Reply {
+            status: 200,
+            content_type: "application/json",
+            body,
+        }
+    }
+
+    /// A 200 JSON reply whose bytes are not UTF-8.
+    pub fn invalid_utf8() -> Self {
+        Self::Reply {
+            status: 200,
+            content_type: "application/json",
+            body: b"{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":\"\xff\xfe\xfd\"}".to_vec(),
+        }
+    }
+
+    fn text(status: u16, body: &str) -> Self {
+        Self::Reply {
+            status,
+            content_type: "text/plain; charset=utf-8",
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// One request the server received: when, which HTTP method and which JSON-RPC method.
+#[derive(Debug, Clone)]
+pub struct LoggedRequest {
+    pub http_method: Method,
+    pub rpc_method: Option<String>,
+    pub started: Instant,
+    pub finished: Instant,
+}
+
+/// Everything the server received, in arrival order.
+#[derive(Debug, Default)]
+pub struct RequestLog {
+    requests: Mutex<Vec<LoggedRequest>>,
+}
+
+impl RequestLog {
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// How many exchanges had to wait for the one before: requests are grouped into waves,
+    /// and a wave starts when a request starts after every earlier request has been answered.
+    /// Requests with `exclude` as their HTTP method (the session's `DELETE`) are left out.
+    pub fn sequential_exchanges(&self, exclude: &Method) -> usize {
+        let mut requests: Vec<LoggedRequest> = self
+            .requests()
+            .into_iter()
+            .filter(|request| request.http_method != *exclude)
+            .collect();
+        requests.sort_by_key(|request| request.started);
+        let mut waves = 0;
+        let mut wave_end: Option<Instant> = None;
+        for request in requests {
+            if wave_end.is_none_or(|end| request.started >= end) {
+                waves += 1;
+                wave_end = Some(request.finished);
+            } else if let Some(end) = wave_end.as_mut() {
+                *end = (*end).max(request.finished);
+            }
+        }
+        waves
+    }
+
+    fn push(&self, request: LoggedRequest) {
+        self.requests
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(request);
+    }
+}
+
+/// How to build a stand-in server; [`TestMcpServer::builder`] starts one.
+#[derive(Debug, Clone)]
+pub struct TestMcpServerBuilder {
+    grants: HashMap<String, Grant>,
+    misbehaviours: HashMap<String, Misbehaviour>,
+    page_size: Option<usize>,
+    json_replies: bool,
+    latency: Duration,
+    newest_protocol: ProtocolVersion,
+    stateless_only: bool,
+}
+
+impl Default for TestMcpServerBuilder {
+    fn default() -> Self {
+        Self {
+            grants: HashMap::new(),
+            misbehaviours: HashMap::new(),
+            page_size: None,
+            json_replies: false,
+            latency: Duration::ZERO,
+            newest_protocol: ProtocolVersion::LATEST_WITH_INITIALIZE,
+            stateless_only: false,
+        }
+    }
+}
+
+impl TestMcpServerBuilder {
+    /// Accepts the exact `Authorization` value `authorization` with what `grant` unlocks.
+    #[must_use]
+    pub fn grant(mut self, authorization: impl Into<String>, grant: Grant) -> Self {
+        self.grants.insert(authorization.into(), grant);
+        self
+    }
+
+    /// Makes requests with `authorization` misbehave; a `RateLimited` credential also needs a
+    /// grant for what comes after.
+    #[must_use]
+    pub fn misbehave(
+        mut self,
+        authorization: impl Into<String>,
+        misbehaviour: Misbehaviour,
+    ) -> Self {
+        self.misbehaviours
+            .insert(authorization.into(), misbehaviour);
+        self
+    }
+
+    /// Splits `tools/list` into pages of `size` tools with a `nextCursor`.
+    #[must_use]
+    pub fn page_size(mut self, size: usize) -> Self {
+        self.page_size = Some(size.max(1));
+        self
+    }
+
+    /// Answers with `application/json` instead of an event stream (stateless, no session).
+    #[must_use]
+    pub fn json_replies(mut self) -> Self {
+        self.json_replies = true;
+        self
+    }
+
+    /// Holds every request this long before answering.
+    #[must_use]
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// The newest protocol the server speaks: a client asking for a newer one is answered
+    /// with this one, so the client must negotiate down.
+    #[must_use]
+    pub fn newest_protocol(mut self, version: ProtocolVersion) -> Self {
+        self.newest_protocol = version;
+        self
+    }
+
+    /// Speaks only the stateless protocol (2026-07-28): `initialize` is refused with
+    /// "unsupported protocol version", as the endpoint will once it moves on.
+    #[must_use]
+    pub fn stateless_only(mut self) -> Self {
+        self.newest_protocol = ProtocolVersion::V_2026_07_28;
+        self.stateless_only = true;
+        self
+    }
+
+    /// Starts the server on a free loopback port.
+    pub async fn start(self) -> anyhow::Result<TestMcpServer> {
+        let grants = Arc::new(self.grants);
+        let controls = Arc::new(Controls::default());
+        controls
+            .tools_page_size
+            .store(self.page_size.unwrap_or(0), Ordering::SeqCst);
+        let sessions = Arc::new(LocalSessionManager::default());
+        let handler_grants = Arc::clone(&grants);
+        let handler_controls = Arc::clone(&controls);
+        let newest_protocol = self.newest_protocol;
+        let stateless_only = self.stateless_only;
+        let mut config = StreamableHttpServerConfig::default();
+        if self.json_replies {
+            config = config
+                .with_legacy_session_mode(false)
+                .with_json_response(true);
+        }
+        let mcp: StreamableHttpService<FakeRovo, LocalSessionManager> = StreamableHttpService::new(
+            move || {
+                Ok(FakeRovo {
+                    grants: Arc::clone(&handler_grants),
+                    controls: Arc::clone(&handler_controls),
+                    newest_protocol: newest_protocol.clone(),
+                    stateless_only,
+                })
+            },
+            Arc::clone(&sessions),
+            config,
+        );
+        let log = Arc::new(RequestLog::default());
+        let gate = Arc::new(Gate {
+            grants,
+            misbehaviours: self.misbehaviours,
+            rate_limited: AtomicUsize::new(0),
+            latency: self.latency,
+        });
+        let app = axum::Router::new()
+            .nest_service(MCP_PATH, mcp)
+            .layer(middleware::from_fn_with_state(gate, gatekeeper))
+            .layer(middleware::from_fn_with_state(Arc::clone(&log), record));
+
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
+        let task = tokio::spawn(serve_connections(listener, app));
+        Ok(TestMcpServer {
+            url,
+            log,
+            task,
+            controls,
+            sessions,
+        })
     }
 }
 
@@ -120,6 +441,7 @@ impl Grant {
 #[derive(Debug)]
 pub struct TestMcpServer {
     url: String,
+    log: Arc<RequestLog>,
     /// Accepts connections and owns every open one: aborting it drops them all.
     task: JoinHandle<()>,
     controls: Arc<Controls>,
@@ -130,43 +452,28 @@ impl TestMcpServer {
     /// Starts a server on a free loopback port that accepts exactly the `Authorization` header
     /// values in `grants`, each with what it unlocks.
     pub async fn start(grants: impl IntoIterator<Item = (String, Grant)>) -> anyhow::Result<Self> {
-        let grants: Arc<HashMap<String, Grant>> = Arc::new(grants.into_iter().collect());
-        let controls = Arc::new(Controls::default());
-        let sessions = Arc::new(LocalSessionManager::default());
-        let handler_grants = Arc::clone(&grants);
-        let handler_controls = Arc::clone(&controls);
-        let mcp: StreamableHttpService<FakeRovo, LocalSessionManager> = StreamableHttpService::new(
-            move || {
-                Ok(FakeRovo {
-                    grants: Arc::clone(&handler_grants),
-                    controls: Arc::clone(&handler_controls),
-                })
-            },
-            Arc::clone(&sessions),
-            StreamableHttpServerConfig::default(),
-        );
-        let app =
-            axum::Router::new()
-                .nest_service(MCP_PATH, mcp)
-                .layer(middleware::from_fn_with_state(
-                    grants,
-                    require_granted_credential,
-                ));
+        grants
+            .into_iter()
+            .fold(Self::builder(), |builder, (authorization, grant)| {
+                builder.grant(authorization, grant)
+            })
+            .start()
+            .await
+    }
 
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
-        let task = tokio::spawn(serve_connections(listener, app));
-        Ok(Self {
-            url,
-            task,
-            controls,
-            sessions,
-        })
+    /// A server to configure before starting.
+    pub fn builder() -> TestMcpServerBuilder {
+        TestMcpServerBuilder::default()
     }
 
     /// The endpoint URL, `http://127.0.0.1:<port>/v1/mcp`.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// Every request received so far.
+    pub fn log(&self) -> &RequestLog {
+        &self.log
     }
 
     /// From now on, tool calls arrive but are never answered, as on a server that hangs or
@@ -269,6 +576,11 @@ async fn serve_connections(listener: TcpListener, app: axum::Router) {
                 return;
             }
         };
+        // Without it, Nagle's algorithm holds the event after the headers until the client's
+        // delayed ACK (about 40 ms), which no real server adds and every timing would include.
+        if let Err(error) = stream.set_nodelay(true) {
+            eprintln!("test MCP server could not set TCP_NODELAY: {error}");
+        }
         let service = TowerToHyperService::new(app.clone());
         connections.spawn(async move {
             // A client that goes away mid-request is an ordinary end here.
@@ -295,19 +607,128 @@ struct Controls {
     peers: Mutex<Vec<Peer<RoleServer>>>,
 }
 
-/// Refuses a request whose `Authorization` is not granted the way Atlassian does: 401 with a
-/// plain-text body and a `WWW-Authenticate` challenge without `resource_metadata`.
-async fn require_granted_credential(
-    State(grants): State<Arc<HashMap<String, Grant>>>,
+/// Logs each request with its JSON-RPC method and how long it took, up to the end of the
+/// response headers (a streamed body may go on after).
+async fn record(
+    State(log): State<Arc<RequestLog>>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let http_method = request.method().clone();
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let rpc_method = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|message| Some(message.get("method")?.as_str()?.to_owned()));
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    log.push(LoggedRequest {
+        http_method,
+        rpc_method,
+        started,
+        finished: Instant::now(),
+    });
+    response
+}
+
+/// What stands between the network and the MCP handler: the credential check, misbehaviours
+/// and latency.
+#[derive(Debug)]
+struct Gate {
+    grants: Arc<HashMap<String, Grant>>,
+    misbehaviours: HashMap<String, Misbehaviour>,
+    rate_limited: AtomicUsize,
+    latency: Duration,
+}
+
+/// Refuses a request whose `Authorization` is not granted the way Atlassian does (401 with a
+/// plain-text body and a challenge without `resource_metadata`), or misbehaves as configured.
+async fn gatekeeper(
+    State(gate): State<Arc<Gate>>,
     headers: HeaderMap,
     request: Request<Body>,
     next: Next,
 ) -> Response {
-    let granted = headers
+    if !gate.latency.is_zero() {
+        tokio::time::sleep(gate.latency).await;
+    }
+    let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| grants.contains_key(value));
-    if granted {
+        .unwrap_or_default();
+    match gate.misbehaviours.get(authorization) {
+        Some(Misbehaviour::Reply {
+            status,
+            content_type,
+            body,
+        }) => {
+            return Response::builder()
+                .status(*status)
+                .header(header::CONTENT_TYPE, *content_type)
+                .body(Body::from(body.clone()))
+                .expect("a fixed reply is a valid response");
+        }
+        Some(Misbehaviour::RateLimited {
+            retry_after_seconds,
+            times,
+        }) if gate.rate_limited.fetch_add(1, Ordering::SeqCst) < *times => {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, retry_after_seconds.to_string())],
+                "Too Many Requests",
+            )
+                .into_response();
+        }
+        Some(Misbehaviour::HangAfterHeaders) => {
+            return event_stream(Body::from_stream(futures_util::stream::pending::<
+                Result<&'static str, Infallible>,
+            >()));
+        }
+        Some(Misbehaviour::EndlessEventStream) => {
+            let keep_alives = futures_util::stream::unfold(0u32, |sent| async move {
+                // Bounded so a forgotten client cannot keep it going: one minute at most.
+                if sent >= 1200 {
+                    return None;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Some((Ok::<_, Infallible>(": keep-alive\n\n"), sent + 1))
+            });
+            return event_stream(Body::from_stream(keep_alives));
+        }
+        Some(Misbehaviour::JsonRpcError) => {
+            let (_, body) = request.into_parts();
+            let bytes = axum::body::to_bytes(body, 1024 * 1024)
+                .await
+                .unwrap_or_default();
+            let id = serde_json::from_slice::<Value>(&bytes)
+                .ok()
+                .and_then(|message| message.get("id").cloned())
+                .unwrap_or(Value::Null);
+            let error = json!({
+                "jsonrpc": "2.0",
+                "id": id,
+                "error": {"code": -32603, "message": "Internal error: backend unavailable"},
+            });
+            return (
+                [(header::CONTENT_TYPE, "application/json")],
+                error.to_string(),
+            )
+                .into_response();
+        }
+        Some(Misbehaviour::Redirect { location }) => {
+            return (
+                StatusCode::TEMPORARY_REDIRECT,
+                [(header::LOCATION, location.clone())],
+            )
+                .into_response();
+        }
+        Some(Misbehaviour::RateLimited { .. }) | None => {}
+    }
+    if gate.grants.contains_key(authorization) {
         next.run(request).await
     } else {
         (
@@ -322,12 +743,25 @@ async fn require_granted_credential(
     }
 }
 
+fn event_stream(body: Body) -> Response {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .body(body)
+        .expect("an event-stream response is valid")
+}
+
 /// The MCP handler: lists the tools of the caller's grant and answers calls to them.
 #[derive(Debug, Clone)]
 struct FakeRovo {
     grants: Arc<HashMap<String, Grant>>,
     controls: Arc<Controls>,
+    newest_protocol: ProtocolVersion,
+    stateless_only: bool,
 }
+
+/// The versions of a server that no longer has `initialize`.
+const STATELESS_PROTOCOLS: &[ProtocolVersion] = &[ProtocolVersion::V_2026_07_28];
 
 impl FakeRovo {
     fn offers_resources_and_prompts(&self) -> bool {
@@ -366,6 +800,15 @@ impl ServerHandler for FakeRovo {
         };
         ServerConfig::new(capabilities)
             .with_server_info(Implementation::new("atlassian-rovo-mcp-stand-in", "1.0.0"))
+            .with_protocol_version(self.newest_protocol.clone())
+    }
+
+    fn supported_protocol_versions(&self) -> std::borrow::Cow<'static, [ProtocolVersion]> {
+        std::borrow::Cow::Borrowed(if self.stateless_only {
+            STATELESS_PROTOCOLS
+        } else {
+            ProtocolVersion::known_up_to(&self.newest_protocol)
+        })
     }
 
     async fn list_resources(
@@ -508,12 +951,33 @@ impl ServerHandler for FakeRovo {
                 })?;
             text = format!("{text} with {root_count} roots of the client");
         }
-        Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into())
+        let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
+        result.structured_content = platform_tool_output(&request.name);
+        Ok(result.into())
+    }
+}
+
+/// What the platform tools return, in the shape of Atlassian's own: the account, and the
+/// sites with their cloud ids (the REST `accessible-resources` shape).
+fn platform_tool_output(tool: &str) -> Option<Value> {
+    match tool {
+        "atlassianUserInfo" => Some(json!({
+            "account_id": "5b10a2844c20165700ede21g",
+            "email": ACCOUNT_EMAIL,
+            "name": "Stand-in Person",
+        })),
+        "getAccessibleAtlassianResources" => Some(json!([{
+            "id": SITE_CLOUD_ID,
+            "url": SITE_URL,
+            "name": "stand-in",
+            "scopes": ["read:jira-work", "write:jira-work"],
+        }])),
+        _ => None,
     }
 }
 
 fn to_mcp_tool(tool: CatalogueTool) -> Tool {
-    let schema: JsonObject = serde_json::from_value(serde_json::json!({
+    let schema: JsonObject = serde_json::from_value(json!({
         "type": "object",
         "properties": {},
     }))
@@ -521,4 +985,49 @@ fn to_mcp_tool(tool: CatalogueTool) -> Tool {
     Tool::new(tool.name, tool.title, Arc::new(schema))
         .with_title(tool.title)
         .annotate(ToolAnnotations::new().read_only(tool.read_only))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(
+        http_method: Method,
+        started_ms: u64,
+        finished_ms: u64,
+        origin: Instant,
+    ) -> LoggedRequest {
+        LoggedRequest {
+            http_method,
+            rpc_method: None,
+            started: origin + Duration::from_millis(started_ms),
+            finished: origin + Duration::from_millis(finished_ms),
+        }
+    }
+
+    #[test]
+    fn overlapping_requests_are_one_exchange_and_delete_is_left_out() {
+        let origin = Instant::now();
+        let log = RequestLog::default();
+        for logged in [
+            request(Method::POST, 0, 10, origin),
+            request(Method::POST, 10, 20, origin),
+            request(Method::POST, 11, 18, origin),
+            request(Method::POST, 20, 30, origin),
+            request(Method::POST, 21, 35, origin),
+            request(Method::DELETE, 36, 40, origin),
+        ] {
+            log.push(logged);
+        }
+        assert_eq!(
+            log.sequential_exchanges(&Method::DELETE),
+            3,
+            "requests that start before the wave is answered belong to it"
+        );
+        assert_eq!(
+            log.sequential_exchanges(&Method::OPTIONS),
+            4,
+            "a DELETE after everything is a wave of its own when counted"
+        );
+    }
 }

@@ -8,13 +8,9 @@
 use clap::Args;
 
 use crate::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use crate::probe::{DEFAULT_ENDPOINT, ENDPOINT_ENV as ENDPOINT_VARIABLE};
 use crate::secrets::Secret;
 use crate::{Error, ErrorKind};
-
-/// The endpoint used when neither `--endpoint` nor `ROVO_MCP_ENDPOINT` names one.
-pub const DEFAULT_ENDPOINT: &str = "https://mcp.atlassian.com/v1/mcp";
-/// The environment variable that overrides the default endpoint (design §7).
-pub const ENDPOINT_VARIABLE: &str = "ROVO_MCP_ENDPOINT";
 
 /// Options of `bridge`.
 #[derive(Debug, Args)]

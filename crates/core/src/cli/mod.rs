@@ -6,6 +6,7 @@ mod bridge;
 mod clients;
 mod output;
 mod remove;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +29,8 @@ pub enum Command {
     Remove(remove::RemoveArgs),
     /// stdio MCP server for stdio-only clients
     Bridge(bridge::BridgeArgs),
+    /// Check a credential against the Rovo MCP server and list the tools it unlocks.
+    Validate(validate::ValidateArgs),
 }
 
 /// Runs a headless subcommand and returns the process exit code.
@@ -36,5 +39,6 @@ pub fn run(command: &Command) -> u8 {
         Command::Clients(args) => clients::main(args),
         Command::Remove(args) => remove::main(args),
         Command::Bridge(args) => bridge::main(args),
+        Command::Validate(args) => validate::main(args),
     }
 }

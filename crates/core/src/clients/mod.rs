@@ -56,7 +56,7 @@ use crate::edit::ConfigFormat;
 pub const DEFAULT_SERVER_NAME: &str = "atlassian-rovo-mcp";
 
 /// The Rovo MCP endpoint unless `--endpoint` or `ROVO_MCP_ENDPOINT` says otherwise.
-pub const DEFAULT_ENDPOINT: &str = "https://mcp.atlassian.com/v1/mcp";
+pub use crate::probe::DEFAULT_ENDPOINT;
 
 /// The app's identifier, which names its data folder (the same as `tauri.conf.json`'s
 /// `identifier`, so the window and the command line share backups).

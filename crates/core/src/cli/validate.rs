@@ -1,0 +1,245 @@
+//! `rovo-mcp-setup validate`: runs the probe from the command line (design §7). With `--json`
+//! one JSON document goes to stdout and nothing else; human text always goes to stderr. The
+//! exit code is the verdict's (design §4).
+//!
+//! The secret comes from an environment variable, standard input or the keychain, never from
+//! an argument value, and is never printed.
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use clap::Args;
+
+use crate::auth_method::AuthMethod;
+use crate::credentials::{self, Credential};
+use crate::probe::{
+    self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport,
+    SessionClose, Verdict,
+};
+use crate::secrets::{OsKeychain, Secret, SecretStore};
+use crate::{Error, ErrorKind};
+
+/// How long the session's `DELETE` may hold up the exit.
+const SESSION_CLOSE_GRACE: Duration = Duration::from_millis(500);
+
+/// Check a credential against the Rovo MCP server and list the tools it unlocks.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// How the credential signs in.
+    #[arg(long, value_enum, default_value_t = AuthMethod::Personal)]
+    pub auth: AuthMethod,
+    /// The Atlassian account's email (personal tokens).
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+    /// Read the token from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "token_stdin")]
+    pub token_env: Option<String>,
+    /// Read the token from standard input.
+    #[arg(long)]
+    pub token_stdin: bool,
+    /// The MCP endpoint (default: `$ROVO_MCP_ENDPOINT`, else Atlassian's own endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// The deadline for the whole check, in seconds (each step gets at most a third of it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+}
+
+/// Runs `validate` and returns the exit code.
+pub fn main(args: &ValidateArgs) -> u8 {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let report = ProbeReport::failed(ProbeFailure::new(
+                ErrorKind::Internal,
+                format!("could not start the network runtime: {error}"),
+                "this is a fault of the app; report it",
+            ));
+            print_report(args, &report);
+            return report.verdict.exit_code();
+        }
+    };
+    let (report, session_close) = runtime.block_on(validate(args));
+    print_report(args, &report);
+    // The report is out; the session's DELETE gets a moment before the process exits.
+    runtime.block_on(session_close.finish(SESSION_CLOSE_GRACE));
+    report.verdict.exit_code()
+}
+
+/// The human summary on stderr and, with `--json`, the report on stdout.
+fn print_report(args: &ValidateArgs, report: &ProbeReport) {
+    eprint!("{}", human_summary(report));
+    if args.json {
+        let mut stdout = std::io::stdout().lock();
+        let written = serde_json::to_writer_pretty(&mut stdout, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(stdout));
+        if let Err(error) = written {
+            eprintln!("error: could not write the report to stdout: {error}");
+        }
+    }
+}
+
+async fn validate(args: &ValidateArgs) -> (ProbeReport, SessionClose) {
+    let environment_endpoint = std::env::var(ENDPOINT_ENV).ok();
+    let prepared = Endpoint::choose(args.endpoint.as_deref(), environment_endpoint.as_deref())
+        .and_then(|endpoint| Ok((endpoint, credential(args)?)));
+    let (endpoint, credential) = match prepared {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            let mut report = ProbeReport::failed(input_failure(&error));
+            report.auth = Some(args.auth);
+            return (report, SessionClose::default());
+        }
+    };
+    let options = options(args.timeout);
+    let mut show_progress = |step: ProbeProgress| {
+        let line = match step {
+            ProbeProgress::Connecting => format!("connecting to {}…", endpoint.host()),
+            ProbeProgress::SignedIn => "signed in".to_owned(),
+            ProbeProgress::ListingTools { page } => format!("listing tools (page {page})…"),
+            ProbeProgress::ReadingAccount => "reading the account and its sites…".to_owned(),
+        };
+        eprintln!("{line}");
+    };
+    probe::probe(&endpoint, &credential, &options, &mut show_progress).await
+}
+
+/// The credential from the flags: the secret from `--token-env`, `--token-stdin`, or else the
+/// keychain entry of this method and account.
+fn credential(args: &ValidateArgs) -> crate::Result<Credential> {
+    let secret = if let Some(variable) = &args.token_env {
+        Secret::new(std::env::var(variable).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("the environment variable `{variable}` named by --token-env is not set or not valid UTF-8"),
+            )
+        })?)
+    } else if args.token_stdin {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("could not read the token from standard input: {error}"),
+                )
+            })?;
+        Secret::new(text)
+    } else {
+        let account = credentials::keychain_account(args.auth, args.email.as_deref());
+        if args.auth == AuthMethod::Personal && account.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "a personal API token needs the email of its Atlassian account (--email)",
+            ));
+        }
+        OsKeychain::new().read(&account)?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("the keychain has no credential for `{account}`; give one with --token-env VAR or --token-stdin"),
+            )
+        })?
+    };
+    credentials::prepare_credential(args.auth, args.email.as_deref(), &secret)
+}
+
+fn options(timeout_seconds: f64) -> ProbeOptions {
+    let total = Duration::try_from_secs_f64(timeout_seconds)
+        .ok()
+        .filter(|total| !total.is_zero())
+        .unwrap_or(ProbeOptions::default().total_timeout);
+    ProbeOptions {
+        step_timeout: (total / 3).max(Duration::from_millis(100)).min(total),
+        total_timeout: total,
+    }
+}
+
+fn input_failure(error: &Error) -> ProbeFailure {
+    let hint = match error.kind() {
+        ErrorKind::InvalidInput => "fix the input and run validate again",
+        ErrorKind::KeychainUnavailable => {
+            "or pass the token with --token-env VAR or --token-stdin instead of the keychain"
+        }
+        _ => "this is a fault of the app; report it",
+    };
+    ProbeFailure::new(error.kind(), error.message(), hint)
+}
+
+/// The report for a person: the verdict, the tools per product, the account, or the failure.
+fn human_summary(report: &ProbeReport) -> String {
+    let mut lines: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|warning| format!("warning: {}", warning.message))
+        .collect();
+    match report.verdict {
+        Verdict::Ok | Verdict::Limited => {
+            let verdict = if report.verdict == Verdict::Ok {
+                "ok"
+            } else {
+                "limited"
+            };
+            lines.push(format!("{verdict}: {} tools", report.tools.len()));
+            lines.extend(report.products.iter().map(|product| {
+                format!(
+                    "  {}: {} read, {} write",
+                    product.name, product.read, product.write
+                )
+            }));
+            if let Some(limitation) = &report.limitation {
+                lines.push(limitation.message.clone());
+                lines.push(format!("hint: {}", limitation.hint));
+            }
+            lines.extend(report.sites.iter().map(|site| {
+                format!(
+                    "site: {} {} (cloudId {})",
+                    site.name, site.url, site.cloud_id
+                )
+            }));
+        }
+        Verdict::Failed(_) => {
+            if let Some(error) = &report.error {
+                let status = error
+                    .http_status
+                    .map(|status| format!(" (HTTP {status})"))
+                    .unwrap_or_default();
+                lines.push(format!("error: {}{status}", error.message));
+                lines.push(format!("hint: {}", error.hint));
+            }
+        }
+    }
+    lines.push(String::new());
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deadline_splits_into_steps_and_never_is_zero() {
+        let options = options(3.0);
+        assert_eq!(options.total_timeout, Duration::from_secs(3));
+        assert_eq!(
+            options.step_timeout,
+            Duration::from_secs(1),
+            "a third per step"
+        );
+        assert_eq!(
+            super::options(0.0).total_timeout,
+            ProbeOptions::default().total_timeout,
+            "zero would fail every check: use the default"
+        );
+        assert_eq!(
+            super::options(-1.0).total_timeout,
+            ProbeOptions::default().total_timeout
+        );
+    }
+}

@@ -1,0 +1,540 @@
+//! Turns what a person typed or pasted into a credential the probe can send (design §2 step 2):
+//! trims it, strips a pasted `Basic `/`Bearer ` prefix, unpacks a pasted base64 `email:token`,
+//! checks the email, and builds the `Authorization` header itself, so no `echo -n` pitfall can
+//! put a newline inside it. It warns, never blocks, when a token does not look scoped.
+//!
+//! Nothing here ever puts the token into an error, a warning or a `Debug` output.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::auth_method::AuthMethod;
+use crate::secrets::Secret;
+use crate::{Error, ErrorKind, Result};
+
+/// How every scoped API token (personal or service account) starts; classic tokens do not.
+pub const SCOPED_TOKEN_PREFIX: &str = "ATATT3";
+
+/// The keychain account under which a service account's key is stored; a personal token is
+/// stored under the account's email address.
+pub const SERVICE_KEY_ACCOUNT: &str = "service-account";
+
+/// The keychain account name for a credential of `method` (the email for a personal token).
+pub fn keychain_account(method: AuthMethod, email: Option<&str>) -> String {
+    match method {
+        AuthMethod::Personal => email.unwrap_or_default().trim().to_lowercase(),
+        AuthMethod::Service => SERVICE_KEY_ACCOUNT.to_owned(),
+    }
+}
+
+/// Something about the input that is worth telling the person but does not stop the check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialWarning {
+    /// The token does not start with `ATATT3`: probably a classic token, which signs in but
+    /// unlocks no product tools.
+    NotScopedToken,
+    /// A whole `Authorization` value (`Basic …` or `Bearer …`) was pasted; only the credential
+    /// inside it is used.
+    PastedHeaderPrefix,
+    /// A base64 `email:token` was pasted; it was unpacked into the email and the token.
+    UnpackedBasicPair,
+}
+
+impl CredentialWarning {
+    /// One sentence for the person.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::NotScopedToken => {
+                "the token does not start with ATATT3, so it is probably a classic token without scopes: it may sign in but unlock no Jira or Confluence tools; create one with \"Create API token with scopes\""
+            }
+            Self::PastedHeaderPrefix => {
+                "a whole Authorization value was pasted; the app used only the credential after the Basic/Bearer prefix"
+            }
+            Self::UnpackedBasicPair => {
+                "a base64 email:token pair was pasted; the app unpacked it into the email and the token"
+            }
+        }
+    }
+}
+
+/// A checked credential, ready to send: the method, the account email for a personal token,
+/// and the `Authorization` header value the app built itself.
+#[derive(Debug)]
+pub struct Credential {
+    method: AuthMethod,
+    email: Option<String>,
+    token: Secret,
+    authorization: Secret,
+    warnings: Vec<CredentialWarning>,
+}
+
+impl Credential {
+    pub fn method(&self) -> AuthMethod {
+        self.method
+    }
+
+    /// The account email of a personal token; `None` for a service-account key.
+    pub fn email(&self) -> Option<&str> {
+        self.email.as_deref()
+    }
+
+    /// The cleaned token alone, for the keychain.
+    pub fn token(&self) -> &Secret {
+        &self.token
+    }
+
+    /// The whole `Authorization` header value, `Basic …` or `Bearer …`.
+    pub fn authorization(&self) -> &Secret {
+        &self.authorization
+    }
+
+    /// What the person should know about the input; never a reason to stop.
+    pub fn warnings(&self) -> &[CredentialWarning] {
+        &self.warnings
+    }
+
+    /// `text` with every form of this credential (token, header, base64 pair) replaced by
+    /// `<redacted>`, for showing text that came from elsewhere, such as a server's reply.
+    pub fn redact(&self, text: &str) -> String {
+        let header = self.authorization.expose();
+        let encoded = header.split_once(' ').map_or(header, |(_, value)| value);
+        [header, encoded, self.token.expose()]
+            .into_iter()
+            .filter(|secret| !secret.is_empty())
+            .fold(text.to_owned(), |text, secret| {
+                text.replace(secret, "<redacted>")
+            })
+    }
+}
+
+/// Cleans and checks what a person entered for `method` and builds the credential.
+///
+/// `email` is what was typed in the email field (personal tokens only); `pasted` is the token
+/// field, which may also hold a whole `Basic …`/`Bearer …` value or a base64 `email:token`.
+///
+/// # Errors
+/// `invalid_input` with one sentence naming the field: a missing or malformed email, an empty
+/// token, a token with a space or line break inside it, a personal pair given for a service
+/// key, or an email that disagrees with the pasted pair.
+pub fn prepare_credential(
+    method: AuthMethod,
+    email: Option<&str>,
+    pasted: &Secret,
+) -> Result<Credential> {
+    let mut warnings = Vec::new();
+    let mut text = pasted.expose().trim();
+    let mut pasted_basic = false;
+    if let Some(rest) = strip_scheme(text, "basic") {
+        pasted_basic = true;
+        text = rest;
+        warnings.push(CredentialWarning::PastedHeaderPrefix);
+    } else if let Some(rest) = strip_scheme(text, "bearer") {
+        text = rest;
+        warnings.push(CredentialWarning::PastedHeaderPrefix);
+    }
+
+    if text.is_empty() {
+        check_token(text)?;
+    }
+    let unpacked = unpack_basic_pair(text);
+    if pasted_basic && unpacked.is_none() {
+        return Err(invalid(
+            "the pasted value starts with `Basic ` but what follows is not base64 of email:token; paste the API token alone",
+        ));
+    }
+    let (pair_email, token) = match &unpacked {
+        Some((pair_email, token)) => {
+            warnings.push(CredentialWarning::UnpackedBasicPair);
+            (Some(pair_email.as_str()), token.as_str())
+        }
+        None => (None, text),
+    };
+    check_token(token)?;
+    if !token.starts_with(SCOPED_TOKEN_PREFIX) {
+        warnings.push(CredentialWarning::NotScopedToken);
+    }
+
+    let email = match method {
+        AuthMethod::Service => {
+            if pair_email.is_some() {
+                return Err(invalid(
+                    "the pasted value is a personal token's email:token pair, not a service-account key; use --auth personal, or paste the service account's API key",
+                ));
+            }
+            None
+        }
+        AuthMethod::Personal => Some(choose_email(email, pair_email)?),
+    };
+
+    let authorization = match &email {
+        Some(email) => basic_header(email, token),
+        None => Secret::new(format!("Bearer {token}")),
+    };
+    Ok(Credential {
+        method,
+        email,
+        token: Secret::new(token),
+        authorization,
+        warnings,
+    })
+}
+
+/// Checks an email address the way the sign-in form does: one `@`, something before it, a
+/// dotted domain after it, and no spaces.
+///
+/// # Errors
+/// `invalid_input` naming what is wrong.
+pub fn check_email(email: &str) -> Result<String> {
+    let email = email.trim();
+    if email.is_empty() {
+        return Err(invalid(
+            "the email is empty; a personal API token is sent together with the email of its Atlassian account",
+        ));
+    }
+    let valid = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }) && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if valid {
+        Ok(email.to_owned())
+    } else {
+        Err(invalid(format!(
+            "`{email}` is not an email address; use the email you sign in to Atlassian with"
+        )))
+    }
+}
+
+fn choose_email(typed: Option<&str>, from_pair: Option<&str>) -> Result<String> {
+    let typed = typed.map(str::trim).filter(|typed| !typed.is_empty());
+    match (typed, from_pair) {
+        (Some(typed), Some(from_pair)) if !typed.eq_ignore_ascii_case(from_pair) => {
+            Err(invalid(format!(
+                "the pasted email:token pair is for `{from_pair}` but the email given is `{typed}`; paste the token alone, or give the matching email"
+            )))
+        }
+        (Some(email), _) | (None, Some(email)) => check_email(email),
+        (None, None) => Err(invalid(
+            "a personal API token needs the email of its Atlassian account (--email)",
+        )),
+    }
+}
+
+/// The rest of `text` after a case-insensitive `scheme` and at least one space.
+fn strip_scheme<'a>(text: &'a str, scheme: &str) -> Option<&'a str> {
+    let head = text.get(..scheme.len())?;
+    let rest = &text[scheme.len()..];
+    (head.eq_ignore_ascii_case(scheme)
+        && (rest.is_empty() || rest.starts_with(char::is_whitespace)))
+    .then(|| rest.trim_start())
+}
+
+/// `Some((email, token))` when `text` is standard base64 of `email:token` with a valid email.
+fn unpack_basic_pair(text: &str) -> Option<(String, Zeroizing<String>)> {
+    let decoded = Zeroizing::new(STANDARD.decode(text).ok()?);
+    let decoded = std::str::from_utf8(&decoded).ok()?;
+    let (email, token) = decoded.split_once(':')?;
+    let email = check_email(email).ok()?;
+    Some((email, Zeroizing::new(token.to_owned())))
+}
+
+fn check_token(token: &str) -> Result<()> {
+    if token.is_empty() {
+        return Err(invalid(
+            "the token is empty; paste the API token Atlassian showed when you created it",
+        ));
+    }
+    if token.chars().any(char::is_whitespace) {
+        return Err(invalid(
+            "the token has a space or line break inside it; copy it again in one piece",
+        ));
+    }
+    if token.chars().any(|c| c.is_control() || !c.is_ascii()) {
+        return Err(invalid(
+            "the token has characters no Atlassian token has (non-ASCII or control characters); copy it again from the token page",
+        ));
+    }
+    Ok(())
+}
+
+/// `Basic base64(email:token)`, built in buffers that are wiped when dropped.
+fn basic_header(email: &str, token: &str) -> Secret {
+    let mut pair = Zeroizing::new(String::with_capacity(email.len() + 1 + token.len()));
+    pair.push_str(email);
+    pair.push(':');
+    pair.push_str(token);
+    let mut header = String::with_capacity("Basic ".len() + pair.len().div_ceil(3) * 4);
+    header.push_str("Basic ");
+    STANDARD.encode_string(pair.as_bytes(), &mut header);
+    Secret::new(header)
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidInput, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCOPED: &str = "ATATT3xFfGF0-scoped_token=ABCDEF12";
+    const EMAIL: &str = "me@example.com";
+
+    fn personal(email: Option<&str>, pasted: &str) -> Result<Credential> {
+        prepare_credential(AuthMethod::Personal, email, &Secret::new(pasted))
+    }
+
+    fn service(pasted: &str) -> Result<Credential> {
+        prepare_credential(AuthMethod::Service, None, &Secret::new(pasted))
+    }
+
+    fn basic_of(pair: &str) -> String {
+        format!("Basic {}", STANDARD.encode(pair))
+    }
+
+    #[track_caller]
+    fn assert_invalid(result: Result<Credential>, secret: &str, why: &str) -> String {
+        let error = result.expect_err(why);
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{why}");
+        assert!(
+            secret.is_empty() || !error.message().contains(secret),
+            "an error never repeats the token: {}",
+            error.message()
+        );
+        error.message().to_owned()
+    }
+
+    #[test]
+    fn a_personal_token_becomes_basic_of_email_colon_token() {
+        let credential = personal(Some(EMAIL), SCOPED).unwrap();
+        assert_eq!(
+            credential.authorization().expose(),
+            basic_of(&format!("{EMAIL}:{SCOPED}")),
+            "personal tokens are sent as Basic base64(email:token), with no trailing newline"
+        );
+        assert!(
+            credential.warnings().is_empty(),
+            "a clean scoped token raises no warning: {:?}",
+            credential.warnings()
+        );
+    }
+
+    #[test]
+    fn a_service_key_becomes_bearer() {
+        let credential = service(SCOPED).unwrap();
+        assert_eq!(
+            credential.authorization().expose(),
+            format!("Bearer {SCOPED}"),
+            "service-account keys are sent as Bearer"
+        );
+        assert_eq!(credential.email(), None, "a service key has no email");
+    }
+
+    #[test]
+    fn surrounding_whitespace_and_newlines_are_trimmed() {
+        let credential =
+            personal(Some("  me@example.com\n"), &format!("\n\t {SCOPED} \r\n")).unwrap();
+        assert_eq!(
+            credential.authorization().expose(),
+            basic_of(&format!("{EMAIL}:{SCOPED}")),
+            "a newline from a copy or `echo` must not end up inside the header"
+        );
+    }
+
+    #[test]
+    fn a_pasted_bearer_or_basic_prefix_is_stripped_with_a_warning() {
+        let credential = service(&format!("Bearer {SCOPED}")).unwrap();
+        assert_eq!(
+            credential.authorization().expose(),
+            format!("Bearer {SCOPED}"),
+            "a pasted Bearer prefix is not doubled"
+        );
+        assert_eq!(
+            credential.warnings(),
+            [CredentialWarning::PastedHeaderPrefix],
+            "the person learns the prefix was dropped"
+        );
+
+        let credential = personal(Some(EMAIL), &format!("bearer   {SCOPED}")).unwrap();
+        assert_eq!(
+            credential.authorization().expose(),
+            basic_of(&format!("{EMAIL}:{SCOPED}")),
+            "a personal token pasted as Bearer is sent as Basic, the only form that unlocks its tools"
+        );
+    }
+
+    #[test]
+    fn a_pasted_base64_pair_is_unpacked_with_or_without_basic() {
+        let header = basic_of(&format!("{EMAIL}:{SCOPED}"));
+        for pasted in [header.clone(), header["Basic ".len()..].to_owned()] {
+            let credential = personal(None, &pasted).unwrap();
+            assert_eq!(
+                credential.email(),
+                Some(EMAIL),
+                "the email comes from the pair"
+            );
+            assert_eq!(
+                credential.authorization().expose(),
+                header,
+                "the pair is re-encoded to the same header"
+            );
+            assert!(
+                credential
+                    .warnings()
+                    .contains(&CredentialWarning::UnpackedBasicPair),
+                "the person learns the pair was unpacked"
+            );
+        }
+    }
+
+    #[test]
+    fn a_pair_for_another_email_is_refused() {
+        let pasted = basic_of(&format!("other@example.com:{SCOPED}"));
+        let message = assert_invalid(
+            personal(Some(EMAIL), &pasted),
+            SCOPED,
+            "two different emails cannot both be right",
+        );
+        assert!(
+            message.contains("other@example.com"),
+            "the message names the pasted email: {message}"
+        );
+    }
+
+    #[test]
+    fn a_pair_for_a_service_key_is_refused() {
+        assert_invalid(
+            service(&basic_of(&format!("{EMAIL}:{SCOPED}"))),
+            SCOPED,
+            "a personal pair is not a service key",
+        );
+    }
+
+    #[test]
+    fn basic_followed_by_something_that_is_not_a_pair_is_refused() {
+        assert_invalid(
+            personal(Some(EMAIL), "Basic not-base64!"),
+            "not-base64!",
+            "Basic must carry base64 of email:token",
+        );
+    }
+
+    #[test]
+    fn empty_or_whitespace_tokens_are_refused() {
+        for pasted in ["", "   ", "\n\t", "Bearer   ", "Basic"] {
+            let message = assert_invalid(
+                personal(Some(EMAIL), pasted),
+                "",
+                "an empty token can never sign in",
+            );
+            assert!(message.contains("empty"), "the message says why: {message}");
+        }
+    }
+
+    #[test]
+    fn a_token_with_an_inner_space_or_newline_is_refused() {
+        for pasted in ["ATATT3abc def", "ATATT3abc\ndef", "ATATT3abc\u{a0}def"] {
+            let message = assert_invalid(
+                service(pasted),
+                "ATATT3abc",
+                "a token is one piece; a space means a bad copy",
+            );
+            assert!(
+                message.contains("space or line break"),
+                "the message says what to fix: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_token_with_control_or_non_ascii_characters_is_refused() {
+        assert_invalid(
+            service("ATATT3abc\u{7}def"),
+            "ATATT3abc",
+            "control characters cannot go into a header",
+        );
+        assert_invalid(
+            service("ATATT3abcédef"),
+            "ATATT3abc",
+            "non-ASCII cannot go into a header",
+        );
+    }
+
+    #[test]
+    fn bad_emails_are_refused_with_the_reason() {
+        for email in [
+            "me.example.com",
+            "@example.com",
+            "me@",
+            "me@example",
+            "me@.com",
+            "me@example.",
+            "me@@example.com",
+            "me @example.com",
+        ] {
+            let message = assert_invalid(
+                personal(Some(email), SCOPED),
+                SCOPED,
+                "the email must be an address",
+            );
+            assert!(
+                message.contains("not an email address"),
+                "{email}: the message says what is wrong: {message}"
+            );
+        }
+        let message = assert_invalid(
+            personal(None, SCOPED),
+            SCOPED,
+            "a personal token needs an email",
+        );
+        assert!(
+            message.contains("--email"),
+            "the message names the flag: {message}"
+        );
+        assert_invalid(
+            personal(Some("   "), SCOPED),
+            SCOPED,
+            "a blank email is no email",
+        );
+    }
+
+    #[test]
+    fn an_unscoped_token_warns_but_is_accepted() {
+        let credential = personal(Some(EMAIL), "abcdefghij0123456789abcd").unwrap();
+        assert_eq!(
+            credential.warnings(),
+            [CredentialWarning::NotScopedToken],
+            "a classic-looking token is checked anyway, with a warning"
+        );
+    }
+
+    #[test]
+    fn redact_hides_every_form_of_the_secret() {
+        let credential = personal(Some(EMAIL), SCOPED).unwrap();
+        let header = credential.authorization().expose().to_owned();
+        let echoed = format!("token {SCOPED} header {header} pair {}", &header[6..]);
+        let redacted = credential.redact(&echoed);
+        assert!(
+            !redacted.contains(SCOPED) && !redacted.contains(&header[6..]),
+            "server text that echoes the credential is shown without it: {redacted}"
+        );
+    }
+
+    #[test]
+    fn the_keychain_account_is_the_email_or_the_service_account() {
+        assert_eq!(
+            keychain_account(AuthMethod::Personal, Some(" Me@Example.com ")),
+            "me@example.com",
+            "one entry per Atlassian account, whatever the case typed"
+        );
+        assert_eq!(
+            keychain_account(AuthMethod::Service, None),
+            SERVICE_KEY_ACCOUNT
+        );
+    }
+}

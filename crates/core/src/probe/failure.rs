@@ -1,0 +1,241 @@
+//! Why a probe failed, in words a person can act on: the error kind of design §4, the HTTP
+//! status, the first 256 bytes of the body (never a header), a message and a hint.
+
+use std::error::Error as _;
+
+use serde::Serialize;
+
+use crate::ErrorKind;
+
+/// How much of a reply body a failure shows.
+pub const BODY_EXCERPT_BYTES: usize = 256;
+
+/// The text of Atlassian's IP-allowlist refusal (research §2.3).
+const IP_ALLOWLIST_TEXT: &str = "permission to connect from this ip address";
+/// The text of Atlassian's refusal of a classic token (research §2.3).
+const LEGACY_TOKEN_TEXT: &str = "requires a modern api token";
+
+/// A failed probe: what kind, the HTTP status if a reply came, the start of its body, one line
+/// saying what happened and one line saying what to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProbeFailure {
+    pub kind: ErrorKind,
+    pub http_status: Option<u16>,
+    pub message: String,
+    pub hint: String,
+    pub body_excerpt: Option<String>,
+    /// The JSON-RPC error code, when the server answered with a JSON-RPC error; it decides
+    /// whether the probe tries another protocol era, and is not part of the report.
+    #[serde(skip)]
+    pub json_rpc_code: Option<i64>,
+}
+
+impl ProbeFailure {
+    pub fn new(kind: ErrorKind, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            kind,
+            http_status: None,
+            message: message.into(),
+            hint: hint.into(),
+            body_excerpt: None,
+            json_rpc_code: None,
+        }
+    }
+
+    /// The same failure with the HTTP status and body of the reply that caused it.
+    #[must_use]
+    pub fn with_reply(mut self, status: u16, body: &[u8]) -> Self {
+        self.http_status = Some(status);
+        self.body_excerpt = excerpt(body);
+        self
+    }
+}
+
+/// The first [`BODY_EXCERPT_BYTES`] of `body` as text, cut at a character boundary; `None`
+/// for an empty body.
+pub fn excerpt(body: &[u8]) -> Option<String> {
+    if body.is_empty() {
+        return None;
+    }
+    let mut end = body.len().min(BODY_EXCERPT_BYTES);
+    // A multi-byte character cut in half at the end is dropped rather than shown as garbage.
+    if let Err(error) = std::str::from_utf8(&body[..end])
+        && error.error_len().is_none()
+    {
+        end = error.valid_up_to();
+    }
+    Some(String::from_utf8_lossy(&body[..end]).into_owned())
+}
+
+/// The failure for an HTTP reply that is not a success, from its status and body (design §4).
+pub fn from_http_status(status: u16, body: &[u8], host: &str) -> ProbeFailure {
+    let lowered = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_lowercase();
+    let failure = match status {
+        401 => ProbeFailure::new(
+            ErrorKind::Unauthorized,
+            format!("{host} refused the credential (401 Unauthorized)"),
+            "check the email and token: the token may be mistyped, revoked or expired; for a personal token the email must be the account's",
+        ),
+        403 if lowered.contains(IP_ALLOWLIST_TEXT) => ProbeFailure::new(
+            ErrorKind::ForbiddenIp,
+            format!("{host} does not accept connections from this network's IP address"),
+            "ask your Atlassian organisation admin to add this network to the IP allowlist, or connect through the company VPN",
+        ),
+        403 if lowered.contains(LEGACY_TOKEN_TEXT) => ProbeFailure::new(
+            ErrorKind::ForbiddenLegacyToken,
+            "this is a classic API token without scopes, which the Rovo MCP server no longer accepts",
+            "create a new token with \"Create API token with scopes\" (app: Rovo MCP) and use that",
+        ),
+        403 => ProbeFailure::new(
+            ErrorKind::Forbidden,
+            format!("{host} signed the credential in but refused access (403 Forbidden)"),
+            "an organisation admin may have turned off API-token sign-in for the Rovo MCP server (Atlassian Administration → Rovo → Rovo MCP server → Authentication)",
+        ),
+        429 => ProbeFailure::new(
+            ErrorKind::RateLimited,
+            format!(
+                "{host} is rate limiting this account (429 Too Many Requests), even after waiting once"
+            ),
+            "wait a minute and check again; other MCP clients using the same token count too",
+        ),
+        500..=599 => ProbeFailure::new(
+            ErrorKind::ServerError,
+            format!("{host} failed with HTTP {status}"),
+            "this is on the server's side: try again in a few minutes, and check status.atlassian.com",
+        ),
+        300..=399 => ProbeFailure::new(
+            ErrorKind::NotMcp,
+            format!(
+                "{host} answered with a redirect (HTTP {status}), which the app does not follow with a credential"
+            ),
+            "check the endpoint URL; if the redirect is expected, use its target as the endpoint",
+        ),
+        _ => ProbeFailure::new(
+            ErrorKind::NotMcp,
+            format!("{host} answered HTTP {status}, not an MCP reply"),
+            "check the endpoint URL: the Rovo MCP server for API tokens is https://mcp.atlassian.com/v1/mcp",
+        ),
+    };
+    failure.with_reply(status, body)
+}
+
+/// The failure for an HTTP request that got no reply: timeout, TLS, or network.
+pub fn from_transport_error(error: &reqwest::Error, host: &str, step: &str) -> ProbeFailure {
+    let detail = error_chain(error);
+    if error.is_timeout() {
+        return timed_out(host, step);
+    }
+    if is_tls_error(error) {
+        return ProbeFailure::new(
+            ErrorKind::Tls,
+            format!("the secure connection to {host} failed: {detail}"),
+            "if your company inspects HTTPS traffic, make sure its root certificate is installed in this computer's trusted certificates; the app never turns certificate checks off",
+        );
+    }
+    ProbeFailure::new(
+        ErrorKind::Network,
+        format!("could not reach {host} ({step}): {detail}"),
+        "check the internet connection, the endpoint's host name, and the proxy settings (system proxy or HTTPS_PROXY/NO_PROXY)",
+    )
+}
+
+/// The failure for a step or the whole probe running out of time.
+pub fn timed_out(host: &str, step: &str) -> ProbeFailure {
+    ProbeFailure::new(
+        ErrorKind::Timeout,
+        format!("{host} did not finish {step} in time"),
+        "the server or the network is slow or stuck: try again, and check the proxy settings if it keeps happening",
+    )
+}
+
+/// Whether anything in the error's chain is a TLS failure.
+fn is_tls_error(error: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = error.source();
+    while let Some(current) = source {
+        if current.is::<rustls::Error>() {
+            return true;
+        }
+        if current
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(io_error_wraps_tls)
+        {
+            return true;
+        }
+        source = current.source();
+    }
+    let text = error_chain(error).to_lowercase();
+    text.contains("certificate") || text.contains("tls handshake")
+}
+
+/// Whether an I/O error wraps a TLS error, perhaps inside further I/O errors:
+/// `io::Error::source` skips the error it wraps, so the chain has to be opened by hand.
+fn io_error_wraps_tls(error: &std::io::Error) -> bool {
+    match error.get_ref() {
+        Some(inner) if inner.is::<rustls::Error>() => true,
+        Some(inner) => inner
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(io_error_wraps_tls),
+        None => false,
+    }
+}
+
+/// The messages of an error and its sources, joined, for the last part of a message.
+fn error_chain(error: &reqwest::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(current) = source {
+        let text = current.to_string();
+        if !parts.iter().any(|part| part.contains(&text)) {
+            parts.push(text);
+        }
+        source = current.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_excerpt_is_at_most_256_bytes_and_whole_characters() {
+        let body = "é".repeat(200);
+        let excerpt = excerpt(body.as_bytes()).unwrap();
+        assert!(
+            excerpt.len() <= BODY_EXCERPT_BYTES,
+            "never more than 256 bytes"
+        );
+        assert!(
+            excerpt.chars().all(|c| c == 'é'),
+            "a character cut in half is dropped, not shown as garbage"
+        );
+        assert_eq!(super::excerpt(b""), None, "an empty body has no excerpt");
+    }
+
+    #[test]
+    fn statuses_map_to_the_kinds_of_design_section_4() {
+        let cases: [(u16, &str, ErrorKind); 7] = [
+            (401, "Unauthorized", ErrorKind::Unauthorized),
+            (
+                403,
+                "You don't have permission to connect from this IP address. Please ask your admin for access.",
+                ErrorKind::ForbiddenIp,
+            ),
+            (
+                403,
+                "This endpoint requires a modern API token (API token with scopes). Legacy API tokens without scopes are not supported.",
+                ErrorKind::ForbiddenLegacyToken,
+            ),
+            (403, "Forbidden", ErrorKind::Forbidden),
+            (429, "", ErrorKind::RateLimited),
+            (503, "<html>down</html>", ErrorKind::ServerError),
+            (404, "Not Found", ErrorKind::NotMcp),
+        ];
+        for (status, body, kind) in cases {
+            let failure = from_http_status(status, body.as_bytes(), "mcp.example.com");
+            assert_eq!(failure.kind, kind, "{status} {body}");
+            assert_eq!(failure.http_status, Some(status), "the status is kept");
+        }
+    }
+}

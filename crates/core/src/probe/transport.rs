@@ -1,0 +1,573 @@
+//! JSON-RPC over MCP Streamable HTTP, done by hand on `reqwest` so every failure keeps its exact
+//! HTTP status and body: one POST per message, a reply as JSON or as an event stream, a
+//! deadline on every step, one wait-and-retry on 429, and the session ended with `DELETE`.
+//!
+//! The `Authorization` header goes only to the endpoint's own origin: redirects to anywhere
+//! else are not followed, and TLS verification is never switched off.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Client, Response, StatusCode, Url, redirect};
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+use super::endpoint::Endpoint;
+use super::failure::{self, ProbeFailure};
+use crate::ErrorKind;
+use crate::secrets::Secret;
+
+/// The largest reply the probe reads; a tool list of the whole catalogue is about 100 KiB.
+pub const MAX_REPLY_BYTES: usize = 4 * 1024 * 1024;
+/// How long the probe waits for a `Retry-After` without a value.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
+/// How many same-origin redirects (307/308 only, which keep the POST) are followed.
+const MAX_REDIRECTS: usize = 3;
+const SESSION_HEADER: &str = "mcp-session-id";
+const PROTOCOL_HEADER: &str = "mcp-protocol-version";
+/// The request headers of the stateless protocol (2026-07-28) that repeat the body's method
+/// and, for `tools/call`, the tool's name.
+const METHOD_HEADER: &str = "mcp-method";
+const NAME_HEADER: &str = "mcp-name";
+
+/// A connection to one endpoint with one credential, and the deadlines that bound it.
+#[derive(Debug)]
+pub struct Transport {
+    client: Client,
+    url: Url,
+    host: String,
+    authorization: HeaderValue,
+    session_id: Option<HeaderValue>,
+    protocol_version: Option<HeaderValue>,
+    /// The `_meta` every request carries in the stateless protocol; `None` with `initialize`.
+    stateless_meta: Option<Value>,
+    step_timeout: Duration,
+    deadline: Instant,
+}
+
+/// The result of a JSON-RPC request, and the session id the reply assigned, if any.
+#[derive(Debug)]
+pub struct Reply {
+    pub result: Value,
+    pub session_id: Option<HeaderValue>,
+}
+
+/// One try of a request: done (either way), or refused with 429 and perhaps a wait.
+enum Attempt {
+    Done(Result<Reply, ProbeFailure>),
+    RateLimited {
+        retry_after: Option<Duration>,
+        body: Vec<u8>,
+    },
+}
+
+impl Transport {
+    /// A transport to `endpoint` that sends `authorization`, each step bounded by
+    /// `step_timeout` and everything by `deadline`.
+    pub fn new(
+        endpoint: &Endpoint,
+        authorization: &Secret,
+        step_timeout: Duration,
+        deadline: Instant,
+    ) -> Result<Self, ProbeFailure> {
+        let mut authorization = HeaderValue::from_str(authorization.expose()).map_err(|_| {
+            ProbeFailure::new(
+                ErrorKind::InvalidInput,
+                "the credential has characters that cannot be sent in an HTTP header",
+                "copy the token again from the token page",
+            )
+        })?;
+        authorization.set_sensitive(true);
+        Ok(Self {
+            client: http_client(endpoint, step_timeout)?,
+            url: endpoint.url().clone(),
+            host: endpoint.host().to_owned(),
+            authorization,
+            session_id: None,
+            protocol_version: None,
+            stateless_meta: None,
+            step_timeout,
+            deadline,
+        })
+    }
+
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// Sends the session id and protocol version the server chose with every later message.
+    pub fn join_session(&mut self, session_id: Option<HeaderValue>, protocol_version: &str) {
+        self.session_id = session_id;
+        self.protocol_version = HeaderValue::from_str(protocol_version).ok();
+    }
+
+    /// Speaks the stateless protocol `version` (2026-07-28 and later) from now on: no session,
+    /// and every request carries the protocol version, client info and capabilities itself.
+    pub fn use_stateless_protocol(&mut self, version: &str, client_info: &Value) {
+        self.session_id = None;
+        self.protocol_version = HeaderValue::from_str(version).ok();
+        self.stateless_meta = Some(json!({
+            "io.modelcontextprotocol/protocolVersion": version,
+            "io.modelcontextprotocol/clientInfo": client_info,
+            "io.modelcontextprotocol/clientCapabilities": {},
+        }));
+    }
+
+    /// Sends a JSON-RPC request and returns its result; waits once and retries after a 429.
+    pub async fn request(
+        &self,
+        id: u64,
+        method: &str,
+        mut params: Value,
+        step: &str,
+    ) -> Result<Reply, ProbeFailure> {
+        if let (Some(meta), Some(params)) = (&self.stateless_meta, params.as_object_mut()) {
+            params.insert("_meta".to_owned(), meta.clone());
+        }
+        let message = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        let mut waited = false;
+        loop {
+            let attempt = self
+                .within_deadline(step, self.attempt(id, &message, step))
+                .await?;
+            match attempt {
+                Attempt::Done(result) => return result,
+                Attempt::RateLimited { retry_after, body } => {
+                    let wait = retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
+                    if waited || Instant::now() + wait >= self.deadline {
+                        let mut failure = failure::from_http_status(429, &body, &self.host);
+                        if let Some(retry_after) = retry_after {
+                            failure.hint = format!(
+                                "the server asked to wait {} s; wait that long and check again",
+                                retry_after.as_secs()
+                            );
+                        }
+                        return Err(failure);
+                    }
+                    waited = true;
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    /// Sends a JSON-RPC notification; the server answers 202 with no body.
+    pub async fn notify(&self, method: &str, step: &str) -> Result<(), ProbeFailure> {
+        let message = json!({"jsonrpc": "2.0", "method": method});
+        self.within_deadline(step, async {
+            let response = self.send(&message, step).await?;
+            let status = response.status();
+            if status.is_success() {
+                return Ok(());
+            }
+            let body = read_prefix(response).await;
+            Err(failure::from_http_status(
+                status.as_u16(),
+                &body,
+                &self.host,
+            ))
+        })
+        .await
+    }
+
+    /// Ends the session with `DELETE` in the background, so nobody waits for it; the handle
+    /// lets a short-lived process give it a moment before exiting.
+    pub fn close_session(&self) -> Option<JoinHandle<()>> {
+        let session_id = self.session_id.clone()?;
+        let mut request = self
+            .client
+            .delete(self.url.clone())
+            .headers(self.headers())
+            .header(SESSION_HEADER, session_id)
+            .timeout(self.step_timeout);
+        if let Some(version) = &self.protocol_version {
+            request = request.header(PROTOCOL_HEADER, version.clone());
+        }
+        // The server may answer 405 (sessions cannot be ended) or not at all: either is fine.
+        Some(tokio::spawn(async move {
+            let _ended = request.send().await;
+        }))
+    }
+
+    async fn within_deadline<T>(
+        &self,
+        step: &str,
+        work: impl Future<Output = Result<T, ProbeFailure>>,
+    ) -> Result<T, ProbeFailure> {
+        let budget = self
+            .deadline
+            .saturating_duration_since(Instant::now())
+            .min(self.step_timeout);
+        tokio::time::timeout(budget, work)
+            .await
+            .unwrap_or_else(|_| Err(failure::timed_out(&self.host, step)))
+    }
+
+    async fn attempt(&self, id: u64, message: &Value, step: &str) -> Result<Attempt, ProbeFailure> {
+        let response = self.send(message, step).await?;
+        let status = response.status();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let retry_after = parse_retry_after(response.headers());
+            let body = read_prefix(response).await;
+            return Ok(Attempt::RateLimited { retry_after, body });
+        }
+        if !status.is_success() {
+            let body = read_prefix(response).await;
+            return Err(self.refusal(status, &body, step));
+        }
+        let session_id = response.headers().get(SESSION_HEADER).cloned();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let result = if status == StatusCode::ACCEPTED {
+            Err(ProbeFailure::new(
+                ErrorKind::ProtocolError,
+                format!("{} accepted {step} but sent no reply (202)", self.host),
+                "the server does not answer requests as MCP requires; check the endpoint URL",
+            )
+            .with_reply(202, &[]))
+        } else if content_type.starts_with("application/json") {
+            let body = self.read_all(response, step).await?;
+            parse_reply(id, &body, step)
+                .map_err(|failure| failure.with_reply(status.as_u16(), &body))
+        } else if content_type.starts_with("text/event-stream") {
+            self.read_event_stream(response, id, step).await
+        } else {
+            let body = read_prefix(response).await;
+            Err(not_mcp_content(&self.host, &content_type).with_reply(status.as_u16(), &body))
+        };
+        Ok(Attempt::Done(
+            result.map(|result| Reply { result, session_id }),
+        ))
+    }
+
+    async fn send(&self, message: &Value, step: &str) -> Result<Response, ProbeFailure> {
+        let mut request = self
+            .client
+            .post(self.url.clone())
+            .headers(self.headers())
+            .header(header::ACCEPT, "application/json, text/event-stream")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(message.to_string());
+        if let Some(session_id) = &self.session_id {
+            request = request.header(SESSION_HEADER, session_id.clone());
+        }
+        if let Some(version) = &self.protocol_version {
+            request = request.header(PROTOCOL_HEADER, version.clone());
+        }
+        if self.stateless_meta.is_some() {
+            let method = message["method"].as_str().unwrap_or_default();
+            request = request.header(METHOD_HEADER, method);
+            if method == "tools/call"
+                && let Some(name) = message["params"]["name"].as_str()
+            {
+                request = request.header(NAME_HEADER, name);
+            }
+        }
+        request
+            .send()
+            .await
+            .map_err(|error| failure::from_transport_error(&error, &self.host, step))
+    }
+
+    fn headers(&self) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, self.authorization.clone());
+        headers
+    }
+
+    /// The failure for a non-success status; a 4xx carrying a JSON-RPC error is the server
+    /// refusing the message itself, not the credential.
+    fn refusal(&self, status: StatusCode, body: &[u8], step: &str) -> ProbeFailure {
+        let plain_refusal = matches!(status.as_u16(), 401 | 403 | 429) || !status.is_client_error();
+        if !plain_refusal && let Some((code, error)) = json_rpc_error(body) {
+            let mut failure = protocol_error(&format!("{} refused {step}: {error}", self.host))
+                .with_reply(status.as_u16(), body);
+            failure.json_rpc_code = code;
+            return failure;
+        }
+        failure::from_http_status(status.as_u16(), body, &self.host)
+    }
+
+    /// The whole body, refusing one larger than [`MAX_REPLY_BYTES`].
+    async fn read_all(&self, mut response: Response, step: &str) -> Result<Vec<u8>, ProbeFailure> {
+        let status = response.status().as_u16();
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|error| failure::from_transport_error(&error, &self.host, step))?
+        {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_REPLY_BYTES {
+                return Err(too_large(&self.host, step).with_reply(status, &body));
+            }
+        }
+        Ok(body)
+    }
+
+    /// Reads server-sent events until the reply to request `id`; other messages (progress,
+    /// log notifications, priming events with no data) are skipped.
+    async fn read_event_stream(
+        &self,
+        mut response: Response,
+        id: u64,
+        step: &str,
+    ) -> Result<Value, ProbeFailure> {
+        let status = response.status().as_u16();
+        let mut buffer: Vec<u8> = Vec::new();
+        let mut read = 0usize;
+        loop {
+            while let Some((event_end, separator)) = find_event_end(&buffer) {
+                let event: Vec<u8> = buffer.drain(..event_end + separator).collect();
+                let data = event_data(&event[..event_end])
+                    .map_err(|failure| failure.with_reply(status, &event))?;
+                if data.is_empty() {
+                    continue;
+                }
+                let message: Value = serde_json::from_str(&data).map_err(|error| {
+                    protocol_error(&format!("an event from {} is not JSON: {error}", self.host))
+                        .with_reply(status, data.as_bytes())
+                })?;
+                if message.get("id") == Some(&json!(id))
+                    && (message.get("result").is_some() || message.get("error").is_some())
+                {
+                    return parse_reply(id, data.as_bytes(), step)
+                        .map_err(|failure| failure.with_reply(status, data.as_bytes()));
+                }
+            }
+            let Some(chunk) = response
+                .chunk()
+                .await
+                .map_err(|error| failure::from_transport_error(&error, &self.host, step))?
+            else {
+                return Err(protocol_error(&format!(
+                    "the event stream from {} ended without the reply to {step}",
+                    self.host
+                ))
+                .with_reply(status, &buffer));
+            };
+            read += chunk.len();
+            if read > MAX_REPLY_BYTES {
+                return Err(too_large(&self.host, step).with_reply(status, &buffer));
+            }
+            buffer.extend_from_slice(&chunk);
+        }
+    }
+}
+
+/// The HTTP client: system proxy settings and `HTTPS_PROXY`/`NO_PROXY` (reqwest's defaults),
+/// the operating system's certificate verifier, HTTP/2 where offered, connections reused, and
+/// redirects followed only within the endpoint's own origin so the credential stays there.
+fn http_client(endpoint: &Endpoint, connect_timeout: Duration) -> Result<Client, ProbeFailure> {
+    static CRYPTO: Once = Once::new();
+    CRYPTO.call_once(|| {
+        // Fails only when another provider was installed first, which is as good.
+        let _installed = rustls::crypto::ring::default_provider().install_default();
+    });
+    let origin = endpoint.url().origin();
+    let redirects = redirect::Policy::custom(move |attempt| {
+        let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
+        if keeps_method
+            && attempt.url().origin() == origin
+            && attempt.previous().len() <= MAX_REDIRECTS
+        {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    });
+    Client::builder()
+        .user_agent(concat!("rovo-mcp-setup/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(connect_timeout)
+        .redirect(redirects)
+        .build()
+        .map_err(|error| {
+            ProbeFailure::new(
+                ErrorKind::Tls,
+                format!("the secure connection could not be prepared: {error}"),
+                "this computer's certificate store could not be read; check that the system's trusted certificates are installed",
+            )
+        })
+}
+
+/// The JSON-RPC result of a reply to request `id`, or the failure it carries.
+fn parse_reply(id: u64, body: &[u8], step: &str) -> Result<Value, ProbeFailure> {
+    let message: Value = serde_json::from_slice(body).map_err(|error| {
+        protocol_error(&format!("the reply to {step} is not valid JSON: {error}"))
+    })?;
+    if let Some(error) = message.get("error") {
+        let (code, text) = describe_json_rpc_error(error);
+        let mut failure =
+            protocol_error(&format!("the server answered {step} with an error: {text}"));
+        failure.json_rpc_code = code;
+        return Err(failure);
+    }
+    if message.get("id") != Some(&json!(id)) {
+        return Err(protocol_error(&format!(
+            "the reply to {step} is not a JSON-RPC response to it"
+        )));
+    }
+    message
+        .get("result")
+        .cloned()
+        .ok_or_else(|| protocol_error(&format!("the reply to {step} has no result")))
+}
+
+/// The code and description of the JSON-RPC error in `body`, if it holds one.
+fn json_rpc_error(body: &[u8]) -> Option<(Option<i64>, String)> {
+    let message: Value = serde_json::from_slice(body).ok()?;
+    message.get("error").map(describe_json_rpc_error)
+}
+
+/// The error's code, and its message with the code, for a failure message.
+fn describe_json_rpc_error(error: &Value) -> (Option<i64>, String) {
+    let code = error.get("code").and_then(Value::as_i64);
+    let message = error
+        .get("message")
+        .and_then(Value::as_str)
+        .unwrap_or("no message");
+    let text = match code {
+        Some(code) => format!("{message} (JSON-RPC {code})"),
+        None => message.to_owned(),
+    };
+    (code, text)
+}
+
+/// Where the first event in `buffer` ends, and the length of the blank line after it.
+fn find_event_end(buffer: &[u8]) -> Option<(usize, usize)> {
+    let lf = buffer.windows(2).position(|window| window == b"\n\n");
+    let crlf = buffer.windows(4).position(|window| window == b"\r\n\r\n");
+    match (lf, crlf) {
+        (Some(lf), Some(crlf)) if crlf < lf => Some((crlf, 4)),
+        (Some(lf), _) => Some((lf, 2)),
+        (None, Some(crlf)) => Some((crlf, 4)),
+        (None, None) => None,
+    }
+}
+
+/// The `data:` lines of one event, joined by newlines as the SSE format says.
+fn event_data(event: &[u8]) -> Result<String, ProbeFailure> {
+    let event = std::str::from_utf8(event)
+        .map_err(|error| protocol_error(&format!("an event is not valid UTF-8: {error}")))?;
+    let lines: Vec<&str> = event
+        .lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .map(|data| data.strip_prefix(' ').unwrap_or(data))
+        .collect();
+    Ok(lines.join("\n"))
+}
+
+fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get(header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
+
+/// The start of a body, enough for an excerpt and to recognise a known refusal.
+async fn read_prefix(mut response: Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    while body.len() < 4096 {
+        match response.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) | Err(_) => break,
+        }
+    }
+    body
+}
+
+fn protocol_error(message: &str) -> ProbeFailure {
+    ProbeFailure::new(
+        ErrorKind::ProtocolError,
+        message,
+        "the server does not speak MCP as this app expects; check the endpoint URL, and report it if it is Atlassian's",
+    )
+}
+
+fn too_large(host: &str, step: &str) -> ProbeFailure {
+    protocol_error(&format!(
+        "the reply from {host} to {step} is larger than {} MiB, far more than any MCP reply",
+        MAX_REPLY_BYTES / (1024 * 1024)
+    ))
+}
+
+fn not_mcp_content(host: &str, content_type: &str) -> ProbeFailure {
+    let what = if content_type.starts_with("text/html") {
+        "a web page".to_owned()
+    } else if content_type.is_empty() {
+        "a reply without a content type".to_owned()
+    } else {
+        format!("`{content_type}`")
+    };
+    ProbeFailure::new(
+        ErrorKind::NotMcp,
+        format!("{host} answered with {what}, not an MCP reply"),
+        "check the endpoint URL; a web page often means a captive portal, a proxy login page, or the wrong address",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_data_joins_data_lines_and_skips_the_rest() {
+        let data = event_data(b"id: 1\nevent: message\ndata: {\"a\":\ndata:1}\n: comment").unwrap();
+        assert_eq!(
+            data, "{\"a\":\n1}",
+            "multi-line data is joined with newlines"
+        );
+        assert_eq!(
+            event_data(b"id: 0\ndata:").unwrap(),
+            "",
+            "a priming event has no data"
+        );
+    }
+
+    #[test]
+    fn events_end_at_a_blank_line_of_either_style() {
+        assert_eq!(find_event_end(b"data: x\n\nrest"), Some((7, 2)));
+        assert_eq!(find_event_end(b"data: x\r\n\r\nrest"), Some((7, 4)));
+        assert_eq!(
+            find_event_end(b"data: x\n"),
+            None,
+            "an unfinished event waits"
+        );
+    }
+
+    #[test]
+    fn a_reply_with_an_error_or_the_wrong_id_is_a_protocol_error() {
+        let error = parse_reply(
+            1,
+            br#"{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"Unsupported protocol version"}}"#,
+            "initialize",
+        )
+        .unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ProtocolError);
+        assert!(
+            error
+                .message
+                .contains("Unsupported protocol version (JSON-RPC -32602)"),
+            "the server's own words are kept: {}",
+            error.message
+        );
+        let error = parse_reply(1, br#"{"jsonrpc":"2.0","id":2,"result":{}}"#, "x").unwrap_err();
+        assert_eq!(
+            error.kind,
+            ErrorKind::ProtocolError,
+            "a reply to another request"
+        );
+        let error = parse_reply(1, b"\xff\xfe", "x").unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ProtocolError, "invalid UTF-8");
+    }
+}

@@ -1,0 +1,458 @@
+//! `rovo-mcp-setup validate` through the real binary against the stand-in Atlassian server:
+//! every verdict and error kind of design §4 with its exit code, the JSON contract of design §7
+//! on stdout, human text on stderr, and the secret in neither. Only loopback is used.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use rovo_test_support::mcp_server::{Grant, Misbehaviour, TestMcpServer, TestMcpServerBuilder};
+use serde_json::Value;
+
+const EMAIL: &str = "me@example.com";
+const TOKEN: &str = "ATATT3xFfGF0-binary-test-token_0123456789=ABCDEF12";
+const CLASSIC_TOKEN: &str = "abcdefghij0123456789abcd";
+const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
+
+/// What the binary did: exit code, the parsed stdout, and stderr.
+struct Run {
+    code: i32,
+    json: Value,
+    stdout: String,
+    stderr: String,
+}
+
+/// `Basic base64(email:token)`, as the server expects it; built independently of the app.
+fn basic(email: &str, token: &str) -> String {
+    use base64::Engine;
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{email}:{token}"))
+    )
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+/// Runs `validate --json` with `args`, the token in `$ROVO_TEST_TOKEN`, or on stdin when
+/// `stdin` is given.
+fn validate(args: &[&str], token: &str, stdin: Option<&str>) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"));
+    command
+        .arg("validate")
+        .arg("--json")
+        .args(args)
+        .env_remove("ROVO_MCP_ENDPOINT")
+        .env(TOKEN_VARIABLE, token)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().expect("the binary starts");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    input
+        .write_all(stdin.unwrap_or_default().as_bytes())
+        .expect("stdin takes the token");
+    drop(input);
+    let output = child.wait_with_output().expect("the binary finishes");
+    let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
+    let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
+    let json = serde_json::from_str(&stdout)
+        .unwrap_or_else(|error| panic!("stdout is one JSON document ({error}): {stdout}"));
+    let run = Run {
+        code: output.status.code().expect("the binary exits normally"),
+        json,
+        stdout,
+        stderr,
+    };
+    for secret in [
+        token.to_owned(),
+        basic(EMAIL, token)["Basic ".len()..].to_owned(),
+    ] {
+        if secret.len() >= 8 {
+            assert!(
+                !run.stdout.contains(&secret) && !run.stderr.contains(&secret),
+                "the secret never appears in any output:\n{}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+    }
+    run
+}
+
+fn personal_args(url: &str) -> Vec<&str> {
+    vec![
+        "--auth",
+        "personal",
+        "--email",
+        EMAIL,
+        "--token-env",
+        TOKEN_VARIABLE,
+        "--endpoint",
+        url,
+    ]
+}
+
+/// A server that grants the personal credential and is otherwise as `builder` says.
+async fn personal_server(builder: TestMcpServerBuilder, grant: Grant) -> TestMcpServer {
+    builder
+        .grant(basic(EMAIL, TOKEN), grant)
+        .start()
+        .await
+        .unwrap()
+}
+
+async fn misbehaving(misbehaviour: Misbehaviour) -> TestMcpServer {
+    TestMcpServer::builder()
+        .misbehave(basic(EMAIL, TOKEN), misbehaviour)
+        .start()
+        .await
+        .unwrap()
+}
+
+#[track_caller]
+fn assert_verdict(run: &Run, verdict: &str, code: i32) {
+    assert_eq!(
+        run.json["verdict"], verdict,
+        "verdict; stderr: {}",
+        run.stderr
+    );
+    assert_eq!(run.code, code, "the exit code of design §4 for {verdict}");
+}
+
+#[track_caller]
+fn assert_failure(run: &Run, kind: &str, code: i32, status: Option<u16>) {
+    assert_verdict(run, kind, code);
+    let error = &run.json["error"];
+    assert_eq!(error["kind"], kind, "the error repeats the kind");
+    assert_eq!(
+        error["httpStatus"].as_u64(),
+        status.map(u64::from),
+        "the HTTP status, when a reply came"
+    );
+    for field in ["message", "hint"] {
+        assert!(
+            error[field].as_str().is_some_and(|text| !text.is_empty()),
+            "every failure has a {field}: {error}"
+        );
+    }
+    assert!(
+        run.stderr.contains("error: ") && run.stderr.contains("hint: "),
+        "a person reads the failure on stderr: {}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scoped_token_is_ok_and_the_json_has_the_contract_fields() {
+    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let run = validate(&personal_args(server.url()), TOKEN, None);
+    assert_verdict(&run, "ok", 0);
+    for field in [
+        "verdict",
+        "auth",
+        "endpoint",
+        "server",
+        "protocolVersion",
+        "tools",
+        "missingGroups",
+        "account",
+        "sites",
+        "error",
+        "timings",
+    ] {
+        assert!(
+            run.json.get(field).is_some(),
+            "design §7 promises `{field}`: {}",
+            run.stdout
+        );
+    }
+    assert_eq!(run.json["auth"], "personal");
+    assert_eq!(run.json["endpoint"], server.url());
+    assert!(run.json["error"].is_null(), "no error when ok");
+    let tool = &run.json["tools"][0];
+    for field in ["name", "title", "description", "product", "readOnly"] {
+        assert!(tool.get(field).is_some(), "each tool has `{field}`: {tool}");
+    }
+    assert!(
+        run.json["sites"][0]["cloudId"].is_string(),
+        "sites carry their cloudId"
+    );
+    assert!(
+        run.json["timings"]["totalMs"].is_u64(),
+        "the total time is reported"
+    );
+    assert!(
+        run.stderr.contains("ok: 8 tools"),
+        "stderr has the human summary: {}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_can_come_from_stdin_and_the_endpoint_from_the_environment() {
+    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"));
+    let output = command
+        .args(["validate", "--json", "--email", EMAIL, "--token-stdin"])
+        .env("ROVO_MCP_ENDPOINT", server.url())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            let mut input = child.stdin.take().expect("stdin is piped");
+            input.write_all(format!("{TOKEN}\n").as_bytes())?;
+            drop(input);
+            child.wait_with_output()
+        })
+        .expect("the binary runs");
+    let json: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    assert_eq!(
+        json["verdict"], "ok",
+        "a piped token with its newline works: {json}"
+    );
+    assert_eq!(
+        json["endpoint"],
+        server.url(),
+        "ROVO_MCP_ENDPOINT is honoured"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_classic_token_is_limited() {
+    let server = TestMcpServer::builder()
+        .grant(basic(EMAIL, CLASSIC_TOKEN), Grant::PlatformOnly)
+        .start()
+        .await
+        .unwrap();
+    let run = validate(&personal_args(server.url()), CLASSIC_TOKEN, None);
+    assert_verdict(&run, "limited", 5);
+    assert_eq!(
+        run.json["warnings"][0]["code"], "not_scoped_token",
+        "the classic token was warned about, not blocked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_personal_token_sent_as_bearer_is_limited() {
+    let server = TestMcpServer::builder()
+        .grant(bearer(TOKEN), Grant::TeamworkGraphOnly)
+        .start()
+        .await
+        .unwrap();
+    let args = [
+        "--auth",
+        "service",
+        "--token-env",
+        TOKEN_VARIABLE,
+        "--endpoint",
+        server.url(),
+    ];
+    let run = validate(&args, TOKEN, None);
+    assert_verdict(&run, "limited", 5);
+    assert_eq!(run.json["auth"], "service");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_input_is_invalid_input_before_any_request() {
+    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let url = server.url().to_owned();
+    let cases: [(Vec<&str>, &str); 4] = [
+        (
+            vec![
+                "--email",
+                "me.example.com",
+                "--token-env",
+                TOKEN_VARIABLE,
+                "--endpoint",
+                &url,
+            ],
+            TOKEN,
+        ),
+        (
+            vec![
+                "--email",
+                EMAIL,
+                "--token-env",
+                TOKEN_VARIABLE,
+                "--endpoint",
+                &url,
+            ],
+            "  \n",
+        ),
+        (
+            vec![
+                "--email",
+                EMAIL,
+                "--token-env",
+                TOKEN_VARIABLE,
+                "--endpoint",
+                "http://mcp.atlassian.com/v1/mcp",
+            ],
+            TOKEN,
+        ),
+        (
+            vec![
+                "--email",
+                EMAIL,
+                "--token-env",
+                TOKEN_VARIABLE,
+                "--endpoint",
+                "not a url",
+            ],
+            TOKEN,
+        ),
+    ];
+    for (args, token) in cases {
+        let run = validate(&args, token, None);
+        assert_failure(&run, "invalid_input", 2, None);
+    }
+    assert!(
+        server.log().requests().is_empty(),
+        "bad input never reaches the server"
+    );
+}
+
+#[test]
+fn a_secret_is_never_accepted_as_an_argument_value() {
+    let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+        .args(["validate", "--token", TOKEN])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "there is no --token flag: a usage error"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains(TOKEN),
+        "the refused value is not echoed: {stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unknown_credential_is_unauthorized() {
+    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let run = validate(
+        &personal_args(server.url()),
+        "ATATT3-some-other-token",
+        None,
+    );
+    assert_failure(&run, "unauthorized", 3, Some(401));
+    assert_eq!(
+        run.json["error"]["bodyExcerpt"], "Unauthorized",
+        "the body's start is shown"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_403s_are_forbidden_ip_legacy_token_and_forbidden() {
+    for (misbehaviour, kind) in [
+        (Misbehaviour::ip_blocked(), "forbidden_ip"),
+        (Misbehaviour::legacy_token(), "forbidden_legacy_token"),
+        (Misbehaviour::forbidden(), "forbidden"),
+    ] {
+        let server = misbehaving(misbehaviour).await;
+        let run = validate(&personal_args(server.url()), TOKEN, None);
+        assert_failure(&run, kind, 4, Some(403));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn network_tls_and_timeout_exit_6() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}/v1/mcp", closed.local_addr().unwrap());
+    drop(closed);
+    let run = validate(&personal_args(&closed_url), TOKEN, None);
+    assert_failure(&run, "network", 6, None);
+
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let tls_url = format!("https://{}/v1/mcp", plain.local_addr().unwrap());
+    let plain_http = std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut socket, _) = plain.accept().unwrap();
+        let mut hello = [0u8; 512];
+        let _ = socket.read(&mut hello);
+        let _ = socket.write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n");
+    });
+    let run = validate(&personal_args(&tls_url), TOKEN, None);
+    plain_http.join().unwrap();
+    assert_failure(&run, "tls", 6, None);
+
+    for misbehaviour in [
+        Misbehaviour::HangAfterHeaders,
+        Misbehaviour::EndlessEventStream,
+    ] {
+        let server = misbehaving(misbehaviour).await;
+        let mut args = personal_args(server.url());
+        args.extend(["--timeout", "0.6"]);
+        let run = validate(&args, TOKEN, None);
+        assert_failure(&run, "timeout", 6, None);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_side_failures_exit_7() {
+    let cases = [
+        (
+            Misbehaviour::RateLimited {
+                retry_after_seconds: 0,
+                times: usize::MAX,
+            },
+            "rate_limited",
+            Some(429),
+        ),
+        (Misbehaviour::server_error(), "server_error", Some(502)),
+        (Misbehaviour::html_page(), "not_mcp", Some(200)),
+        (Misbehaviour::JsonRpcError, "protocol_error", Some(200)),
+        (Misbehaviour::invalid_utf8(), "protocol_error", Some(200)),
+        (
+            Misbehaviour::huge_reply(10 * 1024 * 1024),
+            "protocol_error",
+            Some(200),
+        ),
+    ];
+    for (misbehaviour, kind, status) in cases {
+        let server = misbehaving(misbehaviour).await;
+        let run = validate(&personal_args(server.url()), TOKEN, None);
+        assert_failure(&run, kind, 7, status);
+        let excerpt = run.json["error"]["bodyExcerpt"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(excerpt.len() <= 256, "the excerpt is at most 256 bytes");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_proxy_environment_is_honoured() {
+    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_proxy = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let run_with = |no_proxy: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+            .args(["validate", "--json"])
+            .args(personal_args(server.url()))
+            .env(TOKEN_VARIABLE, TOKEN)
+            .env("HTTP_PROXY", &dead_proxy)
+            .env("http_proxy", &dead_proxy)
+            .env("NO_PROXY", no_proxy)
+            .env("no_proxy", no_proxy)
+            .output()
+            .expect("the binary runs");
+        serde_json::from_slice::<Value>(&output.stdout).expect("stdout is JSON")
+    };
+    assert_eq!(
+        run_with("")["verdict"],
+        "network",
+        "HTTP_PROXY is used: the proxy that is not there makes the check fail"
+    );
+    assert_eq!(
+        run_with("127.0.0.1")["verdict"],
+        "ok",
+        "NO_PROXY lets the check go straight to the server"
+    );
+}
