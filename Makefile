@@ -97,7 +97,7 @@ test-ui: setup
 # The workspace's unit and integration tests, including the keychain test on its own private
 # Secret Service and the bindings test, which fails when ui/src/lib/bindings.ts is stale.
 test-rust: build test-packages
-	cargo test --locked --workspace
+	cargo test --locked --workspace --exclude rovo-e2e
 
 # The built app in the real webview under its own Xvfb, driven through tauri-driver; and the
 # real client CLIs from tests/client-judges reading the configs the core writes.
