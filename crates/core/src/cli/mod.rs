@@ -4,6 +4,8 @@
 
 mod bridge;
 mod clients;
+mod configure;
+mod credential_args;
 mod output;
 mod remove;
 mod validate;
@@ -23,14 +25,16 @@ pub struct Cli {
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Check a credential against the Rovo MCP server and list the tools it unlocks.
+    Validate(validate::ValidateArgs),
     /// List every supported client: installed or not, its config file, and our entry in it.
     Clients(clients::ClientsArgs),
+    /// Check a credential, keep it in the keychain and write it into the chosen clients.
+    Configure(configure::ConfigureArgs),
     /// Take our entry out of client configs, leaving each file as it was before we added it.
     Remove(remove::RemoveArgs),
     /// stdio MCP server for stdio-only clients
     Bridge(bridge::BridgeArgs),
-    /// Check a credential against the Rovo MCP server and list the tools it unlocks.
-    Validate(validate::ValidateArgs),
 }
 
 /// Runs a headless subcommand and returns the process exit code.
@@ -40,5 +44,6 @@ pub fn run(command: &Command) -> u8 {
         Command::Remove(args) => remove::main(args),
         Command::Bridge(args) => bridge::main(args),
         Command::Validate(args) => validate::main(args),
+        Command::Configure(args) => configure::main(args),
     }
 }

@@ -2,13 +2,15 @@
 //! in, which fields in which order, and how the `Authorization` header value is carried. One
 //! builder turns a shape plus the settings into the entry, so clients differ only in their data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::environment::Os;
 use crate::edit::{EntryEdit, EntryLocation, EntryValue};
 
 /// How the secret reaches the client (design §5). `keychain` arrives with the bridge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SecretMode {
     /// The header value is written in the client's file (0600).

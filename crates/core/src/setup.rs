@@ -1,0 +1,197 @@
+//! Setting up after a successful check (design §2 steps 5–6, `configure`): keep the secret in
+//! the keychain, write our entry into each chosen client on its own, and remember what was done
+//! in the state file. One client that fails does not stop the others.
+
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::clients::{
+    self, Change, Client, ClientEnvironment, ClientPlan, ClientWriteResult, EntrySettings,
+    SecretMode, plan_configure,
+};
+use crate::credentials::{self, Credential};
+use crate::probe::{Endpoint, Verdict};
+use crate::secrets::SecretStore;
+use crate::state::{CheckRecord, ConfiguredClient, CredentialRecord, StateFile};
+use crate::{Error, ErrorKind, Result};
+
+/// What to set up.
+#[derive(Debug, Clone, Copy)]
+pub struct SetupRequest<'a> {
+    pub credential: &'a Credential,
+    pub endpoint: &'a Endpoint,
+    pub clients: &'a [&'static Client],
+    /// The secret mode for every client; `None` lets each client use its preferred one.
+    pub mode: Option<SecretMode>,
+    /// The expiry date the person chose for the token, for reminders.
+    pub expires_on: Option<NaiveDate>,
+    /// The entry's name in every client.
+    pub server_name: &'a str,
+}
+
+/// One client's planned change, for `--dry-run` and the wizard's preview.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedChange {
+    pub id: String,
+    pub name: String,
+    pub config_path: Option<String>,
+    pub mode: Option<SecretMode>,
+    pub change: Option<Change>,
+    /// The unified diff of the file, with the secret masked.
+    pub diff: Option<String>,
+    pub error: Option<clients::ClientWriteError>,
+}
+
+/// Whether the credential reached the keychain.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainOutcome {
+    /// The keychain account it is stored under (service `rovo-mcp-setup`).
+    pub account: String,
+    pub stored: bool,
+    pub error: Option<String>,
+}
+
+/// Everything a setup did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupOutcome {
+    pub keychain: KeychainOutcome,
+    pub clients: Vec<ClientWriteResult>,
+    /// Set when the state file could not record the setup (the clients are written anyway).
+    pub state_error: Option<String>,
+}
+
+impl SetupOutcome {
+    /// The exit code: 8 when a client could not be written (design §7), else 0.
+    pub fn exit_code(&self) -> u8 {
+        clients::exit_code(&self.clients)
+    }
+}
+
+/// The mode `client` gets: the requested one, or the client's preferred one.
+fn mode_for(client: &Client, requested: Option<SecretMode>) -> SecretMode {
+    requested.unwrap_or(client.modes()[0])
+}
+
+fn plan_one(
+    client: &'static Client,
+    request: &SetupRequest<'_>,
+    environment: &ClientEnvironment,
+) -> Result<ClientPlan> {
+    let settings = EntrySettings {
+        name: request.server_name,
+        endpoint: request.endpoint.url().as_str(),
+        mode: mode_for(client, request.mode),
+        authorization: request.credential.authorization().expose(),
+    };
+    plan_configure(client, environment, &settings)
+}
+
+/// The change each client would get, without writing anything.
+pub fn preview(request: &SetupRequest<'_>, environment: &ClientEnvironment) -> Vec<PlannedChange> {
+    request
+        .clients
+        .iter()
+        .map(|&client| {
+            let mut planned = PlannedChange {
+                id: client.id.to_owned(),
+                name: client.name.to_owned(),
+                config_path: client
+                    .config_path(environment)
+                    .map(|path| path.display().to_string()),
+                mode: Some(mode_for(client, request.mode)),
+                change: None,
+                diff: None,
+                error: None,
+            };
+            match plan_one(client, request, environment) {
+                Ok(plan) => {
+                    planned.change = Some(plan.change());
+                    planned.diff = Some(plan.diff());
+                }
+                Err(error) => {
+                    planned.error = Some(clients::ClientWriteError {
+                        kind: error.kind(),
+                        message: error.message().to_owned(),
+                    });
+                }
+            }
+            planned
+        })
+        .collect()
+}
+
+/// Stores the secret, writes every client and records the setup. The credential must have
+/// been checked: `verdict` is the probe's, and only `ok` is set up.
+pub fn set_up(
+    request: &SetupRequest<'_>,
+    verdict: Verdict,
+    environment: &ClientEnvironment,
+    keychain: &dyn SecretStore,
+    state: &StateFile,
+) -> Result<SetupOutcome> {
+    if verdict != Verdict::Ok {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "the credential did not pass the check, so no client was changed; fix it and check again",
+        ));
+    }
+    let credential = request.credential;
+    let account = credentials::keychain_account(credential.method(), credential.email());
+    let keychain_outcome = match keychain.store(&account, credential.token()) {
+        Ok(()) => KeychainOutcome {
+            account: account.clone(),
+            stored: true,
+            error: None,
+        },
+        Err(error) => KeychainOutcome {
+            account: account.clone(),
+            stored: false,
+            error: Some(error.message().to_owned()),
+        },
+    };
+
+    let results = clients::write_each(
+        request.clients,
+        environment,
+        &clients::backup_folder(environment),
+        |client| plan_one(client, request, environment),
+    );
+
+    let now = Utc::now();
+    let recorded = state.update(|state| {
+        state.record_credential(CredentialRecord {
+            auth: credential.method(),
+            email: credential.email().map(str::to_owned),
+            endpoint: request.endpoint.url().to_string(),
+            keychain_account: account,
+            expires_on: request.expires_on,
+            stored_at: now,
+        });
+        state.last_check = Some(CheckRecord {
+            at: now,
+            verdict,
+            message: None,
+        });
+        for (&client, result) in request.clients.iter().zip(&results) {
+            if result.error.is_some() {
+                continue;
+            }
+            if let Some(path) = client.config_path(environment) {
+                state.record_client(ConfiguredClient {
+                    id: client.id.to_owned(),
+                    config_path: path,
+                    mode: mode_for(client, request.mode),
+                    configured_at: now,
+                });
+            }
+        }
+    });
+    Ok(SetupOutcome {
+        keychain: keychain_outcome,
+        clients: results,
+        state_error: recorded.err().map(|error| error.message().to_owned()),
+    })
+}
