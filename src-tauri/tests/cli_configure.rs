@@ -343,3 +343,178 @@ fn an_unknown_client_id_is_refused_before_the_check() {
         "nothing was written"
     );
 }
+
+#[test]
+fn status_shows_the_credential_its_expiry_and_each_client_with_its_mode() {
+    let sandbox = Sandbox::new();
+    let configured = sandbox.configure(
+        &["--clients", "cursor", "--yes", "--expires", "2099-01-01"],
+        TOKEN,
+    );
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+
+    let status = sandbox.run("status", &[], "");
+    assert_eq!(status.code, 0, "status succeeds: {}", status.stderr);
+    assert_eq!(status.json["configured"], true);
+    assert_eq!(status.json["auth"], "personal");
+    assert_eq!(status.json["email"], EMAIL);
+    assert_eq!(status.json["expiresOn"], "2099-01-01");
+    assert!(
+        status.json["daysLeft"].as_i64().unwrap() > 0,
+        "days left are counted"
+    );
+    assert_eq!(
+        status.json["lastCheck"]["verdict"], "ok",
+        "the last check is on record"
+    );
+    let clients = status.json["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 1, "only Cursor holds our entry: {clients:?}");
+    assert_eq!(clients[0]["id"], "cursor");
+    assert_eq!(clients[0]["mode"], "inline");
+}
+
+const NEW_TOKEN: &str = "ATATT3xFfGF0-rotated-test-token_0123456789=ABCDEF12";
+
+fn sandbox_with_rotation() -> Sandbox {
+    let root = tempfile::tempdir().unwrap();
+    for folder in ["home/.cursor", "home/.codex", "home/.config/zed"] {
+        fs::create_dir_all(root.path().join(folder)).unwrap();
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(TestMcpServer::start([
+            (basic(TOKEN), Grant::FullScope),
+            (basic(NEW_TOKEN), Grant::FullScope),
+        ]))
+        .unwrap();
+    let secret_service = SecretServiceSession::start().expect("the private Secret Service");
+    Sandbox {
+        root,
+        secret_service,
+        server,
+        _runtime: runtime,
+    }
+}
+
+#[test]
+fn rotate_puts_the_new_token_in_the_keychain_and_every_inline_entry() {
+    let sandbox = sandbox_with_rotation();
+    let configured = sandbox.configure(&["--clients", "cursor,codex", "--yes"], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+
+    let rotated = sandbox.run("rotate", &["--token-env", TOKEN_VARIABLE], NEW_TOKEN);
+    assert_eq!(
+        rotated.code, 0,
+        "a good new token rotates: {}",
+        rotated.stderr
+    );
+    let rewritten: Vec<&str> = rotated.json["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rewritten,
+        ["cursor", "codex"],
+        "every inline entry is rewritten"
+    );
+    let cursor = sandbox.read(".cursor/mcp.json").unwrap();
+    assert!(
+        cursor.contains(&basic(NEW_TOKEN)),
+        "Cursor carries the new header"
+    );
+    assert!(!cursor.contains(&basic(TOKEN)), "and not the old one");
+    let codex = sandbox.read(".codex/config.toml").unwrap();
+    assert!(
+        codex.contains(&basic(NEW_TOKEN)),
+        "Codex carries the new header"
+    );
+
+    let from_keychain = sandbox.run("validate", &["--auth", "personal", "--email", EMAIL], "");
+    assert_eq!(
+        from_keychain.code, 0,
+        "the keychain holds the new token: {}",
+        from_keychain.stderr
+    );
+}
+
+#[test]
+fn a_rejected_new_token_changes_nothing_anywhere() {
+    let sandbox = sandbox_with_rotation();
+    let configured = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let cursor_before = sandbox.read(".cursor/mcp.json").unwrap();
+    let state_before = sandbox.state().unwrap();
+
+    let rotated = sandbox.run(
+        "rotate",
+        &["--token-env", TOKEN_VARIABLE],
+        "ATATT3-revoked-token",
+    );
+    assert_eq!(
+        rotated.code, 3,
+        "the new token is refused: {}",
+        rotated.stderr
+    );
+    assert!(
+        rotated.stderr.contains("nothing was changed"),
+        "it says so: {}",
+        rotated.stderr
+    );
+    assert_eq!(
+        sandbox.read(".cursor/mcp.json").unwrap(),
+        cursor_before,
+        "Cursor is untouched"
+    );
+    assert_eq!(
+        sandbox.state().unwrap(),
+        state_before,
+        "the state is untouched"
+    );
+    let from_keychain = sandbox.run("validate", &["--auth", "personal", "--email", EMAIL], "");
+    assert_eq!(
+        from_keychain.code, 0,
+        "the keychain still holds the old token"
+    );
+}
+
+#[test]
+fn rotate_with_one_unparseable_client_rotates_the_others_and_exits_8() {
+    let sandbox = sandbox_with_rotation();
+    let configured = sandbox.configure(&["--clients", "cursor,zed", "--yes"], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let zed = sandbox.home().join(".config/zed/settings.json");
+    let broken = "{ \"context_servers\": { oops } }\n";
+    fs::write(&zed, broken).unwrap();
+
+    let rotated = sandbox.run("rotate", &["--token-env", TOKEN_VARIABLE], NEW_TOKEN);
+    assert_eq!(
+        rotated.code, 8,
+        "a client that could not be rewritten is exit 8: {}",
+        rotated.stderr
+    );
+    let results = rotated.json["clients"].as_array().unwrap();
+    let zed_result = results
+        .iter()
+        .find(|r| r["id"] == "zed")
+        .expect("zed is reported, not skipped");
+    assert!(
+        zed_result["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("settings.json")
+    );
+    assert_eq!(
+        fs::read_to_string(&zed).unwrap(),
+        broken,
+        "the broken file is untouched"
+    );
+    assert!(
+        sandbox
+            .read(".cursor/mcp.json")
+            .unwrap()
+            .contains(&basic(NEW_TOKEN)),
+        "Cursor rotated"
+    );
+}

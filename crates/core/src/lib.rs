@@ -17,6 +17,7 @@ pub mod reminders;
 pub mod secrets;
 pub mod setup;
 pub mod state;
+pub mod status;
 
 pub use error::{Error, ErrorKind, Result};
 

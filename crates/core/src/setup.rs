@@ -195,3 +195,131 @@ pub fn set_up(
         state_error: recorded.err().map(|error| error.message().to_owned()),
     })
 }
+
+/// A client whose entry asks the person for the secret (VS Code `inputs`): rotation cannot
+/// reach it, so the person is told what to do.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualStep {
+    pub id: String,
+    pub name: String,
+    pub instructions: String,
+}
+
+/// Everything a rotation did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RotateOutcome {
+    pub keychain: KeychainOutcome,
+    /// The clients whose entry carries the header inline, rewritten with the new one.
+    pub clients: Vec<ClientWriteResult>,
+    /// The clients that ask for the secret themselves.
+    pub manual_steps: Vec<ManualStep>,
+    pub state_error: Option<String>,
+}
+
+impl RotateOutcome {
+    /// 8 when a client could not be rewritten, else 0 (design §7).
+    pub fn exit_code(&self) -> u8 {
+        clients::exit_code(&self.clients)
+    }
+}
+
+/// Replaces the credential everywhere it is used: the keychain item, every client entry that
+/// carries the header inline, and the record in the state file. The new credential must have
+/// passed the check (`verdict` is `ok`); otherwise nothing anywhere is changed.
+pub fn rotate(
+    credential: &Credential,
+    endpoint: &Endpoint,
+    verdict: Verdict,
+    expires_on: Option<NaiveDate>,
+    environment: &ClientEnvironment,
+    keychain: &dyn SecretStore,
+    state: &StateFile,
+) -> Result<RotateOutcome> {
+    if verdict != Verdict::Ok {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "the new credential did not pass the check, so nothing was changed anywhere",
+        ));
+    }
+    // Clients on record as inline stay in the list even when their file no longer reads, so
+    // that a broken file is reported rather than skipped.
+    let on_record = state.load()?;
+    let recorded_inline = |id: &str| {
+        on_record
+            .clients
+            .iter()
+            .any(|client| client.id == id && client.mode == SecretMode::Inline)
+    };
+    let mut inline = Vec::new();
+    let mut manual_steps = Vec::new();
+    for client in clients::ALL {
+        let status = clients::status(client, environment, clients::DEFAULT_SERVER_NAME);
+        match status.entry.and_then(|entry| entry.mode) {
+            Some(SecretMode::Inline) => inline.push(client),
+            None if recorded_inline(client.id) => inline.push(client),
+            Some(SecretMode::Prompt) => manual_steps.push(ManualStep {
+                id: client.id.to_owned(),
+                name: client.name.to_owned(),
+                instructions: format!(
+                    "{} keeps the credential it asked you for: in its list of MCP servers, \
+                     restart `{}`; if it does not ask again, clear its stored input values, then \
+                     paste the new Authorization value when it asks",
+                    client.name,
+                    clients::DEFAULT_SERVER_NAME
+                ),
+            }),
+            None => {}
+        }
+    }
+    let request = SetupRequest {
+        credential,
+        endpoint,
+        clients: &inline,
+        mode: Some(SecretMode::Inline),
+        expires_on,
+        server_name: clients::DEFAULT_SERVER_NAME,
+    };
+    let account = credentials::keychain_account(credential.method(), credential.email());
+    let keychain_outcome = match keychain.store(&account, credential.token()) {
+        Ok(()) => KeychainOutcome {
+            account: account.clone(),
+            stored: true,
+            error: None,
+        },
+        Err(error) => KeychainOutcome {
+            account: account.clone(),
+            stored: false,
+            error: Some(error.message().to_owned()),
+        },
+    };
+    let results = clients::write_each(
+        &inline,
+        environment,
+        &clients::backup_folder(environment),
+        |client| plan_one(client, &request, environment),
+    );
+    let now = Utc::now();
+    let recorded = state.update(|state| {
+        state.record_credential(CredentialRecord {
+            auth: credential.method(),
+            email: credential.email().map(str::to_owned),
+            endpoint: endpoint.url().to_string(),
+            keychain_account: account,
+            expires_on,
+            stored_at: now,
+        });
+        state.last_check = Some(CheckRecord {
+            at: now,
+            verdict,
+            message: None,
+        });
+    });
+    Ok(RotateOutcome {
+        keychain: keychain_outcome,
+        clients: results,
+        manual_steps,
+        state_error: recorded.err().map(|error| error.message().to_owned()),
+    })
+}

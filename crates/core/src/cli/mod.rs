@@ -8,6 +8,8 @@ mod configure;
 mod credential_args;
 mod output;
 mod remove;
+mod rotate;
+mod status;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -31,6 +33,10 @@ pub enum Command {
     Clients(clients::ClientsArgs),
     /// Check a credential, keep it in the keychain and write it into the chosen clients.
     Configure(configure::ConfigureArgs),
+    /// Check a new secret, then put it in the keychain and every configured client.
+    Rotate(rotate::RotateArgs),
+    /// Show the credential on record, its expiry, the last check and the configured clients.
+    Status(status::StatusArgs),
     /// Take our entry out of client configs, leaving each file as it was before we added it.
     Remove(remove::RemoveArgs),
     /// stdio MCP server for stdio-only clients
@@ -45,5 +51,7 @@ pub fn run(command: &Command) -> u8 {
         Command::Bridge(args) => bridge::main(args),
         Command::Validate(args) => validate::main(args),
         Command::Configure(args) => configure::main(args),
+        Command::Rotate(args) => rotate::main(args),
+        Command::Status(args) => status::main(args),
     }
 }
