@@ -30,8 +30,8 @@ struct Sandbox {
     root: tempfile::TempDir,
     secret_service: SecretServiceSession,
     server: TestMcpServer,
-    /// Runs the server; kept alive as long as the sandbox.
-    _runtime: tokio::runtime::Runtime,
+    /// Runs the server as long as the sandbox lives, and the tests' own async clients.
+    runtime: tokio::runtime::Runtime,
 }
 
 struct Run {
@@ -59,7 +59,7 @@ impl Sandbox {
             root,
             secret_service,
             server,
-            _runtime: runtime,
+            runtime,
         }
     }
 
@@ -392,7 +392,7 @@ fn sandbox_with_rotation() -> Sandbox {
         root,
         secret_service,
         server,
-        _runtime: runtime,
+        runtime,
     }
 }
 
@@ -517,4 +517,86 @@ fn rotate_with_one_unparseable_client_rotates_the_others_and_exits_8() {
             .contains(&basic(NEW_TOKEN)),
         "Cursor rotated"
     );
+}
+
+/// Claude Desktop in keychain mode: its file holds no secret, only our own binary with
+/// `bridge`, and that entry, started the way Claude Desktop starts it, serves the tools through
+/// to the server with the credential from the keychain.
+#[test]
+fn keychain_mode_writes_no_secret_and_the_entry_serves_the_tools() {
+    use rmcp::ServiceExt;
+    use rmcp::model::CallToolRequestParams;
+    use rmcp::transport::TokioChildProcess;
+
+    let sandbox = Sandbox::new();
+    fs::create_dir_all(sandbox.home().join(".config/Claude")).unwrap();
+    let run = sandbox.configure(&["--clients", "claude-desktop", "--yes"], TOKEN);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let text = sandbox
+        .read(".config/Claude/claude_desktop_config.json")
+        .unwrap();
+    assert!(
+        !text.contains(&basic(TOKEN)["Basic ".len()..]),
+        "no secret in the file: {text}"
+    );
+    assert!(
+        !text.contains("mcp-remote"),
+        "no Node.js bridge in keychain mode: {text}"
+    );
+    let config: Value = serde_json::from_str(&text).unwrap();
+    let entry = &config["mcpServers"]["atlassian-rovo-mcp"];
+    let command = entry["command"].as_str().expect("a stdio command");
+    assert!(
+        Path::new(command).is_absolute(),
+        "the entry runs our binary by its full path: {command}"
+    );
+    let args: Vec<&str> = entry["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(args[0], "bridge", "the entry runs the bridge: {args:?}");
+
+    let status = sandbox.run("status", &[], "");
+    assert_eq!(
+        status.json["clients"][0]["mode"], "keychain",
+        "status reads the mode back"
+    );
+
+    let home = sandbox.home();
+    let mut child = tokio::process::Command::new(command);
+    child
+        .args(&args)
+        .env_clear()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            sandbox.secret_service.bus_address(),
+        );
+    sandbox.runtime.block_on(async {
+        let (transport, _stderr) = TokioChildProcess::builder(child)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the entry's command starts");
+        let client = ().serve(transport).await.expect("the bridge initializes over stdio");
+        let tools = client
+            .list_all_tools()
+            .await
+            .expect("tools/list through the bridge");
+        assert_eq!(
+            tools.len(),
+            8,
+            "every tool of the full-scope grant comes through"
+        );
+        let result = client
+            .call_tool(CallToolRequestParams::new("getVisibleJiraProjects"))
+            .await
+            .expect("a tool call goes through");
+        assert_ne!(result.is_error, Some(true), "and succeeds: {result:?}");
+        client.cancel().await.unwrap();
+    });
 }

@@ -27,6 +27,8 @@ pub struct SetupRequest<'a> {
     pub expires_on: Option<NaiveDate>,
     /// The entry's name in every client.
     pub server_name: &'a str,
+    /// The absolute path of this program, which `keychain` entries run as their bridge.
+    pub bridge_command: &'a str,
 }
 
 /// One client's planned change, for `--dry-run` and the wizard's preview.
@@ -85,6 +87,7 @@ fn plan_one(
         endpoint: request.endpoint.url().as_str(),
         mode: mode_for(client, request.mode),
         authorization: request.credential.authorization().expose(),
+        bridge_command: request.bridge_command,
     };
     plan_configure(client, environment, &settings)
 }
@@ -153,11 +156,24 @@ pub fn set_up(
         },
     };
 
+    let keychain_stored = keychain_outcome.stored;
     let results = clients::write_each(
         request.clients,
         environment,
         &clients::backup_folder(environment),
-        |client| plan_one(client, request, environment),
+        |client| {
+            if mode_for(client, request.mode) == SecretMode::Keychain && !keychain_stored {
+                return Err(Error::new(
+                    ErrorKind::KeychainUnavailable,
+                    format!(
+                        "{} was not changed: its entry reads the credential from the keychain, \
+                         which could not store it; unlock the keychain, or use --mode inline",
+                        client.name
+                    ),
+                ));
+            }
+            plan_one(client, request, environment)
+        },
     );
 
     let now = Utc::now();
@@ -215,6 +231,8 @@ pub struct RotateOutcome {
     pub clients: Vec<ClientWriteResult>,
     /// The clients that ask for the secret themselves.
     pub manual_steps: Vec<ManualStep>,
+    /// The clients that read the secret from the keychain: nothing to change in their files.
+    pub keychain_clients: Vec<String>,
     pub state_error: Option<String>,
 }
 
@@ -254,11 +272,13 @@ pub fn rotate(
     };
     let mut inline = Vec::new();
     let mut manual_steps = Vec::new();
+    let mut keychain_clients = Vec::new();
     for client in clients::ALL {
         let status = clients::status(client, environment, clients::DEFAULT_SERVER_NAME);
         match status.entry.and_then(|entry| entry.mode) {
             Some(SecretMode::Inline) => inline.push(client),
             None if recorded_inline(client.id) => inline.push(client),
+            Some(SecretMode::Keychain) => keychain_clients.push(client.name.to_owned()),
             Some(SecretMode::Prompt) => manual_steps.push(ManualStep {
                 id: client.id.to_owned(),
                 name: client.name.to_owned(),
@@ -280,6 +300,8 @@ pub fn rotate(
         mode: Some(SecretMode::Inline),
         expires_on,
         server_name: clients::DEFAULT_SERVER_NAME,
+        // Rotation rewrites inline entries only, which never run the bridge.
+        bridge_command: "",
     };
     let account = credentials::keychain_account(credential.method(), credential.email());
     let keychain_outcome = match keychain.store(&account, credential.token()) {
@@ -320,6 +342,7 @@ pub fn rotate(
         keychain: keychain_outcome,
         clients: results,
         manual_steps,
+        keychain_clients,
         state_error: recorded.err().map(|error| error.message().to_owned()),
     })
 }

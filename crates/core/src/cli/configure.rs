@@ -106,6 +106,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     ));
     let exit_code = match input {
         Some((endpoint, credential)) if report.verdict == Verdict::Ok => {
+            let bridge_command = bridge_command();
             let request = SetupRequest {
                 credential: &credential,
                 endpoint: &endpoint,
@@ -113,6 +114,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
                 mode: args.mode,
                 expires_on: args.expires,
                 server_name: DEFAULT_SERVER_NAME,
+                bridge_command: &bridge_command,
             };
             write_or_preview(args, &request, &report, &environment)
         }
@@ -135,6 +137,16 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     };
     runtime.block_on(session_close.finish(SESSION_CLOSE_GRACE));
     exit_code
+}
+
+/// The path `keychain` entries run: this very binary, as installed.
+fn bridge_command() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::canonicalize)
+        .map_or_else(
+            |_| "rovo-mcp-setup".to_owned(),
+            |path| path.display().to_string(),
+        )
 }
 
 fn write_or_preview(

@@ -156,6 +156,9 @@ fn outcome_text(outcome: Option<&RotateOutcome>) -> String {
             None => writeln!(text, "{}: rewrote `{path}`", result.name),
         };
     }
+    for name in &outcome.keychain_clients {
+        let _ = writeln!(text, "{name}: reads the keychain; nothing to change");
+    }
     for step in &outcome.manual_steps {
         let _ = writeln!(text, "{}: {}", step.name, step.instructions);
     }

@@ -86,10 +86,9 @@ fn human(status: &SetupStatus) -> String {
         let _ = writeln!(text, "no client holds our entry");
     }
     for client in &status.clients {
-        let mode = client.mode.map_or("unknown mode", |mode| match mode {
-            crate::clients::SecretMode::Inline => "inline",
-            crate::clients::SecretMode::Prompt => "prompt",
-        });
+        let mode = client
+            .mode
+            .map_or("unknown mode", crate::clients::SecretMode::name);
         let path = client.config_path.as_deref().unwrap_or("?");
         let _ = writeln!(text, "{}: {mode}, `{path}`", client.name);
     }

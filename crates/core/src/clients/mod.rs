@@ -191,7 +191,9 @@ impl Client {
 
     /// The secret modes this client supports, preferred first.
     pub fn modes(&self) -> &'static [SecretMode] {
-        if self.prompt_inputs {
+        if self.uses_stdio_bridge() {
+            &[SecretMode::Keychain, SecretMode::Inline]
+        } else if self.prompt_inputs {
             &[SecretMode::Prompt, SecretMode::Inline]
         } else {
             &[SecretMode::Inline]
