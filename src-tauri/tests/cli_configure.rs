@@ -600,3 +600,71 @@ fn keychain_mode_writes_no_secret_and_the_entry_serves_the_tools() {
         client.cancel().await.unwrap();
     });
 }
+
+/// No Secret Service on the bus: the client that would read the keychain is refused with a
+/// sentence that says what to do, the inline client is still written, and nothing panics.
+#[test]
+fn without_a_keychain_keychain_clients_are_refused_and_inline_ones_still_written() {
+    let sandbox = Sandbox::new();
+    fs::create_dir_all(sandbox.home().join(".config/Claude")).unwrap();
+    let home = sandbox.home();
+    let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+        .args([
+            "configure",
+            "--auth",
+            "personal",
+            "--email",
+            EMAIL,
+            "--token-env",
+            TOKEN_VARIABLE,
+        ])
+        .args(["--clients", "claude-desktop,cursor", "--yes", "--json"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("ROVO_MCP_ENDPOINT", sandbox.server.url())
+        .env(TOKEN_VARIABLE, TOKEN)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_ne!(output.status.code(), Some(101), "no panic");
+    assert_ne!(
+        output.status.code(),
+        Some(0),
+        "a refused client is not success: {stdout}"
+    );
+    assert_eq!(report["keychain"]["stored"], false);
+    let keychain_error = report["keychain"]["error"].as_str().unwrap();
+    assert!(
+        keychain_error.contains("keychain"),
+        "the keychain problem is named: {keychain_error}"
+    );
+    let results = report["clients"].as_array().unwrap();
+    let claude = results
+        .iter()
+        .find(|r| r["id"] == "claude-desktop")
+        .unwrap();
+    assert_eq!(claude["error"]["kind"], "keychain_unavailable", "{claude}");
+    assert!(
+        claude["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--mode inline"),
+        "it says what to do instead: {claude}"
+    );
+    assert!(
+        !home
+            .join(".config/Claude/claude_desktop_config.json")
+            .exists(),
+        "Claude Desktop's file is not written without a keychain"
+    );
+    assert!(
+        sandbox.read(".cursor/mcp.json").is_some(),
+        "Cursor (inline) is still written"
+    );
+}
