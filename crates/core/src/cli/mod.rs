@@ -39,7 +39,7 @@ pub enum Command {
     Status(status::StatusArgs),
     /// Take our entry out of client configs, leaving each file as it was before we added it.
     Remove(remove::RemoveArgs),
-    /// stdio MCP server for stdio-only clients
+    /// Serve MCP on stdin/stdout for stdio-only clients, with the credential from the keychain.
     Bridge(bridge::BridgeArgs),
 }
 
