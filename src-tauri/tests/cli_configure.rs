@@ -67,6 +67,14 @@ impl Sandbox {
         self.root.path().join("home")
     }
 
+    fn policy_path(&self) -> PathBuf {
+        self.root.path().join("policy.json")
+    }
+
+    fn set_policy(&self, text: &str) {
+        fs::write(self.policy_path(), text).unwrap();
+    }
+
     fn run(&self, subcommand: &str, args: &[&str], token: &str) -> Run {
         let home = self.home();
         let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
@@ -83,6 +91,8 @@ impl Sandbox {
                 self.secret_service.bus_address(),
             )
             .env("ROVO_MCP_ENDPOINT", self.server.url())
+            // A policy only when a test writes one, never the machine's own.
+            .env("ROVO_MCP_POLICY", self.policy_path())
             .env(TOKEN_VARIABLE, token)
             .stdin(Stdio::null())
             .output()
@@ -666,5 +676,103 @@ fn without_a_keychain_keychain_clients_are_refused_and_inline_ones_still_written
     assert!(
         sandbox.read(".cursor/mcp.json").is_some(),
         "Cursor (inline) is still written"
+    );
+}
+
+/// The organisation's policy locks choices: a conflicting flag is refused naming the policy, a
+/// required tool that is missing makes the check `limited`, and a broken policy stops
+/// everything with the file named.
+#[test]
+fn a_policy_locks_the_endpoint_auth_and_clients_and_requires_tools() {
+    let sandbox = Sandbox::new();
+    let url = sandbox.server.url().to_owned();
+    sandbox.set_policy(&format!(
+        r#"{{ "organization": {{ "name": "Example Corp", "helpLink": "https://intranet.example.com/ai" }},
+            "endpoint": "{url}", "allowedAuth": ["personal"],
+            "clients": {{ "configure": ["cursor"], "never": ["codex"] }} }}"#
+    ));
+
+    let other = sandbox.configure(
+        &["--endpoint", "https://other.example.com/mcp", "--yes"],
+        TOKEN,
+    );
+    assert_eq!(
+        other.code, 2,
+        "a conflicting --endpoint is invalid input: {}",
+        other.stderr
+    );
+    let message = other.json["validation"]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("Example Corp's policy"),
+        "the policy is named: {message}"
+    );
+    assert!(message.contains("policy.json"), "and its file: {message}");
+
+    let service = sandbox.run(
+        "validate",
+        &["--auth", "service", "--token-env", TOKEN_VARIABLE],
+        TOKEN,
+    );
+    assert_eq!(
+        service.code, 2,
+        "a service key is not allowed: {}",
+        service.stderr
+    );
+
+    let never = sandbox.configure(&["--clients", "codex", "--yes"], TOKEN);
+    assert_eq!(
+        never.code, 2,
+        "a client the policy keeps us out of is refused: {}",
+        never.stderr
+    );
+    assert!(
+        sandbox.read(".codex/config.toml").is_none(),
+        "Codex is untouched"
+    );
+
+    let by_policy = sandbox.configure(&["--yes"], TOKEN);
+    assert_eq!(
+        by_policy.code, 0,
+        "without --clients the policy's list is used: {}",
+        by_policy.stderr
+    );
+    assert!(
+        sandbox.read(".cursor/mcp.json").is_some(),
+        "Cursor, the policy's client, is written"
+    );
+
+    sandbox.set_policy(r#"{ "requiredTools": ["getVisibleJiraProjects", "getJsmOpsAlerts"] }"#);
+    let limited = sandbox.run(
+        "validate",
+        &["--email", EMAIL, "--token-env", TOKEN_VARIABLE],
+        TOKEN,
+    );
+    assert_eq!(
+        limited.code, 5,
+        "a missing required tool is limited: {}",
+        limited.stderr
+    );
+    let why = limited.json["limitation"]["message"].as_str().unwrap();
+    assert!(
+        why.contains("getJsmOpsAlerts"),
+        "the missing tool is named: {why}"
+    );
+    assert!(
+        !why.contains("getVisibleJiraProjects"),
+        "a present one is not: {why}"
+    );
+
+    sandbox.set_policy("{ \"endpoint\": ");
+    let broken = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(
+        broken.code, 2,
+        "a policy that is not JSON stops everything: {}",
+        broken.stderr
+    );
+    assert!(
+        broken.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("policy.json")
     );
 }

@@ -11,7 +11,17 @@ pub const SERVICE_KEY_PAGE: &str = "https://admin.atlassian.com";
 
 /// How a credential authenticates: the wizard's first choice and the command line's `--auth`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum AuthMethod {
@@ -56,6 +66,14 @@ pub struct AuthMethodInfo {
 }
 
 impl AuthMethod {
+    /// The method's name, as `--auth` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Personal => "personal",
+            Self::Service => "service",
+        }
+    }
+
     /// Every method, in the order the wizard offers them.
     pub const ALL: [Self; 2] = [Self::Personal, Self::Service];
 

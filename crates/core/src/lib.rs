@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod edit;
 pub mod error;
 pub mod fsutil;
+pub mod policy;
 pub mod probe;
 pub mod reminders;
 pub mod secrets;

@@ -246,7 +246,12 @@ impl RotateOutcome {
 /// Replaces the credential everywhere it is used: the keychain item, every client entry that
 /// carries the header inline, and the record in the state file. The new credential must have
 /// passed the check (`verdict` is `ok`); otherwise nothing anywhere is changed.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "each is one independent input of a rotation"
+)]
 pub fn rotate(
+    server_name: &str,
     credential: &Credential,
     endpoint: &Endpoint,
     verdict: Verdict,
@@ -274,7 +279,7 @@ pub fn rotate(
     let mut manual_steps = Vec::new();
     let mut keychain_clients = Vec::new();
     for client in clients::ALL {
-        let status = clients::status(client, environment, clients::DEFAULT_SERVER_NAME);
+        let status = clients::status(client, environment, server_name);
         match status.entry.and_then(|entry| entry.mode) {
             Some(SecretMode::Inline) => inline.push(client),
             None if recorded_inline(client.id) => inline.push(client),
@@ -286,8 +291,7 @@ pub fn rotate(
                     "{} keeps the credential it asked you for: in its list of MCP servers, \
                      restart `{}`; if it does not ask again, clear its stored input values, then \
                      paste the new Authorization value when it asks",
-                    client.name,
-                    clients::DEFAULT_SERVER_NAME
+                    client.name, server_name
                 ),
             }),
             None => {}
@@ -299,7 +303,7 @@ pub fn rotate(
         clients: &inline,
         mode: Some(SecretMode::Inline),
         expires_on,
-        server_name: clients::DEFAULT_SERVER_NAME,
+        server_name,
         // Rotation rewrites inline entries only, which never run the bridge.
         bridge_command: "",
     };

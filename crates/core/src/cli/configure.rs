@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use super::credential_args::CredentialArgs;
 use super::output::{Output, no_home};
-use super::validate::{Checked, SESSION_CLOSE_GRACE, check, human_summary};
-use crate::clients::{self, ClientEnvironment, DEFAULT_SERVER_NAME, SecretMode};
+use super::validate::{Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary};
+use crate::clients::{self, ClientEnvironment, SecretMode};
 use crate::probe::{ProbeReport, Verdict};
 use crate::secrets::OsKeychain;
 use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
@@ -25,8 +25,9 @@ use crate::{Error, ErrorKind};
 pub struct ConfigureArgs {
     #[command(flatten)]
     pub credential: CredentialArgs,
-    /// Comma-separated client ids (see `clients`), or `detected` or `all`.
-    #[arg(long, value_delimiter = ',', required = true)]
+    /// Comma-separated client ids (see `clients`), or `detected` or `all` [default: the
+    /// policy's list].
+    #[arg(long, value_delimiter = ',')]
     pub clients: Vec<String>,
     /// How the secret reaches each client; default: each client's preferred mode.
     #[arg(long, value_enum)]
@@ -68,7 +69,21 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     let Some(environment) = ClientEnvironment::current() else {
         return no_home(args.json).print();
     };
-    let chosen = match clients::select(&args.clients, &environment) {
+    let chosen = current_policy().and_then(|policy| {
+        let mode = policy.secret_mode(args.mode)?;
+        let listed = policy.clients(&args.clients)?;
+        if listed.is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "name the clients to configure with --clients (ids from `clients`, or `detected` or `all`)",
+            ));
+        }
+        let mut chosen = clients::select(&listed, &environment)?;
+        // `all` and `detected` never bring in a client the policy keeps us out of.
+        chosen.retain(|client| !policy.never_touch(client.id));
+        Ok((policy, chosen, mode))
+    });
+    let (policy, chosen, mode) = match chosen {
         Ok(chosen) => chosen,
         Err(error) => return Output::error(&error, args.json).print(),
     };
@@ -103,6 +118,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
         &args.credential,
         args.endpoint.as_deref(),
         args.timeout,
+        &policy,
     ));
     let exit_code = match input {
         Some((endpoint, credential)) if report.verdict == Verdict::Ok => {
@@ -111,9 +127,9 @@ pub fn main(args: &ConfigureArgs) -> u8 {
                 credential: &credential,
                 endpoint: &endpoint,
                 clients: &chosen,
-                mode: args.mode,
+                mode,
                 expires_on: args.expires,
-                server_name: DEFAULT_SERVER_NAME,
+                server_name: policy.entry_name(),
                 bridge_command: &bridge_command,
             };
             write_or_preview(args, &request, &report, &environment)

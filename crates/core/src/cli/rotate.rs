@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::credential_args::CredentialArgs;
 use super::output::{Output, no_home};
-use super::validate::{Checked, SESSION_CLOSE_GRACE, check, human_summary};
+use super::validate::{Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary};
 use crate::clients::ClientEnvironment;
 use crate::probe::{ProbeReport, Verdict};
 use crate::secrets::OsKeychain;
@@ -59,6 +59,10 @@ pub fn main(args: &RotateArgs) -> u8 {
         );
         return Output::error(&error, args.json).print();
     }
+    let policy = match current_policy() {
+        Ok(policy) => policy,
+        Err(error) => return Output::error(&error, args.json).print(),
+    };
     let state = StateFile::for_environment(&environment);
     let recorded = match state.load() {
         Ok(recorded) => recorded,
@@ -75,7 +79,11 @@ pub fn main(args: &RotateArgs) -> u8 {
         .endpoint
         .clone()
         .or_else(|| std::env::var(crate::probe::ENDPOINT_ENV).ok())
-        .or_else(|| on_record.map(|credential| credential.endpoint.clone()));
+        // A policy's endpoint replaces the one on record rather than conflicting with it.
+        .or_else(|| {
+            let recorded = on_record.map(|credential| credential.endpoint.clone());
+            recorded.filter(|_| policy.settings.endpoint.is_none())
+        });
 
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -94,9 +102,15 @@ pub fn main(args: &RotateArgs) -> u8 {
         report,
         session_close,
         input,
-    } = runtime.block_on(check(&credential_args, endpoint.as_deref(), args.timeout));
+    } = runtime.block_on(check(
+        &credential_args,
+        endpoint.as_deref(),
+        args.timeout,
+        &policy,
+    ));
     let outcome = match input {
         Some((endpoint, credential)) if report.verdict == Verdict::Ok => setup::rotate(
+            policy.entry_name(),
             &credential,
             &endpoint,
             report.verdict,

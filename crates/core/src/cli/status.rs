@@ -7,7 +7,8 @@ use chrono::Local;
 use clap::Args;
 
 use super::output::{Output, no_home};
-use crate::clients::{ClientEnvironment, DEFAULT_SERVER_NAME};
+use crate::clients::ClientEnvironment;
+use crate::policy::load_policy;
 use crate::probe::Verdict;
 use crate::state::StateFile;
 use crate::status::{SetupStatus, setup_status};
@@ -25,10 +26,14 @@ pub fn main(args: &StatusArgs) -> u8 {
     let Some(environment) = ClientEnvironment::current() else {
         return no_home(args.json).print();
     };
+    let policy = match load_policy(&environment) {
+        Ok(policy) => policy,
+        Err(error) => return Output::error(&error, args.json).print(),
+    };
     let status = setup_status(
         &environment,
         &StateFile::for_environment(&environment),
-        DEFAULT_SERVER_NAME,
+        policy.entry_name(),
         Local::now().date_naive(),
     );
     let exit_code = u8::from(status.state_error.is_some());

@@ -11,7 +11,9 @@ use std::time::Duration;
 use clap::Args;
 
 use super::credential_args::CredentialArgs;
+use crate::clients::ClientEnvironment;
 use crate::credentials::Credential;
+use crate::policy::{Policy, load_policy};
 use crate::probe::{
     self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport,
     SessionClose, Verdict,
@@ -76,7 +78,22 @@ fn print_report(args: &ValidateArgs, report: &ProbeReport) {
 }
 
 async fn validate(args: &ValidateArgs) -> (ProbeReport, SessionClose) {
-    let checked = check(&args.credential, args.endpoint.as_deref(), args.timeout).await;
+    let checked = match current_policy() {
+        Ok(policy) => {
+            check(
+                &args.credential,
+                args.endpoint.as_deref(),
+                args.timeout,
+                &policy,
+            )
+            .await
+        }
+        Err(error) => {
+            let mut report = ProbeReport::failed(input_failure(&error));
+            report.auth = Some(args.credential.auth);
+            return (report, SessionClose::default());
+        }
+    };
     (checked.report, checked.session_close)
 }
 
@@ -87,15 +104,35 @@ pub(super) struct Checked {
     pub input: Option<(Endpoint, Credential)>,
 }
 
-/// Reads the endpoint and credential from the flags and probes, showing progress on stderr.
+/// The policy in force, its warnings shown on stderr.
+pub(super) fn current_policy() -> crate::Result<Policy> {
+    let Some(environment) = ClientEnvironment::current() else {
+        return Ok(Policy::default());
+    };
+    let policy = load_policy(&environment)?;
+    for warning in &policy.warnings {
+        eprintln!("warning: {warning}");
+    }
+    Ok(policy)
+}
+
+/// Reads the endpoint and credential from the flags (within the policy) and probes, showing
+/// progress on stderr.
 pub(super) async fn check(
     credential_args: &CredentialArgs,
     endpoint_flag: Option<&str>,
     timeout_seconds: f64,
+    policy: &Policy,
 ) -> Checked {
     let environment_endpoint = std::env::var(ENDPOINT_ENV).ok();
-    let prepared = Endpoint::choose(endpoint_flag, environment_endpoint.as_deref())
-        .and_then(|endpoint| Ok((endpoint, credential_args.read_credential()?)));
+    let prepared = (|| {
+        policy.check_auth(credential_args.auth)?;
+        let asked = endpoint_flag.or(environment_endpoint
+            .as_deref()
+            .filter(|url| !url.trim().is_empty()));
+        let endpoint = Endpoint::choose(policy.endpoint(asked)?.as_deref(), None)?;
+        Ok::<_, Error>((endpoint, credential_args.read_credential()?))
+    })();
     let (endpoint, credential) = match prepared {
         Ok(prepared) => prepared,
         Err(error) => {
@@ -118,8 +155,9 @@ pub(super) async fn check(
         };
         eprintln!("{line}");
     };
-    let (report, session_close) =
+    let (mut report, session_close) =
         probe::probe(&endpoint, &credential, &options, &mut show_progress).await;
+    policy.require_tools(&mut report);
     Checked {
         report,
         session_close,

@@ -9,7 +9,16 @@ use crate::edit::{EntryEdit, EntryLocation, EntryValue};
 
 /// How the secret reaches the client (design §5).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    specta::Type,
+    clap::ValueEnum,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum SecretMode {

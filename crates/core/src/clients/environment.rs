@@ -45,7 +45,7 @@ impl Os {
 
 /// The variables that move client configs: the XDG folders, the Windows profile folders and the
 /// clients' own overrides. Only these are captured, so a plan never depends on anything else.
-const RELEVANT_VARIABLES: [&str; 9] = [
+const RELEVANT_VARIABLES: [&str; 11] = [
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     "APPDATA",
@@ -55,6 +55,9 @@ const RELEVANT_VARIABLES: [&str; 9] = [
     "COPILOT_HOME",
     "PATH",
     "PATHEXT",
+    // Where the policy lives (design §8).
+    "ProgramData",
+    "ROVO_MCP_POLICY",
 ];
 
 /// Everything a client's config path depends on.
