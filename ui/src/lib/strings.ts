@@ -147,7 +147,7 @@ export const strings = {
     limitedExplanation:
       "The server accepted the credential but offers only account or Teamwork Graph tools. This happens with a classic token that has no scopes, or with a personal token sent as a service-account key (Bearer).",
     limitedAction:
-      "Create a token with “Create API token with scopes” and pick the Jira and Confluence scopes, or choose the method that matches your token. You can also continue with what is available.",
+      "Go back and use a scoped token or the method that matches your token, or continue with what is available.",
     warningsHeading: "Worth knowing",
     failureHeading: "The check failed",
     cause: "Likely cause",
@@ -169,7 +169,6 @@ export const strings = {
     accountId: "Account ID",
     sites: "Sites this credential reaches",
     siteName: "Site",
-    siteUrl: "Address",
     cloudId: "Cloud ID",
     copy: "Copy",
     copyCloudId: (site: string) => `Copy the cloud ID of ${site}`,
