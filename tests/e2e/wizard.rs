@@ -103,7 +103,9 @@ async fn choose(app: &AppSession, method: &str) {
         .unwrap();
     app.wait_for_text("#method-answer", "").await.unwrap();
     app.click("#next").await.unwrap();
-    app.wait_for_text("#step-title", "credentials").await.unwrap();
+    app.wait_for_text("#step-title", "credentials")
+        .await
+        .unwrap();
 }
 
 /// Waits for the check's outcome `outcome` (`ok`, `limited`, `failed`, …) and returns its text.
@@ -176,7 +178,9 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
 
     // The scoped token pasted with spaces around it: cleaned, checked, its tools listed.
     app.click("#check-outcome button").await.unwrap();
-    app.wait_for_text("#step-title", "credentials").await.unwrap();
+    app.wait_for_text("#step-title", "credentials")
+        .await
+        .unwrap();
     app.paste_into("#credential-apiToken", &format!("  {SCOPED_TOKEN}\n"))
         .await
         .unwrap();
@@ -232,18 +236,24 @@ async fn a_service_key_check_shows_progress_can_be_cancelled_and_runs_once_on_a_
     app.type_into("#credential-serviceKey", &format!("Bearer {key}"))
         .await
         .unwrap();
-    app.wait_for_text("#credential-cleaning", "Bearer").await.unwrap();
+    app.wait_for_text("#credential-cleaning", "Bearer")
+        .await
+        .unwrap();
 
     // Slow server: the progress shows, and Cancel stops the check.
     app.click("#next").await.unwrap();
-    app.wait_for_text("#check-status", "Connecting").await.unwrap();
+    app.wait_for_text("#check-status", "Connecting")
+        .await
+        .unwrap();
     app.screenshot("check-progress").await.unwrap();
     app.click("#check-cancel").await.unwrap();
     outcome(&app, "cancelled").await;
 
     // A double click on Check starts one check.
     app.click("#back").await.unwrap();
-    app.wait_for_text("#step-title", "credentials").await.unwrap();
+    app.wait_for_text("#step-title", "credentials")
+        .await
+        .unwrap();
     let before = initializes(&server);
     app.client
         .execute(

@@ -69,6 +69,10 @@ pub async fn check_credential(
 /// Stops the running check, if any; its `check_credential` call then returns `null`.
 #[tauri::command]
 #[specta::specta]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands commands their state by value"
+)]
 pub fn cancel_check(state: State<'_, CheckState>) {
     if let Some(cancel) = state.lock().take() {
         let _sent = cancel.send(());
@@ -104,5 +108,35 @@ struct Running<'a>(&'a CheckState);
 impl Drop for Running<'_> {
     fn drop(&mut self) {
         self.0.lock().take();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_check_is_refused_while_one_runs_and_allowed_after_it() {
+        let state = CheckState::default();
+        let mut cancelled = state.start().expect("the first check starts");
+        let refused = state.start().expect_err("a second check while one runs");
+        assert_eq!(
+            refused.kind,
+            ErrorKind::InvalidInput,
+            "the refusal is typed"
+        );
+
+        if let Some(cancel) = state.lock().take() {
+            cancel.send(()).expect("the check listens for its cancel");
+        }
+        assert!(
+            cancelled.try_recv().is_ok(),
+            "cancel reaches the running check"
+        );
+        drop(Running(&state));
+        assert!(
+            state.start().is_ok(),
+            "a new check may start once the last one ended"
+        );
     }
 }

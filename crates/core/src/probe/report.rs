@@ -96,7 +96,10 @@ impl ProbeReport {
 /// How the account is typed across IPC: the fields `atlassianUserInfo` is known to return.
 /// The report carries the tool's JSON as it came, so any of them may be absent.
 #[derive(specta::Type)]
-#[expect(dead_code, reason = "describes the JSON of `ProbeReport::account` to specta only")]
+#[expect(
+    dead_code,
+    reason = "describes the JSON of `ProbeReport::account` to specta only"
+)]
 struct AccountShape {
     #[specta(optional)]
     account_id: Option<String>,
