@@ -7,7 +7,9 @@ use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::credentials::prepare_credential;
 use rovo_mcp_core::probe::ENDPOINT_ENV;
 use rovo_mcp_core::secrets::Secret;
-use rovo_test_support::mcp_server::{ACCOUNT_EMAIL, Grant, SITE_CLOUD_ID, TestMcpServer};
+use rovo_test_support::mcp_server::{
+    ACCOUNT_EMAIL, Grant, Misbehaviour, SITE_CLOUD_ID, TestMcpServer,
+};
 
 #[tokio::test]
 async fn choosing_a_method_shows_what_rust_answered_and_leads_to_its_credentials() {
@@ -314,5 +316,81 @@ async fn a_megabyte_pasted_into_the_token_field_is_refused_without_a_hang() {
         "nothing is sent for a refused input"
     );
     app.screenshot("check-refused").await.unwrap();
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn each_failure_kind_has_its_own_screen() {
+    let cases = [
+        ("forbidden_legacy_token", Misbehaviour::legacy_token()),
+        ("forbidden_ip", Misbehaviour::ip_blocked()),
+        ("forbidden", Misbehaviour::forbidden()),
+        ("server_error", Misbehaviour::server_error()),
+        ("not_mcp", Misbehaviour::html_page()),
+        ("protocol_error", Misbehaviour::JsonRpcError),
+        (
+            "rate_limited",
+            Misbehaviour::RateLimited {
+                retry_after_seconds: 0,
+                times: 5,
+            },
+        ),
+        ("timeout", Misbehaviour::HangAfterHeaders),
+    ];
+    let key_of = |kind: &str| format!("ATATT3-{kind}");
+    let server = cases
+        .iter()
+        .fold(TestMcpServer::builder(), |builder, (kind, misbehaviour)| {
+            let authorization = header(AuthMethod::Service, None, &key_of(kind));
+            builder
+                .grant(authorization.clone(), Grant::FullScope)
+                .misbehave(authorization, misbehaviour.clone())
+        })
+        .start()
+        .await
+        .unwrap();
+    let app = app_against(&server).await;
+    choose(&app, "service").await;
+
+    let mut screens = Vec::new();
+    for (kind, _) in &cases {
+        app.type_into("#credential-serviceKey", &key_of(kind))
+            .await
+            .unwrap();
+        app.click("#next").await.unwrap();
+        let failure = outcome(&app, "failed").await;
+        let shown = app
+            .client
+            .find(fantoccini::Locator::Css("#check-outcome"))
+            .await
+            .unwrap()
+            .attr("data-kind")
+            .await
+            .unwrap();
+        assert_eq!(
+            shown.as_deref(),
+            Some(*kind),
+            "the screen of {kind}: {failure:?}"
+        );
+        assert!(
+            !failure.contains(&key_of(kind)),
+            "the {kind} screen never shows the key: {failure:?}"
+        );
+        screens.push(failure);
+        app.screenshot(&format!("check-{kind}")).await.unwrap();
+        app.click("#back").await.unwrap();
+        app.wait_for_text("#step-title", "credentials")
+            .await
+            .unwrap();
+    }
+    let distinct: std::collections::HashSet<&str> = screens
+        .iter()
+        .map(|screen| screen.lines().next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        distinct.len(),
+        cases.len(),
+        "each kind has its own headline: {screens:#?}"
+    );
     app.close().await.unwrap();
 }
