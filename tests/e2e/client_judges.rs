@@ -132,6 +132,7 @@ impl JudgeHome {
             endpoint,
             mode: SecretMode::Inline,
             authorization: AUTHORIZATION,
+            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
         };
         plan_configure(client, &environment, &settings)?.apply(&backup_folder(&environment))?;
         let _first = self.config.set(path);

@@ -23,6 +23,7 @@ fn settings(name: &'static str, client: &clients::Client) -> EntrySettings<'stat
         endpoint: DEFAULT_ENDPOINT,
         mode: client.modes()[0],
         authorization: AUTHORIZATION,
+        bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
     }
 }
 

@@ -1,10 +1,10 @@
 //! The one error type of the core, with the stable kinds that the UI and scripts branch on.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What went wrong, as a closed set the UI switches on and the command line maps to exit codes
 /// (design §4). A variant is added only together with the screen or exit code that handles it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorKind {
     /// Something the person typed or passed cannot be used as it is.
@@ -16,6 +16,8 @@ pub enum ErrorKind {
     ConfigInvalid,
     /// A client's config file could not be read, backed up, written or read back.
     ConfigWriteFailed,
+    /// Our own state file is corrupt or from a newer release; it is kept as it is.
+    StateUnreadable,
     /// A fault of this program; the message says what it was doing.
     Internal,
     /// The server refused the credential (HTTP 401): wrong email or token, revoked or expired.
@@ -47,7 +49,7 @@ impl ErrorKind {
     /// The process exit code for this kind (design §4 and §7).
     pub fn exit_code(self) -> u8 {
         match self {
-            Self::KeychainUnavailable | Self::Internal => 1,
+            Self::KeychainUnavailable | Self::StateUnreadable | Self::Internal => 1,
             Self::InvalidInput => 2,
             Self::Unauthorized => 3,
             Self::ForbiddenIp | Self::ForbiddenLegacyToken | Self::Forbidden => 4,

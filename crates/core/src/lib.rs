@@ -15,5 +15,12 @@ pub mod fsutil;
 pub mod probe;
 pub mod reminders;
 pub mod secrets;
+pub mod setup;
+pub mod state;
+pub mod status;
 
 pub use error::{Error, ErrorKind, Result};
+
+/// The app's identifier, which names its config and data folders (the same as
+/// `tauri.conf.json`'s `identifier`, so the window and the command line share them).
+pub const APP_IDENTIFIER: &str = "com.rovomcpsetup.desktop";

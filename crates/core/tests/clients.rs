@@ -24,6 +24,7 @@ fn settings(mode: SecretMode) -> EntrySettings<'static> {
         endpoint: DEFAULT_ENDPOINT,
         mode,
         authorization: AUTHORIZATION,
+        bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
     }
 }
 

@@ -116,6 +116,8 @@ export type ErrorKind =
 "config_invalid" | 
 /**  A client's config file could not be read, backed up, written or read back. */
 "config_write_failed" | 
+/**  Our own state file is corrupt or from a newer release; it is kept as it is. */
+"state_unreadable" | 
 /**  A fault of this program; the message says what it was doing. */
 "internal" | 
 /**  The server refused the credential (HTTP 401): wrong email or token, revoked or expired. */

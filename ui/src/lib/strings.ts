@@ -266,6 +266,7 @@ export const strings = {
     keychain_unavailable: "The system keychain could not be used.",
     config_invalid: "A client's settings file could not be read, so it was left untouched.",
     config_write_failed: "A client's settings file could not be changed, so it was left as it was.",
+    state_unreadable: "The app's own settings file could not be read, so it was left as it is.",
     internal: "Something went wrong inside the app.",
     unauthorized: "Atlassian did not accept the email and token.",
     forbidden_ip: "Your organisation does not allow connections from this network.",

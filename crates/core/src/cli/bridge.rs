@@ -1,15 +1,21 @@
 //! `rovo-mcp-setup bridge`: runs the keychain bridge on this process's stdin and stdout for a
 //! stdio-only AI client (design §5, `keychain` mode).
 //!
-//! The credential is read from the environment variable named by `--authorization-env`, never
-//! from an argument, so it does not show in the process list or the client's config file.
-//! Everything written to stdout is MCP; the bridge's own lines go to stderr.
+//! The credential is the one set up with this app: its record in the state file and its secret
+//! in the OS keychain, read at start, so the client's config holds no secret and rotation needs
+//! no file change. `--authorization-env VAR` names an environment variable to use instead; it
+//! is never taken from an argument, so it does not show in the process list. Everything written
+//! to stdout is MCP; the bridge's own lines go to stderr.
 
 use clap::Args;
 
 use crate::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use crate::clients::ClientEnvironment;
+use crate::credentials;
 use crate::probe::{DEFAULT_ENDPOINT, ENDPOINT_ENV as ENDPOINT_VARIABLE};
 use crate::secrets::Secret;
+use crate::secrets::{OsKeychain, SecretStore};
+use crate::state::StateFile;
 use crate::{Error, ErrorKind};
 
 /// Options of `bridge`.
@@ -20,7 +26,8 @@ pub struct BridgeArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
     /// The environment variable that holds the whole `Authorization` header value
-    /// (`Basic …` or `Bearer …`)
+    /// (`Basic …` or `Bearer …`) [default: the credential set up with this app, from the
+    /// keychain]
     #[arg(long, value_name = "VAR")]
     pub authorization_env: Option<String>,
 }
@@ -41,7 +48,7 @@ pub fn main(args: &BridgeArgs) -> u8 {
     let input = tokio::io::stdin();
     let output = tokio::io::stdout();
     let outcome = runtime.block_on(async {
-        match bridge_config(args, |name| std::env::var(name).ok()) {
+        match bridge_config(args, |name| std::env::var(name).ok(), stored_credential) {
             Ok(config) => run_bridge(config, input, output).await,
             Err(reason) => run_unavailable_bridge(reason, input, output).await,
         }
@@ -54,24 +61,58 @@ pub fn main(args: &BridgeArgs) -> u8 {
     }
 }
 
+/// The credential set up with this app: the endpoint on record and the `Authorization` value
+/// built from the keychain's secret.
+fn stored_credential() -> Result<(String, Secret), Error> {
+    let not_set_up = || {
+        Error::new(
+            ErrorKind::InvalidInput,
+            "no credential is set up for the bridge: open Rovo MCP Setup, or run \
+             `rovo-mcp-setup configure`",
+        )
+    };
+    let environment = ClientEnvironment::current().ok_or_else(not_set_up)?;
+    let state = StateFile::for_environment(&environment).load()?;
+    let record = state.credential.ok_or_else(not_set_up)?;
+    let secret = OsKeychain::new()
+        .read(&record.keychain_account)?
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::KeychainUnavailable,
+                format!(
+                    "the keychain has no item `{}` for the bridge: open Rovo MCP Setup and set the \
+                 credential up again, or run `rovo-mcp-setup rotate`",
+                    record.keychain_account
+                ),
+            )
+        })?;
+    let credential =
+        credentials::prepare_credential(record.auth, record.email.as_deref(), &secret)?;
+    Ok((
+        record.endpoint,
+        Secret::new(credential.authorization().expose()),
+    ))
+}
+
 /// The bridge's endpoint and credential from `args` and the environment (`variable` looks a
-/// variable up), or why there is no credential to use.
+/// variable up), else from `stored` (the setup on record), or why there is none to use.
 fn bridge_config(
     args: &BridgeArgs,
     variable: impl Fn(&str) -> Option<String>,
+    stored: impl FnOnce() -> Result<(String, Secret), Error>,
 ) -> Result<BridgeConfig, Error> {
-    let endpoint = args
+    let chosen_endpoint = args
         .endpoint
         .clone()
-        .or_else(|| variable(ENDPOINT_VARIABLE).filter(|value| !value.trim().is_empty()))
-        .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
+        .or_else(|| variable(ENDPOINT_VARIABLE).filter(|value| !value.trim().is_empty()));
     let Some(name) = &args.authorization_env else {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            "the bridge has no credential: its entry must pass `--authorization-env VAR`; \
-             open Rovo MCP Setup and configure this client again",
-        ));
+        let (recorded_endpoint, authorization) = stored()?;
+        return Ok(BridgeConfig {
+            endpoint: chosen_endpoint.unwrap_or(recorded_endpoint),
+            authorization,
+        });
     };
+    let endpoint = chosen_endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
     let authorization = variable(name)
         .map(|value| value.trim().to_owned())
         .filter(|value| !value.is_empty())
@@ -114,7 +155,16 @@ mod tests {
             .iter()
             .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
             .collect();
-        bridge_config(&parse(arguments), |name| environment.get(name).cloned())
+        bridge_config(
+            &parse(arguments),
+            |name| environment.get(name).cloned(),
+            || {
+                Ok((
+                    "https://recorded.example/mcp".to_owned(),
+                    Secret::new("Basic c3RvcmVk"),
+                ))
+            },
+        )
     }
 
     #[test]
@@ -180,10 +230,36 @@ mod tests {
                 "the message names the variable to set: {error:?}"
             );
         }
-        let error = config(&[], &[("AUTH", "Basic abc")]).expect_err("no variable is named");
-        assert!(
-            error.message().contains("--authorization-env"),
-            "the message names the missing option: {error:?}"
+    }
+
+    #[test]
+    fn without_a_variable_the_credential_on_record_is_used() {
+        let stored = config(&[], &[]).expect("the setup on record is used");
+        assert_eq!(
+            stored.authorization.expose(),
+            "Basic c3RvcmVk",
+            "the keychain's credential"
+        );
+        assert_eq!(
+            stored.endpoint, "https://recorded.example/mcp",
+            "and the endpoint on record"
+        );
+        let flagged = config(&["--endpoint", "https://flag.example/mcp"], &[]).unwrap();
+        assert_eq!(
+            flagged.endpoint, "https://flag.example/mcp",
+            "--endpoint still wins"
+        );
+    }
+
+    #[test]
+    fn without_a_setup_on_record_the_reason_reaches_the_client() {
+        let not_set_up = Error::new(ErrorKind::InvalidInput, "no credential is set up");
+        let error = bridge_config(&parse(&[]), |_| None, || Err(not_set_up))
+            .expect_err("there is no credential");
+        assert_eq!(
+            error.message(),
+            "no credential is set up",
+            "the reason is passed on as is"
         );
     }
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{Output, no_home};
-use crate::clients::{self, ClientEnvironment, ClientStatus, DEFAULT_SERVER_NAME, SecretMode};
+use crate::clients::{self, ClientEnvironment, ClientStatus, DEFAULT_SERVER_NAME};
 
 #[derive(Debug, clap::Args)]
 pub struct ClientsArgs {
@@ -107,11 +107,10 @@ fn entry_text(status: &ClientStatus) -> String {
     }
     match &status.entry {
         None => "-".to_owned(),
-        Some(entry) => match entry.mode {
-            Some(SecretMode::Inline) => "inline".to_owned(),
-            Some(SecretMode::Prompt) => "prompt".to_owned(),
-            None => "present (other)".to_owned(),
-        },
+        Some(entry) => entry.mode.map_or_else(
+            || "present (other)".to_owned(),
+            |mode| mode.name().to_owned(),
+        ),
     }
 }
 

@@ -4,8 +4,12 @@
 
 mod bridge;
 mod clients;
+mod configure;
+mod credential_args;
 mod output;
 mod remove;
+mod rotate;
+mod status;
 mod validate;
 
 use clap::{Parser, Subcommand};
@@ -23,14 +27,20 @@ pub struct Cli {
 /// The headless subcommands. Each arrives with its capability (design §7).
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// List every supported client: installed or not, its config file, and our entry in it.
-    Clients(clients::ClientsArgs),
-    /// Take our entry out of client configs, leaving each file as it was before we added it.
-    Remove(remove::RemoveArgs),
-    /// stdio MCP server for stdio-only clients
-    Bridge(bridge::BridgeArgs),
     /// Check a credential against the Rovo MCP server and list the tools it unlocks.
     Validate(validate::ValidateArgs),
+    /// List every supported client: installed or not, its config file, and our entry in it.
+    Clients(clients::ClientsArgs),
+    /// Check a credential, keep it in the keychain and write it into the chosen clients.
+    Configure(configure::ConfigureArgs),
+    /// Check a new secret, then put it in the keychain and every configured client.
+    Rotate(rotate::RotateArgs),
+    /// Show the credential on record, its expiry, the last check and the configured clients.
+    Status(status::StatusArgs),
+    /// Take our entry out of client configs, leaving each file as it was before we added it.
+    Remove(remove::RemoveArgs),
+    /// Serve MCP on stdin/stdout for stdio-only clients, with the credential from the keychain.
+    Bridge(bridge::BridgeArgs),
 }
 
 /// Runs a headless subcommand and returns the process exit code.
@@ -40,5 +50,8 @@ pub fn run(command: &Command) -> u8 {
         Command::Remove(args) => remove::main(args),
         Command::Bridge(args) => bridge::main(args),
         Command::Validate(args) => validate::main(args),
+        Command::Configure(args) => configure::main(args),
+        Command::Rotate(args) => rotate::main(args),
+        Command::Status(args) => status::main(args),
     }
 }

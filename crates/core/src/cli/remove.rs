@@ -12,6 +12,8 @@ use crate::Error;
 use crate::clients::{
     self, Change, Client, ClientEnvironment, ClientWriteResult, DEFAULT_SERVER_NAME,
 };
+use crate::secrets::{OsKeychain, SecretStore};
+use crate::state::StateFile;
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
@@ -19,14 +21,28 @@ pub struct RemoveArgs {
     /// that holds our entry.
     #[arg(long, value_delimiter = ',')]
     pub clients: Vec<String>,
+    /// Also delete the credential from the keychain and forget the setup.
+    #[arg(long)]
+    pub forget: bool,
     /// Print one JSON document on stdout instead of text on stderr.
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct RemoveReport {
     clients: Vec<ClientWriteResult>,
+    /// With `--forget`: whether the keychain item and the setup on record are gone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    forgotten: Option<Forgotten>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Forgotten {
+    keychain_account: Option<String>,
+    error: Option<String>,
 }
 
 /// Runs `remove` in this process's environment and returns the exit code.
@@ -34,14 +50,29 @@ pub fn main(args: &RemoveArgs) -> u8 {
     match ClientEnvironment::current() {
         Some(environment) => {
             let backup_folder = clients::backup_folder(&environment);
-            run(args, &environment, &backup_folder).print()
+            let state = StateFile::for_environment(&environment);
+            run(
+                args,
+                &environment,
+                &backup_folder,
+                &state,
+                &OsKeychain::new(),
+            )
+            .print()
         }
         None => no_home(args.json).print(),
     }
 }
 
-/// Removes our entry from the chosen clients as seen from `environment`.
-pub fn run(args: &RemoveArgs, environment: &ClientEnvironment, backup_folder: &Path) -> Output {
+/// Removes our entry from the chosen clients as seen from `environment`; with `--forget`, also
+/// the keychain item and the setup on record.
+pub fn run(
+    args: &RemoveArgs,
+    environment: &ClientEnvironment,
+    backup_folder: &Path,
+    state: &StateFile,
+    keychain: &dyn SecretStore,
+) -> Output {
     let chosen = match chosen_clients(&args.clients, environment) {
         Ok(chosen) => chosen,
         Err(error) => return Output::error(&error, args.json),
@@ -49,14 +80,92 @@ pub fn run(args: &RemoveArgs, environment: &ClientEnvironment, backup_folder: &P
     let results = clients::write_each(&chosen, environment, backup_folder, |client| {
         clients::plan_remove(client, environment, DEFAULT_SERVER_NAME, backup_folder)
     });
+    let removed: Vec<&str> = results
+        .iter()
+        .filter(|result| result.error.is_none())
+        .map(|result| result.id.as_str())
+        .collect();
+    let recorded = state.update(|state| {
+        for id in &removed {
+            state.forget_client(id);
+        }
+    });
+    let forgotten = args.forget.then(|| forget(state, keychain));
+    let mut exit_code = clients::exit_code(&results);
+    if forgotten
+        .as_ref()
+        .is_some_and(|forgotten| forgotten.error.is_some())
+        || recorded.is_err()
+    {
+        exit_code = exit_code.max(1);
+    }
     let output = if args.json {
         Output::json(&RemoveReport {
             clients: results.clone(),
+            forgotten: forgotten.clone(),
         })
     } else {
-        Output::human(summary(&results))
+        let mut text = summary(&results);
+        if let Err(error) = &recorded {
+            let _ = writeln!(text, "warning: the app's state was not updated: {error}");
+        }
+        match &forgotten {
+            Some(Forgotten {
+                error: Some(error), ..
+            }) => {
+                let _ = writeln!(text, "the credential could not be forgotten: {error}");
+            }
+            Some(Forgotten {
+                keychain_account: Some(account),
+                ..
+            }) => {
+                let _ = writeln!(
+                    text,
+                    "deleted the keychain item `{account}` and forgot the setup"
+                );
+            }
+            Some(Forgotten {
+                keychain_account: None,
+                ..
+            }) => {
+                let _ = writeln!(text, "no credential was on record to forget");
+            }
+            None => {}
+        }
+        Output::human(text)
     };
-    output.with_exit_code(clients::exit_code(&results))
+    output.with_exit_code(exit_code)
+}
+
+/// Deletes the keychain item on record and the record itself.
+fn forget(state: &StateFile, keychain: &dyn SecretStore) -> Forgotten {
+    let on_record = match state.load() {
+        Ok(on_record) => on_record,
+        Err(error) => {
+            return Forgotten {
+                keychain_account: None,
+                error: Some(error.message().to_owned()),
+            };
+        }
+    };
+    let Some(credential) = on_record.credential else {
+        return Forgotten {
+            keychain_account: None,
+            error: None,
+        };
+    };
+    let account = credential.keychain_account;
+    let outcome = keychain.delete(&account).and_then(|()| {
+        state.update(|state| {
+            state.credential = None;
+            state.last_check = None;
+            state.reminders_sent.clear();
+        })
+    });
+    Forgotten {
+        keychain_account: Some(account),
+        error: outcome.err().map(|e| e.message().to_owned()),
+    }
 }
 
 /// The listed clients, or by default every client that holds our entry.
@@ -111,13 +220,33 @@ fn summary(results: &[ClientWriteResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth_method::AuthMethod;
     use crate::clients::Os;
+    use crate::secrets::{InMemorySecretStore, Secret};
+    use crate::state::CredentialRecord;
 
     struct Sandbox {
         _root: tempfile::TempDir,
         home: std::path::PathBuf,
         backups: std::path::PathBuf,
         environment: ClientEnvironment,
+        keychain: InMemorySecretStore,
+    }
+
+    impl Sandbox {
+        fn state(&self) -> StateFile {
+            StateFile::at(self.home.join("state.json"), &self.backups)
+        }
+
+        fn run(&self, args: &RemoveArgs) -> Output {
+            run(
+                args,
+                &self.environment,
+                &self.backups,
+                &self.state(),
+                &self.keychain,
+            )
+        }
     }
 
     fn sandbox() -> Sandbox {
@@ -144,6 +273,7 @@ mod tests {
             home,
             backups,
             environment,
+            keychain: InMemorySecretStore::default(),
         }
     }
 
@@ -152,10 +282,11 @@ mod tests {
         let sandbox = sandbox();
         let args = RemoveArgs {
             clients: Vec::new(),
+            forget: false,
             json: true,
         };
 
-        let output = run(&args, &sandbox.environment, &sandbox.backups);
+        let output = sandbox.run(&args);
 
         assert_eq!(output.exit_code, 0, "{}", output.stderr);
         let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
@@ -183,10 +314,11 @@ mod tests {
         let sandbox = sandbox();
         let args = RemoveArgs {
             clients: vec!["gemini-cli".to_owned(), "cursor".to_owned()],
+            forget: false,
             json: false,
         };
 
-        let output = run(&args, &sandbox.environment, &sandbox.backups);
+        let output = sandbox.run(&args);
 
         assert_eq!(output.exit_code, 8);
         assert!(output.stdout.is_empty(), "human text goes to stderr");
@@ -208,10 +340,11 @@ mod tests {
         let sandbox = sandbox();
         let args = RemoveArgs {
             clients: vec!["notepad".to_owned()],
+            forget: false,
             json: true,
         };
 
-        let output = run(&args, &sandbox.environment, &sandbox.backups);
+        let output = sandbox.run(&args);
 
         assert_eq!(output.exit_code, 2);
         let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
@@ -223,6 +356,50 @@ mod tests {
             output.stderr.contains("`notepad` is not a client id"),
             "{}",
             output.stderr
+        );
+    }
+
+    #[test]
+    fn forget_deletes_the_keychain_item_and_the_setup_on_record() {
+        let sandbox = sandbox();
+        sandbox
+            .keychain
+            .store("me@example.com", &Secret::new("ATATT3-token"))
+            .unwrap();
+        sandbox
+            .state()
+            .update(|state| {
+                state.record_credential(CredentialRecord {
+                    auth: AuthMethod::Personal,
+                    email: Some("me@example.com".to_owned()),
+                    endpoint: "https://mcp.atlassian.com/v1/mcp".to_owned(),
+                    keychain_account: "me@example.com".to_owned(),
+                    expires_on: None,
+                    stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                });
+            })
+            .unwrap();
+        let args = RemoveArgs {
+            clients: vec!["cursor".to_owned()],
+            forget: true,
+            json: true,
+        };
+
+        let output = sandbox.run(&args);
+
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        let report: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+        assert_eq!(
+            report["forgotten"]["keychainAccount"], "me@example.com",
+            "{report}"
+        );
+        assert!(
+            sandbox.keychain.read("me@example.com").unwrap().is_none(),
+            "the keychain item is gone"
+        );
+        assert!(
+            sandbox.state().load().unwrap().credential.is_none(),
+            "the record is gone"
         );
     }
 }

@@ -5,38 +5,27 @@
 //! The secret comes from an environment variable, standard input or the keychain, never from
 //! an argument value, and is never printed.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::time::Duration;
 
 use clap::Args;
 
-use crate::auth_method::AuthMethod;
-use crate::credentials::{self, Credential};
+use super::credential_args::CredentialArgs;
+use crate::credentials::Credential;
 use crate::probe::{
     self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport,
     SessionClose, Verdict,
 };
-use crate::secrets::{OsKeychain, Secret, SecretStore};
 use crate::{Error, ErrorKind};
 
 /// How long the session's `DELETE` may hold up the exit.
-const SESSION_CLOSE_GRACE: Duration = Duration::from_millis(500);
+pub(super) const SESSION_CLOSE_GRACE: Duration = Duration::from_millis(500);
 
 /// Check a credential against the Rovo MCP server and list the tools it unlocks.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// How the credential signs in.
-    #[arg(long, value_enum, default_value_t = AuthMethod::Personal)]
-    pub auth: AuthMethod,
-    /// The Atlassian account's email (personal tokens).
-    #[arg(long, value_name = "EMAIL")]
-    pub email: Option<String>,
-    /// Read the token from this environment variable.
-    #[arg(long, value_name = "VAR", conflicts_with = "token_stdin")]
-    pub token_env: Option<String>,
-    /// Read the token from standard input.
-    #[arg(long)]
-    pub token_stdin: bool,
+    #[command(flatten)]
+    pub credential: CredentialArgs,
     /// The MCP endpoint (default: `$ROVO_MCP_ENDPOINT`, else Atlassian's own endpoint).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
@@ -87,18 +76,39 @@ fn print_report(args: &ValidateArgs, report: &ProbeReport) {
 }
 
 async fn validate(args: &ValidateArgs) -> (ProbeReport, SessionClose) {
+    let checked = check(&args.credential, args.endpoint.as_deref(), args.timeout).await;
+    (checked.report, checked.session_close)
+}
+
+/// A finished check, with the endpoint and credential it used when the input was valid.
+pub(super) struct Checked {
+    pub report: ProbeReport,
+    pub session_close: SessionClose,
+    pub input: Option<(Endpoint, Credential)>,
+}
+
+/// Reads the endpoint and credential from the flags and probes, showing progress on stderr.
+pub(super) async fn check(
+    credential_args: &CredentialArgs,
+    endpoint_flag: Option<&str>,
+    timeout_seconds: f64,
+) -> Checked {
     let environment_endpoint = std::env::var(ENDPOINT_ENV).ok();
-    let prepared = Endpoint::choose(args.endpoint.as_deref(), environment_endpoint.as_deref())
-        .and_then(|endpoint| Ok((endpoint, credential(args)?)));
+    let prepared = Endpoint::choose(endpoint_flag, environment_endpoint.as_deref())
+        .and_then(|endpoint| Ok((endpoint, credential_args.read_credential()?)));
     let (endpoint, credential) = match prepared {
         Ok(prepared) => prepared,
         Err(error) => {
             let mut report = ProbeReport::failed(input_failure(&error));
-            report.auth = Some(args.auth);
-            return (report, SessionClose::default());
+            report.auth = Some(credential_args.auth);
+            return Checked {
+                report,
+                session_close: SessionClose::default(),
+                input: None,
+            };
         }
     };
-    let options = options(args.timeout);
+    let options = options(timeout_seconds);
     let mut show_progress = |step: ProbeProgress| {
         let line = match step {
             ProbeProgress::Connecting => format!("connecting to {}…", endpoint.host()),
@@ -108,46 +118,13 @@ async fn validate(args: &ValidateArgs) -> (ProbeReport, SessionClose) {
         };
         eprintln!("{line}");
     };
-    probe::probe(&endpoint, &credential, &options, &mut show_progress).await
-}
-
-/// The credential from the flags: the secret from `--token-env`, `--token-stdin`, or else the
-/// keychain entry of this method and account.
-fn credential(args: &ValidateArgs) -> crate::Result<Credential> {
-    let secret = if let Some(variable) = &args.token_env {
-        Secret::new(std::env::var(variable).map_err(|_| {
-            Error::new(
-                ErrorKind::InvalidInput,
-                format!("the environment variable `{variable}` named by --token-env is not set or not valid UTF-8"),
-            )
-        })?)
-    } else if args.token_stdin {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|error| {
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    format!("could not read the token from standard input: {error}"),
-                )
-            })?;
-        Secret::new(text)
-    } else {
-        let account = credentials::keychain_account(args.auth, args.email.as_deref());
-        if args.auth == AuthMethod::Personal && account.is_empty() {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                "a personal API token needs the email of its Atlassian account (--email)",
-            ));
-        }
-        OsKeychain::new().read(&account)?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidInput,
-                format!("the keychain has no credential for `{account}`; give one with --token-env VAR or --token-stdin"),
-            )
-        })?
-    };
-    credentials::prepare_credential(args.auth, args.email.as_deref(), &secret)
+    let (report, session_close) =
+        probe::probe(&endpoint, &credential, &options, &mut show_progress).await;
+    Checked {
+        report,
+        session_close,
+        input: Some((endpoint, credential)),
+    }
 }
 
 fn options(timeout_seconds: f64) -> ProbeOptions {
@@ -173,7 +150,7 @@ fn input_failure(error: &Error) -> ProbeFailure {
 }
 
 /// The report for a person: the verdict, the tools per product, the account, or the failure.
-fn human_summary(report: &ProbeReport) -> String {
+pub(super) fn human_summary(report: &ProbeReport) -> String {
     let mut lines: Vec<String> = report
         .warnings
         .iter()

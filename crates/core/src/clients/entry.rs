@@ -2,19 +2,35 @@
 //! in, which fields in which order, and how the `Authorization` header value is carried. One
 //! builder turns a shape plus the settings into the entry, so clients differ only in their data.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::environment::Os;
 use crate::edit::{EntryEdit, EntryLocation, EntryValue};
 
-/// How the secret reaches the client (design §5). `keychain` arrives with the bridge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type, clap::ValueEnum)]
+/// How the secret reaches the client (design §5).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum SecretMode {
     /// The header value is written in the client's file (0600).
     Inline,
     /// VS Code asks once (`inputs` with `password: true`) and keeps it in its secret storage.
     Prompt,
+    /// The secret stays in the OS keychain: the client runs `rovo-mcp-setup bridge`, which
+    /// reads it at start. Rotation then needs no file change.
+    Keychain,
+}
+
+impl SecretMode {
+    /// The mode's name, as `--mode` takes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Inline => "inline",
+            Self::Prompt => "prompt",
+            Self::Keychain => "keychain",
+        }
+    }
 }
 
 /// Where the entry sits in the document.
@@ -112,6 +128,8 @@ pub struct EntrySettings<'a> {
     pub mode: SecretMode,
     /// The whole `Authorization` header value (`Basic …` or `Bearer …`).
     pub authorization: &'a str,
+    /// The absolute path of the `rovo-mcp-setup` binary that `keychain` entries run.
+    pub bridge_command: &'a str,
 }
 
 impl std::fmt::Debug for EntrySettings<'_> {
@@ -121,6 +139,7 @@ impl std::fmt::Debug for EntrySettings<'_> {
             .field("endpoint", &self.endpoint)
             .field("mode", &self.mode)
             .field("authorization", &"<redacted>")
+            .field("bridge_command", &self.bridge_command)
             .finish()
     }
 }
@@ -158,9 +177,14 @@ pub(super) fn configure_edits(
     let header_value = match settings.mode {
         SecretMode::Inline => settings.authorization.to_owned(),
         SecretMode::Prompt => format!("${{input:{}}}", input_id(settings.name)),
+        // No header is written in keychain mode: the bridge adds it from the keychain.
+        SecretMode::Keychain => String::new(),
     };
     let entry = match shape {
         EntryShape::Remote { fields, .. } => remote_entry(fields, settings, &header_value),
+        EntryShape::StdioBridge { .. } if settings.mode == SecretMode::Keychain => {
+            keychain_bridge_entry(settings)
+        }
         EntryShape::StdioBridge { .. } => bridge_entry(os, settings.endpoint, &header_value),
     };
     let mut edits = vec![EntryEdit {
@@ -250,6 +274,29 @@ fn bridge_entry(os: Os, endpoint: &str, header_value: &str) -> EntryValue {
     ])
 }
 
+/// `rovo-mcp-setup bridge --endpoint URL`: our own stdio bridge, which takes the credential from
+/// the keychain, so the file holds no secret and the client needs no Node.js.
+fn keychain_bridge_entry(settings: &EntrySettings<'_>) -> EntryValue {
+    EntryValue::map([
+        ("command", EntryValue::string(settings.bridge_command)),
+        (
+            "args",
+            EntryValue::List(
+                ["bridge", "--endpoint", settings.endpoint]
+                    .into_iter()
+                    .map(EntryValue::string)
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+/// Whether `command` is our own binary, whatever folder it was installed in.
+fn is_our_binary(command: &str) -> bool {
+    let file_name = command.rsplit(['/', '\\']).next().unwrap_or(command);
+    file_name == "rovo-mcp-setup" || file_name.eq_ignore_ascii_case("rovo-mcp-setup.exe")
+}
+
 /// What an existing entry of ours says about itself, read back from the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -269,7 +316,14 @@ pub(super) fn summarise(entry: &serde_json::Value) -> EntrySummary {
         .iter()
         .find(|text| text.starts_with("https://") || text.starts_with("http://"))
         .map(|text| (*text).to_owned());
-    let mode = if strings.iter().any(|text| text.starts_with("${input:")) {
+    let runs_our_bridge = entry
+        .get("command")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(is_our_binary)
+        && strings.contains(&"bridge");
+    let mode = if runs_our_bridge {
+        Some(SecretMode::Keychain)
+    } else if strings.iter().any(|text| text.starts_with("${input:")) {
         Some(SecretMode::Prompt)
     } else if strings
         .iter()
@@ -308,6 +362,7 @@ mod tests {
         endpoint: "https://mcp.atlassian.com/v1/mcp",
         mode: SecretMode::Inline,
         authorization: "Basic ZTp0",
+        bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
     };
 
     #[test]

@@ -58,14 +58,10 @@ pub const DEFAULT_SERVER_NAME: &str = "atlassian-rovo-mcp";
 /// The Rovo MCP endpoint unless `--endpoint` or `ROVO_MCP_ENDPOINT` says otherwise.
 pub use crate::probe::DEFAULT_ENDPOINT;
 
-/// The app's identifier, which names its data folder (the same as `tauri.conf.json`'s
-/// `identifier`, so the window and the command line share backups).
-const APP_IDENTIFIER: &str = "com.rovomcpsetup.desktop";
-
 /// Where backups of the config files we change are kept: our own data folder, never next to
 /// the config (research/aesthetics.md §4).
 pub fn backup_folder(environment: &ClientEnvironment) -> PathBuf {
-    environment.app_data(&[APP_IDENTIFIER, "backups"])
+    environment.app_data(&[crate::APP_IDENTIFIER, "backups"])
 }
 
 /// One MCP client, as data.
@@ -195,7 +191,9 @@ impl Client {
 
     /// The secret modes this client supports, preferred first.
     pub fn modes(&self) -> &'static [SecretMode] {
-        if self.prompt_inputs {
+        if self.uses_stdio_bridge() {
+            &[SecretMode::Keychain, SecretMode::Inline]
+        } else if self.prompt_inputs {
             &[SecretMode::Prompt, SecretMode::Inline]
         } else {
             &[SecretMode::Inline]

@@ -65,7 +65,7 @@ pub fn plan_configure(
             format!(
                 "{} cannot use the `{}` secret mode",
                 client.name,
-                mode_name(settings.mode)
+                settings.mode.name()
             ),
         ));
     }
@@ -315,13 +315,6 @@ impl ClientPlan {
     }
 }
 
-fn mode_name(mode: SecretMode) -> &'static str {
-    match mode {
-        SecretMode::Inline => "inline",
-        SecretMode::Prompt => "prompt",
-    }
-}
-
 /// Replaces the credential after every `Basic ` and `Bearer ` with a mask.
 fn mask_credentials(text: &str) -> String {
     let mut masked = String::with_capacity(text.len());
@@ -446,6 +439,7 @@ mod tests {
             endpoint: DEFAULT_ENDPOINT,
             mode: SecretMode::Prompt,
             authorization: "Bearer k",
+            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
         };
         let error = plan_configure(find("cursor").unwrap(), &environment, &settings).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
@@ -460,6 +454,7 @@ mod tests {
             endpoint: DEFAULT_ENDPOINT,
             mode: SecretMode::Inline,
             authorization: "Basic c2VjcmV0",
+            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
         };
         for client in ALL {
             if client.config_path(&environment).is_none() {

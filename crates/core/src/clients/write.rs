@@ -126,6 +126,7 @@ mod tests {
             endpoint: DEFAULT_ENDPOINT,
             mode: SecretMode::Inline,
             authorization: "Bearer key",
+            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
         };
 
         let results = write_each(

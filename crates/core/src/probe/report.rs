@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use rmcp::model::Tool;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use super::failure::ProbeFailure;
@@ -43,6 +43,19 @@ impl Serialize for Verdict {
             Self::Limited => serializer.serialize_str("limited"),
             Self::Failed(kind) => kind.serialize(serializer),
         }
+    }
+}
+
+impl<'de> Deserialize<'de> for Verdict {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let word = String::deserialize(deserializer)?;
+        Ok(match word.as_str() {
+            "ok" => Self::Ok,
+            "limited" => Self::Limited,
+            _ => Self::Failed(ErrorKind::deserialize(
+                serde::de::value::StrDeserializer::<D::Error>::new(&word),
+            )?),
+        })
     }
 }
 

@@ -1,0 +1,279 @@
+//! `rovo-mcp-setup configure`: checks the credential, then keeps it in the keychain and writes
+//! our entry into each chosen client (design §7). Nothing is written unless the check says `ok`;
+//! one client failing does not stop the others (exit 8). `--dry-run` shows each client's diff
+//! and writes nothing.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+
+use chrono::NaiveDate;
+use clap::Args;
+use serde::Serialize;
+
+use super::credential_args::CredentialArgs;
+use super::output::{Output, no_home};
+use super::validate::{Checked, SESSION_CLOSE_GRACE, check, human_summary};
+use crate::clients::{self, ClientEnvironment, DEFAULT_SERVER_NAME, SecretMode};
+use crate::probe::{ProbeReport, Verdict};
+use crate::secrets::OsKeychain;
+use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
+use crate::state::StateFile;
+use crate::{Error, ErrorKind};
+
+/// Check a credential, store it in the keychain and write it into the chosen clients.
+#[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    #[command(flatten)]
+    pub credential: CredentialArgs,
+    /// Comma-separated client ids (see `clients`), or `detected` or `all`.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub clients: Vec<String>,
+    /// How the secret reaches each client; default: each client's preferred mode.
+    #[arg(long, value_enum)]
+    pub mode: Option<SecretMode>,
+    /// The MCP endpoint (default: `$ROVO_MCP_ENDPOINT`, else Atlassian's own endpoint).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// The token's expiry date (YYYY-MM-DD), so the app can remind before it.
+    #[arg(long, value_name = "DATE")]
+    pub expires: Option<NaiveDate>,
+    /// Show each client's change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write without asking for confirmation.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// The deadline for the check, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    pub timeout: f64,
+}
+
+/// The `--json` document.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigureReport<'a> {
+    verdict: Verdict,
+    validation: &'a ProbeReport,
+    dry_run: bool,
+    plans: Vec<PlannedChange>,
+    #[serde(flatten)]
+    outcome: Option<&'a SetupOutcome>,
+}
+
+/// Runs `configure` and returns the exit code.
+pub fn main(args: &ConfigureArgs) -> u8 {
+    let Some(environment) = ClientEnvironment::current() else {
+        return no_home(args.json).print();
+    };
+    let chosen = match clients::select(&args.clients, &environment) {
+        Ok(chosen) => chosen,
+        Err(error) => return Output::error(&error, args.json).print(),
+    };
+    if !args.yes
+        && !args.dry_run
+        && (args.credential.token_stdin || !std::io::stdin().is_terminal())
+    {
+        let error = Error::new(
+            ErrorKind::InvalidInput,
+            "configure writes client configs and needs a confirmation: add --yes to run without a prompt, or --dry-run to only see the changes",
+        );
+        return Output::error(&error, args.json).print();
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let error = Error::new(
+                ErrorKind::Internal,
+                format!("could not start the network runtime: {error}"),
+            );
+            return Output::error(&error, args.json).print();
+        }
+    };
+    let Checked {
+        report,
+        session_close,
+        input,
+    } = runtime.block_on(check(
+        &args.credential,
+        args.endpoint.as_deref(),
+        args.timeout,
+    ));
+    let exit_code = match input {
+        Some((endpoint, credential)) if report.verdict == Verdict::Ok => {
+            let bridge_command = bridge_command();
+            let request = SetupRequest {
+                credential: &credential,
+                endpoint: &endpoint,
+                clients: &chosen,
+                mode: args.mode,
+                expires_on: args.expires,
+                server_name: DEFAULT_SERVER_NAME,
+                bridge_command: &bridge_command,
+            };
+            write_or_preview(args, &request, &report, &environment)
+        }
+        _ => {
+            let output = if args.json {
+                Output::json(&ConfigureReport {
+                    verdict: report.verdict,
+                    validation: &report,
+                    dry_run: args.dry_run,
+                    plans: Vec::new(),
+                    outcome: None,
+                })
+            } else {
+                Output::default()
+            };
+            let mut output = output.with_exit_code(report.verdict.exit_code());
+            output.stderr = format!("{}no client was changed\n", human_summary(&report));
+            output.print()
+        }
+    };
+    runtime.block_on(session_close.finish(SESSION_CLOSE_GRACE));
+    exit_code
+}
+
+/// The path `keychain` entries run: this very binary, as installed.
+fn bridge_command() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::canonicalize)
+        .map_or_else(
+            |_| "rovo-mcp-setup".to_owned(),
+            |path| path.display().to_string(),
+        )
+}
+
+fn write_or_preview(
+    args: &ConfigureArgs,
+    request: &SetupRequest<'_>,
+    report: &ProbeReport,
+    environment: &ClientEnvironment,
+) -> u8 {
+    let plans = setup::preview(request, environment);
+    if args.dry_run {
+        let output = if args.json {
+            Output::json(&ConfigureReport {
+                verdict: report.verdict,
+                validation: report,
+                dry_run: true,
+                plans,
+                outcome: None,
+            })
+        } else {
+            Output::human(format!("{}{}", human_summary(report), preview_text(&plans)))
+        };
+        return output.print();
+    }
+    if !args.yes && !confirm(report, &plans) {
+        eprintln!("nothing was written");
+        return 1;
+    }
+    let state = StateFile::for_environment(environment);
+    let outcome = match setup::set_up(
+        request,
+        report.verdict,
+        environment,
+        &OsKeychain::new(),
+        &state,
+    ) {
+        Ok(outcome) => outcome,
+        Err(error) => return Output::error(&error, args.json).print(),
+    };
+    let output = if args.json {
+        Output::json(&ConfigureReport {
+            verdict: report.verdict,
+            validation: report,
+            dry_run: false,
+            plans: Vec::new(),
+            outcome: Some(&outcome),
+        })
+    } else {
+        Output::human(format!(
+            "{}{}",
+            human_summary(report),
+            outcome_text(&outcome)
+        ))
+    };
+    output.with_exit_code(outcome.exit_code()).print()
+}
+
+/// Shows the diffs on stderr and asks on the terminal.
+fn confirm(report: &ProbeReport, plans: &[PlannedChange]) -> bool {
+    eprint!(
+        "{}{}Write these changes? [y/N] ",
+        human_summary(report),
+        preview_text(plans)
+    );
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).is_ok()
+        && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
+}
+
+fn preview_text(plans: &[PlannedChange]) -> String {
+    let mut text = String::new();
+    for plan in plans {
+        let path = plan
+            .config_path
+            .as_deref()
+            .unwrap_or("(no config file on this system)");
+        match (&plan.error, &plan.diff) {
+            (Some(error), _) => {
+                let _ = writeln!(
+                    text,
+                    "{}: cannot be configured: {}",
+                    plan.name, error.message
+                );
+            }
+            (None, Some(diff)) if diff.is_empty() => {
+                let _ = writeln!(text, "{}: `{path}` already holds this entry", plan.name);
+            }
+            (None, Some(diff)) => {
+                let _ = writeln!(text, "{}: `{path}`\n{diff}", plan.name);
+            }
+            (None, None) => {}
+        }
+    }
+    text
+}
+
+fn outcome_text(outcome: &SetupOutcome) -> String {
+    let mut text = String::new();
+    let keychain = &outcome.keychain;
+    let _ = match &keychain.error {
+        None => writeln!(
+            text,
+            "the credential is in the keychain under `{}`",
+            keychain.account
+        ),
+        Some(error) => writeln!(
+            text,
+            "warning: the credential is not in the keychain: {error}"
+        ),
+    };
+    for result in &outcome.clients {
+        let name = &result.name;
+        let path = result.config_path.as_deref().unwrap_or("(no config file)");
+        let _ = match (&result.error, result.change) {
+            (Some(error), _) => write!(text, "{name}: failed: {}", error.message),
+            (None, Some(clients::Change::Unchanged)) => {
+                write!(text, "{name}: `{path}` already had this entry")
+            }
+            (None, Some(clients::Change::Create)) => write!(text, "{name}: created `{path}`"),
+            (None, _) => write!(text, "{name}: updated `{path}`"),
+        };
+        if result.needs_restart {
+            let _ = write!(text, "; restart {name} to pick this up");
+        }
+        text.push('\n');
+    }
+    if let Some(error) = &outcome.state_error {
+        let _ = writeln!(text, "warning: the app's state was not saved: {error}");
+    }
+    text
+}

@@ -1,0 +1,96 @@
+//! `rovo-mcp-setup status [--json]`: the credential on record, its expiry, the last check and
+//! every client holding our entry (design §7).
+
+use std::fmt::Write as _;
+
+use chrono::Local;
+use clap::Args;
+
+use super::output::{Output, no_home};
+use crate::clients::{ClientEnvironment, DEFAULT_SERVER_NAME};
+use crate::probe::Verdict;
+use crate::state::StateFile;
+use crate::status::{SetupStatus, setup_status};
+
+/// Show the credential on record, its expiry, the last check and the configured clients.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `status` and returns the exit code: 1 when the state file cannot be read, else 0.
+pub fn main(args: &StatusArgs) -> u8 {
+    let Some(environment) = ClientEnvironment::current() else {
+        return no_home(args.json).print();
+    };
+    let status = setup_status(
+        &environment,
+        &StateFile::for_environment(&environment),
+        DEFAULT_SERVER_NAME,
+        Local::now().date_naive(),
+    );
+    let exit_code = u8::from(status.state_error.is_some());
+    let output = if args.json {
+        Output::json(&status)
+    } else {
+        Output::human(human(&status))
+    };
+    output.with_exit_code(exit_code).print()
+}
+
+fn human(status: &SetupStatus) -> String {
+    let mut text = String::new();
+    if let Some(error) = &status.state_error {
+        let _ = writeln!(text, "error: {error}");
+    }
+    if status.configured {
+        let auth = match status.auth {
+            Some(crate::auth_method::AuthMethod::Service) => "service-account API key".to_owned(),
+            _ => format!(
+                "personal API token of {}",
+                status.email.as_deref().unwrap_or("?")
+            ),
+        };
+        let _ = writeln!(text, "credential: {auth}");
+        let _ = writeln!(
+            text,
+            "endpoint: {}",
+            status.endpoint.as_deref().unwrap_or("?")
+        );
+        let _ = match (status.expires_on, status.days_left) {
+            (Some(date), Some(days)) if days < 0 => writeln!(text, "expired on {date}"),
+            (Some(date), Some(days)) => writeln!(text, "expires on {date} ({days} days left)"),
+            _ => writeln!(text, "expiry date unknown"),
+        };
+    } else {
+        let _ = writeln!(
+            text,
+            "not set up yet: run `rovo-mcp-setup configure` or open the app"
+        );
+    }
+    if let Some(check) = &status.last_check {
+        let verdict = match check.verdict {
+            Verdict::Ok => "ok".to_owned(),
+            Verdict::Limited => "limited".to_owned(),
+            Verdict::Failed(kind) => format!("failed ({kind:?})"),
+        };
+        let _ = writeln!(
+            text,
+            "last check: {verdict} at {}",
+            check.at.with_timezone(&Local)
+        );
+    }
+    if status.clients.is_empty() {
+        let _ = writeln!(text, "no client holds our entry");
+    }
+    for client in &status.clients {
+        let mode = client
+            .mode
+            .map_or("unknown mode", crate::clients::SecretMode::name);
+        let path = client.config_path.as_deref().unwrap_or("?");
+        let _ = writeln!(text, "{}: {mode}, `{path}`", client.name);
+    }
+    text
+}

@@ -1,0 +1,348 @@
+//! Setting up after a successful check (design §2 steps 5–6, `configure`): keep the secret in
+//! the keychain, write our entry into each chosen client on its own, and remember what was done
+//! in the state file. One client that fails does not stop the others.
+
+use chrono::{NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::clients::{
+    self, Change, Client, ClientEnvironment, ClientPlan, ClientWriteResult, EntrySettings,
+    SecretMode, plan_configure,
+};
+use crate::credentials::{self, Credential};
+use crate::probe::{Endpoint, Verdict};
+use crate::secrets::SecretStore;
+use crate::state::{CheckRecord, ConfiguredClient, CredentialRecord, StateFile};
+use crate::{Error, ErrorKind, Result};
+
+/// What to set up.
+#[derive(Debug, Clone, Copy)]
+pub struct SetupRequest<'a> {
+    pub credential: &'a Credential,
+    pub endpoint: &'a Endpoint,
+    pub clients: &'a [&'static Client],
+    /// The secret mode for every client; `None` lets each client use its preferred one.
+    pub mode: Option<SecretMode>,
+    /// The expiry date the person chose for the token, for reminders.
+    pub expires_on: Option<NaiveDate>,
+    /// The entry's name in every client.
+    pub server_name: &'a str,
+    /// The absolute path of this program, which `keychain` entries run as their bridge.
+    pub bridge_command: &'a str,
+}
+
+/// One client's planned change, for `--dry-run` and the wizard's preview.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedChange {
+    pub id: String,
+    pub name: String,
+    pub config_path: Option<String>,
+    pub mode: Option<SecretMode>,
+    pub change: Option<Change>,
+    /// The unified diff of the file, with the secret masked.
+    pub diff: Option<String>,
+    pub error: Option<clients::ClientWriteError>,
+}
+
+/// Whether the credential reached the keychain.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeychainOutcome {
+    /// The keychain account it is stored under (service `rovo-mcp-setup`).
+    pub account: String,
+    pub stored: bool,
+    pub error: Option<String>,
+}
+
+/// Everything a setup did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupOutcome {
+    pub keychain: KeychainOutcome,
+    pub clients: Vec<ClientWriteResult>,
+    /// Set when the state file could not record the setup (the clients are written anyway).
+    pub state_error: Option<String>,
+}
+
+impl SetupOutcome {
+    /// The exit code: 8 when a client could not be written (design §7), else 0.
+    pub fn exit_code(&self) -> u8 {
+        clients::exit_code(&self.clients)
+    }
+}
+
+/// The mode `client` gets: the requested one, or the client's preferred one.
+fn mode_for(client: &Client, requested: Option<SecretMode>) -> SecretMode {
+    requested.unwrap_or(client.modes()[0])
+}
+
+fn plan_one(
+    client: &'static Client,
+    request: &SetupRequest<'_>,
+    environment: &ClientEnvironment,
+) -> Result<ClientPlan> {
+    let settings = EntrySettings {
+        name: request.server_name,
+        endpoint: request.endpoint.url().as_str(),
+        mode: mode_for(client, request.mode),
+        authorization: request.credential.authorization().expose(),
+        bridge_command: request.bridge_command,
+    };
+    plan_configure(client, environment, &settings)
+}
+
+/// The change each client would get, without writing anything.
+pub fn preview(request: &SetupRequest<'_>, environment: &ClientEnvironment) -> Vec<PlannedChange> {
+    request
+        .clients
+        .iter()
+        .map(|&client| {
+            let mut planned = PlannedChange {
+                id: client.id.to_owned(),
+                name: client.name.to_owned(),
+                config_path: client
+                    .config_path(environment)
+                    .map(|path| path.display().to_string()),
+                mode: Some(mode_for(client, request.mode)),
+                change: None,
+                diff: None,
+                error: None,
+            };
+            match plan_one(client, request, environment) {
+                Ok(plan) => {
+                    planned.change = Some(plan.change());
+                    planned.diff = Some(plan.diff());
+                }
+                Err(error) => {
+                    planned.error = Some(clients::ClientWriteError {
+                        kind: error.kind(),
+                        message: error.message().to_owned(),
+                    });
+                }
+            }
+            planned
+        })
+        .collect()
+}
+
+/// Stores the secret, writes every client and records the setup. The credential must have
+/// been checked: `verdict` is the probe's, and only `ok` is set up.
+pub fn set_up(
+    request: &SetupRequest<'_>,
+    verdict: Verdict,
+    environment: &ClientEnvironment,
+    keychain: &dyn SecretStore,
+    state: &StateFile,
+) -> Result<SetupOutcome> {
+    if verdict != Verdict::Ok {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "the credential did not pass the check, so no client was changed; fix it and check again",
+        ));
+    }
+    let credential = request.credential;
+    let account = credentials::keychain_account(credential.method(), credential.email());
+    let keychain_outcome = match keychain.store(&account, credential.token()) {
+        Ok(()) => KeychainOutcome {
+            account: account.clone(),
+            stored: true,
+            error: None,
+        },
+        Err(error) => KeychainOutcome {
+            account: account.clone(),
+            stored: false,
+            error: Some(error.message().to_owned()),
+        },
+    };
+
+    let keychain_stored = keychain_outcome.stored;
+    let results = clients::write_each(
+        request.clients,
+        environment,
+        &clients::backup_folder(environment),
+        |client| {
+            if mode_for(client, request.mode) == SecretMode::Keychain && !keychain_stored {
+                return Err(Error::new(
+                    ErrorKind::KeychainUnavailable,
+                    format!(
+                        "{} was not changed: its entry reads the credential from the keychain, \
+                         which could not store it; unlock the keychain, or use --mode inline",
+                        client.name
+                    ),
+                ));
+            }
+            plan_one(client, request, environment)
+        },
+    );
+
+    let now = Utc::now();
+    let recorded = state.update(|state| {
+        state.record_credential(CredentialRecord {
+            auth: credential.method(),
+            email: credential.email().map(str::to_owned),
+            endpoint: request.endpoint.url().to_string(),
+            keychain_account: account,
+            expires_on: request.expires_on,
+            stored_at: now,
+        });
+        state.last_check = Some(CheckRecord {
+            at: now,
+            verdict,
+            message: None,
+        });
+        for (&client, result) in request.clients.iter().zip(&results) {
+            if result.error.is_some() {
+                continue;
+            }
+            if let Some(path) = client.config_path(environment) {
+                state.record_client(ConfiguredClient {
+                    id: client.id.to_owned(),
+                    config_path: path,
+                    mode: mode_for(client, request.mode),
+                    configured_at: now,
+                });
+            }
+        }
+    });
+    Ok(SetupOutcome {
+        keychain: keychain_outcome,
+        clients: results,
+        state_error: recorded.err().map(|error| error.message().to_owned()),
+    })
+}
+
+/// A client whose entry asks the person for the secret (VS Code `inputs`): rotation cannot
+/// reach it, so the person is told what to do.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualStep {
+    pub id: String,
+    pub name: String,
+    pub instructions: String,
+}
+
+/// Everything a rotation did.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RotateOutcome {
+    pub keychain: KeychainOutcome,
+    /// The clients whose entry carries the header inline, rewritten with the new one.
+    pub clients: Vec<ClientWriteResult>,
+    /// The clients that ask for the secret themselves.
+    pub manual_steps: Vec<ManualStep>,
+    /// The clients that read the secret from the keychain: nothing to change in their files.
+    pub keychain_clients: Vec<String>,
+    pub state_error: Option<String>,
+}
+
+impl RotateOutcome {
+    /// 8 when a client could not be rewritten, else 0 (design §7).
+    pub fn exit_code(&self) -> u8 {
+        clients::exit_code(&self.clients)
+    }
+}
+
+/// Replaces the credential everywhere it is used: the keychain item, every client entry that
+/// carries the header inline, and the record in the state file. The new credential must have
+/// passed the check (`verdict` is `ok`); otherwise nothing anywhere is changed.
+pub fn rotate(
+    credential: &Credential,
+    endpoint: &Endpoint,
+    verdict: Verdict,
+    expires_on: Option<NaiveDate>,
+    environment: &ClientEnvironment,
+    keychain: &dyn SecretStore,
+    state: &StateFile,
+) -> Result<RotateOutcome> {
+    if verdict != Verdict::Ok {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "the new credential did not pass the check, so nothing was changed anywhere",
+        ));
+    }
+    // Clients on record as inline stay in the list even when their file no longer reads, so
+    // that a broken file is reported rather than skipped.
+    let on_record = state.load()?;
+    let recorded_inline = |id: &str| {
+        on_record
+            .clients
+            .iter()
+            .any(|client| client.id == id && client.mode == SecretMode::Inline)
+    };
+    let mut inline = Vec::new();
+    let mut manual_steps = Vec::new();
+    let mut keychain_clients = Vec::new();
+    for client in clients::ALL {
+        let status = clients::status(client, environment, clients::DEFAULT_SERVER_NAME);
+        match status.entry.and_then(|entry| entry.mode) {
+            Some(SecretMode::Inline) => inline.push(client),
+            None if recorded_inline(client.id) => inline.push(client),
+            Some(SecretMode::Keychain) => keychain_clients.push(client.name.to_owned()),
+            Some(SecretMode::Prompt) => manual_steps.push(ManualStep {
+                id: client.id.to_owned(),
+                name: client.name.to_owned(),
+                instructions: format!(
+                    "{} keeps the credential it asked you for: in its list of MCP servers, \
+                     restart `{}`; if it does not ask again, clear its stored input values, then \
+                     paste the new Authorization value when it asks",
+                    client.name,
+                    clients::DEFAULT_SERVER_NAME
+                ),
+            }),
+            None => {}
+        }
+    }
+    let request = SetupRequest {
+        credential,
+        endpoint,
+        clients: &inline,
+        mode: Some(SecretMode::Inline),
+        expires_on,
+        server_name: clients::DEFAULT_SERVER_NAME,
+        // Rotation rewrites inline entries only, which never run the bridge.
+        bridge_command: "",
+    };
+    let account = credentials::keychain_account(credential.method(), credential.email());
+    let keychain_outcome = match keychain.store(&account, credential.token()) {
+        Ok(()) => KeychainOutcome {
+            account: account.clone(),
+            stored: true,
+            error: None,
+        },
+        Err(error) => KeychainOutcome {
+            account: account.clone(),
+            stored: false,
+            error: Some(error.message().to_owned()),
+        },
+    };
+    let results = clients::write_each(
+        &inline,
+        environment,
+        &clients::backup_folder(environment),
+        |client| plan_one(client, &request, environment),
+    );
+    let now = Utc::now();
+    let recorded = state.update(|state| {
+        state.record_credential(CredentialRecord {
+            auth: credential.method(),
+            email: credential.email().map(str::to_owned),
+            endpoint: endpoint.url().to_string(),
+            keychain_account: account,
+            expires_on,
+            stored_at: now,
+        });
+        state.last_check = Some(CheckRecord {
+            at: now,
+            verdict,
+            message: None,
+        });
+    });
+    Ok(RotateOutcome {
+        keychain: keychain_outcome,
+        clients: results,
+        manual_steps,
+        keychain_clients,
+        state_error: recorded.err().map(|error| error.message().to_owned()),
+    })
+}

@@ -1,0 +1,79 @@
+//! Where the setup stands (design §7 `status`, and the tray's status line): the credential on
+//! record, its expiry, the last check, and every client that holds our entry right now.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::auth_method::AuthMethod;
+use crate::clients::{self, ClientEnvironment, SecretMode};
+use crate::state::{AppState, CheckRecord, StateFile};
+
+/// The status of the whole setup.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupStatus {
+    /// Whether a credential was set up with this app.
+    pub configured: bool,
+    pub auth: Option<AuthMethod>,
+    pub email: Option<String>,
+    pub endpoint: Option<String>,
+    pub expires_on: Option<NaiveDate>,
+    /// Days until the expiry date; negative once it has passed.
+    pub days_left: Option<i64>,
+    pub last_check: Option<CheckRecord>,
+    /// Every client whose config holds our entry now, read from the files themselves.
+    pub clients: Vec<ClientHolding>,
+    /// Why the state file could not be read, when it could not (it is left as it is).
+    pub state_error: Option<String>,
+}
+
+/// A client whose config holds our entry.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientHolding {
+    pub id: String,
+    pub name: String,
+    pub config_path: Option<String>,
+    pub mode: Option<SecretMode>,
+    pub url: Option<String>,
+}
+
+/// The status as of `today`, from the state file and the clients' own files.
+pub fn setup_status(
+    environment: &ClientEnvironment,
+    state: &StateFile,
+    server_name: &str,
+    today: NaiveDate,
+) -> SetupStatus {
+    let (recorded, state_error) = match state.load() {
+        Ok(recorded) => (recorded, None),
+        Err(error) => (AppState::default(), Some(error.message().to_owned())),
+    };
+    let clients = clients::ALL
+        .into_iter()
+        .filter_map(|client| {
+            let status = clients::status(client, environment, server_name);
+            let entry = status.entry?;
+            Some(ClientHolding {
+                id: status.id,
+                name: status.name,
+                config_path: status.config_path,
+                mode: entry.mode,
+                url: entry.url,
+            })
+        })
+        .collect();
+    let credential = recorded.credential.as_ref();
+    let expires_on = credential.and_then(|credential| credential.expires_on);
+    SetupStatus {
+        configured: credential.is_some(),
+        auth: credential.map(|credential| credential.auth),
+        email: credential.and_then(|credential| credential.email.clone()),
+        endpoint: credential.map(|credential| credential.endpoint.clone()),
+        expires_on,
+        days_left: expires_on.map(|date| (date - today).num_days()),
+        last_check: recorded.last_check,
+        clients,
+        state_error,
+    }
+}

@@ -1,0 +1,670 @@
+//! `rovo-mcp-setup configure` through the real binary on a temporary home, against the
+//! stand-in Atlassian server and a private Secret Service: the check gates every write, each
+//! client is written on its own, `--dry-run` writes nothing, and the secret is kept in the
+//! keychain and recorded nowhere else.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use base64::Engine;
+use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_test_support::secret_service::SecretServiceSession;
+use serde_json::Value;
+
+const EMAIL: &str = "me@example.com";
+const TOKEN: &str = "ATATT3xFfGF0-configure-test-token_0123456789=ABCDEF12";
+const CLASSIC_TOKEN: &str = "abcdefghij0123456789abcd";
+const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
+
+fn basic(token: &str) -> String {
+    let pair = format!("{EMAIL}:{token}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
+/// A temporary home with a Cursor and a Codex folder, a private keyring, and the stand-in server.
+struct Sandbox {
+    root: tempfile::TempDir,
+    secret_service: SecretServiceSession,
+    server: TestMcpServer,
+    /// Runs the server as long as the sandbox lives, and the tests' own async clients.
+    runtime: tokio::runtime::Runtime,
+}
+
+struct Run {
+    code: i32,
+    json: Value,
+    stdout: String,
+    stderr: String,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        for folder in ["home/.cursor", "home/.codex"] {
+            fs::create_dir_all(root.path().join(folder)).unwrap();
+        }
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let server = runtime
+            .block_on(TestMcpServer::start([
+                (basic(TOKEN), Grant::FullScope),
+                (basic(CLASSIC_TOKEN), Grant::PlatformOnly),
+            ]))
+            .unwrap();
+        let secret_service = SecretServiceSession::start().expect("the private Secret Service");
+        Self {
+            root,
+            secret_service,
+            server,
+            runtime,
+        }
+    }
+
+    fn home(&self) -> PathBuf {
+        self.root.path().join("home")
+    }
+
+    fn run(&self, subcommand: &str, args: &[&str], token: &str) -> Run {
+        let home = self.home();
+        let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+            .arg(subcommand)
+            .args(args)
+            .arg("--json")
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                self.secret_service.bus_address(),
+            )
+            .env("ROVO_MCP_ENDPOINT", self.server.url())
+            .env(TOKEN_VARIABLE, token)
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        let json = serde_json::from_str(&stdout).unwrap_or_else(|error| {
+            panic!("stdout is one JSON document ({error}): {stdout}\n{stderr}")
+        });
+        let secrets = [token, TOKEN, CLASSIC_TOKEN].map(|token| [token.to_owned(), basic(token)]);
+        for secret in secrets.iter().flatten().filter(|secret| secret.len() > 8) {
+            let secret = secret.trim_start_matches("Basic ");
+            assert!(
+                !stdout.contains(secret) && !stderr.contains(secret),
+                "the secret never appears in any output:\n{stdout}\n{stderr}"
+            );
+        }
+        Run {
+            code: output.status.code().expect("a normal exit"),
+            json,
+            stdout,
+            stderr,
+        }
+    }
+
+    fn configure(&self, args: &[&str], token: &str) -> Run {
+        let mut all = vec![
+            "--auth",
+            "personal",
+            "--email",
+            EMAIL,
+            "--token-env",
+            TOKEN_VARIABLE,
+        ];
+        all.extend_from_slice(args);
+        self.run("configure", &all, token)
+    }
+
+    fn read(&self, relative: &str) -> Option<String> {
+        fs::read_to_string(self.home().join(relative)).ok()
+    }
+
+    fn state(&self) -> Option<Value> {
+        let text = self.read(".config/com.rovomcpsetup.desktop/state.json")?;
+        Some(serde_json::from_str(&text).expect("the state file is JSON"))
+    }
+}
+
+fn every_file_under(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    if let Ok(entries) = fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                files.extend(every_file_under(&path));
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_good_token_is_kept_in_the_keychain_and_written_into_each_client() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.configure(
+        &[
+            "--clients",
+            "cursor,codex",
+            "--yes",
+            "--expires",
+            "2027-06-30",
+        ],
+        TOKEN,
+    );
+    assert_eq!(
+        run.code, 0,
+        "a good token configures every client: {}",
+        run.stderr
+    );
+    assert_eq!(run.json["verdict"], "ok");
+    assert_eq!(
+        run.json["keychain"]["stored"], true,
+        "the token is in the keychain: {}",
+        run.stdout
+    );
+
+    let cursor = sandbox
+        .read(".cursor/mcp.json")
+        .expect("Cursor's config was created");
+    assert!(
+        cursor.contains(sandbox.server.url()),
+        "Cursor points at the endpoint: {cursor}"
+    );
+    let codex = sandbox
+        .read(".codex/config.toml")
+        .expect("Codex's config was created");
+    assert!(
+        codex.contains("[mcp_servers.atlassian-rovo-mcp]"),
+        "Codex has our table: {codex}"
+    );
+
+    let state = sandbox.state().expect("the setup is recorded");
+    assert_eq!(state["version"], 1);
+    assert_eq!(state["credential"]["email"], EMAIL);
+    assert_eq!(
+        state["credential"]["expiresOn"], "2027-06-30",
+        "the expiry is kept for reminders"
+    );
+    let ids: Vec<&str> = state["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["codex", "cursor"], "both clients are recorded");
+    let state_text = sandbox
+        .read(".config/com.rovomcpsetup.desktop/state.json")
+        .unwrap();
+    assert!(
+        !state_text.contains(TOKEN),
+        "the state file never holds the token"
+    );
+
+    let from_keychain = sandbox.run("validate", &["--auth", "personal", "--email", EMAIL], "");
+    assert_eq!(
+        from_keychain.code, 0,
+        "the stored token validates from the keychain: {}",
+        from_keychain.stderr
+    );
+}
+
+#[test]
+fn a_rejected_token_writes_nothing_and_exits_3() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.configure(
+        &["--clients", "cursor,codex", "--yes"],
+        "ATATT3-wrong-token",
+    );
+    assert_eq!(run.code, 3, "unauthorized is exit 3: {}", run.stderr);
+    assert_eq!(run.json["verdict"], "unauthorized");
+    assert!(
+        run.stderr.contains("no client was changed"),
+        "it says nothing was written: {}",
+        run.stderr
+    );
+    assert!(
+        every_file_under(&sandbox.home()).is_empty(),
+        "not one file was written"
+    );
+}
+
+#[test]
+fn a_classic_token_is_limited_writes_nothing_and_exits_5() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.configure(&["--clients", "cursor", "--yes"], CLASSIC_TOKEN);
+    assert_eq!(run.code, 5, "limited is exit 5: {}", run.stderr);
+    assert_eq!(run.json["verdict"], "limited");
+    assert!(
+        every_file_under(&sandbox.home()).is_empty(),
+        "a limited token is not written anywhere"
+    );
+}
+
+#[test]
+fn dry_run_shows_each_diff_and_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.configure(&["--clients", "cursor,codex", "--dry-run"], TOKEN);
+    assert_eq!(run.code, 0, "a dry run succeeds: {}", run.stderr);
+    assert_eq!(run.json["dryRun"], true);
+    let plans = run.json["plans"].as_array().expect("one plan per client");
+    assert_eq!(plans.len(), 2);
+    for plan in plans {
+        let diff = plan["diff"].as_str().expect("each plan has a diff");
+        assert!(
+            diff.contains("atlassian-rovo-mcp"),
+            "the diff shows our entry: {diff}"
+        );
+    }
+    assert!(
+        every_file_under(&sandbox.home()).is_empty(),
+        "a dry run writes nothing"
+    );
+}
+
+#[test]
+fn one_unparseable_client_is_reported_and_the_others_are_written_exit_8() {
+    let sandbox = Sandbox::new();
+    let zed = sandbox.home().join(".config/zed/settings.json");
+    fs::create_dir_all(zed.parent().unwrap()).unwrap();
+    let broken = "{ \"theme\": \"One Dark\", \n  \"ui_font_size\": \n}\n";
+    fs::write(&zed, broken).unwrap();
+
+    let run = sandbox.configure(&["--clients", "cursor,zed", "--yes"], TOKEN);
+    assert_eq!(
+        run.code, 8,
+        "a client that could not be written is exit 8: {}",
+        run.stderr
+    );
+    let results = run.json["clients"].as_array().unwrap();
+    let zed_result = results.iter().find(|r| r["id"] == "zed").unwrap();
+    let message = zed_result["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("settings.json"),
+        "the error names the file: {message}"
+    );
+    assert!(message.contains("line"), "and the line: {message}");
+    assert_eq!(
+        fs::read_to_string(&zed).unwrap(),
+        broken,
+        "the broken file is untouched"
+    );
+    assert!(
+        sandbox.read(".cursor/mcp.json").is_some(),
+        "Cursor was still written"
+    );
+}
+
+#[test]
+fn without_yes_and_without_a_terminal_it_asks_for_yes_and_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.configure(&["--clients", "cursor"], TOKEN);
+    assert_eq!(
+        run.code, 2,
+        "a missing confirmation is a usage error: {}",
+        run.stderr
+    );
+    assert!(
+        run.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--yes"),
+        "it names the flag"
+    );
+    assert!(
+        every_file_under(&sandbox.home()).is_empty(),
+        "nothing was written"
+    );
+}
+
+#[test]
+fn an_unknown_client_id_is_refused_before_the_check() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.configure(&["--clients", "cursor,notepad", "--yes"], TOKEN);
+    assert_eq!(
+        run.code, 2,
+        "an unknown id is invalid input: {}",
+        run.stderr
+    );
+    let message = run.json["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`notepad` is not a client id"),
+        "it names the word: {message}"
+    );
+    assert!(
+        every_file_under(&sandbox.home()).is_empty(),
+        "nothing was written"
+    );
+}
+
+#[test]
+fn status_shows_the_credential_its_expiry_and_each_client_with_its_mode() {
+    let sandbox = Sandbox::new();
+    let configured = sandbox.configure(
+        &["--clients", "cursor", "--yes", "--expires", "2099-01-01"],
+        TOKEN,
+    );
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+
+    let status = sandbox.run("status", &[], "");
+    assert_eq!(status.code, 0, "status succeeds: {}", status.stderr);
+    assert_eq!(status.json["configured"], true);
+    assert_eq!(status.json["auth"], "personal");
+    assert_eq!(status.json["email"], EMAIL);
+    assert_eq!(status.json["expiresOn"], "2099-01-01");
+    assert!(
+        status.json["daysLeft"].as_i64().unwrap() > 0,
+        "days left are counted"
+    );
+    assert_eq!(
+        status.json["lastCheck"]["verdict"], "ok",
+        "the last check is on record"
+    );
+    let clients = status.json["clients"].as_array().unwrap();
+    assert_eq!(clients.len(), 1, "only Cursor holds our entry: {clients:?}");
+    assert_eq!(clients[0]["id"], "cursor");
+    assert_eq!(clients[0]["mode"], "inline");
+}
+
+const NEW_TOKEN: &str = "ATATT3xFfGF0-rotated-test-token_0123456789=ABCDEF12";
+
+fn sandbox_with_rotation() -> Sandbox {
+    let root = tempfile::tempdir().unwrap();
+    for folder in ["home/.cursor", "home/.codex", "home/.config/zed"] {
+        fs::create_dir_all(root.path().join(folder)).unwrap();
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(TestMcpServer::start([
+            (basic(TOKEN), Grant::FullScope),
+            (basic(NEW_TOKEN), Grant::FullScope),
+        ]))
+        .unwrap();
+    let secret_service = SecretServiceSession::start().expect("the private Secret Service");
+    Sandbox {
+        root,
+        secret_service,
+        server,
+        runtime,
+    }
+}
+
+#[test]
+fn rotate_puts_the_new_token_in_the_keychain_and_every_inline_entry() {
+    let sandbox = sandbox_with_rotation();
+    let configured = sandbox.configure(&["--clients", "cursor,codex", "--yes"], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+
+    let rotated = sandbox.run("rotate", &["--token-env", TOKEN_VARIABLE], NEW_TOKEN);
+    assert_eq!(
+        rotated.code, 0,
+        "a good new token rotates: {}",
+        rotated.stderr
+    );
+    let rewritten: Vec<&str> = rotated.json["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rewritten,
+        ["cursor", "codex"],
+        "every inline entry is rewritten"
+    );
+    let cursor = sandbox.read(".cursor/mcp.json").unwrap();
+    assert!(
+        cursor.contains(&basic(NEW_TOKEN)),
+        "Cursor carries the new header"
+    );
+    assert!(!cursor.contains(&basic(TOKEN)), "and not the old one");
+    let codex = sandbox.read(".codex/config.toml").unwrap();
+    assert!(
+        codex.contains(&basic(NEW_TOKEN)),
+        "Codex carries the new header"
+    );
+
+    let from_keychain = sandbox.run("validate", &["--auth", "personal", "--email", EMAIL], "");
+    assert_eq!(
+        from_keychain.code, 0,
+        "the keychain holds the new token: {}",
+        from_keychain.stderr
+    );
+}
+
+#[test]
+fn a_rejected_new_token_changes_nothing_anywhere() {
+    let sandbox = sandbox_with_rotation();
+    let configured = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let cursor_before = sandbox.read(".cursor/mcp.json").unwrap();
+    let state_before = sandbox.state().unwrap();
+
+    let rotated = sandbox.run(
+        "rotate",
+        &["--token-env", TOKEN_VARIABLE],
+        "ATATT3-revoked-token",
+    );
+    assert_eq!(
+        rotated.code, 3,
+        "the new token is refused: {}",
+        rotated.stderr
+    );
+    assert!(
+        rotated.stderr.contains("nothing was changed"),
+        "it says so: {}",
+        rotated.stderr
+    );
+    assert_eq!(
+        sandbox.read(".cursor/mcp.json").unwrap(),
+        cursor_before,
+        "Cursor is untouched"
+    );
+    assert_eq!(
+        sandbox.state().unwrap(),
+        state_before,
+        "the state is untouched"
+    );
+    let from_keychain = sandbox.run("validate", &["--auth", "personal", "--email", EMAIL], "");
+    assert_eq!(
+        from_keychain.code, 0,
+        "the keychain still holds the old token"
+    );
+}
+
+#[test]
+fn rotate_with_one_unparseable_client_rotates_the_others_and_exits_8() {
+    let sandbox = sandbox_with_rotation();
+    let configured = sandbox.configure(&["--clients", "cursor,zed", "--yes"], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let zed = sandbox.home().join(".config/zed/settings.json");
+    let broken = "{ \"context_servers\": { oops } }\n";
+    fs::write(&zed, broken).unwrap();
+
+    let rotated = sandbox.run("rotate", &["--token-env", TOKEN_VARIABLE], NEW_TOKEN);
+    assert_eq!(
+        rotated.code, 8,
+        "a client that could not be rewritten is exit 8: {}",
+        rotated.stderr
+    );
+    let results = rotated.json["clients"].as_array().unwrap();
+    let zed_result = results
+        .iter()
+        .find(|r| r["id"] == "zed")
+        .expect("zed is reported, not skipped");
+    assert!(
+        zed_result["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("settings.json")
+    );
+    assert_eq!(
+        fs::read_to_string(&zed).unwrap(),
+        broken,
+        "the broken file is untouched"
+    );
+    assert!(
+        sandbox
+            .read(".cursor/mcp.json")
+            .unwrap()
+            .contains(&basic(NEW_TOKEN)),
+        "Cursor rotated"
+    );
+}
+
+/// Claude Desktop in keychain mode: its file holds no secret, only our own binary with
+/// `bridge`, and that entry, started the way Claude Desktop starts it, serves the tools through
+/// to the server with the credential from the keychain.
+#[test]
+fn keychain_mode_writes_no_secret_and_the_entry_serves_the_tools() {
+    use rmcp::ServiceExt;
+    use rmcp::model::CallToolRequestParams;
+    use rmcp::transport::TokioChildProcess;
+
+    let sandbox = Sandbox::new();
+    fs::create_dir_all(sandbox.home().join(".config/Claude")).unwrap();
+    let run = sandbox.configure(&["--clients", "claude-desktop", "--yes"], TOKEN);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let text = sandbox
+        .read(".config/Claude/claude_desktop_config.json")
+        .unwrap();
+    assert!(
+        !text.contains(&basic(TOKEN)["Basic ".len()..]),
+        "no secret in the file: {text}"
+    );
+    assert!(
+        !text.contains("mcp-remote"),
+        "no Node.js bridge in keychain mode: {text}"
+    );
+    let config: Value = serde_json::from_str(&text).unwrap();
+    let entry = &config["mcpServers"]["atlassian-rovo-mcp"];
+    let command = entry["command"].as_str().expect("a stdio command");
+    assert!(
+        Path::new(command).is_absolute(),
+        "the entry runs our binary by its full path: {command}"
+    );
+    let args: Vec<&str> = entry["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(args[0], "bridge", "the entry runs the bridge: {args:?}");
+
+    let status = sandbox.run("status", &[], "");
+    assert_eq!(
+        status.json["clients"][0]["mode"], "keychain",
+        "status reads the mode back"
+    );
+
+    let home = sandbox.home();
+    let mut child = tokio::process::Command::new(command);
+    child
+        .args(&args)
+        .env_clear()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            sandbox.secret_service.bus_address(),
+        );
+    sandbox.runtime.block_on(async {
+        let (transport, _stderr) = TokioChildProcess::builder(child)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the entry's command starts");
+        let client = ().serve(transport).await.expect("the bridge initializes over stdio");
+        let tools = client
+            .list_all_tools()
+            .await
+            .expect("tools/list through the bridge");
+        assert_eq!(
+            tools.len(),
+            8,
+            "every tool of the full-scope grant comes through"
+        );
+        let result = client
+            .call_tool(CallToolRequestParams::new("getVisibleJiraProjects"))
+            .await
+            .expect("a tool call goes through");
+        assert_ne!(result.is_error, Some(true), "and succeeds: {result:?}");
+        client.cancel().await.unwrap();
+    });
+}
+
+/// No Secret Service on the bus: the client that would read the keychain is refused with a
+/// sentence that says what to do, the inline client is still written, and nothing panics.
+#[test]
+fn without_a_keychain_keychain_clients_are_refused_and_inline_ones_still_written() {
+    let sandbox = Sandbox::new();
+    fs::create_dir_all(sandbox.home().join(".config/Claude")).unwrap();
+    let home = sandbox.home();
+    let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+        .args([
+            "configure",
+            "--auth",
+            "personal",
+            "--email",
+            EMAIL,
+            "--token-env",
+            TOKEN_VARIABLE,
+        ])
+        .args(["--clients", "claude-desktop,cursor", "--yes", "--json"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("ROVO_MCP_ENDPOINT", sandbox.server.url())
+        .env(TOKEN_VARIABLE, TOKEN)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_ne!(output.status.code(), Some(101), "no panic");
+    assert_ne!(
+        output.status.code(),
+        Some(0),
+        "a refused client is not success: {stdout}"
+    );
+    assert_eq!(report["keychain"]["stored"], false);
+    let keychain_error = report["keychain"]["error"].as_str().unwrap();
+    assert!(
+        keychain_error.contains("keychain"),
+        "the keychain problem is named: {keychain_error}"
+    );
+    let results = report["clients"].as_array().unwrap();
+    let claude = results
+        .iter()
+        .find(|r| r["id"] == "claude-desktop")
+        .unwrap();
+    assert_eq!(claude["error"]["kind"], "keychain_unavailable", "{claude}");
+    assert!(
+        claude["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--mode inline"),
+        "it says what to do instead: {claude}"
+    );
+    assert!(
+        !home
+            .join(".config/Claude/claude_desktop_config.json")
+            .exists(),
+        "Claude Desktop's file is not written without a keychain"
+    );
+    assert!(
+        sandbox.read(".cursor/mcp.json").is_some(),
+        "Cursor (inline) is still written"
+    );
+}
