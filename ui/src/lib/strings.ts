@@ -211,6 +211,10 @@ export const strings = {
       cause: "A client's settings file could not be written.",
       action: "Check the file's permissions, then try again.",
     },
+    state_unreadable: {
+      cause: "The app's own settings file is damaged or unreadable.",
+      action: "Check the file named above, or move it aside and try again.",
+    },
     internal: {
       cause: "A fault in this app.",
       action: "Try again; if it happens again, copy the details and report it.",
