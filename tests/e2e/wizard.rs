@@ -394,3 +394,33 @@ async fn each_failure_kind_has_its_own_screen() {
     );
     app.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_unreachable_server_gets_the_network_screen() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}/v1/mcp");
+    let app = AppSession::start_with_env(&[(ENDPOINT_ENV, &endpoint)])
+        .await
+        .expect("the app starts under tauri-driver");
+    choose(&app, "service").await;
+    app.type_into("#credential-serviceKey", SCOPED_TOKEN)
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    let failure = outcome(&app, "failed").await;
+    let kind = app
+        .client
+        .find(fantoccini::Locator::Css("#check-outcome"))
+        .await
+        .unwrap()
+        .attr("data-kind")
+        .await
+        .unwrap();
+    assert_eq!(kind.as_deref(), Some("network"), "{failure:?}");
+    app.screenshot("check-network").await.unwrap();
+    app.close().await.unwrap();
+}
