@@ -94,7 +94,7 @@ describe("CheckStep", () => {
     expect(screen.getByText(text.limitedHeading)).toBeInTheDocument();
     expect(screen.getByText(text.limitedExplanation)).toBeInTheDocument();
     expect(screen.getByText("Create a token with scopes.")).toBeInTheDocument();
-    expect(screen.getByText(LIMITED_REPORT.warnings[0].message)).toBeInTheDocument();
+    expect(screen.getByText("The token does not start with ATATT3.")).toBeInTheDocument();
 
     await user.click(screen.getByRole("button", { name: text.backToCredentials }));
     expect(onback).toHaveBeenCalledOnce();
