@@ -18,6 +18,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::wizard::choose_auth_method,
             commands::check::check_credential,
             commands::check::cancel_check,
+            commands::clients::list_clients,
+            commands::clients::preview_clients,
+            commands::clients::write_clients,
+            commands::clients::undo_write,
         ])
         .typ::<IpcError>()
         .disable_serde_phases()
@@ -32,6 +36,7 @@ pub fn open_window() -> ExitCode {
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .manage(commands::check::CheckState::default())
+        .manage(commands::clients::SetupState::default())
         .invoke_handler(builder.invoke_handler())
         .run(tauri::generate_context!());
     match result {

@@ -424,3 +424,170 @@ async fn an_unreachable_server_gets_the_network_screen() {
     app.screenshot("check-network").await.unwrap();
     app.close().await.unwrap();
 }
+
+/// What a person's home looks like for the clients steps: Cursor with a config of its own,
+/// Codex installed but not configured, and Zed with a settings file that does not parse.
+struct TempHome {
+    _root: tempfile::TempDir,
+    home: std::path::PathBuf,
+}
+
+const CURSOR_BEFORE: &str = "{\n  // my servers\n  \"mcpServers\": {\n    \"other\": { \"url\": \"https://example.com/mcp\" }\n  }\n}\n";
+const ZED_BROKEN: &str = "{ \"theme\": }\n";
+
+impl TempHome {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        std::fs::write(home.join(".cursor/mcp.json"), CURSOR_BEFORE).unwrap();
+        std::fs::create_dir_all(home.join(".codex")).unwrap();
+        std::fs::create_dir_all(home.join(".config/zed")).unwrap();
+        std::fs::write(home.join(".config/zed/settings.json"), ZED_BROKEN).unwrap();
+        Self { _root: root, home }
+    }
+
+    fn path(&self, relative: &str) -> std::path::PathBuf {
+        self.home.join(relative)
+    }
+
+    fn read(&self, relative: &str) -> Option<String> {
+        std::fs::read_to_string(self.path(relative)).ok()
+    }
+}
+
+#[tokio::test]
+async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
+    let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
+    let server = TestMcpServer::builder()
+        .grant(scoped, Grant::FullScope)
+        .start()
+        .await
+        .unwrap();
+    let home = TempHome::new();
+    let home_dir = home.home.display().to_string();
+    let config = home.path(".config").display().to_string();
+    let data = home.path(".local/share").display().to_string();
+    let codex_home = home.path(".codex").display().to_string();
+    let app = AppSession::start_with_env(&[
+        (ENDPOINT_ENV, server.url()),
+        ("HOME", &home_dir),
+        ("XDG_CONFIG_HOME", &config),
+        ("XDG_DATA_HOME", &data),
+        ("CODEX_HOME", &codex_home),
+    ])
+    .await
+    .expect("the app starts under tauri-driver");
+
+    choose(&app, "personal").await;
+    app.type_into("#credential-email", EMAIL).await.unwrap();
+    app.type_into("#credential-apiToken", SCOPED_TOKEN)
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    outcome(&app, "ok").await;
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#tools-summary", "tools").await.unwrap();
+    app.click("#next").await.unwrap();
+
+    // Step 5: Cursor and Codex are detected and ticked; Zed's broken file is shown, not tickable.
+    app.wait_for_text("[data-client=cursor]", "Cursor")
+        .await
+        .unwrap();
+    let zed = app
+        .wait_for_text("[data-client=zed]", "line 1")
+        .await
+        .unwrap();
+    assert!(
+        zed.contains("cannot be read"),
+        "Zed's unreadable file is explained: {zed:?}"
+    );
+    let ticked = app
+        .client
+        .execute(
+            "const keep = ['cursor', 'codex'];
+             for (const box of document.querySelectorAll('.client input[type=checkbox]:checked')) {
+               if (!keep.includes(box.closest('[data-client]').dataset.client)) { box.click(); }
+             }
+             return ['cursor', 'codex', 'zed'].map((id) => {
+               const box = document.querySelector(`#client-${id}`);
+               return `${id}:${box.checked}:${box.disabled}`;
+             }).join(' ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        ticked.as_str(),
+        Some("cursor:true:false codex:true:false zed:false:true"),
+        "detected clients are ticked; the broken one cannot be"
+    );
+
+    app.click("#preview").await.unwrap();
+    let preview = app.wait_for_text(".preview", "+++").await.unwrap();
+    assert!(
+        preview.contains(".cursor/mcp.json")
+            && preview.contains("config.toml")
+            && preview.contains("atlassian-rovo-mcp"),
+        "the preview shows each file's diff: {preview:?}"
+    );
+    assert!(
+        !preview.contains(SCOPED_TOKEN) && preview.contains("••••••••"),
+        "the preview masks the secret: {preview:?}"
+    );
+    app.screenshot("clients-step").await.unwrap();
+
+    // Step 6: written, one result per client.
+    app.click("#next").await.unwrap();
+    let results = app
+        .wait_for_text(".results", "OpenAI Codex")
+        .await
+        .unwrap();
+    assert!(
+        results.contains("Updated") && results.contains("Created"),
+        "Cursor's file was updated and Codex's created: {results:?}"
+    );
+    let cursor = home.read(".cursor/mcp.json").unwrap();
+    assert!(
+        cursor.contains("// my servers") && cursor.contains("atlassian-rovo-mcp"),
+        "Cursor keeps its comment and gets our entry: {cursor}"
+    );
+    let codex = home.read(".codex/config.toml").unwrap();
+    assert!(
+        codex.contains("[mcp_servers.atlassian-rovo-mcp]"),
+        "Codex gets our entry: {codex}"
+    );
+    assert_eq!(
+        home.read(".config/zed/settings.json").as_deref(),
+        Some(ZED_BROKEN),
+        "the broken file is left untouched"
+    );
+    app.screenshot("write-step").await.unwrap();
+
+    // Step 7: the summary.
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#step-title", "All set").await.unwrap();
+    let summary = app.text(".summary").await.unwrap();
+    assert!(
+        summary.contains("Cursor") && summary.contains("OpenAI Codex"),
+        "the summary names what was configured: {summary:?}"
+    );
+    app.screenshot("done-step").await.unwrap();
+
+    // Undo from step 6 puts every file back.
+    app.click("#back").await.unwrap();
+    app.click("#undo").await.unwrap();
+    let undone = app.wait_for_text(".undone", "Cursor").await.unwrap();
+    assert_eq!(
+        home.read(".cursor/mcp.json").as_deref(),
+        Some(CURSOR_BEFORE),
+        "Cursor's file is back byte for byte ({undone})"
+    );
+    assert!(
+        !home.path(".codex/config.toml").exists(),
+        "the Codex file we created is gone ({undone})"
+    );
+    app.screenshot("write-undone").await.unwrap();
+
+    app.close().await.unwrap();
+}

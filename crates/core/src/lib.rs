@@ -19,6 +19,7 @@ pub mod secrets;
 pub mod setup;
 pub mod state;
 pub mod status;
+pub mod wizard;
 
 pub use error::{Error, ErrorKind, Result};
 

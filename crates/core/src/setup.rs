@@ -23,6 +23,8 @@ pub struct SetupRequest<'a> {
     pub clients: &'a [&'static Client],
     /// The secret mode for every client; `None` lets each client use its preferred one.
     pub mode: Option<SecretMode>,
+    /// Per-client choices by id (the wizard's), which win over `mode`.
+    pub client_modes: &'a [(String, SecretMode)],
     /// The expiry date the person chose for the token, for reminders.
     pub expires_on: Option<NaiveDate>,
     /// The entry's name in every client.
@@ -72,9 +74,15 @@ impl SetupOutcome {
     }
 }
 
-/// The mode `client` gets: the requested one, or the client's preferred one.
-fn mode_for(client: &Client, requested: Option<SecretMode>) -> SecretMode {
-    requested.unwrap_or(client.modes()[0])
+/// The mode `client` gets: its own choice, else the requested one, else its preferred one.
+fn mode_for(client: &Client, request: &SetupRequest<'_>) -> SecretMode {
+    request
+        .client_modes
+        .iter()
+        .find(|(id, _)| id == client.id)
+        .map(|&(_, mode)| mode)
+        .or(request.mode)
+        .unwrap_or(client.modes()[0])
 }
 
 fn plan_one(
@@ -85,7 +93,7 @@ fn plan_one(
     let settings = EntrySettings {
         name: request.server_name,
         endpoint: request.endpoint.url().as_str(),
-        mode: mode_for(client, request.mode),
+        mode: mode_for(client, request),
         authorization: request.credential.authorization().expose(),
         bridge_command: request.bridge_command,
     };
@@ -104,7 +112,7 @@ pub fn preview(request: &SetupRequest<'_>, environment: &ClientEnvironment) -> V
                 config_path: client
                     .config_path(environment)
                     .map(|path| path.display().to_string()),
-                mode: Some(mode_for(client, request.mode)),
+                mode: Some(mode_for(client, request)),
                 change: None,
                 diff: None,
                 error: None,
@@ -162,7 +170,7 @@ pub fn set_up(
         environment,
         &clients::backup_folder(environment),
         |client| {
-            if mode_for(client, request.mode) == SecretMode::Keychain && !keychain_stored {
+            if mode_for(client, request) == SecretMode::Keychain && !keychain_stored {
                 return Err(Error::new(
                     ErrorKind::KeychainUnavailable,
                     format!(
@@ -199,7 +207,7 @@ pub fn set_up(
                 state.record_client(ConfiguredClient {
                     id: client.id.to_owned(),
                     config_path: path,
-                    mode: mode_for(client, request.mode),
+                    mode: mode_for(client, request),
                     configured_at: now,
                 });
             }
@@ -302,6 +310,7 @@ pub fn rotate(
         endpoint,
         clients: &inline,
         mode: Some(SecretMode::Inline),
+        client_modes: &[],
         expires_on,
         server_name,
         // Rotation rewrites inline entries only, which never run the bridge.

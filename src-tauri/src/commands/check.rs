@@ -5,7 +5,8 @@
 use std::sync::Mutex;
 
 use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::probe::{self, ProbeProgress, ProbeReport};
+use rovo_mcp_core::probe::{ProbeProgress, ProbeReport};
+use rovo_mcp_core::wizard;
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Deserialize;
@@ -14,6 +15,7 @@ use tauri::ipc::Channel;
 use tokio::sync::oneshot;
 
 use crate::IpcError;
+use crate::commands::clients::SetupState;
 
 /// The check in progress, if any: at most one runs at a time.
 #[derive(Debug, Default)]
@@ -33,7 +35,8 @@ pub struct CheckCredentialRequest {
 }
 
 /// Probes the credential, sending each stage to `on_progress`. `null` when the check was
-/// cancelled; a failed check is a report whose verdict is the error kind.
+/// cancelled; a failed check is a report whose verdict is the error kind. The checked
+/// credential stays in Rust (`SetupState`) for the write step.
 ///
 /// # Errors
 /// `invalid_input` when the input cannot be used (nothing is sent then) or a check is already
@@ -42,6 +45,7 @@ pub struct CheckCredentialRequest {
 #[specta::specta]
 pub async fn check_credential(
     state: State<'_, CheckState>,
+    setup: State<'_, SetupState>,
     request: CheckCredentialRequest,
     on_progress: Channel<ProbeProgress>,
 ) -> Result<Option<ProbeReport>, IpcError> {
@@ -52,7 +56,7 @@ pub async fn check_credential(
         // A closed window has no one to tell; the check finishes regardless.
         let _sent = on_progress.send(stage);
     };
-    let check = probe::check_entered(
+    let check = wizard::check_entered(
         request.method,
         request.email.as_deref(),
         &secret,
@@ -61,7 +65,11 @@ pub async fn check_credential(
     );
     tokio::select! {
         // The session's DELETE keeps running in the background; nothing waits for it.
-        result = check => Ok(Some(result?.0)),
+        result = check => {
+            let (report, _close, checked) = result?;
+            setup.keep(checked);
+            Ok(Some(report))
+        }
         _ = cancelled => Ok(None),
     }
 }

@@ -2,4 +2,5 @@
 //! function and maps the error: no logic lives here.
 
 pub mod check;
+pub mod clients;
 pub mod wizard;

@@ -10,10 +10,15 @@ import type {
   AuthMethod,
   AuthMethodInfo,
   CheckCredentialRequest,
+  ClientChoice,
+  ClientStatus,
+  ClientWriteResult,
   ErrorKind,
   IpcError,
+  PlannedChange,
   ProbeProgress,
   ProbeReport,
+  WizardWriteOutcome,
 } from "./bindings";
 
 export type {
@@ -24,7 +29,15 @@ export type {
   ErrorKind,
   IpcError,
   CheckCredentialRequest,
+  Change,
+  ClientChoice,
+  ClientStatus,
+  ClientWriteResult,
   MissingGroup,
+  PlannedChange,
+  SecretMode,
+  SetupOutcome,
+  WizardWriteOutcome,
   MissingReason,
   ProbeFailure,
   ProbeProgress,
@@ -61,6 +74,14 @@ export interface Backend {
   ): Promise<ProbeReport | null>;
   /** Stops the running check; its `checkCredential` then resolves with null. */
   cancelCheck(): Promise<void>;
+  /** Every supported client with its state. Rejects with `BackendError`. */
+  listClients(): Promise<ClientStatus[]>;
+  /** The change each chosen client would get (masked diffs), using the checked credential. */
+  previewClients(clients: ClientChoice[]): Promise<PlannedChange[]>;
+  /** Saves the secret and writes each chosen client. `expiresOn` is YYYY-MM-DD. */
+  writeClients(clients: ClientChoice[], expiresOn: string | null): Promise<WizardWriteOutcome>;
+  /** Puts back every file of the last write. */
+  undoWrite(): Promise<ClientWriteResult[]>;
 }
 
 /** A failed backend call; the UI branches on `kind`. */
@@ -125,4 +146,8 @@ export const tauriBackend: Backend = {
     return settle(() => unwrap(commands.checkCredential(request, channel)));
   },
   cancelCheck: () => settle(() => commands.cancelCheck()),
+  listClients: () => settle(() => unwrap(commands.listClients())),
+  previewClients: (clients) => settle(() => unwrap(commands.previewClients({ clients }))),
+  writeClients: (clients, expiresOn) => settle(() => unwrap(commands.writeClients({ clients, expiresOn }))),
+  undoWrite: () => settle(() => unwrap(commands.undoWrite())),
 };

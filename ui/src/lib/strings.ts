@@ -1,7 +1,7 @@
 // Every piece of text the wizard shows, in one object, so that it can be translated later.
 // Components never hard-code user-visible text; tests look text up here too.
 
-import type { AuthMethod, CredentialField, ErrorKind, MissingReason } from "./backend";
+import type { AuthMethod, Change, CredentialField, ErrorKind, MissingReason, SecretMode } from "./backend";
 import type { StepId } from "./wizard.svelte";
 
 type StepText = {
@@ -264,6 +264,72 @@ export const strings = {
       action: "Check again; if it persists, copy the details and report it.",
     },
   } satisfies Record<ErrorKind, FailureText>,
+
+  clients: {
+    intro: "Tick the AI clients to connect. Detected ones are ticked already; nothing is written until the next step.",
+    loading: "Looking for AI clients…",
+    listLabel: "AI clients",
+    notInstalled: "Not installed",
+    installed: "Installed",
+    hasEntry: (mode: string | null) => (mode ? `Already set up (${mode})` : "Already set up"),
+    unreadable: "Its settings file cannot be read, so it cannot be chosen:",
+    modeLabel: (name: string) => `Where ${name} gets the secret`,
+    modes: {
+      keychain: "System keychain (recommended)",
+      inline: "In its settings file",
+      prompt: "Asks you once and stores it",
+    } satisfies Record<SecretMode, string>,
+    preview: "Preview changes",
+    previewing: "Working out the changes…",
+    previewTitle: "What will change",
+    previewFile: (name: string, path: string) => `${name}: ${path}`,
+    noChange: "Nothing to change: the file already has this entry.",
+    chosenCount: (count: number) => (count === 1 ? "1 client chosen" : `${count} clients chosen`),
+  },
+
+  write: {
+    start: "Write settings",
+    writing: "Saving the secret and writing the settings…",
+    keychainStored: (account: string) => `The secret is saved in the system keychain (account ${account}).`,
+    keychainFailed: (message: string) => `The secret could not be saved in the system keychain: ${message}`,
+    resultsLabel: "Result per client",
+    changes: {
+      create: "Created",
+      update: "Updated",
+      unchanged: "Already up to date",
+      delete: "Removed",
+    } satisfies Record<Change, string>,
+    failed: "Not changed",
+    restart: (name: string) => `Restart ${name} to pick this up.`,
+    replanned: (name: string) =>
+      `${name}'s settings file changed after the preview; the change was worked out again from its new contents.`,
+    stateError: (message: string) => `The app could not remember this setup for reminders: ${message}`,
+    undo: "Undo",
+    undoing: "Putting the files back…",
+    undoneTitle: "Undo",
+    undone: {
+      create: "Restored",
+      update: "Restored",
+      unchanged: "Nothing to restore",
+      delete: "Removed the file it created",
+    } satisfies Record<Change, string>,
+    undoneNote: "The files are back as they were. Go Back to choose again, or close the app.",
+  },
+
+  done: {
+    intro: "Your AI clients can now use Atlassian Rovo MCP.",
+    configured: "Connected",
+    noneConfigured: "No client was changed.",
+    secretPlace: "Where the secret is",
+    secretModes: {
+      keychain: "in the system keychain; the client starts a small bridge that reads it",
+      inline: "in the client's settings file, readable by you only",
+      prompt: "the client asks you for it once and stores it itself",
+    } satisfies Record<SecretMode, string>,
+    expiry: "Token expires",
+    expiryUnknown: "Not given",
+    restartTitle: "Restart to pick it up",
+  },
 
   errors: {
     invalid_input: "The app did not accept that choice.",

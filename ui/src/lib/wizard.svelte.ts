@@ -4,7 +4,19 @@
 
 // Only types come from the backend here: the test setup imports this module before a test
 // replaces the bindings.
-import type { AuthMethod, AuthMethodInfo, CredentialField, IpcError, ProbeProgress, ProbeReport } from "./backend";
+import type {
+  AuthMethod,
+  AuthMethodInfo,
+  ClientStatus,
+  ClientWriteResult,
+  CredentialField,
+  IpcError,
+  PlannedChange,
+  ProbeProgress,
+  ProbeReport,
+  SecretMode,
+  WizardWriteOutcome,
+} from "./backend";
 
 /** The seven steps of the wizard, in order. */
 export const STEPS = ["method", "credentials", "check", "tools", "clients", "write", "done"] as const;
@@ -12,7 +24,7 @@ export const STEPS = ["method", "credentials", "check", "tools", "clients", "wri
 export type StepId = (typeof STEPS)[number];
 
 /** Steps that have a page yet; the others appear in the step indicator only. */
-const BUILT_STEPS: ReadonlySet<StepId> = new Set<StepId>(["method", "credentials", "check", "tools"]);
+const BUILT_STEPS: ReadonlySet<StepId> = new Set<StepId>(STEPS);
 
 /** Where the check of step 3 is. */
 export type CheckStatus = "idle" | "running" | "done" | "cancelled" | "refused";
@@ -25,6 +37,32 @@ export type CheckState = {
   report: ProbeReport | null;
   /** Why the backend refused to check (`refused`), e.g. an email that is not one. */
   error: IpcError | null;
+};
+
+/** Step 5: the clients found, the person's choices, and the last preview. */
+export type ClientsState = {
+  /** Every supported client, once loaded. */
+  list: ClientStatus[] | null;
+  /** Why the list could not be loaded. */
+  error: IpcError | null;
+  /** Whether each client is ticked, by id. */
+  chosen: Record<string, boolean>;
+  /** The secret mode chosen per client, by id (its preferred one until changed). */
+  modes: Record<string, SecretMode>;
+  previewing: boolean;
+  /** The last preview, cleared when a choice changes. */
+  preview: PlannedChange[] | null;
+  previewError: IpcError | null;
+};
+
+/** Step 6: the write and its undo. */
+export type WriteState = {
+  status: "idle" | "running" | "done" | "refused";
+  outcome: WizardWriteOutcome | null;
+  error: IpcError | null;
+  undoStatus: "idle" | "running" | "done" | "refused";
+  undone: ClientWriteResult[] | null;
+  undoError: IpcError | null;
 };
 
 export type WizardState = {
@@ -41,6 +79,8 @@ export type WizardState = {
   /** The day the user chose for the token to expire (YYYY-MM-DD), for reminders. */
   expiry: string;
   check: CheckState;
+  clients: ClientsState;
+  write: WriteState;
 };
 
 /** `today` plus one year, as YYYY-MM-DD in local time: the default token expiry. */
@@ -54,6 +94,14 @@ export function idleCheck(): CheckState {
   return { status: "idle", progress: null, report: null, error: null };
 }
 
+export function idleClients(): ClientsState {
+  return { list: null, error: null, chosen: {}, modes: {}, previewing: false, preview: null, previewError: null };
+}
+
+export function idleWrite(): WriteState {
+  return { status: "idle", outcome: null, error: null, undoStatus: "idle", undone: null, undoError: null };
+}
+
 function initialState(): WizardState {
   return {
     step: 0,
@@ -63,6 +111,8 @@ function initialState(): WizardState {
     credentials: { email: "", apiToken: "", serviceKey: "" },
     expiry: defaultExpiry(),
     check: idleCheck(),
+    clients: idleClients(),
+    write: idleWrite(),
   };
 }
 
@@ -98,9 +148,20 @@ export function canAdvance(state: WizardState): boolean {
       }
       return report.verdict === "ok" || report.verdict === "limited";
     }
+    case "clients":
+      return chosenClients(state).length > 0 && state.write.status !== "running";
+    case "write":
+      return state.write.status === "done" && state.write.undoStatus !== "running";
     default:
       return false;
   }
+}
+
+/** The ticked clients, in list order, with their modes: what preview and write are given. */
+export function chosenClients(state: WizardState): { id: string; mode: SecretMode | null }[] {
+  return (state.clients.list ?? [])
+    .filter((client) => state.clients.chosen[client.id] === true && client.problem === null)
+    .map((client) => ({ id: client.id, mode: state.clients.modes[client.id] ?? client.modes[0] ?? null }));
 }
 
 /** Whether every field the chosen method needs holds something besides spaces. */

@@ -1,6 +1,16 @@
 // Test doubles for the `Backend` facade: canned answers, spies, and answers released on demand.
 import { vi } from "vitest";
-import type { AuthMethod, AuthMethodInfo, Backend, ProbeFailure, ProbeReport } from "../lib/backend";
+import type {
+  AuthMethod,
+  AuthMethodInfo,
+  Backend,
+  ClientStatus,
+  ClientWriteResult,
+  PlannedChange,
+  ProbeFailure,
+  ProbeReport,
+  WizardWriteOutcome,
+} from "../lib/backend";
 
 export const PERSONAL: AuthMethodInfo = {
   method: "personal",
@@ -25,6 +35,81 @@ export type FakeBackend = Backend & {
   chooseAuthMethod: ReturnType<typeof vi.fn<Backend["chooseAuthMethod"]>>;
   checkCredential: ReturnType<typeof vi.fn<Backend["checkCredential"]>>;
   cancelCheck: ReturnType<typeof vi.fn<Backend["cancelCheck"]>>;
+  listClients: ReturnType<typeof vi.fn<Backend["listClients"]>>;
+  previewClients: ReturnType<typeof vi.fn<Backend["previewClients"]>>;
+  writeClients: ReturnType<typeof vi.fn<Backend["writeClients"]>>;
+  undoWrite: ReturnType<typeof vi.fn<Backend["undoWrite"]>>;
+};
+
+function client(id: string, name: string, path: string, overrides: Partial<ClientStatus> = {}): ClientStatus {
+  return {
+    id,
+    name,
+    installed: false,
+    configPath: path,
+    format: "json",
+    entry: null,
+    modes: ["inline"],
+    needsRestart: false,
+    stdioBridge: false,
+    problem: null,
+    ...overrides,
+  };
+}
+
+/** Cursor detected, Claude Desktop detected with keychain preferred, Zed with a broken file, Codex absent. */
+export const CLIENTS: ClientStatus[] = [
+  client("claude-desktop", "Claude Desktop", "/home/me/.config/Claude/claude_desktop_config.json", {
+    installed: true,
+    modes: ["keychain", "inline"],
+    needsRestart: true,
+    stdioBridge: true,
+  }),
+  client("cursor", "Cursor", "/home/me/.cursor/mcp.json", { installed: true }),
+  client("zed", "Zed", "/home/me/.config/zed/settings.json", {
+    installed: true,
+    problem: "`/home/me/.config/zed/settings.json` line 1: expected a value; the file was left untouched",
+  }),
+  client("codex", "Codex", "/home/me/.codex/config.toml", { format: "toml" }),
+];
+
+export function plannedChange(id: string, name: string, path: string): PlannedChange {
+  return {
+    id,
+    name,
+    configPath: path,
+    mode: "inline",
+    change: "create",
+    diff: `--- /dev/null\n+++ ${path}\n@@ -0,0 +1 @@\n+{ "Authorization": "Basic ••••••••" }\n`,
+    error: null,
+  };
+}
+
+export function writeResult(id: string, name: string, overrides: Partial<ClientWriteResult> = {}): ClientWriteResult {
+  return {
+    id,
+    name,
+    configPath: `/home/me/${id}.json`,
+    change: "create",
+    backup: null,
+    needsRestart: false,
+    previousEntry: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+/** A write where Claude Desktop was created (restart needed) and Cursor updated. */
+export const WRITE_OUTCOME: WizardWriteOutcome = {
+  setup: {
+    keychain: { account: "personal:me@example.com", stored: true, error: null },
+    clients: [
+      writeResult("claude-desktop", "Claude Desktop", { needsRestart: true }),
+      writeResult("cursor", "Cursor", { change: "update", backup: "/data/backups/cursor/1.json" }),
+    ],
+    stateError: null,
+  },
+  replanned: [],
 };
 
 export const CLOUD_ID = "8a3c5e2f-1b4d-4c6e-9f0a-123456789abc";
@@ -96,6 +181,18 @@ export function fakeBackend(): FakeBackend {
       return OK_REPORT;
     }),
     cancelCheck: vi.fn<Backend["cancelCheck"]>(async () => {}),
+    listClients: vi.fn<Backend["listClients"]>(async () => structuredClone(CLIENTS)),
+    previewClients: vi.fn<Backend["previewClients"]>(async (chosen) =>
+      chosen.map((choice) => {
+        const known = CLIENTS.find((entry) => entry.id === choice.id);
+        return plannedChange(choice.id, known?.name ?? choice.id, known?.configPath ?? "");
+      }),
+    ),
+    writeClients: vi.fn<Backend["writeClients"]>(async () => structuredClone(WRITE_OUTCOME)),
+    undoWrite: vi.fn<Backend["undoWrite"]>(async () => [
+      writeResult("claude-desktop", "Claude Desktop", { change: "delete" }),
+      writeResult("cursor", "Cursor", { change: "update" }),
+    ]),
   };
 }
 

@@ -128,6 +128,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
                 endpoint: &endpoint,
                 clients: &chosen,
                 mode,
+                client_modes: &[],
                 expires_on: args.expires,
                 server_name: policy.entry_name(),
                 bridge_command: &bridge_command,
@@ -156,7 +157,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
 }
 
 /// The path `keychain` entries run: this very binary, as installed.
-fn bridge_command() -> String {
+pub(crate) fn bridge_command() -> String {
     std::env::current_exe()
         .and_then(std::fs::canonicalize)
         .map_or_else(

@@ -12,6 +12,8 @@ mod rotate;
 mod status;
 mod validate;
 
+pub(crate) use configure::bridge_command;
+
 use clap::{Parser, Subcommand};
 
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.

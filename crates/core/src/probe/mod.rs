@@ -142,10 +142,9 @@ pub async fn check_entered(
     endpoint: Option<&str>,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> crate::Result<(ProbeReport, SessionClose)> {
-    let environment = std::env::var(ENDPOINT_ENV).ok();
-    let endpoint = Endpoint::choose(endpoint, environment.as_deref())?;
-    let credential = crate::credentials::prepare_credential(method, email, secret)?;
-    Ok(probe(&endpoint, &credential, &ProbeOptions::default(), progress).await)
+    let (report, close, _checked) =
+        crate::wizard::check_entered(method, email, secret, endpoint, progress).await?;
+    Ok((report, close))
 }
 
 async fn exchange(

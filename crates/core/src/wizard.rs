@@ -1,0 +1,444 @@
+//! The wizard's steps 5–7 as plain functions the desktop shell calls one per command: list the
+//! clients, preview and write the chosen ones with the credential the check step kept, and undo
+//! that write from its backups.
+//!
+//! The credential is held in a [`CheckedCredential`], which is neither `Serialize` nor shown by
+//! `Debug`: nothing returned from here carries the secret (diffs are masked by the planner).
+
+use std::fmt;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::clients::{
+    self, Change, Client, ClientEnvironment, ClientStatus, ClientWriteError, ClientWriteResult,
+    SecretMode,
+};
+use crate::credentials::{self, Credential};
+use crate::fsutil::{self, BackupPlace, ConfigFile, WriteOutcome};
+use crate::policy::{Policy, load_policy};
+use crate::probe::{self, Endpoint, ProbeProgress, ProbeReport, SessionClose, Verdict};
+use crate::secrets::{Secret, SecretStore};
+use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
+use crate::state::StateFile;
+use crate::{Error, ErrorKind, Result};
+
+/// A credential that went through the check, with the endpoint it was checked against and the
+/// verdict: what the write step uses, so the token never has to travel back from the UI.
+pub struct CheckedCredential {
+    credential: Credential,
+    endpoint: Endpoint,
+    verdict: Verdict,
+}
+
+/// Never shows the credential.
+impl fmt::Debug for CheckedCredential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CheckedCredential")
+            .field("method", &self.credential.method())
+            .field("endpoint", &self.endpoint.url().as_str())
+            .field("verdict", &self.verdict)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CheckedCredential {
+    pub fn verdict(&self) -> Verdict {
+        self.verdict
+    }
+}
+
+/// Probes the entered credential like [`probe::check_entered`] and also hands back the
+/// prepared credential, for the write step to use once the verdict is `ok`.
+pub async fn check_entered(
+    method: crate::auth_method::AuthMethod,
+    email: Option<&str>,
+    secret: &Secret,
+    endpoint: Option<&str>,
+    progress: &mut (dyn FnMut(ProbeProgress) + Send),
+) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
+    let environment = std::env::var(probe::ENDPOINT_ENV).ok();
+    let endpoint = Endpoint::choose(endpoint, environment.as_deref())?;
+    let credential = credentials::prepare_credential(method, email, secret)?;
+    let (report, close) = probe::probe(
+        &endpoint,
+        &credential,
+        &probe::ProbeOptions::default(),
+        progress,
+    )
+    .await;
+    let checked = CheckedCredential {
+        credential,
+        endpoint,
+        verdict: report.verdict,
+    };
+    Ok((report, close, checked))
+}
+
+/// One client the person ticked, with the secret mode they chose (`None`: its preferred one).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ClientChoice {
+    pub id: String,
+    pub mode: Option<SecretMode>,
+}
+
+/// What a wizard write did: the setup's outcome, and the clients whose file changed on disk
+/// after the preview, so that what was written differs from what was shown.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WizardWriteOutcome {
+    pub setup: SetupOutcome,
+    /// Ids of the clients whose change was planned again from the file's new contents.
+    pub replanned: Vec<String>,
+}
+
+/// Every supported client on this OS with its state, our entry (named as the policy says) and
+/// the secret modes it offers; installed ones first, each group in registry order. Clients the
+/// policy keeps us out of are left out.
+pub fn clients_overview(environment: &ClientEnvironment) -> Result<Vec<ClientStatus>> {
+    let policy = load_policy(environment)?;
+    let mut overview: Vec<ClientStatus> = clients::ALL
+        .into_iter()
+        .filter(|client| {
+            client.config_path(environment).is_some() && !policy.never_touch(client.id)
+        })
+        .map(|client| clients::status(client, environment, policy.entry_name()))
+        .collect();
+    overview.sort_by_key(|status| !status.installed);
+    Ok(overview)
+}
+
+/// The change each chosen client would get, diffs masked; nothing is written.
+pub fn preview_clients(
+    checked: &CheckedCredential,
+    choices: &[ClientChoice],
+    environment: &ClientEnvironment,
+) -> Result<Vec<PlannedChange>> {
+    preview_with(checked, choices, &crate::cli::bridge_command(), environment)
+}
+
+fn preview_with(
+    checked: &CheckedCredential,
+    choices: &[ClientChoice],
+    bridge_command: &str,
+    environment: &ClientEnvironment,
+) -> Result<Vec<PlannedChange>> {
+    let policy = load_policy(environment)?;
+    let (chosen, modes) = resolve(choices, &policy)?;
+    let request = request(checked, &chosen, &modes, None, &policy, bridge_command);
+    Ok(setup::preview(&request, environment))
+}
+
+/// Stores the secret and writes every chosen client (design §2 step 6). `previewed` is what the
+/// preview showed: a client whose diff is now different is named in `replanned`. `expires_on`
+/// is the token's expiry as `YYYY-MM-DD`, for reminders.
+///
+/// # Errors
+/// `invalid_input` for an unknown client, one the policy protects, a malformed date, or a
+/// credential whose check was not `ok`; a client that fails is reported in the outcome.
+pub fn write_clients(
+    checked: &CheckedCredential,
+    choices: &[ClientChoice],
+    previewed: &[PlannedChange],
+    expires_on: Option<&str>,
+    environment: &ClientEnvironment,
+    keychain: &dyn SecretStore,
+) -> Result<WizardWriteOutcome> {
+    let expires_on = expires_on
+        .map(|date| {
+            NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!("`{date}` is not a date; use YYYY-MM-DD"),
+                )
+            })
+        })
+        .transpose()?;
+    write_with(
+        checked,
+        choices,
+        previewed,
+        expires_on,
+        &crate::cli::bridge_command(),
+        environment,
+        keychain,
+    )
+}
+
+fn write_with(
+    checked: &CheckedCredential,
+    choices: &[ClientChoice],
+    previewed: &[PlannedChange],
+    expires_on: Option<NaiveDate>,
+    bridge_command: &str,
+    environment: &ClientEnvironment,
+    keychain: &dyn SecretStore,
+) -> Result<WizardWriteOutcome> {
+    let policy = load_policy(environment)?;
+    let (chosen, modes) = resolve(choices, &policy)?;
+    let request = request(checked, &chosen, &modes, expires_on, &policy, bridge_command);
+    let replanned = setup::preview(&request, environment)
+        .into_iter()
+        .filter(|now| {
+            previewed
+                .iter()
+                .find(|before| before.id == now.id)
+                .is_some_and(|before| before.diff != now.diff || before.change != now.change)
+        })
+        .map(|now| now.id)
+        .collect();
+    let state = StateFile::for_environment(environment);
+    let setup = setup::set_up(&request, checked.verdict, environment, keychain, &state)?;
+    Ok(WizardWriteOutcome { setup, replanned })
+}
+
+/// Puts every client of a write back as it was: a file we changed gets its backup back, a file
+/// we created is deleted, an unchanged or failed one is left alone. Each restore is itself an
+/// atomic, backed-up write; the state file forgets the restored clients.
+pub fn undo(written: &[ClientWriteResult], environment: &ClientEnvironment) -> Vec<ClientWriteResult> {
+    let backup_folder = clients::backup_folder(environment);
+    let results: Vec<ClientWriteResult> = written
+        .iter()
+        .filter(|result| result.error.is_none())
+        .map(|result| {
+            let mut undone = ClientWriteResult {
+                id: result.id.clone(),
+                name: result.name.clone(),
+                config_path: result.config_path.clone(),
+                change: None,
+                backup: None,
+                needs_restart: false,
+                previous_entry: None,
+                error: None,
+            };
+            match restore(result, &backup_folder) {
+                Ok((change, backup)) => {
+                    undone.change = Some(change);
+                    undone.backup = backup;
+                    undone.needs_restart = result.needs_restart && change != Change::Unchanged;
+                }
+                Err(error) => {
+                    undone.error = Some(ClientWriteError {
+                        kind: error.kind(),
+                        message: error.message().to_owned(),
+                    });
+                }
+            }
+            undone
+        })
+        .collect();
+    let state = StateFile::for_environment(environment);
+    // The files are what matters; a state file that cannot record this only loses a reminder.
+    let _recorded = state.update(|state| {
+        for result in results.iter().filter(|result| result.error.is_none()) {
+            state.forget_client(&result.id);
+        }
+    });
+    results
+}
+
+/// Restores one client's file; returns what that did and where its current version was saved.
+fn restore(
+    result: &ClientWriteResult,
+    backup_folder: &Path,
+) -> Result<(Change, Option<String>)> {
+    let Some(path) = result.config_path.as_deref() else {
+        return Ok((Change::Unchanged, None));
+    };
+    let previous = match (result.change, result.backup.as_deref()) {
+        (Some(Change::Create), _) => None,
+        (Some(Change::Update | Change::Delete), Some(backup)) => {
+            Some(std::fs::read(backup).map_err(|error| {
+                Error::new(
+                    ErrorKind::ConfigWriteFailed,
+                    format!("could not read the backup `{backup}`: {error}; `{path}` was left as it is"),
+                )
+            })?)
+        }
+        _ => return Ok((Change::Unchanged, None)),
+    };
+    let file = ConfigFile::read(Path::new(path))?;
+    let place = BackupPlace {
+        folder: backup_folder,
+        label: &result.id,
+    };
+    let outcome = fsutil::replace_config(&file, previous.as_deref(), place)?;
+    Ok(match outcome {
+        WriteOutcome::Unchanged => (Change::Unchanged, None),
+        WriteOutcome::Written { backup } => (
+            if file.bytes().is_some() {
+                Change::Update
+            } else {
+                Change::Create
+            },
+            backup.map(|backup| backup.display().to_string()),
+        ),
+        WriteOutcome::Deleted { backup } => (Change::Delete, Some(backup.display().to_string())),
+        WriteOutcome::ChangedSinceRead => {
+            return Err(Error::new(
+                ErrorKind::ConfigWriteFailed,
+                format!("`{path}` changed while we restored it; it was left as it is"),
+            ));
+        }
+    })
+}
+
+/// The clients of `choices`, checked against the registry and the policy, and their modes.
+fn resolve(
+    choices: &[ClientChoice],
+    policy: &Policy,
+) -> Result<(Vec<&'static Client>, Vec<(String, SecretMode)>)> {
+    let mut chosen = Vec::new();
+    let mut modes = Vec::new();
+    for choice in choices {
+        let client = clients::find(&choice.id).ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("`{}` is not a client id", choice.id),
+            )
+        })?;
+        if policy.never_touch(client.id) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("your organisation's policy keeps {} unchanged", client.name),
+            ));
+        }
+        chosen.push(client);
+        if let Some(mode) = choice.mode {
+            modes.push((client.id.to_owned(), mode));
+        }
+    }
+    Ok((chosen, modes))
+}
+
+fn request<'a>(
+    checked: &'a CheckedCredential,
+    chosen: &'a [&'static Client],
+    modes: &'a [(String, SecretMode)],
+    expires_on: Option<NaiveDate>,
+    policy: &'a Policy,
+    bridge_command: &'a str,
+) -> SetupRequest<'a> {
+    SetupRequest {
+        credential: &checked.credential,
+        endpoint: &checked.endpoint,
+        clients: chosen,
+        mode: None,
+        client_modes: modes,
+        expires_on,
+        server_name: policy.entry_name(),
+        bridge_command,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth_method::AuthMethod;
+    use crate::clients::Os;
+    use crate::secrets::InMemorySecretStore;
+
+    fn checked() -> CheckedCredential {
+        let credential = credentials::prepare_credential(
+            AuthMethod::Service,
+            None,
+            &Secret::new("s3cr3t-key"),
+        )
+        .unwrap();
+        CheckedCredential {
+            credential,
+            endpoint: Endpoint::choose(None, None).unwrap(),
+            verdict: Verdict::Ok,
+        }
+    }
+
+    fn choice(id: &str) -> ClientChoice {
+        ClientChoice {
+            id: id.to_owned(),
+            mode: None,
+        }
+    }
+
+    #[test]
+    fn write_then_undo_restores_every_file_and_skips_the_broken_one() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        let cursor_before = "{\n  // mine\n  \"mcpServers\": {}\n}\n";
+        std::fs::write(home.join(".cursor/mcp.json"), cursor_before).unwrap();
+        std::fs::create_dir_all(home.join(".config/zed")).unwrap();
+        std::fs::write(home.join(".config/zed/settings.json"), "{ \"theme\": }").unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        let checked = checked();
+        let choices = [choice("cursor"), choice("zed"), choice("gemini-cli")];
+
+        let overview = clients_overview(&environment).unwrap();
+        let zed = overview.iter().find(|client| client.id == "zed").unwrap();
+        assert!(zed.problem.is_some(), "the broken file is reported");
+
+        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
+        assert!(
+            previewed.iter().all(|plan| !plan.diff.as_deref().unwrap_or("").contains("s3cr3t")),
+            "previews never show the secret"
+        );
+        let keychain = InMemorySecretStore::default();
+        let written = write_with(
+            &checked,
+            &choices,
+            &previewed,
+            None,
+            "/opt/bridge",
+            &environment,
+            &keychain,
+        )
+        .unwrap();
+        assert!(written.replanned.is_empty(), "nothing changed since the preview");
+        let changes: Vec<_> = written.setup.clients.iter().map(|result| result.change).collect();
+        assert_eq!(changes, [Some(Change::Update), None, Some(Change::Create)]);
+
+        let undone = undo(&written.setup.clients, &environment);
+        let changes: Vec<_> = undone.iter().map(|result| result.change).collect();
+        assert_eq!(changes, [Some(Change::Update), Some(Change::Delete)]);
+        assert_eq!(
+            std::fs::read_to_string(home.join(".cursor/mcp.json")).unwrap(),
+            cursor_before,
+            "Cursor's file is back byte for byte"
+        );
+        assert!(
+            !home.join(".gemini/settings.json").exists(),
+            "the file we created is gone"
+        );
+        assert_eq!(
+            std::fs::read_to_string(home.join(".config/zed/settings.json")).unwrap(),
+            "{ \"theme\": }",
+            "the broken file was never touched"
+        );
+    }
+
+    #[test]
+    fn a_file_changed_after_the_preview_is_named_as_replanned() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        let checked = checked();
+        let choices = [choice("cursor")];
+        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
+        std::fs::write(home.join(".cursor/mcp.json"), "{ \"other\": 1 }\n").unwrap();
+
+        let written = write_with(
+            &checked,
+            &choices,
+            &previewed,
+            None,
+            "/opt/bridge",
+            &environment,
+            &InMemorySecretStore::default(),
+        )
+        .unwrap();
+        assert_eq!(written.replanned, ["cursor"]);
+        assert_eq!(written.setup.clients[0].change, Some(Change::Update));
+    }
+}

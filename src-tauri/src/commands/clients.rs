@@ -1,0 +1,133 @@
+//! Commands of the clients, write and done steps: list the clients, preview and write the chosen
+//! ones with the credential the check step kept in Rust, and undo that write. The credential
+//! stays in `SetupState`; it never goes back to the UI.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rovo_mcp_core::clients::{ClientEnvironment, ClientStatus, ClientWriteResult};
+use rovo_mcp_core::secrets::OsKeychain;
+use rovo_mcp_core::setup::PlannedChange;
+use rovo_mcp_core::wizard::{self, CheckedCredential, ClientChoice, WizardWriteOutcome};
+use rovo_mcp_core::{Error, ErrorKind};
+use serde::Deserialize;
+use tauri::State;
+
+use crate::IpcError;
+
+/// What the wizard remembers between its steps, in Rust only.
+#[derive(Debug, Default)]
+pub struct SetupState {
+    /// The credential of the last check, whatever its verdict.
+    checked: Mutex<Option<CheckedCredential>>,
+    /// What the last preview showed.
+    previewed: Mutex<Vec<PlannedChange>>,
+    /// What the last write did, for Undo.
+    written: Mutex<Vec<ClientWriteResult>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl SetupState {
+    /// Keeps the credential the check step just checked.
+    pub fn keep(&self, checked: CheckedCredential) {
+        *lock(&self.checked) = Some(checked);
+    }
+}
+
+fn environment() -> Result<ClientEnvironment, IpcError> {
+    ClientEnvironment::current().ok_or_else(|| {
+        Error::new(
+            ErrorKind::Internal,
+            "could not tell your home folder; set HOME and start the app again",
+        )
+        .into()
+    })
+}
+
+fn not_checked() -> IpcError {
+    Error::new(
+        ErrorKind::InvalidInput,
+        "check the credential first; nothing was changed",
+    )
+    .into()
+}
+
+/// Every supported client with its state.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_clients() -> Result<Vec<ClientStatus>, IpcError> {
+    Ok(wizard::clients_overview(&environment()?)?)
+}
+
+/// The clients ticked in step 5, each with its secret mode.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewClientsRequest {
+    pub clients: Vec<ClientChoice>,
+}
+
+/// The change each chosen client would get, with masked diffs; nothing is written.
+#[tauri::command(async)]
+#[specta::specta]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands commands their state by value"
+)]
+pub fn preview_clients(
+    state: State<'_, SetupState>,
+    request: PreviewClientsRequest,
+) -> Result<Vec<PlannedChange>, IpcError> {
+    let checked = lock(&state.checked);
+    let checked = checked.as_ref().ok_or_else(not_checked)?;
+    let previewed = wizard::preview_clients(checked, &request.clients, &environment()?)?;
+    lock(&state.previewed).clone_from(&previewed);
+    Ok(previewed)
+}
+
+/// The clients to write, and the token's expiry date (`YYYY-MM-DD`) for reminders.
+#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WriteClientsRequest {
+    pub clients: Vec<ClientChoice>,
+    pub expires_on: Option<String>,
+}
+
+/// Stores the secret in the keychain and writes each chosen client.
+#[tauri::command(async)]
+#[specta::specta]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands commands their state by value"
+)]
+pub fn write_clients(
+    state: State<'_, SetupState>,
+    request: WriteClientsRequest,
+) -> Result<WizardWriteOutcome, IpcError> {
+    let checked = lock(&state.checked);
+    let checked = checked.as_ref().ok_or_else(not_checked)?;
+    let previewed = lock(&state.previewed).clone();
+    let outcome = wizard::write_clients(
+        checked,
+        &request.clients,
+        &previewed,
+        request.expires_on.as_deref(),
+        &environment()?,
+        &OsKeychain::new(),
+    )?;
+    lock(&state.written).clone_from(&outcome.setup.clients);
+    Ok(outcome)
+}
+
+/// Puts every file of the last write back as it was; a second call does nothing.
+#[tauri::command(async)]
+#[specta::specta]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands commands their state by value"
+)]
+pub fn undo_write(state: State<'_, SetupState>) -> Result<Vec<ClientWriteResult>, IpcError> {
+    let written = std::mem::take(&mut *lock(&state.written));
+    Ok(wizard::undo(&written, &environment()?))
+}

@@ -1,0 +1,87 @@
+import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { BackendError } from "../lib/backend";
+import { strings } from "../lib/strings";
+import { canAdvance, chosenClients, wizard } from "../lib/wizard.svelte";
+import { fakeBackend } from "../test/fake-backend";
+import ClientsStep from "./ClientsStep.svelte";
+
+const text = strings.clients;
+
+function renderStep(backend = fakeBackend()) {
+  wizard.step = 4;
+  render(ClientsStep, { backend });
+  return { backend };
+}
+
+describe("ClientsStep", () => {
+  it("lists every client with its state and ticks the detected readable ones", async () => {
+    renderStep();
+    const list = await screen.findByRole("list", { name: text.listLabel });
+    expect(within(list).getAllByRole("checkbox")).toHaveLength(4);
+
+    expect(screen.getByRole("checkbox", { name: "Claude Desktop" })).toBeChecked();
+    expect(screen.getByRole("checkbox", { name: "Cursor" })).toBeChecked();
+    expect(screen.getByRole("checkbox", { name: "Codex" })).not.toBeChecked();
+    expect(screen.getByRole("checkbox", { name: "Codex" })).toHaveAccessibleDescription(text.notInstalled);
+    expect(screen.getByRole("checkbox", { name: "Cursor" })).toHaveAccessibleDescription(text.installed);
+    expect(chosenClients(wizard).map((choice) => choice.id)).toEqual(["claude-desktop", "cursor"]);
+    expect(canAdvance(wizard)).toBe(true);
+  });
+
+  it("shows a client whose file does not parse with its error, and it cannot be ticked", async () => {
+    renderStep();
+    const zed = await screen.findByRole("checkbox", { name: "Zed" });
+    expect(zed).toBeDisabled();
+    expect(zed).not.toBeChecked();
+    expect(screen.getByText(/line 1: expected a value/)).toBeInTheDocument();
+  });
+
+  it("offers the secret mode where a client has several, keychain first", async () => {
+    const user = userEvent.setup();
+    renderStep();
+    const mode = await screen.findByRole("combobox", { name: text.modeLabel("Claude Desktop") });
+    expect(mode).toHaveValue("keychain");
+    expect(screen.queryByRole("combobox", { name: text.modeLabel("Cursor") })).not.toBeInTheDocument();
+
+    await user.selectOptions(mode, "inline");
+    expect(chosenClients(wizard)[0]).toEqual({ id: "claude-desktop", mode: "inline" });
+  });
+
+  it("previews the change of each ticked client as a diff, and forgets it when a choice changes", async () => {
+    const user = userEvent.setup();
+    const { backend } = renderStep();
+    await user.click(await screen.findByRole("checkbox", { name: "Codex" }));
+    await user.click(screen.getByRole("button", { name: text.preview }));
+
+    expect(backend.previewClients).toHaveBeenCalledWith([
+      { id: "claude-desktop", mode: "keychain" },
+      { id: "cursor", mode: "inline" },
+      { id: "codex", mode: "inline" },
+    ]);
+    const preview = await screen.findByRole("region", { name: text.previewTitle });
+    const codex = within(preview).getByRole("article", { name: "Codex" });
+    expect(codex.querySelector("pre.diff")).toHaveTextContent("+++ /home/me/.codex/config.toml");
+    expect(codex).toHaveTextContent("Basic ••••••••");
+
+    await user.click(screen.getByRole("checkbox", { name: "Cursor" }));
+    expect(screen.queryByRole("region", { name: text.previewTitle })).not.toBeInTheDocument();
+  });
+
+  it("says why the clients could not be listed", async () => {
+    const backend = fakeBackend();
+    backend.listClients.mockRejectedValue(new BackendError({ kind: "internal", message: "no home folder" }));
+    renderStep(backend);
+    expect(await screen.findByRole("alert")).toHaveTextContent("no home folder");
+  });
+
+  it("cannot go on with nothing ticked", async () => {
+    const user = userEvent.setup();
+    renderStep();
+    await user.click(await screen.findByRole("checkbox", { name: "Claude Desktop" }));
+    await user.click(screen.getByRole("checkbox", { name: "Cursor" }));
+    expect(canAdvance(wizard)).toBe(false);
+    expect(screen.getByRole("button", { name: text.preview })).toBeDisabled();
+  });
+});

@@ -1,0 +1,102 @@
+import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { BackendError } from "../lib/backend";
+import { startWrite } from "../lib/setup";
+import { strings } from "../lib/strings";
+import { wizard } from "../lib/wizard.svelte";
+import { CLIENTS, WRITE_OUTCOME, deferred, fakeBackend, writeResult } from "../test/fake-backend";
+import type { WizardWriteOutcome } from "../lib/backend";
+import WriteStep from "./WriteStep.svelte";
+
+const text = strings.write;
+
+async function renderWritten(backend = fakeBackend()) {
+  wizard.step = 5;
+  wizard.clients.list = structuredClone(CLIENTS);
+  wizard.clients.chosen = { "claude-desktop": true, cursor: true };
+  await startWrite(backend);
+  render(WriteStep, { backend });
+  return { backend };
+}
+
+describe("WriteStep", () => {
+  it("writes the ticked clients once, with their modes and the expiry date", async () => {
+    const backend = fakeBackend();
+    const written = deferred<WizardWriteOutcome>();
+    backend.writeClients.mockImplementation(() => written.promise);
+    wizard.clients.list = structuredClone(CLIENTS);
+    wizard.clients.chosen = { "claude-desktop": true, cursor: true };
+    wizard.expiry = "2027-11-27";
+    void startWrite(backend);
+    void startWrite(backend);
+    render(WriteStep, { backend });
+    expect(screen.getByRole("status")).toHaveTextContent(text.writing);
+    written.resolve(WRITE_OUTCOME);
+
+    expect(await screen.findByRole("list", { name: text.resultsLabel })).toBeInTheDocument();
+    expect(backend.writeClients).toHaveBeenCalledOnce();
+    expect(backend.writeClients).toHaveBeenCalledWith(
+      [
+        { id: "claude-desktop", mode: "keychain" },
+        { id: "cursor", mode: "inline" },
+      ],
+      "2027-11-27",
+    );
+  });
+
+  it("shows a result per client and who must restart", async () => {
+    await renderWritten();
+    const results = screen.getByRole("list", { name: text.resultsLabel });
+    const items = within(results).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent(text.changes.create);
+    expect(items[0]).toHaveTextContent(text.restart("Claude Desktop"));
+    expect(items[1]).toHaveTextContent(text.changes.update);
+    expect(items[1]).not.toHaveTextContent(text.restart("Cursor"));
+    expect(screen.getByText(text.keychainStored("personal:me@example.com"))).toBeInTheDocument();
+  });
+
+  it("shows a failed client with its message, and a file that changed after the preview", async () => {
+    const backend = fakeBackend();
+    backend.writeClients.mockResolvedValue({
+      setup: {
+        ...WRITE_OUTCOME.setup,
+        clients: [
+          writeResult("cursor", "Cursor", { change: "update" }),
+          writeResult("zed", "Zed", {
+            change: null,
+            error: { kind: "config_invalid", message: "`settings.json` line 1: expected a value" },
+          }),
+        ],
+      },
+      replanned: ["cursor"],
+    });
+    await renderWritten(backend);
+    const items = within(screen.getByRole("list", { name: text.resultsLabel })).getAllByRole("listitem");
+    expect(items[0]).toHaveTextContent(text.replanned("Cursor"));
+    expect(items[1]).toHaveTextContent(text.failed);
+    expect(items[1]).toHaveTextContent("line 1: expected a value");
+  });
+
+  it("undoes the write and says what was restored", async () => {
+    const user = userEvent.setup();
+    const { backend } = await renderWritten();
+    await user.click(screen.getByRole("button", { name: text.undo }));
+
+    expect(backend.undoWrite).toHaveBeenCalledOnce();
+    const undone = await screen.findByRole("region", { name: text.undoneTitle });
+    expect(undone).toHaveTextContent(`Claude Desktop: ${text.undone.delete}`);
+    expect(undone).toHaveTextContent(`Cursor: ${text.undone.update}`);
+    expect(screen.queryByRole("button", { name: text.undo })).not.toBeInTheDocument();
+    expect(screen.queryByText(text.restart("Claude Desktop"))).not.toBeInTheDocument();
+  });
+
+  it("says why the write was refused", async () => {
+    const backend = fakeBackend();
+    backend.writeClients.mockRejectedValue(
+      new BackendError({ kind: "invalid_input", message: "check the credential first; nothing was changed" }),
+    );
+    await renderWritten(backend);
+    expect(screen.getByRole("alert")).toHaveTextContent("check the credential first");
+  });
+});
