@@ -5,7 +5,8 @@ import App from "./App.svelte";
 import type { AuthMethodInfo, ProbeReport } from "./lib/backend";
 import { strings } from "./lib/strings";
 import { STEPS } from "./lib/wizard.svelte";
-import { OK_REPORT, PERSONAL, SERVICE, deferred, fakeBackend } from "./test/fake-backend";
+import type { WizardWriteOutcome } from "./lib/backend";
+import { OK_REPORT, PERSONAL, SERVICE, WRITE_OUTCOME, deferred, fakeBackend } from "./test/fake-backend";
 
 const options = strings.method.options;
 
@@ -136,5 +137,35 @@ describe("App", () => {
 
     expect(backend.cancelCheck).toHaveBeenCalledOnce();
     expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.credentials.title);
+  });
+
+  it("goes from the tools to the clients, writes once on a double click, then to the summary", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const written = deferred<WizardWriteOutcome>();
+    backend.writeClients.mockImplementation(() => written.promise);
+    render(App, { backend });
+
+    await user.click(await screen.findByRole("radio", { name: options.service.label }));
+    await screen.findByText(SERVICE.headerTemplate);
+    await user.click(nextButton());
+    await user.type(screen.getByLabelText(strings.credentials.fields.serviceKey.label), "ATATT3key");
+    await user.click(screen.getByRole("button", { name: strings.checkCredential }));
+    await screen.findByText(strings.check.okHeading);
+    await user.click(nextButton());
+    await user.click(nextButton());
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.clients.title);
+    await screen.findByRole("checkbox", { name: "Cursor" });
+
+    await user.dblClick(screen.getByRole("button", { name: strings.write.start }));
+    expect(backend.writeClients).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.write.title);
+    expect(nextButton()).toBeDisabled();
+    written.resolve(WRITE_OUTCOME);
+    await screen.findByRole("list", { name: strings.write.resultsLabel });
+
+    await user.click(nextButton());
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.done.title);
+    expect(screen.queryByRole("button", { name: strings.next })).not.toBeInTheDocument();
   });
 });

@@ -21,6 +21,10 @@ export const commands = {
 	checkCredential: (request: CheckCredentialRequest, onProgress: Channel<ProbeProgress>) => typedError<ProbeReport | null, IpcError>(__TAURI_INVOKE("check_credential", { request, onProgress })),
 	/**  Stops the running check, if any; its `check_credential` call then returns `null`. */
 	cancelCheck: () => __TAURI_INVOKE<void>("cancel_check"),
+	listClients: () => typedError<ClientStatus[], IpcError>(__TAURI_INVOKE("list_clients")),
+	previewClients: (request: PreviewClientsRequest) => typedError<PlannedChange[], IpcError>(__TAURI_INVOKE("preview_clients", { request })),
+	writeClients: (request: WriteClientsRequest) => typedError<WizardWriteOutcome, IpcError>(__TAURI_INVOKE("write_clients", { request })),
+	undoWrite: () => typedError<ClientWriteResult[], IpcError>(__TAURI_INVOKE("undo_write")),
 };
 
 /* Types */
@@ -264,6 +268,21 @@ export type WarningReport = {
 	code: CredentialWarning,
 	message: string,
 };
+
+export type Change = "create" | "update" | "unchanged" | "delete";
+export type SecretMode = "inline" | "prompt" | "keychain";
+export type ConfigFormat = "json" | "jsonc" | "toml" | "yaml";
+export type EntrySummary = { url: string | null, mode: SecretMode | null };
+export type ClientStatus = { id: string, name: string, installed: boolean, configPath: string | null, format: ConfigFormat, entry: EntrySummary | null, modes: SecretMode[], needsRestart: boolean, stdioBridge: boolean, problem: string | null };
+export type ClientWriteError = { kind: ErrorKind, message: string };
+export type ClientWriteResult = { id: string, name: string, configPath: string | null, change: Change | null, backup: string | null, needsRestart: boolean, previousEntry: EntrySummary | null, error: ClientWriteError | null };
+export type PlannedChange = { id: string, name: string, configPath: string | null, mode: SecretMode | null, change: Change | null, diff: string | null, error: ClientWriteError | null };
+export type ClientChoice = { id: string, mode: SecretMode | null };
+export type PreviewClientsRequest = { clients: ClientChoice[] };
+export type WriteClientsRequest = { clients: ClientChoice[], expiresOn: string | null };
+export type KeychainOutcome = { account: string, stored: boolean, error: string | null };
+export type SetupOutcome = { keychain: KeychainOutcome, clients: ClientWriteResult[], stateError: string | null };
+export type WizardWriteOutcome = { setup: SetupOutcome, replanned: string[] };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

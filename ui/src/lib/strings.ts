@@ -283,6 +283,7 @@ export const strings = {
     previewing: "Working out the changes…",
     previewTitle: "What will change",
     previewFile: (name: string, path: string) => `${name}: ${path}`,
+    diffLabel: (name: string) => `Changes to ${name}'s settings file`,
     noChange: "Nothing to change: the file already has this entry.",
     chosenCount: (count: number) => (count === 1 ? "1 client chosen" : `${count} clients chosen`),
   },

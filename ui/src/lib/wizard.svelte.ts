@@ -148,6 +148,8 @@ export function canAdvance(state: WizardState): boolean {
       }
       return report.verdict === "ok" || report.verdict === "limited";
     }
+    case "tools":
+      return state.check.report !== null;
     case "clients":
       return chosenClients(state).length > 0 && state.write.status !== "running";
     case "write":
