@@ -539,10 +539,7 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
 
     // Step 6: written, one result per client.
     app.click("#next").await.unwrap();
-    let results = app
-        .wait_for_text(".results", "OpenAI Codex")
-        .await
-        .unwrap();
+    let results = app.wait_for_text(".results", "OpenAI Codex").await.unwrap();
     assert!(
         results.contains("Updated") && results.contains("Created"),
         "Cursor's file was updated and Codex's created: {results:?}"

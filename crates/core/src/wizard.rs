@@ -178,7 +178,14 @@ fn write_with(
 ) -> Result<WizardWriteOutcome> {
     let policy = load_policy(environment)?;
     let (chosen, modes) = resolve(choices, &policy)?;
-    let request = request(checked, &chosen, &modes, expires_on, &policy, bridge_command);
+    let request = request(
+        checked,
+        &chosen,
+        &modes,
+        expires_on,
+        &policy,
+        bridge_command,
+    );
     let replanned = setup::preview(&request, environment)
         .into_iter()
         .filter(|now| {
@@ -197,7 +204,10 @@ fn write_with(
 /// Puts every client of a write back as it was: a file we changed gets its backup back, a file
 /// we created is deleted, an unchanged or failed one is left alone. Each restore is itself an
 /// atomic, backed-up write; the state file forgets the restored clients.
-pub fn undo(written: &[ClientWriteResult], environment: &ClientEnvironment) -> Vec<ClientWriteResult> {
+pub fn undo(
+    written: &[ClientWriteResult],
+    environment: &ClientEnvironment,
+) -> Vec<ClientWriteResult> {
     let backup_folder = clients::backup_folder(environment);
     let results: Vec<ClientWriteResult> = written
         .iter()
@@ -240,10 +250,7 @@ pub fn undo(written: &[ClientWriteResult], environment: &ClientEnvironment) -> V
 }
 
 /// Restores one client's file; returns what that did and where its current version was saved.
-fn restore(
-    result: &ClientWriteResult,
-    backup_folder: &Path,
-) -> Result<(Change, Option<String>)> {
+fn restore(result: &ClientWriteResult, backup_folder: &Path) -> Result<(Change, Option<String>)> {
     let Some(path) = result.config_path.as_deref() else {
         return Ok((Change::Unchanged, None));
     };
@@ -253,7 +260,9 @@ fn restore(
             Some(std::fs::read(backup).map_err(|error| {
                 Error::new(
                     ErrorKind::ConfigWriteFailed,
-                    format!("could not read the backup `{backup}`: {error}; `{path}` was left as it is"),
+                    format!(
+                        "could not read the backup `{backup}`: {error}; `{path}` was left as it is"
+                    ),
                 )
             })?)
         }
@@ -341,12 +350,9 @@ mod tests {
     use crate::secrets::InMemorySecretStore;
 
     fn checked() -> CheckedCredential {
-        let credential = credentials::prepare_credential(
-            AuthMethod::Service,
-            None,
-            &Secret::new("s3cr3t-key"),
-        )
-        .unwrap();
+        let credential =
+            credentials::prepare_credential(AuthMethod::Service, None, &Secret::new("s3cr3t-key"))
+                .unwrap();
         CheckedCredential {
             credential,
             endpoint: Endpoint::choose(None, None).unwrap(),
@@ -380,7 +386,9 @@ mod tests {
 
         let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
         assert!(
-            previewed.iter().all(|plan| !plan.diff.as_deref().unwrap_or("").contains("s3cr3t")),
+            previewed
+                .iter()
+                .all(|plan| !plan.diff.as_deref().unwrap_or("").contains("s3cr3t")),
             "previews never show the secret"
         );
         let keychain = InMemorySecretStore::default();
@@ -394,8 +402,16 @@ mod tests {
             &keychain,
         )
         .unwrap();
-        assert!(written.replanned.is_empty(), "nothing changed since the preview");
-        let changes: Vec<_> = written.setup.clients.iter().map(|result| result.change).collect();
+        assert!(
+            written.replanned.is_empty(),
+            "nothing changed since the preview"
+        );
+        let changes: Vec<_> = written
+            .setup
+            .clients
+            .iter()
+            .map(|result| result.change)
+            .collect();
         assert_eq!(changes, [Some(Change::Update), None, Some(Change::Create)]);
 
         let undone = undo(&written.setup.clients, &environment);

@@ -6,8 +6,8 @@ use std::sync::Mutex;
 
 use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::probe::{ProbeProgress, ProbeReport};
-use rovo_mcp_core::wizard;
 use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::wizard;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Deserialize;
 use tauri::State;

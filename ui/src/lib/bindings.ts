@@ -12,7 +12,8 @@ export const commands = {
 	chooseAuthMethod: (request: ChooseAuthMethodRequest) => __TAURI_INVOKE<AuthMethodInfo>("choose_auth_method", { request }),
 	/**
 	 *  Probes the credential, sending each stage to `on_progress`. `null` when the check was
-	 *  cancelled; a failed check is a report whose verdict is the error kind.
+	 *  cancelled; a failed check is a report whose verdict is the error kind. The checked
+	 *  credential stays in Rust (`SetupState`) for the write step.
 	 * 
 	 *  # Errors
 	 *  `invalid_input` when the input cannot be used (nothing is sent then) or a check is already
@@ -21,9 +22,13 @@ export const commands = {
 	checkCredential: (request: CheckCredentialRequest, onProgress: Channel<ProbeProgress>) => typedError<ProbeReport | null, IpcError>(__TAURI_INVOKE("check_credential", { request, onProgress })),
 	/**  Stops the running check, if any; its `check_credential` call then returns `null`. */
 	cancelCheck: () => __TAURI_INVOKE<void>("cancel_check"),
+	/**  Every supported client with its state. */
 	listClients: () => typedError<ClientStatus[], IpcError>(__TAURI_INVOKE("list_clients")),
+	/**  The change each chosen client would get, with masked diffs; nothing is written. */
 	previewClients: (request: PreviewClientsRequest) => typedError<PlannedChange[], IpcError>(__TAURI_INVOKE("preview_clients", { request })),
+	/**  Stores the secret in the keychain and writes each chosen client. */
 	writeClients: (request: WriteClientsRequest) => typedError<WizardWriteOutcome, IpcError>(__TAURI_INVOKE("write_clients", { request })),
+	/**  Puts every file of the last write back as it was; a second call does nothing. */
 	undoWrite: () => typedError<ClientWriteResult[], IpcError>(__TAURI_INVOKE("undo_write")),
 };
 
@@ -69,6 +74,17 @@ export type AuthMethodInfo = {
 /**  The HTTP `Authorization` scheme a method uses. */
 export type AuthScheme = "basic" | "bearer";
 
+/**  What a plan does to the file. */
+export type Change = 
+/**  The file does not exist and will be created. */
+"create" | 
+/**  The file will be rewritten with our entry added, changed or removed. */
+"update" | 
+/**  The file already is what it should be; nothing is written. */
+"unchanged" | 
+/**  Our entry was all the file held, so the file (which we created) will be deleted. */
+"delete";
+
 /**  What the person entered in step 2. No `Debug`: it holds the token. */
 export type CheckCredentialRequest = {
 	method: AuthMethod,
@@ -82,6 +98,64 @@ export type CheckCredentialRequest = {
 export type ChooseAuthMethodRequest = {
 	method: AuthMethod,
 };
+
+/**  One client the person ticked, with the secret mode they chose (`None`: its preferred one). */
+export type ClientChoice = {
+	id: string,
+	mode: SecretMode | null,
+};
+
+/**  One client as `clients` and the wizard show it. */
+export type ClientStatus = {
+	id: string,
+	name: string,
+	installed: boolean,
+	/**  The config file, or `None` when the client does not exist on this OS. */
+	configPath: string | null,
+	format: ConfigFormat,
+	/**  Our entry when the file holds one. */
+	entry: EntrySummary | null,
+	/**  The secret modes the client supports, preferred first. */
+	modes: SecretMode[],
+	needsRestart: boolean,
+	/**  Whether the entry runs the `mcp-remote` bridge, which needs Node.js (`npx`). */
+	stdioBridge: boolean,
+	/**  Why the file could not be read, when it could not. */
+	problem: string | null,
+};
+
+/**
+ *  Why one client was not written; the message names the path and, for a file that does not
+ *  parse, the line.
+ */
+export type ClientWriteError = {
+	kind: ErrorKind,
+	message: string,
+};
+
+/**  What writing one client did. */
+export type ClientWriteResult = {
+	id: string,
+	name: string,
+	configPath: string | null,
+	/**  What changed in the file; `None` when the client failed. */
+	change: Change | null,
+	/**  Where the previous version was saved, when there was one and it changed. */
+	backup: string | null,
+	/**  Whether the person must restart the client to pick the change up. */
+	needsRestart: boolean,
+	/**
+	 *  Our entry as it was before, when the file held one: an update in place says what it
+	 *  replaced (an old URL, another mode).
+	 */
+	previousEntry: EntrySummary | null,
+	error: ClientWriteError | null,
+};
+
+/**  The syntax of a config file. */
+export type ConfigFormat = 
+/**  JSON, with comments and trailing commas accepted and kept (JSONC). */
+"json" | "toml" | "yaml";
 
 /**  One thing the person has to supply for a method. */
 export type CredentialField = 
@@ -106,6 +180,17 @@ export type CredentialWarning =
 "pasted_header_prefix" | 
 /**  A base64 `email:token` was pasted; it was unpacked into the email and the token. */
 "unpacked_basic_pair";
+
+/**  What an existing entry of ours says about itself, read back from the file. */
+export type EntrySummary = {
+	/**  The server URL the entry points at, when one could be found. */
+	url: string | null,
+	/**
+	 *  How the entry carries the secret; `None` when it is neither of our modes (for example an
+	 *  environment variable the person wrote by hand).
+	 */
+	mode: SecretMode | null,
+};
 
 /**
  *  What went wrong, as a closed set the UI switches on and the command line maps to exit codes
@@ -159,6 +244,14 @@ export type IpcError = {
 	message: string,
 };
 
+/**  Whether the credential reached the keychain. */
+export type KeychainOutcome = {
+	/**  The keychain account it is stored under (service `rovo-mcp-setup`). */
+	account: string,
+	stored: boolean,
+	error: string | null,
+};
+
 /**  A permission group of the catalogue of which no tool is listed, and the likely reason. */
 export type MissingGroup = {
 	group: string,
@@ -176,6 +269,23 @@ export type MissingReason =
 "not_granted" | 
 /**  Bitbucket also needs the workspace linked to the organisation. */
 "not_granted_or_not_linked";
+
+/**  One client's planned change, for `--dry-run` and the wizard's preview. */
+export type PlannedChange = {
+	id: string,
+	name: string,
+	configPath: string | null,
+	mode: SecretMode | null,
+	change: Change | null,
+	/**  The unified diff of the file, with the secret masked. */
+	diff: string | null,
+	error: ClientWriteError | null,
+};
+
+/**  The clients ticked in step 5, each with its secret mode. */
+export type PreviewClientsRequest = {
+	clients: ClientChoice[],
+};
 
 /**
  *  A failed probe: what kind, the HTTP status if a reply came, the start of its body, one line
@@ -231,10 +341,30 @@ export type ProductSummary = {
 	write: number,
 };
 
+/**  How the secret reaches the client (design §5). */
+export type SecretMode = 
+/**  The header value is written in the client's file (0600). */
+"inline" | 
+/**  VS Code asks once (`inputs` with `password: true`) and keeps it in its secret storage. */
+"prompt" | 
+/**
+ *  The secret stays in the OS keychain: the client runs `rovo-mcp-setup bridge`, which
+ *  reads it at start. Rotation then needs no file change.
+ */
+"keychain";
+
 /**  The server's name and version from `initialize`. */
 export type ServerIdentity = {
 	name: string,
 	version: string,
+};
+
+/**  Everything a setup did. */
+export type SetupOutcome = {
+	keychain: KeychainOutcome,
+	clients: ClientWriteResult[],
+	/**  Set when the state file could not record the setup (the clients are written anyway). */
+	stateError: string | null,
 };
 
 /**  A site the credential reaches, from `getAccessibleAtlassianResources`. */
@@ -269,20 +399,21 @@ export type WarningReport = {
 	message: string,
 };
 
-export type Change = "create" | "update" | "unchanged" | "delete";
-export type SecretMode = "inline" | "prompt" | "keychain";
-export type ConfigFormat = "json" | "jsonc" | "toml" | "yaml";
-export type EntrySummary = { url: string | null, mode: SecretMode | null };
-export type ClientStatus = { id: string, name: string, installed: boolean, configPath: string | null, format: ConfigFormat, entry: EntrySummary | null, modes: SecretMode[], needsRestart: boolean, stdioBridge: boolean, problem: string | null };
-export type ClientWriteError = { kind: ErrorKind, message: string };
-export type ClientWriteResult = { id: string, name: string, configPath: string | null, change: Change | null, backup: string | null, needsRestart: boolean, previousEntry: EntrySummary | null, error: ClientWriteError | null };
-export type PlannedChange = { id: string, name: string, configPath: string | null, mode: SecretMode | null, change: Change | null, diff: string | null, error: ClientWriteError | null };
-export type ClientChoice = { id: string, mode: SecretMode | null };
-export type PreviewClientsRequest = { clients: ClientChoice[] };
-export type WriteClientsRequest = { clients: ClientChoice[], expiresOn: string | null };
-export type KeychainOutcome = { account: string, stored: boolean, error: string | null };
-export type SetupOutcome = { keychain: KeychainOutcome, clients: ClientWriteResult[], stateError: string | null };
-export type WizardWriteOutcome = { setup: SetupOutcome, replanned: string[] };
+/**
+ *  What a wizard write did: the setup's outcome, and the clients whose file changed on disk
+ *  after the preview, so that what was written differs from what was shown.
+ */
+export type WizardWriteOutcome = {
+	setup: SetupOutcome,
+	/**  Ids of the clients whose change was planned again from the file's new contents. */
+	replanned: string[],
+};
+
+/**  The clients to write, and the token's expiry date (`YYYY-MM-DD`) for reminders. */
+export type WriteClientsRequest = {
+	clients: ClientChoice[],
+	expiresOn: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {
