@@ -268,7 +268,9 @@ export const strings = {
   clients: {
     intro: "Tick the AI clients to connect. Detected ones are ticked already; nothing is written until the next step.",
     loading: "Looking for AI clients…",
-    listLabel: "AI clients",
+    listLabel: "AI clients found on this computer",
+    othersLabel: "Other AI clients",
+    others: (count: number) => `Other clients, not found on this computer (${count})`,
     notInstalled: "Not installed",
     installed: "Installed",
     hasEntry: (mode: string | null) => (mode ? `Already set up (${mode})` : "Already set up"),

@@ -19,7 +19,11 @@ describe("ClientsStep", () => {
   it("lists every client with its state and ticks the detected readable ones", async () => {
     renderStep();
     const list = await screen.findByRole("list", { name: text.listLabel });
-    expect(within(list).getAllByRole("checkbox")).toHaveLength(4);
+    expect(within(list).getAllByRole("checkbox")).toHaveLength(3);
+    // Clients not found on this computer wait behind a disclosure, closed while none is ticked.
+    const others = screen.getByText(text.others(1)).closest("details");
+    expect(others).not.toHaveAttribute("open");
+    expect(within(others!).getByRole("checkbox", { name: "Codex" })).toBeInTheDocument();
 
     expect(screen.getByRole("checkbox", { name: "Claude Desktop" })).toBeChecked();
     expect(screen.getByRole("checkbox", { name: "Cursor" })).toBeChecked();
