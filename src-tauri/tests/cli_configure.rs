@@ -643,10 +643,10 @@ fn without_a_keychain_keychain_clients_are_refused_and_inline_ones_still_written
     let stdout = String::from_utf8(output.stdout).unwrap();
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_ne!(output.status.code(), Some(101), "no panic");
-    assert_ne!(
+    assert_eq!(
         output.status.code(),
-        Some(0),
-        "a refused client is not success: {stdout}"
+        Some(8),
+        "a client not written is exit 8: {stdout}"
     );
     assert_eq!(report["keychain"]["stored"], false);
     let keychain_error = report["keychain"]["error"].as_str().unwrap();
