@@ -523,6 +523,8 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
         "detected clients are ticked; the broken one cannot be"
     );
 
+    app.screenshot("clients-list").await.unwrap();
+
     app.click("#preview").await.unwrap();
     let preview = app.wait_for_text(".preview", "+++").await.unwrap();
     assert!(
