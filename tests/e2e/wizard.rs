@@ -456,15 +456,8 @@ impl TempHome {
     }
 }
 
-#[tokio::test]
-async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
-    let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
-    let server = TestMcpServer::builder()
-        .grant(scoped, Grant::FullScope)
-        .start()
-        .await
-        .unwrap();
-    let home = TempHome::new();
+/// The app on a temporary home, signed in with the scoped token and moved on to step 5.
+async fn to_the_clients_step(server: &TestMcpServer, home: &TempHome) -> AppSession {
     let home_dir = home.home.display().to_string();
     let config = home.path(".config").display().to_string();
     let data = home.path(".local/share").display().to_string();
@@ -489,6 +482,19 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     app.click("#next").await.unwrap();
     app.wait_for_text("#tools-summary", "tools").await.unwrap();
     app.click("#next").await.unwrap();
+    app
+}
+
+#[tokio::test]
+async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
+    let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
+    let server = TestMcpServer::builder()
+        .grant(scoped, Grant::FullScope)
+        .start()
+        .await
+        .unwrap();
+    let home = TempHome::new();
+    let app = to_the_clients_step(&server, &home).await;
 
     // Step 5: Cursor and Codex are detected and ticked; Zed's broken file is shown, not tickable.
     app.wait_for_text("[data-client=cursor]", "Cursor")

@@ -294,11 +294,11 @@ fn restore(result: &ClientWriteResult, backup_folder: &Path) -> Result<(Change, 
     })
 }
 
+/// The chosen clients, and the secret mode chosen per client id.
+type Resolved = (Vec<&'static Client>, Vec<(String, SecretMode)>);
+
 /// The clients of `choices`, checked against the registry and the policy, and their modes.
-fn resolve(
-    choices: &[ClientChoice],
-    policy: &Policy,
-) -> Result<(Vec<&'static Client>, Vec<(String, SecretMode)>)> {
+fn resolve(choices: &[ClientChoice], policy: &Policy) -> Result<Resolved> {
     let mut chosen = Vec::new();
     let mut modes = Vec::new();
     for choice in choices {
