@@ -701,7 +701,9 @@ fn a_policy_locks_the_endpoint_auth_and_clients_and_requires_tools() {
         "a conflicting --endpoint is invalid input: {}",
         other.stderr
     );
-    let message = other.json["validation"]["error"]["message"].as_str().unwrap();
+    let message = other.json["validation"]["error"]["message"]
+        .as_str()
+        .unwrap();
     assert!(
         message.contains("Example Corp's policy"),
         "the policy is named: {message}"
