@@ -163,7 +163,13 @@ fn plugins(builder: tauri::Builder<Wry>) -> tauri::Builder<Wry> {
 /// tray exists), and starts the scheduled check.
 fn setup(app: &App, tray_only: bool) {
     let care = Care::for_current_user().map(Arc::new);
-    let tray = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_tray(app))) {
+    // The library's panic is expected and answered below in one sentence: no panic message
+    // and backtrace on stderr meanwhile.
+    let report_panic = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_tray(app)));
+    std::panic::set_hook(report_panic);
+    let tray = match built {
         Ok(Ok(tray)) => Some(tray),
         Ok(Err(error)) => {
             eprintln!("rovo-mcp-setup: no tray icon ({error}); the window stays the way in");
