@@ -328,8 +328,8 @@ pub fn open_setup(app: &AppHandle) {
     else {
         return;
     };
-    if let Err(error) =
-        tauri::WebviewWindowBuilder::from_config(app, config).and_then(|window| window.build())
+    if let Err(error) = tauri::WebviewWindowBuilder::from_config(app, config)
+        .and_then(tauri::WebviewWindowBuilder::build)
     {
         eprintln!("rovo-mcp-setup: the window could not be opened: {error}");
     }
@@ -388,16 +388,16 @@ fn refresh(app: &AppHandle, status: &TrayStatus) {
     }
     let _ = tray.status.set_text(&status.line);
     let _ = tray.icon.set_tooltip(Some(&status.line));
-    if shown.as_ref().map(|shown| shown.level) != Some(status.level) {
-        if let Ok(icon) = icon_for(status.level) {
-            let _ = tray.icon.set_icon(Some(icon));
-        }
+    if shown.as_ref().map(|shown| shown.level) != Some(status.level)
+        && let Ok(icon) = icon_for(status.level)
+    {
+        let _ = tray.icon.set_icon(Some(icon));
     }
     *shown = Some(status.clone());
 }
 
-/// Says once, on stderr, when no StatusNotifier host is there to show the icon (GNOME without
-/// the AppIndicator extension, a bare X server). The icon may still show in an XEmbed tray.
+/// Says once, on stderr, when no `StatusNotifier` host is there to show the icon (GNOME without
+/// the `AppIndicator` extension, a bare X server). The icon may still show in an `XEmbed` tray.
 #[cfg(target_os = "linux")]
 fn warn_without_status_notifier_host() {
     let has_host = zbus::blocking::Connection::session()
