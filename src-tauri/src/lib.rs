@@ -19,6 +19,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             commands::wizard::auth_methods,
             commands::wizard::choose_auth_method,
+            commands::check::check_credential,
+            commands::check::cancel_check,
         ])
         .typ::<IpcError>()
         .disable_serde_phases()
@@ -33,6 +35,7 @@ pub fn open_window(tray_only: bool) -> ExitCode {
     }
     let builder = specta_builder();
     let result = tauri::Builder::default()
+        .manage(commands::check::CheckState::default())
         .invoke_handler(builder.invoke_handler())
         .run_with_tray(tauri::generate_context!(), tray_only);
     match result {

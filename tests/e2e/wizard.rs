@@ -1,6 +1,15 @@
 //! The wizard in the real webview: the built app under Xvfb, driven through tauri-driver.
 
+use std::time::Duration;
+
 use rovo_e2e::AppSession;
+use rovo_mcp_core::auth_method::AuthMethod;
+use rovo_mcp_core::credentials::prepare_credential;
+use rovo_mcp_core::probe::ENDPOINT_ENV;
+use rovo_mcp_core::secrets::Secret;
+use rovo_test_support::mcp_server::{
+    ACCOUNT_EMAIL, Grant, Misbehaviour, SITE_CLOUD_ID, TestMcpServer,
+};
 
 #[tokio::test]
 async fn choosing_a_method_shows_what_rust_answered_and_leads_to_its_credentials() {
@@ -64,5 +73,354 @@ async fn choosing_a_method_shows_what_rust_answered_and_leads_to_its_credentials
         "going back keeps the choice"
     );
 
+    app.close().await.unwrap();
+}
+
+/// A scoped personal token the stand-in server grants everything.
+const SCOPED_TOKEN: &str = "ATATT3xFfGF0-stand-in-token_0123456789=ABCDEF12";
+/// A classic token (no `ATATT3`): the stand-in signs it in with platform tools only.
+const CLASSIC_TOKEN: &str = "classic-0123456789abcdef";
+const EMAIL: &str = "me@example.com";
+
+/// The `Authorization` value the app will send, built by the core as the app builds it.
+fn header(method: AuthMethod, email: Option<&str>, token: &str) -> String {
+    prepare_credential(method, email, &Secret::new(token))
+        .expect("a valid test credential")
+        .authorization()
+        .expose()
+        .to_owned()
+}
+
+/// The app, started against `server` through `ROVO_MCP_ENDPOINT`.
+async fn app_against(server: &TestMcpServer) -> AppSession {
+    AppSession::start_with_env(&[(ENDPOINT_ENV, server.url())])
+        .await
+        .expect("the app starts under tauri-driver")
+}
+
+/// Picks `method` on step 1 and goes on to the credentials.
+async fn choose(app: &AppSession, method: &str) {
+    app.click(&format!("label[for=method-{method}]"))
+        .await
+        .unwrap();
+    app.wait_for_text("#method-answer", "").await.unwrap();
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#step-title", "credentials")
+        .await
+        .unwrap();
+}
+
+/// Waits for the check's outcome `outcome` (`ok`, `limited`, `failed`, …) and returns its text.
+async fn outcome(app: &AppSession, outcome: &str) -> String {
+    app.wait_for_text(&format!("#check-outcome[data-outcome={outcome}]"), "")
+        .await
+        .unwrap_or_else(|error| panic!("the check ends with {outcome}: {error}"))
+}
+
+#[tokio::test]
+async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
+    let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
+    let classic = header(AuthMethod::Personal, Some(EMAIL), CLASSIC_TOKEN);
+    let server = TestMcpServer::builder()
+        .grant(scoped, Grant::FullScope)
+        .grant(classic, Grant::PlatformOnly)
+        .start()
+        .await
+        .unwrap();
+    let app = app_against(&server).await;
+    choose(&app, "personal").await;
+
+    // A wrong token: the unauthorized screen, with its cause, next action and copyable details.
+    app.type_into("#credential-email", EMAIL).await.unwrap();
+    app.type_into("#credential-apiToken", "ATATT3-wrong-token")
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    let failure = outcome(&app, "failed").await;
+    assert!(
+        failure.contains("did not accept the email and token") && failure.contains("401"),
+        "the failure says what happened and shows the status: {failure:?}"
+    );
+    assert!(
+        !failure.contains("ATATT3-wrong-token"),
+        "the failure screen never shows the token: {failure:?}"
+    );
+    app.click("#copy-details").await.unwrap();
+    let copied = app
+        .client
+        .execute(
+            "const box = document.querySelector('#check-details'); return box ? box.value : 'copied';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let copied = copied.as_str().unwrap_or_default().to_owned();
+    assert!(
+        !copied.contains("ATATT3-wrong-token"),
+        "the copied details have no token: {copied:?}"
+    );
+    app.screenshot("check-unauthorized").await.unwrap();
+
+    // A classic token: signed in, but limited, with a way back.
+    app.click("#back").await.unwrap();
+    app.type_into("#credential-apiToken", CLASSIC_TOKEN)
+        .await
+        .unwrap();
+    app.wait_for_text("#credential-cleaning", "does not look like a scoped token")
+        .await
+        .unwrap();
+    app.screenshot("credentials-not-scoped").await.unwrap();
+    app.click("#next").await.unwrap();
+    let limited = outcome(&app, "limited").await;
+    assert!(
+        limited.contains("classic token"),
+        "the limited verdict explains the likely reason: {limited:?}"
+    );
+    app.screenshot("check-limited").await.unwrap();
+
+    // The scoped token pasted with spaces around it: cleaned, checked, its tools listed.
+    app.click("#check-outcome button").await.unwrap();
+    app.wait_for_text("#step-title", "credentials")
+        .await
+        .unwrap();
+    app.paste_into("#credential-apiToken", &format!("  {SCOPED_TOKEN}\n"))
+        .await
+        .unwrap();
+    app.wait_for_text("#credential-cleaning", "Spaces and line breaks")
+        .await
+        .unwrap();
+    app.screenshot("credentials-cleaned").await.unwrap();
+    app.click("#next").await.unwrap();
+    let ok = outcome(&app, "ok").await;
+    assert!(
+        ok.contains(ACCOUNT_EMAIL),
+        "the check names the signed-in account: {ok:?}"
+    );
+    app.screenshot("check-ok").await.unwrap();
+
+    app.click("#next").await.unwrap();
+    let tools = app.wait_for_text("#tools-summary", "tools").await.unwrap();
+    let sites = app.text("table.sites").await.unwrap();
+    assert!(
+        sites.contains(SITE_CLOUD_ID),
+        "the tools step shows the site's cloud ID ({tools}): {sites:?}"
+    );
+    let jira = app.text("section[data-product=jira]").await.unwrap();
+    assert!(
+        jira.contains("Read") && jira.contains("Write"),
+        "Jira tools carry read and write badges: {jira:?}"
+    );
+    app.screenshot("tools").await.unwrap();
+    app.type_into("#tools-search", "confluence").await.unwrap();
+    let shown = app
+        .client
+        .find_all(fantoccini::Locator::Css("section[data-product]"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(shown, 1, "searching for confluence leaves one product");
+    app.screenshot("tools-search").await.unwrap();
+
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_service_key_check_shows_progress_can_be_cancelled_and_runs_once_on_a_double_click() {
+    let key = SCOPED_TOKEN;
+    let server = TestMcpServer::builder()
+        .grant(header(AuthMethod::Service, None, key), Grant::FullScope)
+        .latency(Duration::from_millis(1500))
+        .start()
+        .await
+        .unwrap();
+    let app = app_against(&server).await;
+    choose(&app, "service").await;
+    app.type_into("#credential-serviceKey", &format!("Bearer {key}"))
+        .await
+        .unwrap();
+    app.wait_for_text("#credential-cleaning", "Bearer")
+        .await
+        .unwrap();
+
+    // Slow server: the progress shows, and Cancel stops the check.
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#check-status", "Connecting")
+        .await
+        .unwrap();
+    app.screenshot("check-progress").await.unwrap();
+    app.click("#check-cancel").await.unwrap();
+    outcome(&app, "cancelled").await;
+
+    // A double click on Check starts one check.
+    app.click("#back").await.unwrap();
+    app.wait_for_text("#step-title", "credentials")
+        .await
+        .unwrap();
+    let before = initializes(&server);
+    app.client
+        .execute(
+            "const next = document.querySelector('#next'); next.click(); next.click();",
+            vec![],
+        )
+        .await
+        .unwrap();
+    app.wait_for_text("#check-status", "page 1").await.unwrap();
+    outcome(&app, "ok").await;
+    assert_eq!(
+        initializes(&server) - before,
+        1,
+        "a double click on Check sends one initialize"
+    );
+
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#tools-summary", "tools").await.unwrap();
+    app.close().await.unwrap();
+}
+
+/// How many `initialize` requests the server has received.
+fn initializes(server: &TestMcpServer) -> usize {
+    server
+        .log()
+        .requests()
+        .iter()
+        .filter(|request| request.rpc_method.as_deref() == Some("initialize"))
+        .count()
+}
+
+#[tokio::test]
+async fn a_megabyte_pasted_into_the_token_field_is_refused_without_a_hang() {
+    let server = TestMcpServer::builder().start().await.unwrap();
+    let app = app_against(&server).await;
+    choose(&app, "service").await;
+    let huge = format!("ATATT3{}", "x".repeat(1024 * 1024));
+    let started = std::time::Instant::now();
+    app.paste_into("#credential-serviceKey", &huge)
+        .await
+        .unwrap();
+    app.wait_for_text("#credential-cleaning", "far longer")
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    let refused = outcome(&app, "refused").await;
+    assert!(
+        refused.contains("paste the token alone"),
+        "the core's refusal is shown: {refused:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "a megabyte is refused quickly: {:?}",
+        started.elapsed()
+    );
+    assert!(
+        server.log().requests().is_empty(),
+        "nothing is sent for a refused input"
+    );
+    app.screenshot("check-refused").await.unwrap();
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn each_failure_kind_has_its_own_screen() {
+    let cases = [
+        ("forbidden_legacy_token", Misbehaviour::legacy_token()),
+        ("forbidden_ip", Misbehaviour::ip_blocked()),
+        ("forbidden", Misbehaviour::forbidden()),
+        ("server_error", Misbehaviour::server_error()),
+        ("not_mcp", Misbehaviour::html_page()),
+        ("protocol_error", Misbehaviour::JsonRpcError),
+        (
+            "rate_limited",
+            Misbehaviour::RateLimited {
+                retry_after_seconds: 0,
+                times: 5,
+            },
+        ),
+        ("timeout", Misbehaviour::HangAfterHeaders),
+    ];
+    let key_of = |kind: &str| format!("ATATT3-{kind}");
+    let server = cases
+        .iter()
+        .fold(TestMcpServer::builder(), |builder, (kind, misbehaviour)| {
+            let authorization = header(AuthMethod::Service, None, &key_of(kind));
+            builder
+                .grant(authorization.clone(), Grant::FullScope)
+                .misbehave(authorization, misbehaviour.clone())
+        })
+        .start()
+        .await
+        .unwrap();
+    let app = app_against(&server).await;
+    choose(&app, "service").await;
+
+    let mut screens = Vec::new();
+    for (kind, _) in &cases {
+        app.type_into("#credential-serviceKey", &key_of(kind))
+            .await
+            .unwrap();
+        app.click("#next").await.unwrap();
+        let failure = outcome(&app, "failed").await;
+        let shown = app
+            .client
+            .find(fantoccini::Locator::Css("#check-outcome"))
+            .await
+            .unwrap()
+            .attr("data-kind")
+            .await
+            .unwrap();
+        assert_eq!(
+            shown.as_deref(),
+            Some(*kind),
+            "the screen of {kind}: {failure:?}"
+        );
+        assert!(
+            !failure.contains(&key_of(kind)),
+            "the {kind} screen never shows the key: {failure:?}"
+        );
+        screens.push(failure);
+        app.screenshot(&format!("check-{kind}")).await.unwrap();
+        app.click("#back").await.unwrap();
+        app.wait_for_text("#step-title", "credentials")
+            .await
+            .unwrap();
+    }
+    let distinct: std::collections::HashSet<&str> = screens
+        .iter()
+        .map(|screen| screen.lines().next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        distinct.len(),
+        cases.len(),
+        "each kind has its own headline: {screens:#?}"
+    );
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unreachable_server_gets_the_network_screen() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}/v1/mcp");
+    let app = AppSession::start_with_env(&[(ENDPOINT_ENV, &endpoint)])
+        .await
+        .expect("the app starts under tauri-driver");
+    choose(&app, "service").await;
+    app.type_into("#credential-serviceKey", SCOPED_TOKEN)
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    let failure = outcome(&app, "failed").await;
+    let kind = app
+        .client
+        .find(fantoccini::Locator::Css("#check-outcome"))
+        .await
+        .unwrap()
+        .attr("data-kind")
+        .await
+        .unwrap();
+    assert_eq!(kind.as_deref(), Some("network"), "{failure:?}");
+    app.screenshot("check-network").await.unwrap();
     app.close().await.unwrap();
 }

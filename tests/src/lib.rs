@@ -68,6 +68,12 @@ pub struct AppSession {
 impl AppSession {
     /// Starts everything and waits until the app's first step is on screen.
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with_env(&[]).await
+    }
+
+    /// Like [`start`](Self::start), with `environment` set for the app: tauri-driver passes
+    /// its environment down to WebKitWebDriver, which passes it to the app it starts.
+    pub async fn start_with_env(environment: &[(&str, &str)]) -> anyhow::Result<Self> {
         let display = VirtualDisplay::start()?;
         let secret_service = SecretServiceSession::start()?;
         let application = app_binary()?;
@@ -84,6 +90,7 @@ impl AppSession {
             .env("DISPLAY", display.display())
             .env("DBUS_SESSION_BUS_ADDRESS", secret_service.bus_address())
             .env("NO_AT_BRIDGE", "1")
+            .envs(environment.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .spawn()
@@ -148,6 +155,31 @@ impl AppSession {
             .click()
             .await
             .map_err(|error| anyhow::anyhow!("clicking {css}: {error:?}"))?;
+        Ok(())
+    }
+
+    /// Replaces the value of the input matching `css` with `text`, typed as a person would.
+    pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let element = self.client.find(Locator::Css(css)).await?;
+        element.clear().await?;
+        element
+            .send_keys(text)
+            .await
+            .map_err(|error| anyhow::anyhow!("typing into {css}: {error:?}"))?;
+        Ok(())
+    }
+
+    /// Sets the value of the input matching `css` in one go, as a paste does, and tells the
+    /// page (an `input` event): for long values that typing key by key would take minutes for.
+    pub async fn paste_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        self.client
+            .execute(
+                "const field = document.querySelector(arguments[0]);
+                 field.value = arguments[1];
+                 field.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![css.into(), text.into()],
+            )
+            .await?;
         Ok(())
     }
 

@@ -2,10 +2,10 @@ import { render, screen, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import type { AuthMethodInfo } from "./lib/backend";
+import type { AuthMethodInfo, ProbeReport } from "./lib/backend";
 import { strings } from "./lib/strings";
 import { STEPS } from "./lib/wizard.svelte";
-import { PERSONAL, SERVICE, deferred, fakeBackend } from "./test/fake-backend";
+import { OK_REPORT, PERSONAL, SERVICE, deferred, fakeBackend } from "./test/fake-backend";
 
 const options = strings.method.options;
 
@@ -76,8 +76,8 @@ describe("App", () => {
     expect(title).toHaveFocus();
     expect(screen.getByText(strings.steps.credentials.name).closest("li")).toHaveAttribute("aria-current", "step");
     expect(screen.getByLabelText(strings.credentials.fields.serviceKey.label)).toBeInTheDocument();
-    // The probe is not built yet, so step 2 offers Back only.
-    expect(screen.queryByRole("button", { name: strings.next })).not.toBeInTheDocument();
+    // Next is "Check" here, and needs the key first.
+    expect(screen.getByRole("button", { name: strings.checkCredential })).toBeDisabled();
     await user.type(screen.getByLabelText(strings.credentials.fields.serviceKey.label), "service-key");
 
     await user.click(screen.getByRole("button", { name: strings.back }));
@@ -94,5 +94,47 @@ describe("App", () => {
 
     await user.click(nextButton());
     expect(screen.getByLabelText(strings.credentials.fields.serviceKey.label)).toHaveValue("service-key");
+  });
+
+  it("checks once on a double click of Check, then leads to the tools", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const report = deferred<ProbeReport | null>();
+    backend.checkCredential.mockImplementation(() => report.promise);
+    render(App, { backend });
+
+    await user.click(await screen.findByRole("radio", { name: options.service.label }));
+    await screen.findByText(SERVICE.headerTemplate);
+    await user.click(nextButton());
+    await user.type(screen.getByLabelText(strings.credentials.fields.serviceKey.label), "ATATT3key");
+    await user.dblClick(screen.getByRole("button", { name: strings.checkCredential }));
+
+    expect(backend.checkCredential).toHaveBeenCalledTimes(1);
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.check.title);
+    expect(nextButton()).toBeDisabled();
+
+    report.resolve(OK_REPORT);
+    await screen.findByText(strings.check.okHeading);
+    await user.click(nextButton());
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.tools.title);
+  });
+
+  it("cancels a running check when the person goes back", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    const report = deferred<ProbeReport | null>();
+    backend.checkCredential.mockImplementation(() => report.promise);
+    backend.cancelCheck.mockImplementation(async () => report.resolve(null));
+    render(App, { backend });
+
+    await user.click(await screen.findByRole("radio", { name: options.service.label }));
+    await screen.findByText(SERVICE.headerTemplate);
+    await user.click(nextButton());
+    await user.type(screen.getByLabelText(strings.credentials.fields.serviceKey.label), "ATATT3key");
+    await user.click(screen.getByRole("button", { name: strings.checkCredential }));
+    await user.click(screen.getByRole("button", { name: strings.back }));
+
+    expect(backend.cancelCheck).toHaveBeenCalledOnce();
+    expect(screen.getByRole("heading", { level: 2 })).toHaveTextContent(strings.steps.credentials.title);
   });
 });

@@ -17,6 +17,11 @@ use crate::{Error, ErrorKind, Result};
 /// How every scoped API token (personal or service account) starts; classic tokens do not.
 pub const SCOPED_TOKEN_PREFIX: &str = "ATATT3";
 
+/// The longest token field accepted, in bytes. A scoped token is about 200 characters and a
+/// whole pasted `Basic` header a few hundred; anything far longer is the wrong thing pasted,
+/// refused before any work is done on it.
+pub const MAX_PASTED_BYTES: usize = 4096;
+
 /// The keychain account under which a service account's key is stored; a personal token is
 /// stored under the account's email address.
 pub const SERVICE_KEY_ACCOUNT: &str = "service-account";
@@ -118,12 +123,19 @@ impl Credential {
 /// # Errors
 /// `invalid_input` with one sentence naming the field: a missing or malformed email, an empty
 /// token, a token with a space or line break inside it, a personal pair given for a service
-/// key, or an email that disagrees with the pasted pair.
+/// key, an email that disagrees with the pasted pair, or a token field longer than
+/// [`MAX_PASTED_BYTES`].
 pub fn prepare_credential(
     method: AuthMethod,
     email: Option<&str>,
     pasted: &Secret,
 ) -> Result<Credential> {
+    if pasted.expose().len() > MAX_PASTED_BYTES {
+        return Err(invalid(format!(
+            "the token field holds {} bytes, far more than an API token (about 200 characters); paste the token alone",
+            pasted.expose().len()
+        )));
+    }
     let mut warnings = Vec::new();
     let mut text = pasted.expose().trim();
     let mut pasted_basic = false;
@@ -307,6 +319,31 @@ mod tests {
             error.message()
         );
         error.message().to_owned()
+    }
+
+    #[test]
+    fn a_megabyte_pasted_into_the_token_field_is_refused_at_once() {
+        let pasted = format!("{SCOPED}{}", "A".repeat(1024 * 1024));
+        let started = std::time::Instant::now();
+        let message = assert_invalid(
+            personal(Some(EMAIL), &pasted),
+            &pasted,
+            "a megabyte is not a token",
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(100),
+            "the length is checked before any cleaning: took {:?}",
+            started.elapsed()
+        );
+        assert!(
+            message.contains("paste the token alone"),
+            "the message says what to do: {message}"
+        );
+        let longest = format!("{SCOPED}{}", "A".repeat(MAX_PASTED_BYTES - SCOPED.len()));
+        assert!(
+            service(&longest).is_ok(),
+            "a field of exactly MAX_PASTED_BYTES is still accepted"
+        );
     }
 
     #[test]

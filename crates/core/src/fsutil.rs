@@ -164,6 +164,7 @@ pub fn replace_config(
     let file_name = real_path
         .file_name()
         .map_or_else(|| "config".into(), |name| name.to_string_lossy());
+    remove_leftover_temp_files(folder, &file_name);
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{file_name}."))
         .suffix(".tmp")
@@ -237,6 +238,26 @@ fn create_private_folder(folder: &Path) -> Result<()> {
     builder
         .create(folder)
         .map_err(|error| io_write_error("create the folder", folder, &error))
+}
+
+/// Deletes temp files an earlier write of this file left behind when it was killed between
+/// creating and renaming them (`.<name>.XXXXXX.tmp`). A missing or locked one is not an error:
+/// the write itself does not depend on it.
+fn remove_leftover_temp_files(folder: &Path, file_name: &str) {
+    let prefix = format!(".{file_name}.");
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let is_ours = name.len() > prefix.len() + ".tmp".len()
+            && name.starts_with(&prefix)
+            && name.ends_with(".tmp");
+        if is_ours && entry.file_type().is_ok_and(|kind| kind.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Gives the temp file the mode of the file it replaces; a new file keeps the temp file's 0600.

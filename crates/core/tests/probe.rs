@@ -558,3 +558,39 @@ async fn a_peer_that_does_not_speak_tls_is_a_tls_error() {
     plain_http.join().unwrap();
     assert_failure(&report, ErrorKind::Tls, None);
 }
+
+#[tokio::test]
+async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
+    let server = granted(TestMcpServer::builder(), &service(), Grant::FullScope).await;
+    let mut stages = Vec::new();
+    let (report, _close) = rovo_mcp_core::probe::check_entered(
+        AuthMethod::Service,
+        None,
+        &Secret::new(format!("  Bearer {TOKEN}\n")),
+        Some(server.url()),
+        &mut |stage| stages.push(stage),
+    )
+    .await
+    .expect("a pasted Bearer value is cleaned and checked");
+    assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
+    assert_eq!(
+        stages.first(),
+        Some(&rovo_mcp_core::probe::ProbeProgress::Connecting),
+        "progress starts with connecting: {stages:?}"
+    );
+
+    let refused = rovo_mcp_core::probe::check_entered(
+        AuthMethod::Personal,
+        Some("not an email"),
+        &Secret::new(TOKEN),
+        Some(server.url()),
+        &mut |_| {},
+    )
+    .await
+    .expect_err("a bad email is refused before anything is sent");
+    assert_eq!(refused.kind(), ErrorKind::InvalidInput);
+    assert!(
+        !refused.message().contains(TOKEN),
+        "the refusal never repeats the token"
+    );
+}

@@ -4,8 +4,17 @@
 // a command rejects with the `IpcError` the Rust side returned, or with a plain string when Tauri
 // itself fails (an unknown command, a bad argument), which counts as `internal`.
 
+import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
-import type { AuthMethod, AuthMethodInfo, ErrorKind, IpcError } from "./bindings";
+import type {
+  AuthMethod,
+  AuthMethodInfo,
+  CheckCredentialRequest,
+  ErrorKind,
+  IpcError,
+  ProbeProgress,
+  ProbeReport,
+} from "./bindings";
 
 export type {
   AuthMethod,
@@ -14,7 +23,26 @@ export type {
   CredentialField,
   ErrorKind,
   IpcError,
+  CheckCredentialRequest,
+  MissingGroup,
+  MissingReason,
+  ProbeFailure,
+  ProbeProgress,
+  ProbeReport,
+  Product,
+  ProductSummary,
+  Site,
+  ToolSummary,
+  WarningReport,
 } from "./bindings";
+
+/** A report's outcome: `ok`, `limited`, or the kind of the failure (the Rust side sends it as a string). */
+export type Verdict = "ok" | "limited" | ErrorKind;
+
+/** The verdict of `report`, typed. */
+export function verdictOf(report: ProbeReport): Verdict {
+  return report.verdict as Verdict;
+}
 
 /** What the wizard asks of the Rust side. */
 export interface Backend {
@@ -22,6 +50,17 @@ export interface Backend {
   authMethods(): Promise<AuthMethodInfo[]>;
   /** Records the user's method and says what it needs. Rejects with `BackendError`. */
   chooseAuthMethod(method: AuthMethod): Promise<AuthMethodInfo>;
+  /**
+   * Probes the credential, calling `onProgress` at each stage. Resolves with the report (a failed
+   * check is a report whose verdict is the error kind), or null when the check was cancelled.
+   * Rejects with `BackendError` when the input cannot be used or a check is already running.
+   */
+  checkCredential(
+    request: CheckCredentialRequest,
+    onProgress: (progress: ProbeProgress) => void,
+  ): Promise<ProbeReport | null>;
+  /** Stops the running check; its `checkCredential` then resolves with null. */
+  cancelCheck(): Promise<void>;
 }
 
 /** A failed backend call; the UI branches on `kind`. */
@@ -65,8 +104,25 @@ async function settle<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Turns a typed `Result` of the bindings back into a value or a rejection with its `IpcError`. */
+async function unwrap<T>(
+  result: Promise<{ status: "ok"; data: T } | { status: "error"; error: IpcError }>,
+): Promise<T> {
+  const settled = await result;
+  if (settled.status === "error") {
+    throw settled.error;
+  }
+  return settled.data;
+}
+
 /** The real backend: Tauri commands through the generated bindings. */
 export const tauriBackend: Backend = {
   authMethods: () => settle(() => commands.authMethods()),
   chooseAuthMethod: (method) => settle(() => commands.chooseAuthMethod({ method })),
+  checkCredential: (request, onProgress) => {
+    const channel = new Channel<ProbeProgress>();
+    channel.onmessage = onProgress;
+    return settle(() => unwrap(commands.checkCredential(request, channel)));
+  },
+  cancelCheck: () => settle(() => commands.cancelCheck()),
 };

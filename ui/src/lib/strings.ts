@@ -1,7 +1,7 @@
 // Every piece of text the wizard shows, in one object, so that it can be translated later.
 // Components never hard-code user-visible text; tests look text up here too.
 
-import type { AuthMethod, CredentialField, ErrorKind } from "./backend";
+import type { AuthMethod, CredentialField, ErrorKind, MissingReason } from "./backend";
 import type { StepId } from "./wizard.svelte";
 
 type StepText = {
@@ -17,6 +17,13 @@ type MethodText = {
   explanation: string;
   /** What to do on the credential page, shown under its address. */
   pageHint: string;
+};
+
+type FailureText = {
+  /** What most likely caused it. */
+  cause: string;
+  /** What to do next. */
+  action: string;
 };
 
 type FieldText = {
@@ -48,6 +55,8 @@ export const strings = {
 
   back: "Back",
   next: "Next",
+  /** Next on the credentials step, which starts the check. */
+  checkCredential: "Check",
   retry: "Try again",
 
   method: {
@@ -99,7 +108,162 @@ export const strings = {
         need: "An API key of the service account",
       },
     } satisfies Record<CredentialField, FieldText>,
+    expiry: {
+      label: "Token expiry date",
+      hint: "The date you chose when creating the token. The app reminds you before it expires.",
+    },
+    cleaning: {
+      heading: "What the check will use",
+      token: (prefix: string, length: number) =>
+        `A token of ${length} characters${prefix === "" ? "" : ` starting with ${prefix}`}.`,
+      trimmed: "Spaces and line breaks around it are ignored.",
+      strippedPrefix: (scheme: string) => `The pasted “${scheme}” prefix is ignored; only the token after it is used.`,
+      unpacked: (email: string) => `This is a base64 email:token pair; it will be unpacked for ${email}.`,
+      notScoped:
+        "This does not look like a scoped token (those start with ATATT3). A classic token may sign in but unlock no Jira or Confluence tools. You can still check it.",
+      tooLong: "This is far longer than an API token. Paste the token alone.",
+    },
   },
+
+  check: {
+    progressLabel: "Progress of the check",
+    stages: {
+      connecting: "Connecting to the Rovo MCP server",
+      signedIn: "Signed in",
+      listingTools: "Listing the tools",
+      readingAccount: "Reading the account and its sites",
+    },
+    listingPage: (page: number) => `Listing the tools (page ${page})`,
+    running: "Checking…",
+    cancel: "Cancel",
+    cancelled: "The check was cancelled. Nothing was saved.",
+    again: "Check again",
+    backToCredentials: "Change the credentials",
+    okHeading: "The credential works",
+    okSummary: (tools: number, products: number) =>
+      `${tools} ${tools === 1 ? "tool" : "tools"} across ${products} ${products === 1 ? "product" : "products"} can be used. Next shows them.`,
+    signedInAs: (who: string) => `Signed in as ${who}.`,
+    limitedHeading: "Signed in, but no Jira or Confluence tools",
+    limitedExplanation:
+      "The server accepted the credential but offers only account or Teamwork Graph tools. This happens with a classic token that has no scopes, or with a personal token sent as a service-account key (Bearer).",
+    limitedAction:
+      "Go back and use a scoped token or the method that matches your token, or continue with what is available.",
+    warningsHeading: "Worth knowing",
+    failureHeading: "The check failed",
+    cause: "Likely cause",
+    action: "What to do",
+    serverSaid: "What the server said",
+    status: (status: number) => `HTTP status ${status}`,
+    refusedHeading: "The credential could not be checked as entered",
+    copyDetails: "Copy details",
+    copied: "Copied. The details contain no token.",
+    copyFallback: "Copying is not available here. Select the details below and copy them:",
+    detailsLabel: "Details of the failed check",
+  },
+
+  tools: {
+    none: "Run the check first.",
+    account: "Account",
+    accountName: "Name",
+    accountEmail: "Email",
+    accountId: "Account ID",
+    sites: "Sites this credential reaches",
+    siteName: "Site",
+    cloudId: "Cloud ID",
+    copy: "Copy",
+    copyCloudId: (site: string) => `Copy the cloud ID of ${site}`,
+    copied: "Copied",
+    noSites: "No site list: the credential cannot use the site-listing tool.",
+    search: "Search tools",
+    searchPlaceholder: "Name or description",
+    summary: (tools: number, products: number) =>
+      `${tools} ${tools === 1 ? "tool" : "tools"} in ${products} ${products === 1 ? "product" : "products"}`,
+    productCount: (read: number, write: number) => `${read} read, ${write} write`,
+    noMatch: (query: string) => `No tool matches “${query}”.`,
+    read: "Read",
+    write: "Write",
+    readLabel: "Reads only",
+    writeLabel: "Can change data",
+    missingHeading: "Not available to this credential",
+    missingIntro: "These tool groups of the Rovo MCP server are not listed for this credential:",
+    reasons: {
+      oauth_only: "Only available when signing in with OAuth.",
+      not_granted: "The token lacks these scopes, or an admin turned the group off.",
+      not_granted_or_not_linked:
+        "The token lacks these scopes, or the Bitbucket workspace is not linked to the organisation.",
+    } satisfies Record<MissingReason, string>,
+  },
+
+  failures: {
+    invalid_input: {
+      cause: "Something in the credentials cannot be used as entered.",
+      action: "Go back, correct the field named above, and check again.",
+    },
+    keychain_unavailable: {
+      cause: "The system keychain is locked or not installed.",
+      action: "Unlock the keychain and try again.",
+    },
+    config_invalid: {
+      cause: "A client's settings file has a syntax error.",
+      action: "Fix the file named above, then try again.",
+    },
+    config_write_failed: {
+      cause: "A client's settings file could not be written.",
+      action: "Check the file's permissions, then try again.",
+    },
+    state_unreadable: {
+      cause: "The app's own settings file is damaged or unreadable.",
+      action: "Check the file named above, or move it aside and try again.",
+    },
+    internal: {
+      cause: "A fault in this app.",
+      action: "Try again; if it happens again, copy the details and report it.",
+    },
+    unauthorized: {
+      cause: "The token is mistyped, revoked or expired, or the email is not the token owner's.",
+      action: "Copy the token again (or create a new one) and check that the email is your Atlassian account's.",
+    },
+    forbidden_ip: {
+      cause: "Your organisation allows Atlassian access only from listed networks, and this one is not listed.",
+      action: "Connect through your company network or VPN, or ask your Atlassian admin to allow this network.",
+    },
+    forbidden_legacy_token: {
+      cause: "The token is a classic API token, created without scopes.",
+      action: "Create a new token with “Create API token with scopes” and paste it instead.",
+    },
+    forbidden: {
+      cause: "An admin may have turned off API-token access to Rovo MCP, or your account lacks access.",
+      action: "Ask your Atlassian admin whether API tokens are allowed for Rovo MCP.",
+    },
+    network: {
+      cause: "No connection to the server: offline, a proxy, or a name that does not resolve.",
+      action: "Check your internet connection and proxy settings, then check again.",
+    },
+    tls: {
+      cause: "The server's certificate is not trusted here, often because of a company proxy that inspects traffic.",
+      action: "Ask IT to install the company root certificate, or try another network.",
+    },
+    timeout: {
+      cause: "The server or the network is slow right now.",
+      action: "Check again in a moment.",
+    },
+    rate_limited: {
+      cause: "Too many requests were made for this account in a short time.",
+      action: "Wait a minute, then check again.",
+    },
+    server_error: {
+      cause: "The Rovo MCP server had a problem.",
+      action: "Check again later; if it persists, see Atlassian's status page.",
+    },
+    not_mcp: {
+      cause: "The address does not lead to the Rovo MCP server, for example a proxy's sign-in page.",
+      action: "Check the endpoint setting (ROVO_MCP_ENDPOINT) and any proxy in between.",
+    },
+    protocol_error: {
+      cause: "The server answered in an unexpected format.",
+      action: "Check again; if it persists, copy the details and report it.",
+    },
+  } satisfies Record<ErrorKind, FailureText>,
 
   errors: {
     invalid_input: "The app did not accept that choice.",

@@ -2,7 +2,9 @@
 // keeps every choice. Components import `wizard` (it is never passed as a prop) and change it in
 // place. It holds secrets only in memory and never persists or logs them.
 
-import type { AuthMethod, AuthMethodInfo, CredentialField } from "./backend";
+// Only types come from the backend here: the test setup imports this module before a test
+// replaces the bindings.
+import type { AuthMethod, AuthMethodInfo, CredentialField, IpcError, ProbeProgress, ProbeReport } from "./backend";
 
 /** The seven steps of the wizard, in order. */
 export const STEPS = ["method", "credentials", "check", "tools", "clients", "write", "done"] as const;
@@ -10,7 +12,20 @@ export const STEPS = ["method", "credentials", "check", "tools", "clients", "wri
 export type StepId = (typeof STEPS)[number];
 
 /** Steps that have a page yet; the others appear in the step indicator only. */
-const BUILT_STEPS: ReadonlySet<StepId> = new Set<StepId>(["method", "credentials"]);
+const BUILT_STEPS: ReadonlySet<StepId> = new Set<StepId>(["method", "credentials", "check", "tools"]);
+
+/** Where the check of step 3 is. */
+export type CheckStatus = "idle" | "running" | "done" | "cancelled" | "refused";
+
+export type CheckState = {
+  status: CheckStatus;
+  /** The last stage the probe reported while running. */
+  progress: ProbeProgress | null;
+  /** The probe's report once `done`. */
+  report: ProbeReport | null;
+  /** Why the backend refused to check (`refused`), e.g. an email that is not one. */
+  error: IpcError | null;
+};
 
 export type WizardState = {
   /** Index into `STEPS` of the page on screen. */
@@ -23,7 +38,21 @@ export type WizardState = {
   answer: AuthMethodInfo | null;
   /** What the user typed, by field; kept when the method changes so nothing is retyped. */
   credentials: Record<CredentialField, string>;
+  /** The day the user chose for the token to expire (YYYY-MM-DD), for reminders. */
+  expiry: string;
+  check: CheckState;
 };
+
+/** `today` plus one year, as YYYY-MM-DD in local time: the default token expiry. */
+export function defaultExpiry(today: Date = new Date()): string {
+  const next = new Date(today.getFullYear() + 1, today.getMonth(), today.getDate());
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return `${next.getFullYear()}-${pad(next.getMonth() + 1)}-${pad(next.getDate())}`;
+}
+
+export function idleCheck(): CheckState {
+  return { status: "idle", progress: null, report: null, error: null };
+}
 
 function initialState(): WizardState {
   return {
@@ -32,6 +61,8 @@ function initialState(): WizardState {
     method: null,
     answer: null,
     credentials: { email: "", apiToken: "", serviceKey: "" },
+    expiry: defaultExpiry(),
+    check: idleCheck(),
   };
 }
 
@@ -58,7 +89,29 @@ export function canAdvance(state: WizardState): boolean {
   switch (currentStep(state)) {
     case "method":
       return state.method !== null && state.answer?.method === state.method;
+    case "credentials":
+      return credentialsEntered(state) && state.check.status !== "running";
+    case "check": {
+      const report = state.check.report;
+      if (state.check.status !== "done" || report === null) {
+        return false;
+      }
+      return report.verdict === "ok" || report.verdict === "limited";
+    }
     default:
       return false;
+  }
+}
+
+/** Whether every field the chosen method needs holds something besides spaces. */
+export function credentialsEntered(state: WizardState): boolean {
+  const fields = state.answer?.credentialFields ?? [];
+  return fields.length > 0 && fields.every((field) => state.credentials[field].trim() !== "");
+}
+
+/** Forgets the last check, e.g. when the credential it checked was changed. */
+export function forgetCheck(): void {
+  if (wizard.check.status !== "running") {
+    Object.assign(wizard.check, idleCheck());
   }
 }

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { strings } from "../lib/strings";
-import { wizard } from "../lib/wizard.svelte";
+import { defaultExpiry, wizard } from "../lib/wizard.svelte";
 import { PERSONAL, SERVICE } from "../test/fake-backend";
 import CredentialsStep from "./CredentialsStep.svelte";
 
@@ -56,5 +56,61 @@ describe("CredentialsStep", () => {
     expect(toggle).toHaveAttribute("aria-pressed", "false");
     expect(toggle).toHaveTextContent(strings.credentials.show);
     expect(wizard.credentials.apiToken).toBe("ATATT3xFfGF0");
+  });
+});
+
+describe("CredentialsStep cleaning and expiry", () => {
+  const notes = strings.credentials.cleaning;
+
+  it("says live what the check will use: trimmed, prefix stripped, never blocking", async () => {
+    const user = userEvent.setup();
+    renderStep(SERVICE);
+    const key = screen.getByLabelText(fields.serviceKey.label);
+
+    await user.click(key);
+    await user.paste("  Bearer ATATT3xFfGF0-key  ");
+
+    const cleaning = screen.getByRole("region", { name: notes.heading });
+    expect(cleaning).toHaveTextContent(notes.token("ATATT3", "ATATT3xFfGF0-key".length));
+    expect(cleaning).toHaveTextContent(notes.trimmed);
+    expect(cleaning).toHaveTextContent(notes.strippedPrefix("Bearer"));
+    expect(cleaning).not.toHaveTextContent(notes.notScoped);
+    expect(cleaning).not.toHaveTextContent("xFfGF0");
+  });
+
+  it("unpacks a pasted base64 email:token and warns about an unscoped token", async () => {
+    const user = userEvent.setup();
+    renderStep(PERSONAL);
+
+    await user.click(screen.getByLabelText(fields.apiToken.label));
+    await user.paste(`Basic ${btoa("me@example.com:classic-token")}`);
+
+    const cleaning = screen.getByRole("region", { name: notes.heading });
+    expect(cleaning).toHaveTextContent(notes.unpacked("me@example.com"));
+    expect(cleaning).toHaveTextContent(notes.notScoped);
+  });
+
+  it("says at once that a megabyte is not a token", async () => {
+    const user = userEvent.setup();
+    renderStep(SERVICE);
+    const started = performance.now();
+
+    await user.click(screen.getByLabelText(fields.serviceKey.label));
+    await user.paste("A".repeat(1024 * 1024));
+
+    expect(screen.getByRole("region", { name: notes.heading })).toHaveTextContent(notes.tooLong);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("asks for the expiry date, one year from today by default, kept in the wizard", async () => {
+    const user = userEvent.setup();
+    renderStep(PERSONAL);
+    const expiry = screen.getByLabelText(strings.credentials.expiry.label);
+    expect(expiry).toHaveValue(defaultExpiry());
+    expect(defaultExpiry(new Date(2026, 10, 27))).toBe("2027-11-27");
+
+    await user.clear(expiry);
+    await user.type(expiry, "2027-01-31");
+    expect(wizard.expiry).toBe("2027-01-31");
   });
 });

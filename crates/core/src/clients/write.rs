@@ -89,15 +89,15 @@ pub fn write_each(
         .collect()
 }
 
-/// The exit code for a batch: 0 when every client was written, else the highest of the
-/// failures' codes (8 for a config that could not be written, design §7).
+/// The exit code for a batch: 0 when every client was written, else 8 (design §7: a config
+/// write that failed, whatever the reason — a broken file, a refused mode, a locked keychain —
+/// while the others were written and each is reported).
 pub fn exit_code(results: &[ClientWriteResult]) -> u8 {
-    results
-        .iter()
-        .filter_map(|result| result.error.as_ref())
-        .map(|error| error.kind.exit_code())
-        .max()
-        .unwrap_or(0)
+    if results.iter().any(|result| result.error.is_some()) {
+        ErrorKind::ConfigWriteFailed.exit_code()
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ const LEGACY_TOKEN_TEXT: &str = "requires a modern api token";
 
 /// A failed probe: what kind, the HTTP status if a reply came, the start of its body, one line
 /// saying what happened and one line saying what to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ProbeFailure {
     pub kind: ErrorKind,

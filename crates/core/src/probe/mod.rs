@@ -60,8 +60,10 @@ impl Default for ProbeOptions {
     }
 }
 
-/// Where the probe is, for a live progress line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where the probe is, for a live progress line; sent to the wizard as
+/// `{"stage": "listingTools", "page": 2}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(tag = "stage", rename_all = "camelCase")]
 pub enum ProbeProgress {
     Connecting,
     SignedIn,
@@ -123,6 +125,27 @@ pub async fn probe(
     report.timings.total_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report.timings.sequential_exchanges = exchanges;
     (report, SessionClose(session_close))
+}
+
+/// Checks what a person entered, as the wizard's check step does: the endpoint is
+/// `endpoint` if given, else `ROVO_MCP_ENDPOINT`, else Atlassian's; the credential is cleaned
+/// by [`prepare_credential`](crate::credentials::prepare_credential), then probed. Dropping
+/// the future cancels the check.
+///
+/// # Errors
+/// `invalid_input` when the endpoint or the credential cannot be used as entered; nothing is
+/// sent then. Every other failure is the report's verdict.
+pub async fn check_entered(
+    method: crate::auth_method::AuthMethod,
+    email: Option<&str>,
+    secret: &crate::secrets::Secret,
+    endpoint: Option<&str>,
+    progress: &mut (dyn FnMut(ProbeProgress) + Send),
+) -> crate::Result<(ProbeReport, SessionClose)> {
+    let environment = std::env::var(ENDPOINT_ENV).ok();
+    let endpoint = Endpoint::choose(endpoint, environment.as_deref())?;
+    let credential = crate::credentials::prepare_credential(method, email, secret)?;
+    Ok(probe(&endpoint, &credential, &ProbeOptions::default(), progress).await)
 }
 
 async fn exchange(

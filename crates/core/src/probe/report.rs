@@ -60,9 +60,11 @@ impl<'de> Deserialize<'de> for Verdict {
 }
 
 /// The full report of one probe.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ProbeReport {
+    /// `ok`, `limited`, or an error kind (typed as a string across IPC: see [`Verdict`]).
+    #[specta(type = String)]
     pub verdict: Verdict,
     pub auth: Option<AuthMethod>,
     pub endpoint: Option<String>,
@@ -71,6 +73,8 @@ pub struct ProbeReport {
     pub tools: Vec<ToolSummary>,
     pub products: Vec<ProductSummary>,
     pub missing_groups: Vec<MissingGroup>,
+    /// What `atlassianUserInfo` returned, as it returned it.
+    #[specta(type = Option<AccountShape>)]
     pub account: Option<Value>,
     pub sites: Vec<Site>,
     /// Why a `limited` credential is limited and what to do; `None` otherwise.
@@ -102,15 +106,31 @@ impl ProbeReport {
     }
 }
 
+/// How the account is typed across IPC: the fields `atlassianUserInfo` is known to return.
+/// The report carries the tool's JSON as it came, so any of them may be absent.
+#[derive(specta::Type)]
+#[expect(
+    dead_code,
+    reason = "describes the JSON of `ProbeReport::account` to specta only"
+)]
+struct AccountShape {
+    #[specta(optional)]
+    account_id: Option<String>,
+    #[specta(optional)]
+    email: Option<String>,
+    #[specta(optional)]
+    name: Option<String>,
+}
+
 /// The server's name and version from `initialize`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct ServerIdentity {
     pub name: String,
     pub version: String,
 }
 
 /// One listed tool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ToolSummary {
     pub name: String,
@@ -125,17 +145,19 @@ pub struct ToolSummary {
 }
 
 /// How many tools a product has, split into read and write.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductSummary {
     pub product: Product,
     pub name: &'static str,
+    #[specta(type = u32)]
     pub read: usize,
+    #[specta(type = u32)]
     pub write: usize,
 }
 
 /// A permission group of the catalogue of which no tool is listed, and the likely reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct MissingGroup {
     pub group: String,
@@ -146,7 +168,7 @@ pub struct MissingGroup {
 }
 
 /// Why a group is likely missing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingReason {
     /// The group is offered only to OAuth sign-in (Compass).
@@ -158,7 +180,7 @@ pub enum MissingReason {
 }
 
 /// A site the credential reaches, from `getAccessibleAtlassianResources`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Site {
     pub cloud_id: String,
@@ -167,14 +189,14 @@ pub struct Site {
 }
 
 /// A message and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct Advice {
     pub message: String,
     pub hint: String,
 }
 
 /// A credential warning as the report shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct WarningReport {
     pub code: CredentialWarning,
     pub message: &'static str,
@@ -190,9 +212,11 @@ impl From<CredentialWarning> for WarningReport {
 }
 
 /// How long the probe took, and how many sequential exchanges with the server it needed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct Timings {
+    // A check lasts seconds: far below 2^53, so a JavaScript number holds it exactly.
+    #[specta(type = u32)]
     pub total_ms: u64,
     pub sequential_exchanges: u32,
 }

@@ -1,0 +1,47 @@
+// Running the check of step 3 from the wizard's state: at most one at a time, its progress and
+// outcome written into `wizard.check`.
+
+import type { Backend } from "./backend";
+import { toIpcError } from "./backend";
+import { wizard } from "./wizard.svelte";
+
+/**
+ * Starts the check of the entered credential unless one is running: a second click while it runs
+ * does nothing. Progress and the outcome land in `wizard.check`.
+ */
+export async function startCheck(backend: Backend): Promise<void> {
+  if (wizard.check.status === "running" || wizard.method === null) {
+    return;
+  }
+  // Set synchronously, before anything is awaited, so that a double click starts one check.
+  Object.assign(wizard.check, { status: "running", progress: null, report: null, error: null });
+  const personal = wizard.method === "personal";
+  const request = {
+    method: wizard.method,
+    email: personal ? wizard.credentials.email : null,
+    token: personal ? wizard.credentials.apiToken : wizard.credentials.serviceKey,
+    endpoint: null,
+  };
+  try {
+    const report = await backend.checkCredential(request, (progress) => {
+      if (wizard.check.status === "running") {
+        wizard.check.progress = progress;
+      }
+    });
+    if (report === null) {
+      wizard.check.status = "cancelled";
+    } else {
+      Object.assign(wizard.check, { status: "done", report });
+    }
+  } catch (caught) {
+    Object.assign(wizard.check, { status: "refused", error: toIpcError(caught) });
+  }
+}
+
+/** Asks the backend to stop the running check; `startCheck` then records it as cancelled. */
+export async function cancelCheck(backend: Backend): Promise<void> {
+  if (wizard.check.status === "running") {
+    await backend.cancelCheck();
+  }
+}
+
