@@ -4,8 +4,11 @@
 mod commands;
 mod display;
 mod ipc_error;
+pub mod tray;
 
 use std::process::ExitCode;
+
+use tray::RunWithTray as _;
 
 pub use ipc_error::IpcError;
 
@@ -27,8 +30,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .disable_serde_phases()
 }
 
-/// Opens the setup window and runs until it is closed.
-pub fn open_window() -> ExitCode {
+/// Opens the setup window (only the tray icon with `tray_only`, where there is a tray) and runs
+/// until it is closed, or until Quit when there is a tray.
+pub fn open_window(tray_only: bool) -> ExitCode {
     if let Err(problem) = display::check_display() {
         eprintln!("rovo-mcp-setup: {problem}");
         return ExitCode::FAILURE;
@@ -38,7 +42,7 @@ pub fn open_window() -> ExitCode {
         .manage(commands::check::CheckState::default())
         .manage(commands::clients::SetupState::default())
         .invoke_handler(builder.invoke_handler())
-        .run(tauri::generate_context!());
+        .run_with_tray(tauri::generate_context!(), tray_only);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -12,6 +12,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => ExitCode::from(cli::run(&command)),
-        None => rovo_mcp_setup_lib::open_window(),
+        None => rovo_mcp_setup_lib::open_window(cli.tray),
     }
 }

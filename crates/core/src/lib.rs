@@ -5,6 +5,7 @@
 
 pub mod auth_method;
 pub mod bridge;
+pub mod care;
 pub mod catalogue;
 pub mod cli;
 pub mod clients;

@@ -26,6 +26,10 @@ pub struct AppState {
     pub credential: Option<CredentialRecord>,
     /// The outcome of the last check, foreground or background.
     pub last_check: Option<CheckRecord>,
+    /// The last verdict that said something about the credential (not "couldn't check"): a
+    /// change from it is announced once, however many checks could not reach the server between.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_verdict: Option<Verdict>,
     /// Clients that hold our entry, one record per client id.
     pub clients: Vec<ConfiguredClient>,
     /// Reminders already shown for the current credential.
@@ -84,6 +88,7 @@ impl AppState {
     pub fn record_credential(&mut self, credential: CredentialRecord) {
         self.credential = Some(credential);
         self.reminders_sent.clear();
+        self.last_verdict = None;
     }
 }
 

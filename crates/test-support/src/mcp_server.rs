@@ -415,6 +415,7 @@ impl TestMcpServerBuilder {
         let log = Arc::new(RequestLog::default());
         let gate = Arc::new(Gate {
             grants,
+            controls: Arc::clone(&controls),
             misbehaviours: self.misbehaviours,
             rate_limited: AtomicUsize::new(0),
             latency: self.latency,
@@ -518,6 +519,15 @@ impl TestMcpServer {
             .store(true, Ordering::SeqCst);
     }
 
+    /// From now on, `authorization` is refused with 401, as a token revoked on the server is.
+    pub fn revoke(&self, authorization: impl Into<String>) {
+        self.controls
+            .revoked
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(authorization.into());
+    }
+
     /// Sends `notifications/tools/list_changed` to every initialized session.
     pub async fn notify_tool_list_changed(&self) -> anyhow::Result<()> {
         let peers = self
@@ -605,6 +615,8 @@ struct Controls {
     ask_client_for_roots: AtomicBool,
     /// The initialized sessions, for notifications the server sends on its own.
     peers: Mutex<Vec<Peer<RoleServer>>>,
+    /// Granted `Authorization` values refused from now on, as a revoked token is.
+    revoked: Mutex<Vec<String>>,
 }
 
 /// Logs each request with its JSON-RPC method and how long it took, up to the end of the
@@ -640,6 +652,7 @@ async fn record(
 #[derive(Debug)]
 struct Gate {
     grants: Arc<HashMap<String, Grant>>,
+    controls: Arc<Controls>,
     misbehaviours: HashMap<String, Misbehaviour>,
     rate_limited: AtomicUsize,
     latency: Duration,
@@ -728,7 +741,14 @@ async fn gatekeeper(
         }
         Some(Misbehaviour::RateLimited { .. }) | None => {}
     }
-    if gate.grants.contains_key(authorization) {
+    let revoked = gate
+        .controls
+        .revoked
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .any(|value| value == authorization);
+    if gate.grants.contains_key(authorization) && !revoked {
         next.run(request).await
     } else {
         (

@@ -10,11 +10,11 @@
 use clap::Args;
 
 use crate::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use crate::care;
 use crate::clients::ClientEnvironment;
-use crate::credentials;
 use crate::probe::{DEFAULT_ENDPOINT, ENDPOINT_ENV as ENDPOINT_VARIABLE};
+use crate::secrets::OsKeychain;
 use crate::secrets::Secret;
-use crate::secrets::{OsKeychain, SecretStore};
 use crate::state::StateFile;
 use crate::{Error, ErrorKind};
 
@@ -74,20 +74,7 @@ fn stored_credential() -> Result<(String, Secret), Error> {
     let environment = ClientEnvironment::current().ok_or_else(not_set_up)?;
     let state = StateFile::for_environment(&environment).load()?;
     let record = state.credential.ok_or_else(not_set_up)?;
-    let secret = OsKeychain::new()
-        .read(&record.keychain_account)?
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::KeychainUnavailable,
-                format!(
-                    "the keychain has no item `{}` for the bridge: open Rovo MCP Setup and set the \
-                 credential up again, or run `rovo-mcp-setup rotate`",
-                    record.keychain_account
-                ),
-            )
-        })?;
-    let credential =
-        credentials::prepare_credential(record.auth, record.email.as_deref(), &secret)?;
+    let credential = care::credential_on_record(&record, &OsKeychain::new())?;
     Ok((
         record.endpoint,
         Secret::new(credential.authorization().expose()),

@@ -20,8 +20,15 @@ use clap::{Parser, Subcommand};
 ///
 /// With no subcommand the setup window opens; subcommands run headless for scripts and IT.
 #[derive(Debug, Parser)]
-#[command(name = "rovo-mcp-setup", version)]
+#[command(
+    name = "rovo-mcp-setup",
+    version,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
+    /// Start in the tray only, without a window (what start at login runs).
+    #[arg(long)]
+    pub tray: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -55,5 +62,24 @@ pub fn run(command: &Command) -> u8 {
         Command::Configure(args) => configure::main(args),
         Command::Rotate(args) => rotate::main(args),
         Command::Status(args) => status::main(args),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::Cli;
+
+    #[test]
+    fn tray_is_a_flag_of_its_own() {
+        let tray = Cli::try_parse_from(["rovo-mcp-setup", "--tray"]).expect("`--tray` parses");
+        assert!(tray.tray && tray.command.is_none(), "{tray:?}");
+        let window = Cli::try_parse_from(["rovo-mcp-setup"]).expect("no arguments parse");
+        assert!(!window.tray, "no flag opens the window");
+        assert!(
+            Cli::try_parse_from(["rovo-mcp-setup", "--tray", "status"]).is_err(),
+            "`--tray` with a subcommand is refused rather than half obeyed"
+        );
     }
 }
