@@ -74,6 +74,23 @@ impl SetupOutcome {
     }
 }
 
+/// Stores the credential's secret under its keychain account; a failure is reported, not fatal.
+fn store_in_keychain(keychain: &dyn SecretStore, credential: &Credential) -> KeychainOutcome {
+    let account = credentials::keychain_account(credential.method(), credential.email());
+    match keychain.store(&account, credential.token()) {
+        Ok(()) => KeychainOutcome {
+            account,
+            stored: true,
+            error: None,
+        },
+        Err(error) => KeychainOutcome {
+            account,
+            stored: false,
+            error: Some(error.message().to_owned()),
+        },
+    }
+}
+
 /// The mode `client` gets: its own choice, else the requested one, else its preferred one.
 fn mode_for(client: &Client, request: &SetupRequest<'_>) -> SecretMode {
     request
@@ -150,19 +167,8 @@ pub fn set_up(
         ));
     }
     let credential = request.credential;
-    let account = credentials::keychain_account(credential.method(), credential.email());
-    let keychain_outcome = match keychain.store(&account, credential.token()) {
-        Ok(()) => KeychainOutcome {
-            account: account.clone(),
-            stored: true,
-            error: None,
-        },
-        Err(error) => KeychainOutcome {
-            account: account.clone(),
-            stored: false,
-            error: Some(error.message().to_owned()),
-        },
-    };
+    let keychain_outcome = store_in_keychain(keychain, credential);
+    let account = keychain_outcome.account.clone();
 
     let keychain_stored = keychain_outcome.stored;
     let results = clients::write_each(
@@ -316,19 +322,8 @@ pub fn rotate(
         // Rotation rewrites inline entries only, which never run the bridge.
         bridge_command: "",
     };
-    let account = credentials::keychain_account(credential.method(), credential.email());
-    let keychain_outcome = match keychain.store(&account, credential.token()) {
-        Ok(()) => KeychainOutcome {
-            account: account.clone(),
-            stored: true,
-            error: None,
-        },
-        Err(error) => KeychainOutcome {
-            account: account.clone(),
-            stored: false,
-            error: Some(error.message().to_owned()),
-        },
-    };
+    let keychain_outcome = store_in_keychain(keychain, credential);
+    let account = keychain_outcome.account.clone();
     let results = clients::write_each(
         &inline,
         environment,

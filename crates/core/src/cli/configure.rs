@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use super::credential_args::CredentialArgs;
 use super::output::{Output, no_home};
-use super::validate::{Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary};
+use super::validate::{
+    Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary, network_runtime,
+};
 use crate::clients::{self, ClientEnvironment, SecretMode};
 use crate::probe::{ProbeReport, Verdict};
 use crate::secrets::OsKeychain;
@@ -97,18 +99,9 @@ pub fn main(args: &ConfigureArgs) -> u8 {
         );
         return Output::error(&error, args.json).print();
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match network_runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            let error = Error::new(
-                ErrorKind::Internal,
-                format!("could not start the network runtime: {error}"),
-            );
-            return Output::error(&error, args.json).print();
-        }
+        Err(error) => return Output::error(&error, args.json).print(),
     };
     let Checked {
         report,

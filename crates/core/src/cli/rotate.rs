@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use super::credential_args::CredentialArgs;
 use super::output::{Output, no_home};
-use super::validate::{Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary};
+use super::validate::{
+    Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary, network_runtime,
+};
 use crate::clients::ClientEnvironment;
 use crate::probe::{ProbeReport, Verdict};
 use crate::secrets::OsKeychain;
@@ -85,18 +87,9 @@ pub fn main(args: &RotateArgs) -> u8 {
             recorded.filter(|_| policy.settings.endpoint.is_none())
         });
 
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match network_runtime() {
         Ok(runtime) => runtime,
-        Err(error) => {
-            let error = Error::new(
-                ErrorKind::Internal,
-                format!("could not start the network runtime: {error}"),
-            );
-            return Output::error(&error, args.json).print();
-        }
+        Err(error) => return Output::error(&error, args.json).print(),
     };
     let Checked {
         report,

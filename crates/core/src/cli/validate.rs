@@ -41,17 +41,10 @@ pub struct ValidateArgs {
 
 /// Runs `validate` and returns the exit code.
 pub fn main(args: &ValidateArgs) -> u8 {
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match network_runtime() {
         Ok(runtime) => runtime,
         Err(error) => {
-            let report = ProbeReport::failed(ProbeFailure::new(
-                ErrorKind::Internal,
-                format!("could not start the network runtime: {error}"),
-                "this is a fault of the app; report it",
-            ));
+            let report = ProbeReport::failed(input_failure(&error));
             print_report(args, &report);
             return report.verdict.exit_code();
         }
@@ -102,6 +95,19 @@ pub(super) struct Checked {
     pub report: ProbeReport,
     pub session_close: SessionClose,
     pub input: Option<(Endpoint, Credential)>,
+}
+
+/// The single-threaded runtime a subcommand's network work runs on.
+pub(super) fn network_runtime() -> crate::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("could not start the network runtime: {error}"),
+            )
+        })
 }
 
 /// The policy in force, its warnings shown on stderr.
