@@ -268,6 +268,25 @@ fn dotted(path: &[String]) -> String {
     }
 }
 
+/// Before→after checks shared by the three format editors' tests.
+#[cfg(test)]
+pub(crate) mod edit_check {
+    use super::{ConfigFormat, EntryEdit};
+
+    /// Applies `edits` to `before` in `format` and compares the bytes with `after`.
+    #[track_caller]
+    pub(crate) fn check_edit(format: ConfigFormat, before: &str, edits: &[EntryEdit], after: &str) {
+        let edited = format
+            .edit(Some(before.as_bytes()), edits)
+            .unwrap_or_else(|error| panic!("edit failed: {error}"));
+        let edited = String::from_utf8(edited).unwrap();
+        assert_eq!(
+            edited, after,
+            "\n--- got ---\n{edited}\n--- expected ---\n{after}"
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

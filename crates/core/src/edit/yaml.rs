@@ -596,14 +596,7 @@ mod tests {
 
     #[track_caller]
     fn check(before: &str, edits: &[EntryEdit], after: &str) {
-        let edited = ConfigFormat::Yaml
-            .edit(Some(before.as_bytes()), edits)
-            .unwrap_or_else(|error| panic!("edit failed: {error}"));
-        let edited = String::from_utf8(edited).unwrap();
-        assert_eq!(
-            edited, after,
-            "\n--- got ---\n{edited}\n--- expected ---\n{after}"
-        );
+        crate::edit::edit_check::check_edit(ConfigFormat::Yaml, before, edits, after);
     }
 
     #[track_caller]
