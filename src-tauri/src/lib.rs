@@ -19,6 +19,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             commands::wizard::auth_methods,
             commands::wizard::choose_auth_method,
+            commands::wizard::current_policy,
             commands::check::check_credential,
             commands::check::cancel_check,
             commands::clients::list_clients,

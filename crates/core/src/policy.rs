@@ -133,6 +133,35 @@ pub struct ClientsPolicy {
     pub never: Vec<String>,
 }
 
+/// What the wizard shows of the policy: who sets it, where to get help, and each locked choice
+/// with its value (`None`: the person chooses).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LockedChoices {
+    /// The organisation named beside every locked choice.
+    pub organization: Option<String>,
+    /// Where people get help.
+    pub help_link: Option<String>,
+    /// The only auth kinds allowed.
+    pub auth_kinds: Option<Vec<AuthMethod>>,
+    /// The secret mode every client uses.
+    pub secret_mode: Option<SecretMode>,
+    /// The clients the organisation configures (ids, or `detected`, `all`).
+    pub clients: Option<Vec<String>>,
+    /// The only endpoint.
+    pub endpoint: Option<String>,
+}
+
+impl LockedChoices {
+    /// Whether the policy locks anything the wizard asks about.
+    pub fn any(&self) -> bool {
+        self.auth_kinds.is_some()
+            || self.secret_mode.is_some()
+            || self.clients.is_some()
+            || self.endpoint.is_some()
+    }
+}
+
 /// The policy in force: the merged sources and where they came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
@@ -455,7 +484,7 @@ impl Policy {
         Error::new(
             ErrorKind::InvalidInput,
             format!(
-                "{} sets {what} to {value}, so the command line cannot change it{help}",
+                "{} sets {what} to {value}, so it cannot be changed here{help}",
                 self.named()
             ),
         )
@@ -517,6 +546,28 @@ impl Policy {
             .clients
             .as_ref()
             .is_some_and(|clients| clients.never.iter().any(|never| never == id))
+    }
+
+    /// The choices the policy locks, for the wizard to show locked.
+    pub fn locked_choices(&self) -> LockedChoices {
+        let settings = &self.settings;
+        LockedChoices {
+            organization: settings
+                .organization
+                .as_ref()
+                .map(|organization| organization.name.clone()),
+            help_link: settings
+                .organization
+                .as_ref()
+                .and_then(|organization| organization.help_link.clone()),
+            auth_kinds: settings.allowed_auth.clone(),
+            secret_mode: settings.secret_mode,
+            clients: settings
+                .clients
+                .as_ref()
+                .and_then(|clients| clients.configure.clone()),
+            endpoint: settings.endpoint.clone(),
+        }
     }
 
     /// The entry name in every client.

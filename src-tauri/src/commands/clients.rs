@@ -36,7 +36,7 @@ impl SetupState {
     }
 }
 
-fn environment() -> Result<ClientEnvironment, IpcError> {
+pub(super) fn environment() -> Result<ClientEnvironment, IpcError> {
     ClientEnvironment::current().ok_or_else(|| {
         Error::new(
             ErrorKind::Internal,

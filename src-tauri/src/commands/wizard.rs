@@ -1,7 +1,13 @@
-//! Commands of the wizard's first step: choosing how to authenticate.
+//! Commands of the wizard's first step: choosing how to authenticate, and the organisation's
+//! policy that locks some choices on every step.
 
 use rovo_mcp_core::auth_method::{self, AuthMethod, AuthMethodInfo};
+use rovo_mcp_core::policy::LockedChoices;
+use rovo_mcp_core::wizard;
 use serde::Deserialize;
+
+use super::clients::environment;
+use crate::IpcError;
 
 /// The methods the wizard offers, each with what it needs and how it is sent.
 #[tauri::command]
@@ -22,4 +28,14 @@ pub struct ChooseAuthMethodRequest {
 #[specta::specta]
 pub fn choose_auth_method(request: ChooseAuthMethodRequest) -> AuthMethodInfo {
     request.method.info()
+}
+
+/// The choices the organisation's policy locks, with who sets them and where to get help.
+///
+/// # Errors
+/// `invalid_input` naming the policy's file or registry key when it cannot be used.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn current_policy() -> Result<LockedChoices, IpcError> {
+    Ok(wizard::locked_choices(&environment()?)?)
 }

@@ -15,6 +15,7 @@ import type {
   ClientWriteResult,
   ErrorKind,
   IpcError,
+  LockedChoices,
   PlannedChange,
   ProbeProgress,
   ProbeReport,
@@ -33,6 +34,7 @@ export type {
   ClientChoice,
   ClientStatus,
   ClientWriteResult,
+  LockedChoices,
   MissingGroup,
   PlannedChange,
   SecretMode,
@@ -63,6 +65,8 @@ export interface Backend {
   authMethods(): Promise<AuthMethodInfo[]>;
   /** Records the user's method and says what it needs. Rejects with `BackendError`. */
   chooseAuthMethod(method: AuthMethod): Promise<AuthMethodInfo>;
+  /** The choices the organisation's policy locks. Rejects with `BackendError` naming a broken policy. */
+  currentPolicy(): Promise<LockedChoices>;
   /**
    * Probes the credential, calling `onProgress` at each stage. Resolves with the report (a failed
    * check is a report whose verdict is the error kind), or null when the check was cancelled.
@@ -140,6 +144,7 @@ async function unwrap<T>(
 export const tauriBackend: Backend = {
   authMethods: () => settle(() => commands.authMethods()),
   chooseAuthMethod: (method) => settle(() => commands.chooseAuthMethod({ method })),
+  currentPolicy: () => settle(() => unwrap(commands.currentPolicy())),
   checkCredential: (request, onProgress) => {
     const channel = new Channel<ProbeProgress>();
     channel.onmessage = onProgress;

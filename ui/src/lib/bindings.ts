@@ -11,6 +11,13 @@ export const commands = {
 	/**  What the chosen method needs: shown under the choice and used to build step 2. */
 	chooseAuthMethod: (request: ChooseAuthMethodRequest) => __TAURI_INVOKE<AuthMethodInfo>("choose_auth_method", { request }),
 	/**
+	 *  The choices the organisation's policy locks, with who sets them and where to get help.
+	 * 
+	 *  # Errors
+	 *  `invalid_input` naming the policy's file or registry key when it cannot be used.
+	 */
+	currentPolicy: () => typedError<LockedChoices, IpcError>(__TAURI_INVOKE("current_policy")),
+	/**
 	 *  Probes the credential, sending each stage to `on_progress`. `null` when the check was
 	 *  cancelled; a failed check is a report whose verdict is the error kind. The checked
 	 *  credential stays in Rust (`SetupState`) for the write step.
@@ -250,6 +257,25 @@ export type KeychainOutcome = {
 	account: string,
 	stored: boolean,
 	error: string | null,
+};
+
+/**
+ *  What the wizard shows of the policy: who sets it, where to get help, and each locked choice
+ *  with its value (`None`: the person chooses).
+ */
+export type LockedChoices = {
+	/**  The organisation named beside every locked choice. */
+	organization: string | null,
+	/**  Where people get help. */
+	helpLink: string | null,
+	/**  The only auth kinds allowed. */
+	authKinds: AuthMethod[] | null,
+	/**  The secret mode every client uses. */
+	secretMode: SecretMode | null,
+	/**  The clients the organisation configures (ids, or `detected`, `all`). */
+	clients: string[] | null,
+	/**  The only endpoint. */
+	endpoint: string | null,
 };
 
 /**  A permission group of the catalogue of which no tool is listed, and the likely reason. */

@@ -59,6 +59,17 @@ export const strings = {
   checkCredential: "Check",
   retry: "Try again",
 
+  policy: {
+    bannerLabel: "Your organisation's policy",
+    banner: (organization: string | null) =>
+      `${organization ?? "Your organisation"} sets some of these choices for everyone; they are shown locked.`,
+    /** Beside a locked choice. */
+    setBy: (organization: string | null) => `Set by ${organization ?? "your organisation"}`,
+    help: "Help from your IT team:",
+    endpoint: "Endpoint:",
+    secretMode: "Secret mode:",
+  },
+
   method: {
     legend: "Which credential will your AI tools use?",
     loading: "Loading the sign-in methods…",

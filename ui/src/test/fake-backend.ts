@@ -6,6 +6,7 @@ import type {
   Backend,
   ClientStatus,
   ClientWriteResult,
+  LockedChoices,
   PlannedChange,
   ProbeFailure,
   ProbeReport,
@@ -30,9 +31,29 @@ export const SERVICE: AuthMethodInfo = {
 
 export const ANSWERS: Record<AuthMethod, AuthMethodInfo> = { personal: PERSONAL, service: SERVICE };
 
+/** No policy: nothing is locked. */
+export const NO_POLICY: LockedChoices = {
+  organization: null,
+  helpLink: null,
+  authKinds: null,
+  secretMode: null,
+  clients: null,
+  endpoint: null,
+};
+
+/** Example Corp allows service keys only and keeps every secret in the keychain. */
+export const EXAMPLE_CORP_POLICY: LockedChoices = {
+  ...NO_POLICY,
+  organization: "Example Corp",
+  helpLink: "https://intranet.example.com/ai-tools",
+  authKinds: ["service"],
+  secretMode: "keychain",
+};
+
 export type FakeBackend = Backend & {
   authMethods: ReturnType<typeof vi.fn<Backend["authMethods"]>>;
   chooseAuthMethod: ReturnType<typeof vi.fn<Backend["chooseAuthMethod"]>>;
+  currentPolicy: ReturnType<typeof vi.fn<Backend["currentPolicy"]>>;
   checkCredential: ReturnType<typeof vi.fn<Backend["checkCredential"]>>;
   cancelCheck: ReturnType<typeof vi.fn<Backend["cancelCheck"]>>;
   listClients: ReturnType<typeof vi.fn<Backend["listClients"]>>;
@@ -174,6 +195,7 @@ export function fakeBackend(): FakeBackend {
   return {
     authMethods: vi.fn<Backend["authMethods"]>(async () => [PERSONAL, SERVICE]),
     chooseAuthMethod: vi.fn<Backend["chooseAuthMethod"]>(async (method) => ANSWERS[method]),
+    currentPolicy: vi.fn<Backend["currentPolicy"]>(async () => structuredClone(NO_POLICY)),
     checkCredential: vi.fn<Backend["checkCredential"]>(async (_request, onProgress) => {
       onProgress({ stage: "connecting" });
       onProgress({ stage: "signedIn" });
