@@ -7,11 +7,14 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use rovo_mcp_core::cli::{self, Cli};
+use rovo_mcp_setup_lib::Launch;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(command) => ExitCode::from(cli::run(&command)),
-        None => rovo_mcp_setup_lib::open_window(cli.tray),
+        None if cli.demo => rovo_mcp_setup_lib::open_window(Launch::Demo),
+        None if cli.tray => rovo_mcp_setup_lib::open_window(Launch::TrayOnly),
+        None => rovo_mcp_setup_lib::open_window(Launch::Window),
     }
 }

@@ -74,6 +74,14 @@ impl AppSession {
     /// Like [`start`](Self::start), with `environment` set for the app: tauri-driver passes
     /// its environment down to WebKitWebDriver, which passes it to the app it starts.
     pub async fn start_with_env(environment: &[(&str, &str)]) -> anyhow::Result<Self> {
+        Self::start_with(&[], environment).await
+    }
+
+    /// Like [`start_with_env`](Self::start_with_env), with command-line `arguments` for the app.
+    pub async fn start_with(
+        arguments: &[&str],
+        environment: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let display = VirtualDisplay::start()?;
         let secret_service = SecretServiceSession::start()?;
         let application = app_binary()?;
@@ -102,7 +110,7 @@ impl AppSession {
 
         let capabilities = serde_json::json!({
             "browserName": "wry",
-            "tauri:options": { "application": application },
+            "tauri:options": { "application": application, "args": arguments },
         });
         let client = match connect_when_driver_ready(port, &capabilities).await {
             Ok(client) => client,
@@ -146,6 +154,24 @@ impl AppSession {
     /// The text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> anyhow::Result<String> {
         Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    /// Makes the window whose page matches `css` the one the session drives, waiting for the
+    /// app to open it.
+    pub async fn switch_to_window_showing(&self, css: &str) -> anyhow::Result<()> {
+        let started = Instant::now();
+        loop {
+            for handle in self.client.windows().await? {
+                self.client.switch_to_window(handle).await?;
+                if self.client.find(Locator::Css(css)).await.is_ok() {
+                    return Ok(());
+                }
+            }
+            if started.elapsed() > READY_DEADLINE {
+                bail!("no window showed {css} within {READY_DEADLINE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Clicks the first element matching `css`.

@@ -47,6 +47,14 @@ impl CheckedCredential {
     pub fn verdict(&self) -> Verdict {
         self.verdict
     }
+
+    pub(crate) fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    pub(crate) fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
 }
 
 /// Probes the entered credential like [`probe::check_entered`] and also hands back the
@@ -146,16 +154,7 @@ pub fn write_clients(
     environment: &ClientEnvironment,
     keychain: &dyn SecretStore,
 ) -> Result<WizardWriteOutcome> {
-    let expires_on = expires_on
-        .map(|date| {
-            NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    format!("`{date}` is not a date; use YYYY-MM-DD"),
-                )
-            })
-        })
-        .transpose()?;
+    let expires_on = parse_expiry(expires_on)?;
     write_with(
         checked,
         choices,
@@ -165,6 +164,19 @@ pub fn write_clients(
         environment,
         keychain,
     )
+}
+
+/// The expiry date the UI sends (`YYYY-MM-DD`, surrounding spaces allowed).
+pub(crate) fn parse_expiry(date: Option<&str>) -> Result<Option<NaiveDate>> {
+    date.map(|date| {
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("`{date}` is not a date; use YYYY-MM-DD"),
+            )
+        })
+    })
+    .transpose()
 }
 
 fn write_with(

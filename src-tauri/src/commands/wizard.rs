@@ -1,7 +1,22 @@
-//! Commands of the wizard's first step: choosing how to authenticate.
+//! Commands of the wizard's frame and first step: how the window was started, and choosing how
+//! to authenticate.
 
 use rovo_mcp_core::auth_method::{self, AuthMethod, AuthMethodInfo};
 use serde::Deserialize;
+use tauri::{State, WebviewWindow};
+
+use crate::wizard_context::{AppMode, WizardContext};
+
+/// Whether this window is the demo (and where its sandbox is): the UI shows a banner then.
+#[tauri::command]
+#[specta::specta]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands commands their state by value"
+)]
+pub fn app_mode(window: WebviewWindow, context: State<'_, WizardContext>) -> AppMode {
+    context.mode(window.label())
+}
 
 /// The methods the wizard offers, each with what it needs and how it is sent.
 #[tauri::command]
