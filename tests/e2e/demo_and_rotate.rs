@@ -280,6 +280,11 @@ async fn the_rotate_window_checks_a_new_token_and_puts_it_into_every_client() {
         .await
         .unwrap();
     app.screenshot("rotate-checked").await.unwrap();
+    let violations = app.serious_accessibility_violations().await;
+    assert!(
+        violations.is_empty(),
+        "the rotate window passes the audit: {violations:#?}"
+    );
     assert!(
         std::fs::read_to_string(&cursor_file)
             .unwrap()

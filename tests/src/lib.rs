@@ -174,6 +174,45 @@ impl AppSession {
         }
     }
 
+    /// Runs axe-core on the page as it is now and returns its serious and critical violations,
+    /// one line each: rule, impact, and the elements involved.
+    pub async fn serious_accessibility_violations(&self) -> Vec<String> {
+        let axe =
+            std::fs::read_to_string(repository_root().join("ui/node_modules/axe-core/axe.min.js"))
+                .expect(
+                    "axe-core is installed with the UI's npm packages (`make test` installs them)",
+                );
+        // Sent as the script itself: the page's CSP forbids eval, not what WebDriver runs.
+        let loaded = self
+            .client
+            .execute(&format!("{axe}\nreturn typeof window.axe?.run;"), vec![])
+            .await
+            .expect("axe-core loads into the page");
+        assert_eq!(
+            loaded.as_str(),
+            Some("function"),
+            "axe-core is ready to run"
+        );
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 window.axe
+                   .run(document)
+                   .then((result) => done(result.passes.length === 0
+                     ? ['axe-core checked nothing: no rule passed']
+                     : result.violations
+                     .filter((violation) => ['serious', 'critical'].includes(violation.impact))
+                     .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes
+                       .map((node) => node.target.join(' ')).join(', ')}`)))
+                   .catch((error) => done([`axe failed: ${error}`]));",
+                vec![],
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(found).expect("a list of strings")
+    }
+
     /// Clicks the first element matching `css`.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
         let element = self.client.find(Locator::Css(css)).await?;
