@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use rovo_mcp_core::cli::{self, Cli};
+use rovo_mcp_setup_lib::Launch;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -24,6 +25,8 @@ fn main() -> ExitCode {
             parent_console::attach();
             ExitCode::from(cli::run(&command))
         }
-        None => rovo_mcp_setup_lib::open_window(cli.tray),
+        None if cli.demo => rovo_mcp_setup_lib::open_window(Launch::Demo),
+        None if cli.tray => rovo_mcp_setup_lib::open_window(Launch::TrayOnly),
+        None => rovo_mcp_setup_lib::open_window(Launch::Window),
     }
 }

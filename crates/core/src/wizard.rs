@@ -47,6 +47,14 @@ impl CheckedCredential {
     pub fn verdict(&self) -> Verdict {
         self.verdict
     }
+
+    pub(crate) fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    pub(crate) fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
 }
 
 /// Probes the entered credential like [`probe::check_entered`] and also hands back the
@@ -58,27 +66,16 @@ pub async fn check_entered(
     endpoint: Option<&str>,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
-    // The wizard is held to the policy as the command line is: its auth kinds, its endpoint
-    // and its required tools.
-    let policy = match ClientEnvironment::current() {
-        Some(environment) => load_policy(&environment)?,
-        None => Policy::default(),
-    };
-    policy.check_auth(method)?;
-    let from_environment = std::env::var(probe::ENDPOINT_ENV)
-        .ok()
-        .filter(|url| !url.trim().is_empty());
-    let asked = endpoint.or(from_environment.as_deref());
-    let endpoint = Endpoint::choose(policy.endpoint(asked)?.as_deref(), None)?;
+    let environment = std::env::var(probe::ENDPOINT_ENV).ok();
+    let endpoint = Endpoint::choose(endpoint, environment.as_deref())?;
     let credential = credentials::prepare_credential(method, email, secret)?;
-    let (mut report, close) = probe::probe(
+    let (report, close) = probe::probe(
         &endpoint,
         &credential,
         &probe::ProbeOptions::default(),
         progress,
     )
     .await;
-    policy.require_tools(&mut report);
     let checked = CheckedCredential {
         credential,
         endpoint,
@@ -162,16 +159,7 @@ pub fn write_clients(
     environment: &ClientEnvironment,
     keychain: &dyn SecretStore,
 ) -> Result<WizardWriteOutcome> {
-    let expires_on = expires_on
-        .map(|date| {
-            NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    format!("`{date}` is not a date; use YYYY-MM-DD"),
-                )
-            })
-        })
-        .transpose()?;
+    let expires_on = parse_expiry(expires_on)?;
     write_with(
         checked,
         choices,
@@ -181,6 +169,19 @@ pub fn write_clients(
         environment,
         keychain,
     )
+}
+
+/// The expiry date the UI sends (`YYYY-MM-DD`, surrounding spaces allowed).
+pub(crate) fn parse_expiry(date: Option<&str>) -> Result<Option<NaiveDate>> {
+    date.map(|date| {
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("`{date}` is not a date; use YYYY-MM-DD"),
+            )
+        })
+    })
+    .transpose()
 }
 
 fn write_with(
