@@ -198,6 +198,7 @@ async fn set_up_cursor_with(server: &TestMcpServer, token: &str, home: &Path) {
         Some(EMAIL),
         &Secret::new(token),
         Some(server.url()),
+        &setup_environment,
         &mut |_| {},
     )
     .await

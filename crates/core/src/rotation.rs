@@ -132,12 +132,17 @@ mod tests {
             .to_owned()
     }
 
-    async fn checked(server: &TestMcpServer, token: &str) -> CheckedCredential {
+    async fn checked(
+        server: &TestMcpServer,
+        token: &str,
+        environment: &ClientEnvironment,
+    ) -> CheckedCredential {
         let (_report, _close, checked) = wizard::check_entered(
             AuthMethod::Personal,
             Some(EMAIL),
             &Secret::new(token),
             Some(server.url()),
+            environment,
             &mut |_| {},
         )
         .await
@@ -172,7 +177,7 @@ mod tests {
             id: "cursor".to_owned(),
             mode: Some(SecretMode::Inline),
         };
-        let old = checked(&server, OLD_TOKEN).await;
+        let old = checked(&server, OLD_TOKEN, &environment).await;
         wizard::write_clients(
             &old,
             std::slice::from_ref(&cursor),
@@ -198,7 +203,7 @@ mod tests {
             "Cursor holds our entry: {target:?}"
         );
 
-        let new = checked(&server, NEW_TOKEN).await;
+        let new = checked(&server, NEW_TOKEN, &environment).await;
         let outcome = rotate_checked(&new, Some("2027-11-27"), &environment, &keychain).unwrap();
         assert_eq!(
             outcome.exit_code(),
@@ -240,7 +245,7 @@ mod tests {
         std::fs::create_dir_all(root.path().join(".cursor")).unwrap();
         let environment = ClientEnvironment::new(Os::Linux, root.path(), []);
         let keychain = InMemorySecretStore::default();
-        let old = checked(&server, OLD_TOKEN).await;
+        let old = checked(&server, OLD_TOKEN, &environment).await;
         let cursor = ClientChoice {
             id: "cursor".to_owned(),
             mode: Some(SecretMode::Inline),
@@ -248,7 +253,7 @@ mod tests {
         wizard::write_clients(&old, &[cursor], &[], None, &environment, &keychain).unwrap();
         let before = std::fs::read(root.path().join(".cursor/mcp.json")).unwrap();
 
-        let refused = checked(&server, NEW_TOKEN).await;
+        let refused = checked(&server, NEW_TOKEN, &environment).await;
         let error = rotate_checked(&refused, None, &environment, &keychain).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
         assert_eq!(

@@ -57,25 +57,42 @@ impl CheckedCredential {
     }
 }
 
-/// Probes the entered credential like [`probe::check_entered`] and also hands back the
-/// prepared credential, for the write step to use once the verdict is `ok`.
+/// Checks what a person entered, as the wizard's check step does, under the policy of
+/// `environment`: the endpoint is the policy's, else `endpoint` if given, else
+/// `ROVO_MCP_ENDPOINT`, else Atlassian's; the credential is cleaned by
+/// [`prepare_credential`](credentials::prepare_credential), then probed, and a tool the
+/// policy requires that is missing makes the verdict `limited`. Also hands back the prepared
+/// credential, for the write step to use once the verdict is `ok`. Dropping the future cancels
+/// the check.
+///
+/// # Errors
+/// `invalid_input` when the endpoint or the credential cannot be used as entered, or the
+/// policy does not allow the method or the endpoint; nothing is sent then. Every other failure
+/// is the report's verdict.
 pub async fn check_entered(
     method: crate::auth_method::AuthMethod,
     email: Option<&str>,
     secret: &Secret,
     endpoint: Option<&str>,
+    environment: &ClientEnvironment,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
-    let environment = std::env::var(probe::ENDPOINT_ENV).ok();
-    let endpoint = Endpoint::choose(endpoint, environment.as_deref())?;
+    let policy = load_policy(environment)?;
+    policy.check_auth(method)?;
+    let from_variable = std::env::var(probe::ENDPOINT_ENV).ok();
+    let asked = endpoint.or(from_variable
+        .as_deref()
+        .filter(|url| !url.trim().is_empty()));
+    let endpoint = Endpoint::choose(policy.endpoint(asked)?.as_deref(), None)?;
     let credential = credentials::prepare_credential(method, email, secret)?;
-    let (report, close) = probe::probe(
+    let (mut report, close) = probe::probe(
         &endpoint,
         &credential,
         &probe::ProbeOptions::default(),
         progress,
     )
     .await;
+    policy.require_tools(&mut report);
     let checked = CheckedCredential {
         credential,
         endpoint,
@@ -544,6 +561,77 @@ mod tests {
         assert!(
             error.message().contains("Example Corp's policy"),
             "the organisation is named: {error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_check_obeys_the_policy_of_the_environment() {
+        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+
+        let service_key = Secret::new("s3cr3t-key");
+        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
+            .unwrap()
+            .authorization()
+            .expose()
+            .to_owned();
+        let server = TestMcpServer::start([(header, Grant::PlatformOnly)])
+            .await
+            .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let policy = root.path().join("policy.json");
+        std::fs::write(
+            &policy,
+            format!(
+                r#"{{ "allowedAuth": ["service"], "endpoint": "{}", "requiredTools": ["getJiraIssue"] }}"#,
+                server.url()
+            ),
+        )
+        .unwrap();
+        let environment = ClientEnvironment::new(
+            Os::Linux,
+            root.path(),
+            [(crate::policy::POLICY_ENV, policy.to_str().unwrap())],
+        );
+
+        let personal = check_entered(
+            AuthMethod::Personal,
+            Some("me@example.com"),
+            &Secret::new("ATATT3xToken"),
+            None,
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect_err("the policy allows service keys only");
+        assert_eq!(personal.kind(), ErrorKind::InvalidInput, "{personal}");
+        assert!(personal.message().contains("policy"), "{personal}");
+
+        let elsewhere = check_entered(
+            AuthMethod::Service,
+            None,
+            &service_key,
+            Some("https://elsewhere.example.com/v1/mcp"),
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect_err("the policy locks the endpoint");
+        assert_eq!(elsewhere.kind(), ErrorKind::InvalidInput, "{elsewhere}");
+
+        let (report, _close, checked) = check_entered(
+            AuthMethod::Service,
+            None,
+            &service_key,
+            None,
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect("the policy's own endpoint is used when none is asked for");
+        assert_eq!(
+            (report.verdict, checked.verdict()),
+            (Verdict::Limited, Verdict::Limited),
+            "a required tool that is missing makes the check limited: {report:?}"
         );
     }
 }

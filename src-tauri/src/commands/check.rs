@@ -56,6 +56,7 @@ pub async fn check_credential(
     let _running = Running(&state);
     let secret = Secret::new(request.token);
     let endpoint = context.endpoint(request.endpoint);
+    let environment = context.environment()?;
     let mut progress = |stage: ProbeProgress| {
         // A closed window has no one to tell; the check finishes regardless.
         let _sent = on_progress.send(stage);
@@ -65,6 +66,7 @@ pub async fn check_credential(
         request.email.as_deref(),
         &secret,
         endpoint.as_deref(),
+        &environment,
         &mut progress,
     );
     tokio::select! {

@@ -127,26 +127,6 @@ pub async fn probe(
     (report, SessionClose(session_close))
 }
 
-/// Checks what a person entered, as the wizard's check step does: the endpoint is
-/// `endpoint` if given, else `ROVO_MCP_ENDPOINT`, else Atlassian's; the credential is cleaned
-/// by [`prepare_credential`](crate::credentials::prepare_credential), then probed. Dropping
-/// the future cancels the check.
-///
-/// # Errors
-/// `invalid_input` when the endpoint or the credential cannot be used as entered; nothing is
-/// sent then. Every other failure is the report's verdict.
-pub async fn check_entered(
-    method: crate::auth_method::AuthMethod,
-    email: Option<&str>,
-    secret: &crate::secrets::Secret,
-    endpoint: Option<&str>,
-    progress: &mut (dyn FnMut(ProbeProgress) + Send),
-) -> crate::Result<(ProbeReport, SessionClose)> {
-    let (report, close, _checked) =
-        crate::wizard::check_entered(method, email, secret, endpoint, progress).await?;
-    Ok((report, close))
-}
-
 async fn exchange(
     transport: &mut Transport,
     credential: &Credential,
