@@ -626,3 +626,96 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
 
     app.close().await.unwrap();
 }
+
+/// The stand-in server granting the scoped token everything.
+async fn full_scope_server() -> TestMcpServer {
+    TestMcpServer::builder()
+        .grant(
+            header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN),
+            Grant::FullScope,
+        )
+        .start()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_file_changed_after_the_preview_is_planned_again_and_said_so() {
+    let server = full_scope_server().await;
+    let home = TempHome::new();
+    let app = to_the_clients_step(&server, &home).await;
+    app.wait_for_text("[data-client=cursor]", "Cursor")
+        .await
+        .unwrap();
+    app.click("#preview").await.unwrap();
+    app.wait_for_text(".preview", "+++").await.unwrap();
+
+    // Meanwhile the person adds a server in Cursor itself.
+    let changed = CURSOR_BEFORE.replace(
+        "\"other\": { \"url\": \"https://example.com/mcp\" }",
+        "\"other\": { \"url\": \"https://example.com/mcp\" },\n    \"added-meanwhile\": { \"url\": \"https://example.org/mcp\" }",
+    );
+    std::fs::write(home.path(".cursor/mcp.json"), &changed).unwrap();
+
+    app.click("#next").await.unwrap();
+    let results = app.wait_for_text(".results", "Cursor").await.unwrap();
+    assert!(
+        results.contains("changed after the preview"),
+        "the write says Cursor's change was planned again: {results:?}"
+    );
+    let cursor = home.read(".cursor/mcp.json").unwrap();
+    assert!(
+        cursor.contains("added-meanwhile") && cursor.contains("atlassian-rovo-mcp"),
+        "the server added meanwhile is kept and ours is added: {cursor}"
+    );
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn closing_the_window_during_the_write_loses_no_file() {
+    let server = full_scope_server().await;
+    let home = TempHome::new();
+    let app = to_the_clients_step(&server, &home).await;
+    app.wait_for_text("[data-client=cursor]", "Cursor")
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    app.client
+        .close_window()
+        .await
+        .expect("the window closes while the write runs");
+
+    // The write finishes (or never started): each file is whole, old or new.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let cursor = home.read(".cursor/mcp.json").unwrap();
+    assert!(
+        cursor == CURSOR_BEFORE
+            || (cursor.contains("// my servers") && cursor.contains("atlassian-rovo-mcp")),
+        "Cursor's file is its old bytes or the complete new version: {cursor}"
+    );
+    let codex = home.read(".codex/config.toml").unwrap_or_default();
+    assert!(
+        codex.is_empty() || codex.contains("[mcp_servers.atlassian-rovo-mcp]"),
+        "Codex's file is absent or complete: {codex}"
+    );
+    let leftovers: Vec<_> = [".cursor", ".codex"]
+        .iter()
+        .flat_map(|folder| {
+            std::fs::read_dir(home.path(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file is left beside the configs: {leftovers:?}"
+    );
+    assert_eq!(
+        home.read(".config/zed/settings.json").as_deref(),
+        Some(ZED_BROKEN),
+        "the broken file is left untouched"
+    );
+}
