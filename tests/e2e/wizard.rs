@@ -706,8 +706,13 @@ async fn closing_the_window_during_the_write_loses_no_file() {
                 .flatten()
                 .flatten()
         })
+        .filter(|entry| {
+            entry
+                .path()
+                .extension()
+                .is_some_and(|extension| extension == "tmp")
+        })
         .map(|entry| entry.file_name().to_string_lossy().into_owned())
-        .filter(|name| name.ends_with(".tmp"))
         .collect();
     assert!(
         leftovers.is_empty(),
