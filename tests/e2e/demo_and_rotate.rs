@@ -310,3 +310,32 @@ async fn the_rotate_window_checks_a_new_token_and_puts_it_into_every_client() {
     );
     app.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn an_email_with_unicode_reaches_the_server_as_typed() {
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().display().to_string();
+    let app = AppSession::start_with(&["--demo"], &[("HOME", home.as_str())])
+        .await
+        .expect("the demo starts under tauri-driver");
+    let email = "zoë.müller@bücher.example";
+    app.click("label[for=method-personal]").await.unwrap();
+    app.wait_for_text("#method-answer", "Basic").await.unwrap();
+    app.click("#next").await.unwrap();
+    app.type_into("#credential-email", email).await.unwrap();
+    app.type_into("#credential-apiToken", "ATATT3xUnicodeOwner")
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#check-outcome[data-outcome=ok]", "")
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    // The demo server answers `atlassianUserInfo` with the email it decoded from the header.
+    let account = app.wait_for_text(".account", "@").await.unwrap();
+    assert!(
+        account.contains(email),
+        "the email went out as UTF-8, letter for letter: {account:?}"
+    );
+    app.close().await.unwrap();
+}
