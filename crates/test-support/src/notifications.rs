@@ -2,6 +2,12 @@
 //! `org.freedesktop.Notifications`, as a desktop's notification daemon does, and records every
 //! notification it is asked to show, so a test can count what the app announced.
 
+// The interface macro's generated code uses the arguments a server may ignore.
+#![allow(
+    clippy::used_underscore_binding,
+    reason = "zbus passes on the ignored D-Bus arguments"
+)]
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -21,6 +27,10 @@ struct Recorder {
 }
 
 #[zbus::interface(name = "org.freedesktop.Notifications")]
+#[expect(
+    clippy::unused_self,
+    reason = "the D-Bus interface's methods, some of which need no state"
+)]
 impl Recorder {
     #[expect(clippy::too_many_arguments, reason = "the D-Bus method's signature")]
     fn notify(
