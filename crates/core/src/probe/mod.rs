@@ -23,6 +23,7 @@ use tokio::time::Instant;
 
 pub use endpoint::{DEFAULT_ENDPOINT, ENDPOINT_ENV, Endpoint};
 pub use failure::ProbeFailure;
+pub use transport::parse_http_reply;
 pub use report::{ProbeReport, Verdict};
 use transport::Transport;
 
