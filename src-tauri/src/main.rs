@@ -10,6 +10,7 @@ use rovo_mcp_core::cli::{self, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    rovo_mcp_core::logging::init(cli.verbose);
     match cli.command {
         Some(command) => ExitCode::from(cli::run(&command)),
         None => rovo_mcp_setup_lib::open_window(cli.tray),

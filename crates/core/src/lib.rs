@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod edit;
 pub mod error;
 pub mod fsutil;
+pub mod logging;
 pub mod policy;
 pub mod probe;
 pub mod reminders;

@@ -106,12 +106,16 @@ pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
     for path in policy_locations(environment).into_iter().rev() {
         let text = match std::fs::read(&path) {
             Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                tracing::trace!(path = %path.display(), "no policy here");
+                continue;
+            }
             Err(error) => {
                 return Err(refusal(&path, &format!("it cannot be read: {error}")));
             }
         };
         let (file, warnings) = parse_policy(&path, &text)?;
+        tracing::info!(path = %path.display(), warnings = warnings.len(), "policy loaded");
         policy.warnings.extend(warnings);
         merge(&mut policy.settings, file);
         policy.sources.insert(0, path);

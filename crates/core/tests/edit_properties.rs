@@ -178,7 +178,9 @@ fn toml_document() -> impl Strategy<Value = Document> {
             let has_container = servers.is_some();
             if let Some(comment) = servers {
                 let comment = comment.map(|text| format!(" # {text}")).unwrap_or_default();
-                tables.push(format!("[mcp_servers.github]{comment}\ncommand = \"npx\"\n"));
+                tables.push(format!(
+                    "[mcp_servers.github]{comment}\ncommand = \"npx\"\n"
+                ));
                 if servers_first {
                     tables.reverse();
                 }

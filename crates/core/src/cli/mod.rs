@@ -29,6 +29,10 @@ pub struct Cli {
     /// Start in the tray only, without a window (what start at login runs).
     #[arg(long)]
     pub tray: bool,
+    /// Log what the app does to stderr (the same as ROVO_MCP_LOG=debug for the app's own
+    /// steps); never a secret, and never on stdout.
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -54,6 +58,9 @@ pub enum Command {
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
+    // The arguments never hold a secret (design §7): it comes from the environment, stdin or
+    // the keychain.
+    tracing::debug!(?command, "command started");
     match command {
         Command::Clients(args) => clients::main(args),
         Command::Remove(args) => remove::main(args),

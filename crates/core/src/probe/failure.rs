@@ -60,7 +60,8 @@ pub fn excerpt(body: &[u8]) -> Option<String> {
     }
     let mut end = body.len().min(BODY_EXCERPT_BYTES);
     // A multi-byte character cut in half at the end is dropped rather than shown as garbage.
-    if let Err(error) = std::str::from_utf8(&body[..end])
+    if end < body.len()
+        && let Err(error) = std::str::from_utf8(&body[..end])
         && error.error_len().is_none()
     {
         end = error.valid_up_to();

@@ -147,6 +147,11 @@ impl Transport {
                         return Err(failure);
                     }
                     waited = true;
+                    tracing::debug!(
+                        step,
+                        wait_s = wait.as_secs_f32(),
+                        "rate limited; waiting once before retrying"
+                    );
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -186,8 +191,10 @@ impl Transport {
             request = request.header(PROTOCOL_HEADER, version.clone());
         }
         // The server may answer 405 (sessions cannot be ended) or not at all: either is fine.
+        let url = self.url.clone();
         Some(tokio::spawn(async move {
-            let _ended = request.send().await;
+            let ended = request.send().await;
+            tracing::debug!(%url, status = ?ended.map(|reply| reply.status().as_u16()).ok(), "session ended");
         }))
     }
 
@@ -206,8 +213,17 @@ impl Transport {
     }
 
     async fn attempt(&self, id: u64, message: &Value, step: &str) -> Result<Attempt, ProbeFailure> {
+        let sent = Instant::now();
         let response = self.send(message, step).await?;
         let status = response.status();
+        tracing::debug!(
+            url = %self.url,
+            step,
+            status = status.as_u16(),
+            http_version = ?response.version(),
+            elapsed_ms = sent.elapsed().as_millis(),
+            "reply received"
+        );
         if status == StatusCode::TOO_MANY_REQUESTS {
             let retry_after = parse_retry_after(response.headers());
             let body = read_prefix(response).await;
@@ -414,8 +430,9 @@ pub fn parse_http_reply(
             next_reply_event(&mut buffer, id, status, host, step)?
                 .ok_or_else(|| stream_ended(host, step).with_reply(status, &buffer))
         }
-        ReplyShape::NotMcp => Err(not_mcp_content(host, &content_type.to_ascii_lowercase())
-            .with_reply(status, body)),
+        ReplyShape::NotMcp => {
+            Err(not_mcp_content(host, &content_type.to_ascii_lowercase()).with_reply(status, body))
+        }
     }
 }
 
