@@ -802,6 +802,77 @@ fn a_policy_locks_the_endpoint_auth_and_clients_and_requires_tools() {
     );
 }
 
+/// A policy's entry name is ours everywhere: `configure` writes it, `clients` finds it, and
+/// `remove` takes it out again, leaving each file byte for byte as it was before.
+#[test]
+fn a_policy_entry_name_is_configured_listed_and_removed_byte_for_byte() {
+    let sandbox = Sandbox::new();
+    sandbox.set_policy(r#"{ "entryName": "acme-atlassian" }"#);
+    let cursor_before = "{\n  \"mcpServers\": {\n    \"github\":   { \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n";
+    let codex_before =
+        "model = \"o4\"   # the team's model\n\n[mcp_servers.other]\ncommand = \"other\"\n";
+    fs::write(sandbox.home().join(".cursor/mcp.json"), cursor_before).unwrap();
+    fs::write(sandbox.home().join(".codex/config.toml"), codex_before).unwrap();
+
+    let configured = sandbox.configure(&["--clients", "cursor,codex", "--yes"], TOKEN);
+    assert_eq!(
+        configured.code, 0,
+        "configure writes both clients: {}",
+        configured.stderr
+    );
+    for file in [".cursor/mcp.json", ".codex/config.toml"] {
+        let text = sandbox.read(file).expect("the config is still there");
+        assert!(
+            text.contains("acme-atlassian") && !text.contains("atlassian-rovo-mcp"),
+            "{file} holds the entry under the policy's name only: {text}"
+        );
+    }
+
+    let listed = sandbox.run("clients", &[], "");
+    assert_eq!(listed.code, 0, "clients lists: {}", listed.stderr);
+    for id in ["cursor", "codex"] {
+        let client = listed.json["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|client| client["id"] == id)
+            .unwrap();
+        assert!(
+            client["entry"].is_object(),
+            "`clients --json` finds {id}'s entry under the policy's name: {client}"
+        );
+    }
+
+    let removed = sandbox.run("remove", &[], "");
+    assert_eq!(
+        removed.code, 0,
+        "remove takes the entry out: {}",
+        removed.stderr
+    );
+    let mut ids: Vec<&str> = removed.json["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|client| client["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        ["codex", "cursor"],
+        "by default remove finds every client holding the policy's entry"
+    );
+    assert_eq!(
+        sandbox.read(".cursor/mcp.json").as_deref(),
+        Some(cursor_before),
+        "Cursor's file is byte for byte what it was before configure"
+    );
+    assert_eq!(
+        sandbox.read(".codex/config.toml").as_deref(),
+        Some(codex_before),
+        "Codex's file is byte for byte what it was before configure"
+    );
+}
+
 /// Lock the private keyring's login collection, as a screen lock or a reboot would.
 fn lock_keyring(bus_address: &str) {
     let locked = Command::new("dbus-send")

@@ -485,6 +485,44 @@ async fn to_the_clients_step(server: &TestMcpServer, home: &TempHome) -> AppSess
     app
 }
 
+/// The first start-at-login entry in `folder`, waiting for the app to write it.
+async fn autostart_entry(folder: &std::path::Path) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::fs::read_dir(folder).map_or(true, |mut entries| entries.next().is_none())
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    std::fs::read_dir(folder)
+        .ok()
+        .and_then(|mut entries| entries.next())
+        .and_then(Result::ok)
+        .and_then(|entry| std::fs::read_to_string(entry.path()).ok())
+        .unwrap_or_default()
+}
+
+/// Step 7: the summary names what was configured, and "keep me reminded" turned start at
+/// login on.
+async fn the_summary_names_the_clients_and_keeps_reminding(app: &AppSession, home: &TempHome) {
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#step-title", "All set").await.unwrap();
+    let summary = app.text(".summary").await.unwrap();
+    assert!(
+        summary.contains("Cursor") && summary.contains("OpenAI Codex"),
+        "the summary names what was configured: {summary:?}"
+    );
+    // "Keep me reminded" is on by default: the tray starts at login, with `--tray`.
+    app.wait_for_text("#keep-reminded-hint", "tray")
+        .await
+        .unwrap();
+    let entry = autostart_entry(&home.path(".config/autostart")).await;
+    assert!(
+        entry.contains("--tray"),
+        "the last step turned start at login on, in the tray: {entry:?}"
+    );
+    app.screenshot("done-step").await.unwrap();
+}
+
 #[tokio::test]
 async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
@@ -569,15 +607,7 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     );
     app.screenshot("write-step").await.unwrap();
 
-    // Step 7: the summary.
-    app.click("#next").await.unwrap();
-    app.wait_for_text("#step-title", "All set").await.unwrap();
-    let summary = app.text(".summary").await.unwrap();
-    assert!(
-        summary.contains("Cursor") && summary.contains("OpenAI Codex"),
-        "the summary names what was configured: {summary:?}"
-    );
-    app.screenshot("done-step").await.unwrap();
+    the_summary_names_the_clients_and_keeps_reminding(&app, &home).await;
 
     // Undo from step 6 puts every file back.
     app.click("#back").await.unwrap();

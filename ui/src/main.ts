@@ -1,7 +1,7 @@
-// Entry point: mounts the wizard on the Tauri backend.
+// Entry point: mounts the window's page on the Tauri backend.
 import { mount } from "svelte";
 import "./app.css";
-import App from "./App.svelte";
+import Root from "./Root.svelte";
 import { tauriBackend } from "./lib/backend";
 
 const target = document.getElementById("app");
@@ -9,4 +9,4 @@ if (target === null) {
   throw new Error("index.html has no #app element");
 }
 
-mount(App, { target, props: { backend: tauriBackend } });
+mount(Root, { target, props: { backend: tauriBackend } });

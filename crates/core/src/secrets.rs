@@ -161,7 +161,8 @@ fn keychain_hint() -> &'static str {
     }
 }
 
-/// A store that lives only as long as the process: for unit tests, never for real credentials.
+/// A store that lives only as long as the process: for unit tests and the `--demo` sandbox,
+/// never for real credentials.
 #[derive(Debug, Default)]
 pub struct InMemorySecretStore {
     secrets: Mutex<HashMap<String, Secret>>,

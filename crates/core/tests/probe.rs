@@ -172,9 +172,7 @@ async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchan
         "initialize, then tools/list beside the notification, then both account calls together"
     );
     assert_eq!(
-        server
-            .log()
-            .sequential_exchanges(&axum::http::Method::DELETE),
+        server.log().sequential_exchanges(&http::Method::DELETE),
         3,
         "the server saw three sequential exchanges too"
     );
@@ -183,7 +181,7 @@ async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchan
             .log()
             .requests()
             .iter()
-            .any(|request| request.http_method == axum::http::Method::DELETE),
+            .any(|request| request.http_method == http::Method::DELETE),
         "the session is ended with DELETE"
     );
 }

@@ -3,4 +3,6 @@
 
 pub mod check;
 pub mod clients;
+pub mod desktop;
+pub mod rotate;
 pub mod wizard;
