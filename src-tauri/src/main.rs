@@ -20,6 +20,7 @@ fn main() -> ExitCode {
             error.exit()
         }
     };
+    rovo_mcp_core::logging::init(cli.verbose);
     match cli.command {
         Some(command) => {
             parent_console::attach();

@@ -2,6 +2,9 @@
 //! stand-in Atlassian server and a private Secret Service: the check gates every write, each
 //! client is written on its own, `--dry-run` writes nothing, and the secret is kept in the
 //! keychain and recorded nowhere else.
+//!
+//! Every run logs at the most verbose level (`ROVO_MCP_LOG=trace`) to stderr and to a log file
+//! beside the home, so the leak scans cover every log line the app can write.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -67,6 +70,11 @@ impl Sandbox {
         self.root.path().join("home")
     }
 
+    /// The log file every run of this sandbox appends to, outside the home.
+    fn log_path(&self) -> PathBuf {
+        self.root.path().join("rovo-mcp-setup.log")
+    }
+
     fn policy_path(&self) -> PathBuf {
         self.root.path().join("policy.json")
     }
@@ -93,6 +101,8 @@ impl Sandbox {
             .env("ROVO_MCP_ENDPOINT", self.server.url())
             // A policy only when a test writes one, never the machine's own.
             .env("ROVO_MCP_POLICY", self.policy_path())
+            .env("ROVO_MCP_LOG", "trace")
+            .env("ROVO_MCP_LOG_FILE", self.log_path())
             .env(TOKEN_VARIABLE, token)
             .stdin(Stdio::null())
             .output()
@@ -102,9 +112,12 @@ impl Sandbox {
         let json = serde_json::from_str(&stdout).unwrap_or_else(|error| {
             panic!("stdout is one JSON document ({error}): {stdout}\n{stderr}")
         });
-        let secrets = [token, TOKEN, CLASSIC_TOKEN].map(|token| [token.to_owned(), basic(token)]);
-        for secret in secrets.iter().flatten().filter(|secret| secret.len() > 8) {
-            let secret = secret.trim_start_matches("Basic ");
+        for secret in [token, TOKEN, CLASSIC_TOKEN]
+            .iter()
+            .flat_map(|token| secret_forms(token))
+            .filter(|secret| secret.len() > 8)
+        {
+            let secret = secret.as_str();
             assert!(
                 !stdout.contains(secret) && !stderr.contains(secret),
                 "the secret never appears in any output:\n{stdout}\n{stderr}"
@@ -139,6 +152,16 @@ impl Sandbox {
         let text = self.read(".config/com.rovomcpsetup.desktop/state.json")?;
         Some(serde_json::from_str(&text).expect("the state file is JSON"))
     }
+}
+
+/// Every form a secret could leak in: the token, base64 of it, and base64 of `email:token`.
+fn secret_forms(token: &str) -> [String; 3] {
+    let base64 = base64::engine::general_purpose::STANDARD;
+    [
+        token.to_owned(),
+        base64.encode(token),
+        basic(token)["Basic ".len()..].to_owned(),
+    ]
 }
 
 fn every_file_under(folder: &Path) -> Vec<PathBuf> {
@@ -903,8 +926,9 @@ fn a_locked_keychain_is_a_clear_error_and_changes_nothing() {
     );
 }
 
-/// The leak scan: after every subcommand ran in keychain mode, neither the token nor its base64
-/// form is in any output or any file the app wrote — state, backups, client configs.
+/// The leak scan: after every subcommand ran in keychain mode with the most verbose logging,
+/// neither the token nor its base64 forms are in any output or any file the app wrote — log,
+/// state, backups, client configs.
 #[test]
 fn no_secret_in_any_output_or_file_the_app_wrote_in_keychain_mode() {
     let sandbox = Sandbox::new();
@@ -922,7 +946,7 @@ fn no_secret_in_any_output_or_file_the_app_wrote_in_keychain_mode() {
         sandbox.run("rotate", &["--token-env", TOKEN_VARIABLE], TOKEN),
         sandbox.run("remove", &["--forget"], ""),
     ];
-    let secrets = [TOKEN.to_owned(), basic(TOKEN)["Basic ".len()..].to_owned()];
+    let secrets = secret_forms(TOKEN);
     for run in &runs {
         for secret in &secrets {
             assert!(
@@ -931,10 +955,31 @@ fn no_secret_in_any_output_or_file_the_app_wrote_in_keychain_mode() {
             );
         }
     }
-    let files = every_file_under(&sandbox.home());
+    let log = fs::read_to_string(sandbox.log_path()).expect("every run logged to the file");
+    for line in [
+        "probe finished",
+        "config file written",
+        "keychain",
+        "reply received",
+    ] {
+        assert!(
+            log.contains(line),
+            "the log is as verbose as it gets, so the scan means something: no `{line}` in\n{log}"
+        );
+    }
+    assert!(
+        runs.iter()
+            .all(|run| run.stderr.contains("TRACE") || run.stderr.contains("DEBUG")),
+        "every run logged to stderr as well"
+    );
+    let files = every_file_under(sandbox.root.path());
     assert!(
         files.iter().any(|path| path.ends_with("state.json")),
         "the scan covers the state file"
+    );
+    assert!(
+        files.iter().any(|path| *path == sandbox.log_path()),
+        "the scan covers the log file"
     );
     for path in files {
         let bytes = fs::read(&path).unwrap();

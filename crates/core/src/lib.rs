@@ -14,6 +14,7 @@ pub mod demo;
 pub mod edit;
 pub mod error;
 pub mod fsutil;
+pub mod logging;
 pub mod policy;
 pub mod probe;
 pub mod reminders;

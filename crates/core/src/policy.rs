@@ -245,7 +245,10 @@ pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
                 .transpose()?,
         };
         if let Some((file, warnings)) = layer {
+            tracing::info!(%source, warnings = warnings.len(), "policy loaded");
             layers.push((source, file, warnings));
+        } else {
+            tracing::trace!(%source, "no policy here");
         }
     }
     Ok(merge_layers(layers))

@@ -25,6 +25,7 @@ pub use endpoint::{DEFAULT_ENDPOINT, ENDPOINT_ENV, Endpoint};
 pub use failure::ProbeFailure;
 pub use report::{ProbeReport, Verdict};
 use transport::Transport;
+pub use transport::parse_http_reply;
 
 use crate::ErrorKind;
 use crate::catalogue::Catalogue;
@@ -95,6 +96,7 @@ pub async fn probe(
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> (ProbeReport, SessionClose) {
     let started = Instant::now();
+    tracing::info!(endpoint = %endpoint, auth = ?credential.method(), "probe started");
     let mut exchanges = 0;
     let deadline = started + options.total_timeout;
     let (mut report, session_close) = match Transport::new(
@@ -124,6 +126,15 @@ pub async fn probe(
         .collect();
     report.timings.total_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report.timings.sequential_exchanges = exchanges;
+    tracing::info!(
+        verdict = ?report.verdict,
+        error = ?report.error.as_ref().map(|failure| failure.kind),
+        http_status = ?report.error.as_ref().and_then(|failure| failure.http_status),
+        tools = report.tools.len(),
+        total_ms = report.timings.total_ms,
+        exchanges,
+        "probe finished"
+    );
     (report, SessionClose(session_close))
 }
 
