@@ -84,6 +84,17 @@ impl Sandbox {
     }
 
     fn run(&self, subcommand: &str, args: &[&str], token: &str) -> Run {
+        self.run_with(subcommand, args, token, &[])
+    }
+
+    /// A run with `extra` environment variables on top of the sandbox's own.
+    fn run_with(
+        &self,
+        subcommand: &str,
+        args: &[&str],
+        token: &str,
+        extra: &[(&str, &Path)],
+    ) -> Run {
         let home = self.home();
         let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
             .arg(subcommand)
@@ -104,6 +115,7 @@ impl Sandbox {
             .env("ROVO_MCP_LOG", "trace")
             .env("ROVO_MCP_LOG_FILE", self.log_path())
             .env(TOKEN_VARIABLE, token)
+            .envs(extra.iter().copied())
             .stdin(Stdio::null())
             .output()
             .expect("the binary runs");
@@ -132,6 +144,10 @@ impl Sandbox {
     }
 
     fn configure(&self, args: &[&str], token: &str) -> Run {
+        self.configure_with(args, token, &[])
+    }
+
+    fn configure_with(&self, args: &[&str], token: &str, extra: &[(&str, &Path)]) -> Run {
         let mut all = vec![
             "--auth",
             "personal",
@@ -141,7 +157,13 @@ impl Sandbox {
             TOKEN_VARIABLE,
         ];
         all.extend_from_slice(args);
-        self.run("configure", &all, token)
+        self.run_with("configure", &all, token, extra)
+    }
+
+    /// Where auto-launch 0.6 (the app's autostart plugin) puts the start-at-login entry on
+    /// Linux: `~/.config/autostart` from `HOME`, whatever `XDG_CONFIG_HOME` says.
+    fn autostart_entry(&self) -> PathBuf {
+        self.home().join(".config/autostart/Rovo MCP Setup.desktop")
     }
 
     fn read(&self, relative: &str) -> Option<String> {
@@ -246,6 +268,96 @@ fn a_good_token_is_kept_in_the_keychain_and_written_into_each_client() {
         from_keychain.code, 0,
         "the stored token validates from the keychain: {}",
         from_keychain.stderr
+    );
+}
+
+/// Installers and scripts add start at login only when asked: by the policy's `startAtLogin`.
+/// `true` turns it on once, with the same entry the window's "Start at login" manages; no key
+/// writes nothing; `false` never turns it on and leaves the person's own entry alone.
+#[test]
+fn start_at_login_is_turned_on_only_when_the_policy_asks() {
+    let sandbox = Sandbox::new();
+    let autostart = sandbox.home().join(".config/autostart");
+
+    let unasked = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(unasked.code, 0, "the setup works: {}", unasked.stderr);
+    assert!(
+        !autostart.exists(),
+        "without the policy key configure writes no autostart entry"
+    );
+    assert_eq!(
+        unasked.json["startAtLogin"],
+        serde_json::json!({"enabled": false, "by": "user", "policy": null, "changed": false, "error": null}),
+        "the report says it is off and the person's to choose"
+    );
+
+    sandbox.set_policy(r#"{ "startAtLogin": true }"#);
+    let asked = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(asked.code, 0, "the setup works: {}", asked.stderr);
+    assert_eq!(
+        asked.json["startAtLogin"],
+        serde_json::json!({"enabled": true, "by": "policy", "policy": true, "changed": true, "error": null}),
+        "the policy turned it on: {}",
+        asked.stdout
+    );
+    let entry = fs::read_to_string(sandbox.autostart_entry())
+        .expect("the entry is where the app's autostart plugin puts it");
+    let binary = fs::canonicalize(env!("CARGO_BIN_EXE_rovo-mcp-setup")).unwrap();
+    assert!(
+        entry
+            .lines()
+            .any(|line| line == format!("Exec={} --tray", binary.display())),
+        "it starts this binary in the tray only: {entry}"
+    );
+    assert!(
+        entry.contains("Name=Rovo MCP Setup"),
+        "named as the plugin names it: {entry}"
+    );
+
+    let again = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(
+        again.json["startAtLogin"]["changed"], false,
+        "a re-run finds it on and changes nothing: {}",
+        again.stdout
+    );
+
+    fs::remove_file(sandbox.autostart_entry()).unwrap();
+    let appimage = sandbox.root.path().join("Rovo MCP Setup.AppImage");
+    let from_appimage = sandbox.configure_with(
+        &["--clients", "cursor", "--yes"],
+        TOKEN,
+        &[("APPIMAGE", &appimage)],
+    );
+    assert_eq!(from_appimage.code, 0, "{}", from_appimage.stderr);
+    let entry = fs::read_to_string(sandbox.autostart_entry()).unwrap();
+    assert!(
+        entry.contains(&format!("Exec={} --tray", appimage.display())),
+        "in an AppImage the entry starts the AppImage, whose mount is gone after logout: {entry}"
+    );
+
+    sandbox.set_policy(r#"{ "startAtLogin": false }"#);
+    let never = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(never.code, 0, "{}", never.stderr);
+    assert!(
+        sandbox.autostart_entry().exists(),
+        "false never removes the entry someone made"
+    );
+    assert_eq!(
+        never.json["startAtLogin"],
+        serde_json::json!({"enabled": true, "by": "user", "policy": false, "changed": false, "error": null}),
+        "and reports it: {}",
+        never.stdout
+    );
+    fs::remove_file(sandbox.autostart_entry()).unwrap();
+    let never_again = sandbox.configure(&["--clients", "cursor", "--yes"], TOKEN);
+    assert!(
+        !sandbox.autostart_entry().exists(),
+        "false never turns it on: {}",
+        never_again.stdout
+    );
+    assert_eq!(
+        never_again.json["startAtLogin"]["by"], "policy",
+        "off as the policy asks"
     );
 }
 

@@ -21,6 +21,7 @@ pub mod reminders;
 pub mod rotation;
 pub mod secrets;
 pub mod setup;
+pub mod start_at_login;
 pub mod state;
 pub mod status;
 pub mod wizard;

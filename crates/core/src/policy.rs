@@ -1,6 +1,7 @@
 //! The organisation's policy (design §8): what an IT team pins down for every machine — the
 //! endpoint, the entry name, the allowed auth kinds, which clients to configure or never touch,
-//! the secret mode, the tools that must be present, reminders and checks — read from the
+//! the secret mode, the tools that must be present, reminders, checks and start at login — read
+//! from the
 //! platform's managed locations. A policy is never silently ignored: a source that does not parse
 //! or holds a bad value is refused with the source and key named, and unknown keys are warned.
 //!
@@ -111,6 +112,9 @@ pub struct PolicyFile {
     pub reminder_days: Option<u32>,
     /// Hours between background checks.
     pub check_interval_hours: Option<u32>,
+    /// Start the tray at login: `true` turns it on after a setup and at each start of the app,
+    /// `false` never turns it on (an entry the person made stays). Unset: the person chooses.
+    pub start_at_login: Option<bool>,
 }
 
 /// The organisation behind a policy.
@@ -150,10 +154,13 @@ pub struct LockedChoices {
     pub clients: Option<Vec<String>>,
     /// The only endpoint.
     pub endpoint: Option<String>,
+    /// Whether the tray starts at login: `true` always on, `false` never turned on.
+    pub start_at_login: Option<bool>,
 }
 
 impl LockedChoices {
-    /// Whether the policy locks anything the wizard asks about.
+    /// Whether the policy locks anything the method and clients steps ask about (they show a
+    /// banner for it); start at login is shown locked on the last step alone.
     pub fn any(&self) -> bool {
         self.auth_kinds.is_some()
             || self.secret_mode.is_some()
@@ -377,6 +384,7 @@ struct LenientPolicy {
     required_tools: Option<serde_json::Value>,
     reminder_days: Option<serde_json::Value>,
     check_interval_hours: Option<serde_json::Value>,
+    start_at_login: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -450,6 +458,7 @@ fn merge(lower: &mut PolicyFile, higher: PolicyFile) {
         required_tools,
         reminder_days,
         check_interval_hours,
+        start_at_login,
     } = higher;
     lower.organization = organization.or(lower.organization.take());
     lower.endpoint = endpoint.or(lower.endpoint.take());
@@ -462,6 +471,7 @@ fn merge(lower: &mut PolicyFile, higher: PolicyFile) {
     }
     lower.reminder_days = reminder_days.or(lower.reminder_days);
     lower.check_interval_hours = check_interval_hours.or(lower.check_interval_hours);
+    lower.start_at_login = start_at_login.or(lower.start_at_login);
 }
 
 impl Policy {
@@ -543,6 +553,16 @@ impl Policy {
         Ok(chosen)
     }
 
+    /// Refuses turning start at login on or off against the policy's `startAtLogin`: `true`
+    /// keeps it on, `false` keeps it from being turned on (turning it off stays allowed).
+    pub fn check_start_at_login(&self, enabled: bool) -> Result<()> {
+        match self.settings.start_at_login {
+            Some(true) if !enabled => Err(self.locked("start at login", "on")),
+            Some(false) if enabled => Err(self.locked("start at login", "off")),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether `id` must never be touched.
     pub fn never_touch(&self, id: &str) -> bool {
         self.settings
@@ -570,6 +590,7 @@ impl Policy {
                 .as_ref()
                 .and_then(|clients| clients.configure.clone()),
             endpoint: settings.endpoint.clone(),
+            start_at_login: settings.start_at_login,
         }
     }
 
@@ -648,13 +669,15 @@ mod tests {
             "secretMode": "inline",
             "requiredTools": ["getJiraIssue"],
             "reminderDays": 30,
-            "checkIntervalHours": 12
+            "checkIntervalHours": 12,
+            "startAtLogin": true
         }"#;
         let (file, warnings) = parse_policy(Path::new(PATH), text.as_bytes()).unwrap();
         assert!(warnings.is_empty(), "every key is known: {warnings:?}");
         assert_eq!(file.allowed_auth, Some(vec![AuthMethod::Service]));
         assert_eq!(file.secret_mode, Some(SecretMode::Inline));
         assert_eq!(file.required_tools, ["getJiraIssue"]);
+        assert_eq!(file.start_at_login, Some(true));
     }
 
     #[test]
@@ -674,6 +697,60 @@ mod tests {
         assert!(
             message.contains("`clients.never[0]`"),
             "the nested key is named: {message}"
+        );
+    }
+
+    #[test]
+    fn start_at_login_takes_only_a_boolean() {
+        let message = refused(r#"{ "startAtLogin": "yes" }"#);
+        assert!(
+            message.contains("bad value at `startAtLogin`"),
+            "the key is named: {message}"
+        );
+    }
+
+    #[test]
+    fn start_at_login_locks_the_one_way_the_policy_forbids() {
+        let on = policy(PolicyFile {
+            organization: Some(Organization {
+                name: "Example Corp".to_owned(),
+                help_link: None,
+            }),
+            start_at_login: Some(true),
+            ..PolicyFile::default()
+        });
+        let error = on
+            .check_start_at_login(false)
+            .expect_err("a policy that turns it on keeps it on");
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        assert!(
+            error.message().contains(
+                "Example Corp's policy `/etc/rovo-mcp-setup/policy.json` sets start at login to on"
+            ),
+            "the organisation and file are named: {error}"
+        );
+        assert!(on.check_start_at_login(true).is_ok(), "on stays allowed");
+        let off = policy(PolicyFile {
+            start_at_login: Some(false),
+            ..PolicyFile::default()
+        });
+        assert!(
+            off.check_start_at_login(true).is_err(),
+            "a policy that says never cannot be overridden"
+        );
+        assert!(
+            off.check_start_at_login(false).is_ok(),
+            "turning an old entry off agrees with the policy"
+        );
+        let unset = policy(PolicyFile::default());
+        assert!(
+            unset.check_start_at_login(true).is_ok() && unset.check_start_at_login(false).is_ok(),
+            "without the key the person chooses"
+        );
+        assert_eq!(
+            off.locked_choices().start_at_login,
+            Some(false),
+            "the wizard is told it is locked"
         );
     }
 

@@ -500,7 +500,8 @@ mod tests {
             &policy_path,
             r#"{ "organization": { "name": "Example Corp", "helpLink": "https://intranet.example.com/ai" },
                  "allowedAuth": ["service"], "secretMode": "inline",
-                 "clients": { "configure": ["cursor"] }, "endpoint": "https://mcp.example.com/v1/mcp" }"#,
+                 "clients": { "configure": ["cursor"] }, "endpoint": "https://mcp.example.com/v1/mcp",
+                 "startAtLogin": false }"#,
         )
         .unwrap();
         let policy_path = policy_path.to_string_lossy().into_owned();
@@ -521,6 +522,7 @@ mod tests {
                 secret_mode: Some(SecretMode::Inline),
                 clients: Some(vec!["cursor".to_owned()]),
                 endpoint: Some("https://mcp.example.com/v1/mcp".to_owned()),
+                start_at_login: Some(false),
             },
             "every locked choice, with who locks it and where to get help"
         );

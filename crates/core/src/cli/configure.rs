@@ -1,7 +1,8 @@
 //! `rovo-mcp-setup configure`: checks the credential, then keeps it in the keychain and writes
 //! our entry into each chosen client (design §7). Nothing is written unless the check says `ok`;
 //! one client failing does not stop the others (exit 8). `--dry-run` shows each client's diff
-//! and writes nothing.
+//! and writes nothing. After a setup, start at login is turned on only when the policy's
+//! `startAtLogin` asks for it: installers and scripts never add it unasked.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal as _;
@@ -16,9 +17,11 @@ use super::validate::{
     Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary, network_runtime,
 };
 use crate::clients::{self, ClientEnvironment, SecretMode};
+use crate::policy::Policy;
 use crate::probe::{ProbeReport, Verdict};
 use crate::secrets::OsKeychain;
 use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
+use crate::start_at_login::{self, StartAtLoginReport};
 use crate::state::StateFile;
 use crate::{Error, ErrorKind};
 
@@ -64,6 +67,9 @@ struct ConfigureReport<'a> {
     plans: Vec<PlannedChange>,
     #[serde(flatten)]
     outcome: Option<&'a SetupOutcome>,
+    /// After a write only: whether the tray starts at login, and who decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_at_login: Option<StartAtLoginReport>,
 }
 
 /// Runs `configure` and returns the exit code.
@@ -126,7 +132,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
                 server_name: policy.entry_name(),
                 bridge_command: &bridge_command,
             };
-            write_or_preview(args, &request, &report, &environment)
+            write_or_preview(args, &request, &report, &environment, &policy)
         }
         _ => {
             let output = if args.json {
@@ -136,6 +142,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
                     dry_run: args.dry_run,
                     plans: Vec::new(),
                     outcome: None,
+                    start_at_login: None,
                 })
             } else {
                 Output::default()
@@ -164,6 +171,7 @@ fn write_or_preview(
     request: &SetupRequest<'_>,
     report: &ProbeReport,
     environment: &ClientEnvironment,
+    policy: &Policy,
 ) -> u8 {
     let plans = setup::preview(request, environment);
     if args.dry_run {
@@ -174,6 +182,7 @@ fn write_or_preview(
                 dry_run: true,
                 plans,
                 outcome: None,
+                start_at_login: None,
             })
         } else {
             Output::human(format!("{}{}", human_summary(report), preview_text(&plans)))
@@ -195,6 +204,8 @@ fn write_or_preview(
         Ok(outcome) => outcome,
         Err(error) => return Output::error(&error, args.json).print(),
     };
+    // The credential is on record now, so the tray's reminders have something to watch.
+    let start_at_login = start_at_login::apply_policy_here(policy.settings.start_at_login);
     let output = if args.json {
         Output::json(&ConfigureReport {
             verdict: report.verdict,
@@ -202,12 +213,14 @@ fn write_or_preview(
             dry_run: false,
             plans: Vec::new(),
             outcome: Some(&outcome),
+            start_at_login: Some(start_at_login),
         })
     } else {
         Output::human(format!(
-            "{}{}",
+            "{}{}{}\n",
             human_summary(report),
-            outcome_text(&outcome)
+            outcome_text(&outcome),
+            start_at_login.text()
         ))
     };
     output.with_exit_code(outcome.exit_code()).print()

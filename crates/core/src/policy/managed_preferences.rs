@@ -155,6 +155,7 @@ mod tests {
         );
         assert_eq!(file.secret_mode, Some(SecretMode::Keychain), "a string");
         assert_eq!(file.reminder_days, Some(21), "an integer");
+        assert_eq!(file.start_at_login, Some(true), "a boolean");
     }
 
     #[test]
@@ -266,6 +267,11 @@ mod tests {
         assert!(
             message.contains("bad value at `clients.never[0]`"),
             "{message}"
+        );
+        let message = refused("<key>startAtLogin</key><integer>1</integer>");
+        assert!(
+            message.contains("bad value at `startAtLogin`"),
+            "an on/off key takes <true/> or <false/>, not a number: {message}"
         );
         let message = refused("<key>entryName</key><date>2027-01-01T00:00:00Z</date>");
         assert!(

@@ -55,6 +55,8 @@ impl RegistryValue {
 enum ValueType {
     String,
     Dword,
+    /// A `REG_DWORD` of 0 (off) or 1 (on), as an ADMX policy's enabled and disabled values.
+    Boolean,
     MultiString,
 }
 
@@ -62,7 +64,7 @@ impl ValueType {
     fn name(self) -> &'static str {
         match self {
             Self::String => "REG_SZ",
-            Self::Dword => "REG_DWORD",
+            Self::Dword | Self::Boolean => "REG_DWORD",
             Self::MultiString => "REG_MULTI_SZ",
         }
     }
@@ -70,7 +72,7 @@ impl ValueType {
 
 /// Every registry value a policy may hold: its name, the policy key it sets and its type.
 /// `packaging/windows/RovoMcpSetup.admx` and docs/it-deployment.md list the same values.
-const VALUES: [(&str, &str, ValueType); 11] = [
+const VALUES: [(&str, &str, ValueType); 12] = [
     ("OrganizationName", "organization.name", ValueType::String),
     ("HelpLink", "organization.helpLink", ValueType::String),
     ("Endpoint", "endpoint", ValueType::String),
@@ -82,6 +84,7 @@ const VALUES: [(&str, &str, ValueType); 11] = [
     ("RequiredTools", "requiredTools", ValueType::MultiString),
     ("ReminderDays", "reminderDays", ValueType::Dword),
     ("CheckIntervalHours", "checkIntervalHours", ValueType::Dword),
+    ("StartAtLogin", "startAtLogin", ValueType::Boolean),
 ];
 
 /// The registry value that sets the policy key at `path` (`clients.never[0]` → `NeverClients`).
@@ -119,6 +122,17 @@ pub fn parse_registry_policy(
                 serde_json::Value::from(text.as_str())
             }
             (ValueType::Dword, RegistryValue::Dword(number)) => serde_json::Value::from(*number),
+            (ValueType::Boolean, RegistryValue::Dword(number @ (0 | 1))) => {
+                serde_json::Value::Bool(*number == 1)
+            }
+            (ValueType::Boolean, RegistryValue::Dword(number)) => {
+                return Err(refusal(
+                    &source,
+                    &format!(
+                        "has `{known_name}` set to {number}, where 0 (off) or 1 (on) is expected"
+                    ),
+                ));
+            }
             // A REG_MULTI_SZ ends in an empty string on disk; editors may leave blank lines too.
             (ValueType::MultiString, RegistryValue::MultiString(items)) => items
                 .iter()
@@ -274,6 +288,7 @@ mod tests {
             list("RequiredTools", &["getJiraIssue"]),
             number("ReminderDays", 30),
             number("checkintervalhours", 12),
+            number("StartAtLogin", 1),
         ];
 
         let (file, warnings) = parse_registry_policy(RegistryHive::LocalMachine, &values)
@@ -307,6 +322,29 @@ mod tests {
             file.check_interval_hours,
             Some(12),
             "value names match without regard to case, as in Windows"
+        );
+        assert_eq!(file.start_at_login, Some(true), "StartAtLogin 1 is on");
+    }
+
+    #[test]
+    fn start_at_login_is_a_dword_of_zero_or_one() {
+        let (file, _) =
+            parse_registry_policy(RegistryHive::LocalMachine, &[number("StartAtLogin", 0)])
+                .expect("0 is a valid StartAtLogin");
+        assert_eq!(
+            file.start_at_login,
+            Some(false),
+            "0, the ADMX policy disabled, is never turn it on"
+        );
+        let message = refused(&[number("StartAtLogin", 2)]);
+        assert!(
+            message.contains("`StartAtLogin` set to 2, where 0 (off) or 1 (on) is expected"),
+            "any other number is refused naming the value: {message}"
+        );
+        let message = refused(&[text("StartAtLogin", "true")]);
+        assert!(
+            message.contains("`StartAtLogin` as REG_SZ, where REG_DWORD is expected"),
+            "text is refused naming both types: {message}"
         );
     }
 
@@ -404,6 +442,9 @@ mod tests {
             let element = match value_type {
                 ValueType::String => ["<text ", "<enum "].as_slice(),
                 ValueType::Dword => ["<decimal "].as_slice(),
+                // An on/off policy names its value on the policy itself, with enabled (1) and
+                // disabled (0) values.
+                ValueType::Boolean => ["<policy "].as_slice(),
                 ValueType::MultiString => ["<multiText "].as_slice(),
             };
             let declared = admx.lines().any(|line| {

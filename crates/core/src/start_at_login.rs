@@ -1,0 +1,319 @@
+//! Start at login for the tray, and the policy's `startAtLogin`. The entry is the one the app's
+//! autostart plugin (tauri-plugin-autostart 2.7) manages: the same `auto-launch` crate, app
+//! name, arguments and path, so `configure` and the window's "Start at login" see and change
+//! one entry, never two.
+//!
+//! What the policy does is decided over [`LoginItem`], so it is tested without touching the
+//! desktop; [`OsLoginItem`] is the real entry.
+
+use serde::Serialize;
+
+use crate::clients::ClientEnvironment;
+use crate::policy::load_policy;
+use crate::{Error, ErrorKind, Result};
+
+/// The entry's name: the app's product name, which the plugin uses (`tauri.conf.json`'s
+/// `productName`). On Linux it names `~/.config/autostart/Rovo MCP Setup.desktop`.
+pub const APP_NAME: &str = "Rovo MCP Setup";
+
+/// What start at login runs the app with: only the tray (design §7).
+pub const TRAY_ARGS: [&str; 1] = ["--tray"];
+
+/// A start-at-login entry that can be read and turned on.
+pub trait LoginItem {
+    /// Whether the entry is there.
+    ///
+    /// # Errors
+    /// When the desktop's settings cannot be read.
+    fn is_enabled(&self) -> Result<bool>;
+
+    /// Adds the entry (or rewrites it with this app's path).
+    ///
+    /// # Errors
+    /// When the desktop refused the entry.
+    fn enable(&self) -> Result<()>;
+}
+
+/// This app's entry in the desktop's login items, made exactly as the plugin makes it.
+#[derive(Debug)]
+pub struct OsLoginItem(auto_launch::AutoLaunch);
+
+impl OsLoginItem {
+    /// The entry for the running binary, or for the file `$APPIMAGE` names when the app runs
+    /// from one: the binary's own path is then a mount that is gone after logout.
+    ///
+    /// # Errors
+    /// `internal` when this binary's path is unknown or the platform has no login items.
+    pub fn for_this_app() -> Result<Self> {
+        let unknown = |error: &dyn std::fmt::Display| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("start at login is unavailable: {error}"),
+            )
+        };
+        let exe = std::env::current_exe().map_err(|error| unknown(&error))?;
+        let mut builder = auto_launch::AutoLaunchBuilder::new();
+        builder.set_app_name(APP_NAME).set_args(&TRAY_ARGS);
+        // The plugin's paths, platform by platform, so that both write the same entry.
+        #[cfg(target_os = "macos")]
+        {
+            let exe = exe.canonicalize().map_err(|error| unknown(&error))?;
+            builder
+                .set_macos_launch_mode(auto_launch::MacOSLaunchMode::LaunchAgent)
+                .set_app_path(&exe.display().to_string());
+        }
+        #[cfg(target_os = "linux")]
+        match std::env::var("APPIMAGE")
+            .ok()
+            .filter(|path| !path.is_empty())
+        {
+            Some(appimage) => builder.set_app_path(&appimage),
+            None => builder.set_app_path(&exe.display().to_string()),
+        };
+        #[cfg(not(any(target_os = "macos", target_os = "linux")))]
+        builder.set_app_path(&exe.display().to_string());
+        builder.build().map(Self).map_err(|error| unknown(&error))
+    }
+}
+
+fn desktop_error(what: &str, error: &auto_launch::Error) -> Error {
+    Error::new(
+        ErrorKind::Internal,
+        format!("start at login could not be {what}: {error}"),
+    )
+}
+
+impl LoginItem for OsLoginItem {
+    fn is_enabled(&self) -> Result<bool> {
+        self.0
+            .is_enabled()
+            .map_err(|error| desktop_error("read", &error))
+    }
+
+    fn enable(&self) -> Result<()> {
+        self.0
+            .enable()
+            .map_err(|error| desktop_error("turned on", &error))
+    }
+}
+
+/// Who made start at login the way it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DecidedBy {
+    /// The policy's `startAtLogin`: on because it is `true`, off because it is `false`.
+    Policy,
+    /// The person (the last step of the window, the tray menu), or nobody yet.
+    User,
+}
+
+/// Start at login after [`apply_policy`], as `configure --json` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartAtLoginReport {
+    /// Whether the tray starts at login now.
+    pub enabled: bool,
+    pub by: DecidedBy,
+    /// The policy's `startAtLogin`, `None` when it does not set it.
+    pub policy: Option<bool>,
+    /// Whether this run turned it on.
+    pub changed: bool,
+    /// Why it could not be read or turned on as the policy asks.
+    pub error: Option<String>,
+}
+
+impl StartAtLoginReport {
+    /// One line for the human output.
+    pub fn text(&self) -> String {
+        if let Some(error) = &self.error {
+            return format!("warning: {error}");
+        }
+        match (self.policy, self.enabled, self.changed) {
+            (Some(true), _, true) => "start at login: turned on, as the policy asks".to_owned(),
+            (Some(true), _, false) => "start at login: on, as the policy asks".to_owned(),
+            (Some(false), true, _) => "start at login: on, as the person set it before; the \
+                                       policy turns it on for no one, so it was left alone"
+                .to_owned(),
+            (Some(false), false, _) => "start at login: off, as the policy asks".to_owned(),
+            (None, true, _) => "start at login: on".to_owned(),
+            (None, false, _) => "start at login: off (the app's last step or tray menu turns \
+                                 it on, for expiry reminders)"
+                .to_owned(),
+        }
+    }
+}
+
+/// Applies the policy's `startAtLogin` after a setup: `true` turns the entry on when it is
+/// off; `false` and no key change nothing, so neither the installers nor `configure` ever add
+/// an entry nobody asked for, and an entry the person made stays theirs to remove.
+pub fn apply_policy(policy: Option<bool>, item: &dyn LoginItem) -> StartAtLoginReport {
+    let before = item.is_enabled();
+    let (enabled, changed, error) = match (policy, before) {
+        (Some(true), Ok(true)) => (true, false, None),
+        // Turning on rewrites the entry whole, so it is safe even when it could not be read.
+        (Some(true), Ok(false) | Err(_)) => match item.enable() {
+            Ok(()) => (true, true, None),
+            Err(error) => (false, false, Some(error.message().to_owned())),
+        },
+        (_, Ok(enabled)) => (enabled, false, None),
+        (_, Err(error)) => (false, false, Some(error.message().to_owned())),
+    };
+    let by = if policy == Some(enabled) || (policy == Some(true) && error.is_some()) {
+        DecidedBy::Policy
+    } else {
+        DecidedBy::User
+    };
+    StartAtLoginReport {
+        enabled,
+        by,
+        policy,
+        changed,
+        error,
+    }
+}
+
+/// [`apply_policy`] to this app's own entry; an entry that cannot even be made is reported
+/// the same way, never fatal (the setup it follows is done).
+pub fn apply_policy_here(policy: Option<bool>) -> StartAtLoginReport {
+    match OsLoginItem::for_this_app() {
+        Ok(item) => apply_policy(policy, &item),
+        Err(error) => StartAtLoginReport {
+            enabled: false,
+            by: if policy == Some(true) {
+                DecidedBy::Policy
+            } else {
+                DecidedBy::User
+            },
+            policy,
+            changed: false,
+            error: Some(error.message().to_owned()),
+        },
+    }
+}
+
+/// Refuses turning start at login on or off against the policy in force: what the window's
+/// "Keep me reminded" and the tray's "Start at login" ask before changing it.
+///
+/// # Errors
+/// `invalid_input` naming the policy when it locks the other way, or cannot be read.
+pub fn check_change(environment: &ClientEnvironment, enabled: bool) -> Result<()> {
+    load_policy(environment)?.check_start_at_login(enabled)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// A login item in memory, which can be told to fail.
+    struct FakeItem {
+        enabled: Cell<bool>,
+        enables: Cell<u32>,
+        refuse: bool,
+    }
+
+    impl FakeItem {
+        fn new(enabled: bool) -> Self {
+            Self {
+                enabled: Cell::new(enabled),
+                enables: Cell::new(0),
+                refuse: false,
+            }
+        }
+    }
+
+    impl LoginItem for FakeItem {
+        fn is_enabled(&self) -> Result<bool> {
+            Ok(self.enabled.get())
+        }
+
+        fn enable(&self) -> Result<()> {
+            self.enables.set(self.enables.get() + 1);
+            if self.refuse {
+                return Err(Error::new(
+                    ErrorKind::Internal,
+                    "start at login could not be turned on: read-only home",
+                ));
+            }
+            self.enabled.set(true);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_policy_that_says_true_turns_it_on_once() {
+        let item = FakeItem::new(false);
+
+        let first = apply_policy(Some(true), &item);
+        let again = apply_policy(Some(true), &item);
+
+        assert!(
+            first.enabled && first.changed && first.by == DecidedBy::Policy,
+            "off before: turned on by the policy: {first:?}"
+        );
+        assert!(
+            again.enabled && !again.changed,
+            "a second run finds it on and changes nothing: {again:?}"
+        );
+        assert_eq!(item.enables.get(), 1, "the entry is written once");
+    }
+
+    #[test]
+    fn no_key_or_false_never_turns_it_on() {
+        for policy in [None, Some(false)] {
+            let item = FakeItem::new(false);
+
+            let report = apply_policy(policy, &item);
+
+            assert_eq!(item.enables.get(), 0, "{policy:?}: nothing is written");
+            assert!(!report.enabled && !report.changed, "{report:?}");
+        }
+        assert_eq!(
+            apply_policy(Some(false), &FakeItem::new(false)).by,
+            DecidedBy::Policy,
+            "off because the policy says so"
+        );
+        assert_eq!(
+            apply_policy(None, &FakeItem::new(false)).by,
+            DecidedBy::User,
+            "without the key it is the person's to choose"
+        );
+    }
+
+    #[test]
+    fn false_leaves_an_existing_entry_alone_and_says_so() {
+        let item = FakeItem::new(true);
+
+        let report = apply_policy(Some(false), &item);
+
+        assert!(
+            report.enabled && !report.changed,
+            "the person's entry stays: {report:?}"
+        );
+        assert_eq!(report.by, DecidedBy::User, "it is the person's entry");
+        assert!(
+            report.text().contains("left alone"),
+            "the text says why it is still on: {}",
+            report.text()
+        );
+    }
+
+    #[test]
+    fn a_refused_entry_is_reported_not_hidden() {
+        let item = FakeItem {
+            refuse: true,
+            ..FakeItem::new(false)
+        };
+
+        let report = apply_policy(Some(true), &item);
+
+        assert!(!report.enabled, "still off: {report:?}");
+        assert_eq!(
+            report.error.as_deref(),
+            Some("start at login could not be turned on: read-only home"),
+            "the desktop's reason is kept"
+        );
+        assert!(report.text().starts_with("warning: "), "{}", report.text());
+    }
+}
