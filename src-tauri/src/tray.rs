@@ -11,6 +11,7 @@ use rovo_mcp_core::care::{self, CareOutcome, Schedule, TrayLevel, TrayStatus};
 use rovo_mcp_core::clients::ClientEnvironment;
 use rovo_mcp_core::policy::{self, Policy};
 use rovo_mcp_core::secrets::{OsKeychain, SecretStore};
+use rovo_mcp_core::start_at_login;
 use rovo_mcp_core::state::StateFile;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
@@ -181,11 +182,23 @@ fn plugins(builder: tauri::Builder<Wry>) -> tauri::Builder<Wry> {
 /// tray exists), and starts the scheduled check.
 fn setup(app: &App, tray_only: bool) {
     let care = Care::for_current_user().map(Arc::new);
+    let policy_start_at_login = care
+        .as_ref()
+        .and_then(|care| care.policy.settings.start_at_login);
+    // The policy's `startAtLogin: true` holds at every start, so an entry removed outside the
+    // app comes back; before the tray is built, so its checkbox shows it on.
+    if policy_start_at_login == Some(true)
+        && let Some(error) = start_at_login::apply_policy_here(Some(true)).error
+    {
+        eprintln!("rovo-mcp-setup: {error}");
+    }
     // The library's panic is expected and answered below in one sentence: no panic message
     // and backtrace on stderr meanwhile.
     let report_panic = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_tray(app)));
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build_tray(app, policy_start_at_login.is_some())
+    }));
     std::panic::set_hook(report_panic);
     let tray = match built {
         Ok(Ok(tray)) => Some(tray),
@@ -235,7 +248,8 @@ fn on_run_event(app: &AppHandle, event: RunEvent) {
     }
 }
 
-fn build_tray(app: &App) -> tauri::Result<Tray> {
+/// `start_at_login_locked`: the policy sets start at login, so its menu item cannot be changed.
+fn build_tray(app: &App, start_at_login_locked: bool) -> tauri::Result<Tray> {
     let status = MenuItem::with_id(app, "status", "Rovo MCP", false, None::<&str>)?;
     let check_now = MenuItem::with_id(
         app,
@@ -263,7 +277,7 @@ fn build_tray(app: &App) -> tauri::Result<Tray> {
         app,
         MenuAction::StartAtLogin.id(),
         "Start at login",
-        true,
+        !start_at_login_locked,
         enabled,
         None::<&str>,
     )?;
@@ -322,9 +336,17 @@ fn on_menu(app: &AppHandle, action: MenuAction) {
         MenuAction::RotateToken => open_rotate(app),
         MenuAction::OpenSetup => open_setup(app),
         MenuAction::StartAtLogin => {
-            let enabled = app.autolaunch().is_enabled().unwrap_or(false);
-            if let Err(error) = set_start_at_login(app, !enabled) {
+            let enabled = !app.autolaunch().is_enabled().unwrap_or(false);
+            // The item is disabled when the policy sets it; a policy installed since the tray
+            // was built is still obeyed.
+            let allowed = ClientEnvironment::current()
+                .map_or(Ok(()), |environment| {
+                    start_at_login::check_change(&environment, enabled)
+                })
+                .map_err(|error| error.to_string());
+            if let Err(error) = allowed.and_then(|()| set_start_at_login(app, enabled)) {
                 eprintln!("rovo-mcp-setup: start at login could not be changed: {error}");
+                show_start_at_login(app);
             }
         }
         MenuAction::Quit => app.exit(0),
@@ -340,11 +362,16 @@ pub fn set_start_at_login(app: &AppHandle, enabled: bool) -> Result<(), String> 
     } else {
         autolaunch.disable()
     };
+    show_start_at_login(app);
+    result.map_err(|error| error.to_string())
+}
+
+/// Makes the tray's checkbox show how start at login is (a click has toggled it already).
+fn show_start_at_login(app: &AppHandle) {
     if let Some(tray) = app.try_state::<Tray>() {
-        let now_enabled = autolaunch.is_enabled().unwrap_or(false);
+        let now_enabled = app.autolaunch().is_enabled().unwrap_or(false);
         let _ = tray.start_at_login.set_checked(now_enabled);
     }
-    result.map_err(|error| error.to_string())
 }
 
 /// Opens the demo's window, titled so that it is never mistaken for a real setup.

@@ -147,4 +147,49 @@ fn the_tray_checks_when_due_and_announces_a_revoked_token_once() {
         state.contains("unauthorized"),
         "the background check's verdict is on record: {state}"
     );
+    assert!(
+        !home.join(".config/autostart").exists(),
+        "without the policy's startAtLogin neither configure nor the tray adds a login entry"
+    );
+}
+
+/// The policy's `startAtLogin: true` is kept by the app itself: started with it while the entry
+/// is missing, the app puts back the same entry the tray menu's "Start at login" manages.
+#[test]
+fn the_app_turns_start_at_login_on_when_the_policy_says_so() {
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("policy.json"), r#"{ "startAtLogin": true }"#).unwrap();
+    let entry = home.join(".config/autostart/Rovo MCP Setup.desktop");
+    let secret_service = SecretServiceSession::start().expect("a private session bus");
+    let display = VirtualDisplay::start().expect("a private X display");
+    assert!(!entry.exists(), "no entry before the app starts");
+
+    let tray = app(&home, secret_service.bus_address(), display.display())
+        .env("ROVO_MCP_POLICY", home.join("policy.json"))
+        .arg("--tray")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _tray = Running(tray);
+
+    // Read until whole: the entry's last line is `Terminal=false`.
+    let written = || {
+        std::fs::read_to_string(&entry)
+            .ok()
+            .filter(|text| text.contains("Terminal=false"))
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while written().is_none() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let text = written().expect("the app turned start at login on at start");
+    let binary = std::fs::canonicalize(env!("CARGO_BIN_EXE_rovo-mcp-setup")).unwrap();
+    assert!(
+        text.lines()
+            .any(|line| line == format!("Exec={} --tray", binary.display())),
+        "the entry starts this binary in the tray only: {text}"
+    );
 }

@@ -2,13 +2,15 @@
 //! made, and start at login for the tray's reminders ("keep me reminded" on the last step).
 
 use rovo_mcp_core::auth_method::AuthMethod;
+use rovo_mcp_core::start_at_login;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager as _};
+use tauri::{AppHandle, Manager as _, State};
 use tauri_plugin_autostart::AutoLaunchManager;
 use tauri_plugin_opener::OpenerExt as _;
 
 use crate::IpcError;
+use crate::wizard_context::WizardContext;
 
 /// The method whose credential page to open.
 #[derive(Debug, Clone, Copy, Deserialize, specta::Type)]
@@ -79,14 +81,19 @@ pub fn start_at_login(app: AppHandle) -> StartAtLogin {
 /// Turns start at login on or off, and says how it is afterwards; the tray's checkbox follows.
 ///
 /// # Errors
-/// `invalid_input` in the demo; `internal` when the desktop refused the change.
+/// `invalid_input` in the demo or against the policy's `startAtLogin` (naming the policy);
+/// `internal` when the desktop refused the change.
 #[tauri::command]
 #[specta::specta]
 #[expect(
     clippy::needless_pass_by_value,
     reason = "Tauri hands commands their state by value"
 )]
-pub fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<StartAtLogin, IpcError> {
+pub fn set_start_at_login(
+    app: AppHandle,
+    context: State<'_, WizardContext>,
+    enabled: bool,
+) -> Result<StartAtLogin, IpcError> {
     if app.try_state::<AutoLaunchManager>().is_none() {
         return Err(Error::new(
             ErrorKind::InvalidInput,
@@ -94,6 +101,7 @@ pub fn set_start_at_login(app: AppHandle, enabled: bool) -> Result<StartAtLogin,
         )
         .into());
     }
+    start_at_login::check_change(&context.environment()?, enabled)?;
     crate::tray::set_start_at_login(&app, enabled).map_err(|message| {
         Error::new(
             ErrorKind::Internal,

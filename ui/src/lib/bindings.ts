@@ -70,7 +70,8 @@ export const commands = {
 	 *  Turns start at login on or off, and says how it is afterwards; the tray's checkbox follows.
 	 * 
 	 *  # Errors
-	 *  `invalid_input` in the demo; `internal` when the desktop refused the change.
+	 *  `invalid_input` in the demo or against the policy's `startAtLogin` (naming the policy);
+	 *  `internal` when the desktop refused the change.
 	 */
 	setStartAtLogin: (enabled: boolean) => typedError<StartAtLogin, IpcError>(__TAURI_INVOKE("set_start_at_login", { enabled })),
 };
@@ -319,6 +320,8 @@ export type LockedChoices = {
 	clients: string[] | null,
 	/**  The only endpoint. */
 	endpoint: string | null,
+	/**  Whether the tray starts at login: `true` always on, `false` never turned on. */
+	startAtLogin: boolean | null,
 };
 
 /**

@@ -7,7 +7,8 @@ import { toIpcError } from "./backend";
 /** The policy as a step holds it: what it locks, or why it could not be read. */
 export type PolicyView = { locked: LockedChoices | null; error: IpcError | null };
 
-/** Whether the policy locks anything the wizard asks about. */
+/** Whether the policy locks anything the method and clients steps ask about (start at login is
+ *  shown locked on the last step alone). */
 export function locksAnything(locked: LockedChoices | null): locked is LockedChoices {
   return (
     locked !== null &&

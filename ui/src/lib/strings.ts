@@ -381,6 +381,8 @@ export const strings = {
       label: "Keep me reminded",
       hint: "Starts Rovo MCP Setup in the tray when you log in: it checks the token daily and reminds you 14, 3 and 1 days before it expires.",
       unavailable: "The demo does not start at login; a real setup does.",
+      /** Beside "Set by …" when the policy keeps start at login off. */
+      lockedOff: "not started at login",
       saving: "Saving…",
     },
   },

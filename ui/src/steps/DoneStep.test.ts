@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { startWrite, undoWrite } from "../lib/setup";
 import { strings } from "../lib/strings";
 import { wizard } from "../lib/wizard.svelte";
-import { CLIENTS, fakeBackend } from "../test/fake-backend";
+import { CLIENTS, EXAMPLE_CORP_POLICY, fakeBackend } from "../test/fake-backend";
 import DoneStep from "./DoneStep.svelte";
 
 const text = strings.done;
@@ -60,6 +60,29 @@ describe("DoneStep", () => {
     render(DoneStep, { backend });
     await waitFor(() => expect(backend.startAtLogin).toHaveBeenCalledTimes(2));
     expect(backend.setStartAtLogin, "coming back to the step keeps the person's choice").toHaveBeenCalledTimes(2);
+  });
+
+  it("shows start at login on and locked when the policy turns it on", async () => {
+    const backend = await written();
+    backend.currentPolicy.mockResolvedValue({ ...EXAMPLE_CORP_POLICY, startAtLogin: true });
+    backend.startAtLogin.mockResolvedValue({ available: true, enabled: true });
+    render(DoneStep, { backend });
+    const box = screen.getByRole("checkbox", { name: text.reminded.label });
+    await waitFor(() => expect(box, "the policy keeps it on").toBeChecked());
+    expect(box, "the person cannot turn it off").toBeDisabled();
+    expect(box).toHaveAccessibleDescription(expect.stringContaining(strings.policy.setBy("Example Corp")));
+    expect(backend.setStartAtLogin, "the app turned it on at start; nothing to set here").not.toHaveBeenCalled();
+  });
+
+  it("never turns it on by default when the policy says no", async () => {
+    const backend = await written();
+    backend.currentPolicy.mockResolvedValue({ ...EXAMPLE_CORP_POLICY, startAtLogin: false });
+    render(DoneStep, { backend });
+    await screen.findByText(strings.policy.setBy("Example Corp"), { exact: false });
+    const box = screen.getByRole("checkbox", { name: text.reminded.label });
+    expect(box, "the person cannot turn it on").toBeDisabled();
+    expect(box, "shown off, as the policy has it").not.toBeChecked();
+    expect(backend.setStartAtLogin, "the default-on must not override the policy").not.toHaveBeenCalled();
   });
 
   it("explains that the demo does not start at login", async () => {

@@ -41,6 +41,7 @@ export const NO_POLICY: LockedChoices = {
   secretMode: null,
   clients: null,
   endpoint: null,
+  startAtLogin: null,
 };
 
 /** Example Corp allows service keys only and keeps every secret in the keychain. */
