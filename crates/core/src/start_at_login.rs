@@ -300,6 +300,41 @@ mod tests {
     }
 
     #[test]
+    fn a_change_is_checked_against_the_policy_in_force() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("policy.json");
+        std::fs::write(
+            &path,
+            r#"{ "organization": { "name": "Example Corp" }, "startAtLogin": false }"#,
+        )
+        .unwrap();
+        let path = path.to_string_lossy().into_owned();
+        let environment = ClientEnvironment::new(
+            crate::clients::Os::Linux,
+            root.path(),
+            [("ROVO_MCP_POLICY", path.as_str())],
+        );
+
+        let error = check_change(&environment, true).expect_err("the policy says never");
+
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        assert!(
+            error.message().contains("Example Corp's policy") && error.message().contains(&path),
+            "the organisation and the file are named: {error}"
+        );
+        assert!(
+            check_change(&environment, false).is_ok(),
+            "turning it off agrees with the policy"
+        );
+        std::fs::write(&path, "{ not json").unwrap();
+        assert_eq!(
+            check_change(&environment, false).map_err(|error| error.kind()),
+            Err(ErrorKind::InvalidInput),
+            "a policy that cannot be read allows no change either"
+        );
+    }
+
+    #[test]
     fn a_refused_entry_is_reported_not_hidden() {
         let item = FakeItem {
             refuse: true,
