@@ -60,7 +60,7 @@ fn age_last_check(state_file: &Path, age: chrono::Duration) {
     std::fs::write(state_file, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
 }
 
-/// Whether process `pid` has a WebKit web process among its children: a window is open.
+/// Whether process `pid` has a web content process among its children: a window is open.
 fn has_web_process(pid: u32) -> bool {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return false;
