@@ -18,6 +18,8 @@ TAURI_DRIVER_VERSION := 2.1.0
 UI_INSTALLED := ui/node_modules/.package-lock.json
 # The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
 JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json
+# What a person would run instead of the app, measured beside it by `make bench`.
+ALTERNATIVES_INSTALLED := bench/alternatives/node_modules/.package-lock.json
 APP := target/debug/rovo-mcp-setup
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
@@ -75,6 +77,10 @@ $(JUDGES_INSTALLED): tests/client-judges/package.json tests/client-judges/packag
 	npm --prefix tests/client-judges ci --no-audit --no-fund
 	@touch $@
 
+$(ALTERNATIVES_INSTALLED): bench/alternatives/package.json bench/alternatives/package-lock.json
+	npm --prefix bench/alternatives ci --no-audit --no-fund
+	@touch $@
+
 $(TAURI_DRIVER):
 	cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS)
 
@@ -104,9 +110,13 @@ test-rust: build test-packages
 test-e2e: build setup-test
 	cargo test --locked -p rovo-e2e
 
-# Benchmarks print numbers for the README; they assert nothing about time.
-bench: setup
-	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan
+# Benchmarks print the numbers the README quotes; they assert nothing about time. First the
+# core's criterion benchmarks, then the whole processes against the release build under a
+# private Xvfb and session bus, which print one table with the criterion medians in it.
+bench: ui-dist test-packages $(ALTERNATIVES_INSTALLED)
+	cargo build --locked --release -p rovo-mcp-setup
+	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan --bench probe --bench credentials
+	cargo bench --locked -p rovo-e2e --bench whole_process
 
 screenshots: test-e2e
 	mkdir -p docs/screenshots

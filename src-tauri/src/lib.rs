@@ -7,6 +7,7 @@ mod ipc_error;
 pub mod tray;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use tray::RunWithTray as _;
 
@@ -25,14 +26,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::clients::preview_clients,
             commands::clients::write_clients,
             commands::clients::undo_write,
+            commands::startup::report_first_paint,
         ])
         .typ::<IpcError>()
         .disable_serde_phases()
 }
 
 /// Opens the setup window (only the tray icon with `tray_only`, where there is a tray) and runs
-/// until it is closed, or until Quit when there is a tray.
-pub fn open_window(tray_only: bool) -> ExitCode {
+/// until it is closed, or until Quit when there is a tray. `launched` is when `main` started.
+pub fn open_window(tray_only: bool, launched: Instant) -> ExitCode {
     if let Err(problem) = display::check_display() {
         eprintln!("rovo-mcp-setup: {problem}");
         return ExitCode::FAILURE;
@@ -41,6 +43,7 @@ pub fn open_window(tray_only: bool) -> ExitCode {
     let result = tauri::Builder::default()
         .manage(commands::check::CheckState::default())
         .manage(commands::clients::SetupState::default())
+        .manage(commands::startup::LaunchTime(launched))
         .invoke_handler(builder.invoke_handler())
         .run_with_tray(tauri::generate_context!(), tray_only);
     match result {

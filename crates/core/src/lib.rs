@@ -12,6 +12,7 @@ pub mod clients;
 pub mod credentials;
 pub mod edit;
 pub mod error;
+pub mod first_paint;
 pub mod fsutil;
 pub mod policy;
 pub mod probe;

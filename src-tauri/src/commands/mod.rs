@@ -3,4 +3,5 @@
 
 pub mod check;
 pub mod clients;
+pub mod startup;
 pub mod wizard;

@@ -151,3 +151,11 @@ export const tauriBackend: Backend = {
   writeClients: (clients, expiresOn) => settle(() => unwrap(commands.writeClients({ clients, expiresOn }))),
   undoWrite: () => settle(() => unwrap(commands.undoWrite())),
 };
+
+/**
+ * Tells Rust the window's first frame is painted, for the launch-to-first-paint benchmark; Rust
+ * ignores it unless `ROVO_MCP_REPORT_FIRST_PAINT` is set. A failure only loses the measurement.
+ */
+export function reportFirstPaint(): Promise<void> {
+  return commands.reportFirstPaint().catch(() => undefined);
+}

@@ -30,6 +30,11 @@ export const commands = {
 	writeClients: (request: WriteClientsRequest) => typedError<WizardWriteOutcome, IpcError>(__TAURI_INVOKE("write_clients", { request })),
 	/**  Puts every file of the last write back as it was; a second call does nothing. */
 	undoWrite: () => typedError<ClientWriteResult[], IpcError>(__TAURI_INVOKE("undo_write")),
+	/**
+	 *  Reports the first paint when `ROVO_MCP_REPORT_FIRST_PAINT` asks for it, and quits when its
+	 *  value is `exit`; otherwise does nothing.
+	 */
+	reportFirstPaint: () => __TAURI_INVOKE<void>("report_first_paint"),
 };
 
 /* Types */
