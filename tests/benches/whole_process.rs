@@ -141,7 +141,9 @@ fn main() -> anyhow::Result<()> {
     let root = repository_root();
     let target =
         std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let app = target.join("release/rovo-mcp-setup");
+    // `ROVO_APP_BIN`, as in the end-to-end tests, measures another build of the app.
+    let app = std::env::var_os("ROVO_APP_BIN")
+        .map_or_else(|| target.join("release/rovo-mcp-setup"), PathBuf::from);
     ensure!(
         app.exists(),
         "{} is missing: build it with `cargo build --release -p rovo-mcp-setup` (`make bench` does)",
@@ -170,7 +172,7 @@ fn main() -> anyhow::Result<()> {
     rows.push(bench.first_paint(&display)?);
     rows.push(bench.tray_memory(&display)?);
     drop(display);
-    rows.extend(bench.sizes(&target)?);
+    rows.extend(bench.sizes()?);
     rows.extend(criterion_rows(&target.join("criterion")));
     print_table(&rows);
     Ok(())
@@ -521,7 +523,8 @@ impl Bench {
         ))
     }
 
-    fn sizes(&self, target: &Path) -> anyhow::Result<Vec<Row>> {
+    /// The binary's size, and the installers `make package` leaves beside it.
+    fn sizes(&self) -> anyhow::Result<Vec<Row>> {
         let binary = std::fs::metadata(&self.app)?.len();
         let mut rows = vec![Row::new(
             "Release binary (stripped)",
@@ -529,7 +532,7 @@ impl Bench {
             "",
         )];
         for (kind, folder) in [("`.deb`", "deb"), ("`.rpm`", "rpm")] {
-            let folder = target.join("release/bundle").join(folder);
+            let folder = self.app.with_file_name("bundle").join(folder);
             let installer = std::fs::read_dir(&folder).ok().and_then(|entries| {
                 entries
                     .filter_map(Result::ok)
