@@ -57,13 +57,12 @@ fn bench_detect_and_plan(criterion: &mut Criterion) {
         "the seeded configs must give the plans something to edit, or the benchmark measures nothing"
     );
 
-    criterion.bench_function(
-        &format!(
-            "detect_and_plan/{}_clients_{planned}_with_a_config",
-            ALL.len()
-        ),
+    let mut group = criterion.benchmark_group("detect_and_plan");
+    group.bench_function(
+        format!("{}_clients_{planned}_with_a_config", ALL.len()),
         |bencher| bencher.iter(|| detect_and_plan(black_box(&environment))),
     );
+    group.finish();
 }
 
 criterion_group! {
