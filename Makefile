@@ -15,6 +15,16 @@ TEST_PACKAGES := xvfb xauth webkit2gtk-driver dbus gnome-keyring
 TOOLS := .tools
 TAURI_DRIVER := $(TOOLS)/bin/tauri-driver
 TAURI_DRIVER_VERSION := 2.1.0
+CARGO_FUZZ := $(TOOLS)/bin/cargo-fuzz
+CARGO_FUZZ_VERSION := 0.13.2
+# The fuzz targets (fuzz/fuzz_targets), how long `make fuzz` runs each, and how long the short
+# run inside `make test` does.
+FUZZ_TARGETS := edit_jsonc edit_toml edit_yaml credentials mcp_reply
+FUZZ_SECONDS ?= 300
+FUZZ_SHORT_SECONDS ?= 12
+# The short run in `make test` leaves out the editors while the defects their fuzzing found
+# (inputs in fuzz/regressions/) are open; `make fuzz` runs every target.
+FUZZ_SHORT_TARGETS ?= credentials mcp_reply
 UI_INSTALLED := ui/node_modules/.package-lock.json
 # The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
 JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json
@@ -25,11 +35,12 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
 export NO_AT_BRIDGE := 1
 
-.PHONY: help run test ui-dist build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e bench screenshots package clean
+.PHONY: help run test ui-dist build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e test-fuzz fuzz fuzz-run bench screenshots package clean
 
 help:
 	@echo "make run          install what is missing, build, and open the app"
 	@echo "make test         install what is missing, then run every test"
+	@echo "make fuzz         fuzz every target for FUZZ_SECONDS each (default 300)"
 	@echo "make bench        print the benchmark numbers quoted in the README"
 	@echo "make screenshots  refresh the README screenshots from the end-to-end run"
 	@echo "make package      build the .deb and .rpm installers (release build)"
@@ -45,7 +56,7 @@ display-check:
 	  exit 1; \
 	fi
 
-test: setup-test lint test-ui build test-rust test-e2e
+test: setup-test lint test-ui build test-rust test-fuzz test-e2e
 	@echo "make test: every test passed"
 
 setup: system-packages $(UI_INSTALLED)
@@ -84,6 +95,9 @@ $(ALTERNATIVES_INSTALLED): bench/alternatives/package.json bench/alternatives/pa
 $(TAURI_DRIVER):
 	cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS)
 
+$(CARGO_FUZZ):
+	cargo install cargo-fuzz --version $(CARGO_FUZZ_VERSION) --locked --root $(TOOLS)
+
 # The app embeds ui/dist at compile time, so every cargo build, check or clippy of it needs the
 # UI built first.
 ui-dist: setup
@@ -109,6 +123,31 @@ test-rust: build test-packages
 # real client CLIs from tests/client-judges reading the configs the core writes.
 test-e2e: build setup-test
 	cargo test --locked -p rovo-e2e
+
+# Fuzzing on the stable toolchain: libFuzzer's coverage guidance without a sanitizer (there is
+# no unsafe code to sanitise). Seeds come from the test fixtures (fuzz/seed-corpora.sh); what a
+# run finds stays in fuzz/corpus, and a crash leaves its input in fuzz/artifacts/TARGET/, which
+# `$(CARGO_FUZZ) fuzz run --sanitizer none TARGET fuzz/artifacts/TARGET/crash-…` replays.
+# The short run builds without optimisation: half the build time of a release build, for runs
+# of a few seconds where speed per input matters little.
+test-fuzz: $(CARGO_FUZZ)
+	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SHORT_SECONDS) FUZZ_TARGETS="$(FUZZ_SHORT_TARGETS)" FUZZ_BUILD=--dev
+
+fuzz: $(CARGO_FUZZ)
+	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+fuzz-run:
+	fuzz/seed-corpora.sh
+	$(CARGO_FUZZ) fuzz build --sanitizer none $(FUZZ_BUILD)
+	mkdir -p fuzz/artifacts
+	for target in $(FUZZ_TARGETS); do \
+	  log=fuzz/artifacts/$$target.log; \
+	  if ! $(CARGO_FUZZ) fuzz run --sanitizer none $(FUZZ_BUILD) $$target fuzz/corpus/$$target -- \
+	      -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 > $$log 2>&1; then \
+	    tail -n 60 $$log; echo "fuzz: $$target failed; its log is $$log"; exit 1; \
+	  fi; \
+	  echo "fuzz: $$target: $$(grep -o 'stat::number_of_executed_units: [0-9]*' $$log | grep -o '[0-9]*$$') runs in $(FUZZ_SECONDS) s, no failure"; \
+	done
 
 # Benchmarks print the numbers the README quotes; they assert nothing about time. First the
 # core's criterion benchmarks, then the whole processes against the release build under a

@@ -19,8 +19,12 @@ use tauri::{App, AppHandle, Manager, RunEvent, Wry};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
 
+use crate::Launch;
+use crate::wizard_context::WizardContext;
+
 const TRAY_ID: &str = "main";
 const WINDOW_LABEL: &str = "main";
+const ROTATE_WINDOW_LABEL: &str = "rotate";
 /// The flag start at login runs the app with.
 const TRAY_FLAG: &str = "--tray";
 /// How often the scheduler reads the clock and the state file. Reading the wall clock each
@@ -84,14 +88,16 @@ impl Care {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MenuAction {
     CheckNow,
+    RotateToken,
     OpenSetup,
     StartAtLogin,
     Quit,
 }
 
 impl MenuAction {
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::CheckNow,
+        Self::RotateToken,
         Self::OpenSetup,
         Self::StartAtLogin,
         Self::Quit,
@@ -100,6 +106,7 @@ impl MenuAction {
     fn id(self) -> &'static str {
         match self {
             Self::CheckNow => "check-now",
+            Self::RotateToken => "rotate-token",
             Self::OpenSetup => "open-setup",
             Self::StartAtLogin => "start-at-login",
             Self::Quit => "quit",
@@ -125,14 +132,25 @@ pub trait RunWithTray {
     /// Adds the plugins (one instance first, so a second launch hands over before anything
     /// else starts), creates the tray and the window, and runs until Quit (or until the
     /// window closes, without a tray).
-    fn run_with_tray(self, context: tauri::Context<Wry>, tray_only: bool) -> tauri::Result<()>;
+    /// The demo gets none of it: only its window, which must not hand over to (or be found
+    /// by) a real instance, nor start at login.
+    fn run_with_tray(self, context: tauri::Context<Wry>, launch: Launch) -> tauri::Result<()>;
 }
 
 impl RunWithTray for tauri::Builder<Wry> {
-    fn run_with_tray(self, context: tauri::Context<Wry>, tray_only: bool) -> tauri::Result<()> {
-        let app = plugins(self)
+    fn run_with_tray(self, context: tauri::Context<Wry>, launch: Launch) -> tauri::Result<()> {
+        let builder = if launch == Launch::Demo {
+            self
+        } else {
+            plugins(self)
+        };
+        let app = builder
             .setup(move |app| {
-                setup(app, tray_only);
+                if launch == Launch::Demo {
+                    open_demo(app.handle());
+                } else {
+                    setup(app, launch == Launch::TrayOnly);
+                }
                 Ok(())
             })
             .build(context)?;
@@ -201,14 +219,19 @@ fn setup(app: &App, tray_only: bool) {
     }
 }
 
-/// Keeps the app running in the tray when its last window closes, if there is a tray.
+/// Keeps the app running in the tray when its last window closes, if there is a tray; ends
+/// the demo (its server and sandbox) when the app exits.
 fn on_run_event(app: &AppHandle, event: RunEvent) {
-    if let RunEvent::ExitRequested {
-        code: None, api, ..
-    } = event
-        && app.try_state::<Tray>().is_some()
-    {
-        api.prevent_exit();
+    match event {
+        RunEvent::ExitRequested {
+            code: None, api, ..
+        } if app.try_state::<Tray>().is_some() => api.prevent_exit(),
+        RunEvent::Exit => {
+            if let Some(context) = app.try_state::<WizardContext>() {
+                context.end_demo();
+            }
+        }
+        _ => {}
     }
 }
 
@@ -218,6 +241,13 @@ fn build_tray(app: &App) -> tauri::Result<Tray> {
         app,
         MenuAction::CheckNow.id(),
         "Check now",
+        true,
+        None::<&str>,
+    )?;
+    let rotate = MenuItem::with_id(
+        app,
+        MenuAction::RotateToken.id(),
+        "Rotate token…",
         true,
         None::<&str>,
     )?;
@@ -244,6 +274,7 @@ fn build_tray(app: &App) -> tauri::Result<Tray> {
             &status,
             &PredefinedMenuItem::separator(app)?,
             &check_now,
+            &rotate,
             &open,
             &start_at_login,
             &PredefinedMenuItem::separator(app)?,
@@ -288,32 +319,55 @@ fn on_menu(app: &AppHandle, action: MenuAction) {
                 });
             }
         }
+        MenuAction::RotateToken => open_rotate(app),
         MenuAction::OpenSetup => open_setup(app),
-        MenuAction::StartAtLogin => toggle_start_at_login(app),
+        MenuAction::StartAtLogin => {
+            let enabled = app.autolaunch().is_enabled().unwrap_or(false);
+            if let Err(error) = set_start_at_login(app, !enabled) {
+                eprintln!("rovo-mcp-setup: start at login could not be changed: {error}");
+            }
+        }
         MenuAction::Quit => app.exit(0),
     }
 }
 
-fn toggle_start_at_login(app: &AppHandle) {
+/// Turns start at login on or off (the last step's "keep me reminded", the tray's checkbox),
+/// and makes the tray's checkbox show how it is now.
+pub fn set_start_at_login(app: &AppHandle, enabled: bool) -> Result<(), String> {
     let autolaunch = app.autolaunch();
-    let enabled = autolaunch.is_enabled().unwrap_or(false);
     let result = if enabled {
-        autolaunch.disable()
-    } else {
         autolaunch.enable()
+    } else {
+        autolaunch.disable()
     };
-    if let Err(error) = result {
-        eprintln!("rovo-mcp-setup: start at login could not be changed: {error}");
-    }
     if let Some(tray) = app.try_state::<Tray>() {
-        let now_enabled = autolaunch.is_enabled().unwrap_or(enabled);
+        let now_enabled = autolaunch.is_enabled().unwrap_or(false);
         let _ = tray.start_at_login.set_checked(now_enabled);
+    }
+    result.map_err(|error| error.to_string())
+}
+
+/// Opens the demo's window, titled so that it is never mistaken for a real setup.
+fn open_demo(app: &AppHandle) {
+    open_setup(app);
+    if let Some(window) = app.get_webview_window(WINDOW_LABEL) {
+        let _ = window.set_title("Rovo MCP Setup (demo)");
     }
 }
 
 /// Shows the setup window, focusing it when it is open and creating it when it is not.
 pub fn open_setup(app: &AppHandle) {
-    if let Some(window) = app.get_webview_window(WINDOW_LABEL) {
+    open_window(app, WINDOW_LABEL);
+}
+
+/// Shows the "Rotate token…" window, focusing it when it is open and creating it when it is not.
+pub fn open_rotate(app: &AppHandle) {
+    open_window(app, ROTATE_WINDOW_LABEL);
+}
+
+/// Shows the window `label` of `tauri.conf.json`, creating it when it is not open.
+fn open_window(app: &AppHandle, label: &str) {
+    if let Some(window) = app.get_webview_window(label) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
@@ -324,7 +378,7 @@ pub fn open_setup(app: &AppHandle) {
         .app
         .windows
         .iter()
-        .find(|window| window.label == WINDOW_LABEL)
+        .find(|window| window.label == label)
     else {
         return;
     };

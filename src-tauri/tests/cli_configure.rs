@@ -2,6 +2,9 @@
 //! stand-in Atlassian server and a private Secret Service: the check gates every write, each
 //! client is written on its own, `--dry-run` writes nothing, and the secret is kept in the
 //! keychain and recorded nowhere else.
+//!
+//! Every run logs at the most verbose level (`ROVO_MCP_LOG=trace`) to stderr and to a log file
+//! beside the home, so the leak scans cover every log line the app can write.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -67,6 +70,11 @@ impl Sandbox {
         self.root.path().join("home")
     }
 
+    /// The log file every run of this sandbox appends to, outside the home.
+    fn log_path(&self) -> PathBuf {
+        self.root.path().join("rovo-mcp-setup.log")
+    }
+
     fn policy_path(&self) -> PathBuf {
         self.root.path().join("policy.json")
     }
@@ -93,6 +101,8 @@ impl Sandbox {
             .env("ROVO_MCP_ENDPOINT", self.server.url())
             // A policy only when a test writes one, never the machine's own.
             .env("ROVO_MCP_POLICY", self.policy_path())
+            .env("ROVO_MCP_LOG", "trace")
+            .env("ROVO_MCP_LOG_FILE", self.log_path())
             .env(TOKEN_VARIABLE, token)
             .stdin(Stdio::null())
             .output()
@@ -102,9 +112,12 @@ impl Sandbox {
         let json = serde_json::from_str(&stdout).unwrap_or_else(|error| {
             panic!("stdout is one JSON document ({error}): {stdout}\n{stderr}")
         });
-        let secrets = [token, TOKEN, CLASSIC_TOKEN].map(|token| [token.to_owned(), basic(token)]);
-        for secret in secrets.iter().flatten().filter(|secret| secret.len() > 8) {
-            let secret = secret.trim_start_matches("Basic ");
+        for secret in [token, TOKEN, CLASSIC_TOKEN]
+            .iter()
+            .flat_map(|token| secret_forms(token))
+            .filter(|secret| secret.len() > 8)
+        {
+            let secret = secret.as_str();
             assert!(
                 !stdout.contains(secret) && !stderr.contains(secret),
                 "the secret never appears in any output:\n{stdout}\n{stderr}"
@@ -139,6 +152,16 @@ impl Sandbox {
         let text = self.read(".config/com.rovomcpsetup.desktop/state.json")?;
         Some(serde_json::from_str(&text).expect("the state file is JSON"))
     }
+}
+
+/// Every form a secret could leak in: the token, base64 of it, and base64 of `email:token`.
+fn secret_forms(token: &str) -> [String; 3] {
+    let base64 = base64::engine::general_purpose::STANDARD;
+    [
+        token.to_owned(),
+        base64.encode(token),
+        basic(token)["Basic ".len()..].to_owned(),
+    ]
 }
 
 fn every_file_under(folder: &Path) -> Vec<PathBuf> {
@@ -779,6 +802,77 @@ fn a_policy_locks_the_endpoint_auth_and_clients_and_requires_tools() {
     );
 }
 
+/// A policy's entry name is ours everywhere: `configure` writes it, `clients` finds it, and
+/// `remove` takes it out again, leaving each file byte for byte as it was before.
+#[test]
+fn a_policy_entry_name_is_configured_listed_and_removed_byte_for_byte() {
+    let sandbox = Sandbox::new();
+    sandbox.set_policy(r#"{ "entryName": "acme-atlassian" }"#);
+    let cursor_before = "{\n  \"mcpServers\": {\n    \"github\":   { \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n";
+    let codex_before =
+        "model = \"o4\"   # the team's model\n\n[mcp_servers.other]\ncommand = \"other\"\n";
+    fs::write(sandbox.home().join(".cursor/mcp.json"), cursor_before).unwrap();
+    fs::write(sandbox.home().join(".codex/config.toml"), codex_before).unwrap();
+
+    let configured = sandbox.configure(&["--clients", "cursor,codex", "--yes"], TOKEN);
+    assert_eq!(
+        configured.code, 0,
+        "configure writes both clients: {}",
+        configured.stderr
+    );
+    for file in [".cursor/mcp.json", ".codex/config.toml"] {
+        let text = sandbox.read(file).expect("the config is still there");
+        assert!(
+            text.contains("acme-atlassian") && !text.contains("atlassian-rovo-mcp"),
+            "{file} holds the entry under the policy's name only: {text}"
+        );
+    }
+
+    let listed = sandbox.run("clients", &[], "");
+    assert_eq!(listed.code, 0, "clients lists: {}", listed.stderr);
+    for id in ["cursor", "codex"] {
+        let client = listed.json["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|client| client["id"] == id)
+            .unwrap();
+        assert!(
+            client["entry"].is_object(),
+            "`clients --json` finds {id}'s entry under the policy's name: {client}"
+        );
+    }
+
+    let removed = sandbox.run("remove", &[], "");
+    assert_eq!(
+        removed.code, 0,
+        "remove takes the entry out: {}",
+        removed.stderr
+    );
+    let mut ids: Vec<&str> = removed.json["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|client| client["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(
+        ids,
+        ["codex", "cursor"],
+        "by default remove finds every client holding the policy's entry"
+    );
+    assert_eq!(
+        sandbox.read(".cursor/mcp.json").as_deref(),
+        Some(cursor_before),
+        "Cursor's file is byte for byte what it was before configure"
+    );
+    assert_eq!(
+        sandbox.read(".codex/config.toml").as_deref(),
+        Some(codex_before),
+        "Codex's file is byte for byte what it was before configure"
+    );
+}
+
 /// Lock the private keyring's login collection, as a screen lock or a reboot would.
 fn lock_keyring(bus_address: &str) {
     let locked = Command::new("dbus-send")
@@ -832,8 +926,9 @@ fn a_locked_keychain_is_a_clear_error_and_changes_nothing() {
     );
 }
 
-/// The leak scan: after every subcommand ran in keychain mode, neither the token nor its base64
-/// form is in any output or any file the app wrote — state, backups, client configs.
+/// The leak scan: after every subcommand ran in keychain mode with the most verbose logging,
+/// neither the token nor its base64 forms are in any output or any file the app wrote — log,
+/// state, backups, client configs.
 #[test]
 fn no_secret_in_any_output_or_file_the_app_wrote_in_keychain_mode() {
     let sandbox = Sandbox::new();
@@ -851,7 +946,7 @@ fn no_secret_in_any_output_or_file_the_app_wrote_in_keychain_mode() {
         sandbox.run("rotate", &["--token-env", TOKEN_VARIABLE], TOKEN),
         sandbox.run("remove", &["--forget"], ""),
     ];
-    let secrets = [TOKEN.to_owned(), basic(TOKEN)["Basic ".len()..].to_owned()];
+    let secrets = secret_forms(TOKEN);
     for run in &runs {
         for secret in &secrets {
             assert!(
@@ -860,10 +955,31 @@ fn no_secret_in_any_output_or_file_the_app_wrote_in_keychain_mode() {
             );
         }
     }
-    let files = every_file_under(&sandbox.home());
+    let log = fs::read_to_string(sandbox.log_path()).expect("every run logged to the file");
+    for line in [
+        "probe finished",
+        "config file written",
+        "keychain",
+        "reply received",
+    ] {
+        assert!(
+            log.contains(line),
+            "the log is as verbose as it gets, so the scan means something: no `{line}` in\n{log}"
+        );
+    }
+    assert!(
+        runs.iter()
+            .all(|run| run.stderr.contains("TRACE") || run.stderr.contains("DEBUG")),
+        "every run logged to stderr as well"
+    );
+    let files = every_file_under(sandbox.root.path());
     assert!(
         files.iter().any(|path| path.ends_with("state.json")),
         "the scan covers the state file"
+    );
+    assert!(
+        files.iter().any(|path| *path == sandbox.log_path()),
+        "the scan covers the log file"
     );
     for path in files {
         let bytes = fs::read(&path).unwrap();

@@ -5,6 +5,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use base64::Engine;
 use rovo_test_support::mcp_server::{Grant, Misbehaviour, TestMcpServer, TestMcpServerBuilder};
 use serde_json::Value;
 
@@ -23,7 +24,6 @@ struct Run {
 
 /// `Basic base64(email:token)`, as the server expects it; built independently of the app.
 fn basic(email: &str, token: &str) -> String {
-    use base64::Engine;
     format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{email}:{token}"))
@@ -43,6 +43,9 @@ fn validate(args: &[&str], token: &str, stdin: Option<&str>) -> Run {
         .arg("--json")
         .args(args)
         .env_remove("ROVO_MCP_ENDPOINT")
+        // The most verbose log, on stderr: the leak check below covers every line of it.
+        .env("ROVO_MCP_LOG", "trace")
+        .env_remove("ROVO_MCP_LOG_FILE")
         .env(TOKEN_VARIABLE, token)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -66,6 +69,7 @@ fn validate(args: &[&str], token: &str, stdin: Option<&str>) -> Run {
     };
     for secret in [
         token.to_owned(),
+        base64::engine::general_purpose::STANDARD.encode(token),
         basic(EMAIL, token)["Basic ".len()..].to_owned(),
     ] {
         if secret.len() >= 8 {

@@ -141,3 +141,79 @@ fn make_run_without_a_display_says_so_before_building() {
         "in one sentence that says why: {said}"
     );
 }
+
+/// `clients --json` on an empty temporary home, with the environment cleared but for `extra`.
+fn clients_json(home: &Path, args: &[&str], extra: &[(&str, &Path)]) -> Output {
+    let mut command = app();
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("ROVO_MCP_POLICY", home.join("no-policy.json"))
+        .args(args);
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    run(&mut command)
+}
+
+#[test]
+fn verbose_logs_to_stderr_and_leaves_stdout_to_the_json() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [
+        ["clients", "--verbose", "--json"],
+        ["clients", "--json", "-v"],
+    ] {
+        let output = clients_json(home.path(), &args, &[]);
+        assert_eq!(output.status.code(), Some(0), "{args:?} succeeds");
+        let stdout = text(&output.stdout);
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap_or_else(|error| {
+            panic!("{args:?}: stdout stays one JSON document ({error}): {stdout}")
+        });
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("command started") && stderr.contains("DEBUG"),
+            "{args:?}: the log goes to stderr: {stderr}"
+        );
+    }
+    let quiet = clients_json(home.path(), &["clients", "--json"], &[]);
+    assert!(
+        quiet.stderr.is_empty(),
+        "without the switch nothing is logged: {}",
+        text(&quiet.stderr)
+    );
+}
+
+#[test]
+fn a_log_file_alone_gets_the_log_and_is_private() {
+    let home = tempfile::tempdir().unwrap();
+    let log = home.path().join("app.log");
+    let output = clients_json(
+        home.path(),
+        &["clients", "--json"],
+        &[("ROVO_MCP_LOG_FILE", &log)],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the log file changes no outcome"
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "a log file alone keeps stderr quiet: {}",
+        text(&output.stderr)
+    );
+    let logged = std::fs::read_to_string(&log).expect("the log file was written");
+    assert!(
+        logged.contains("command started"),
+        "the file holds the log: {logged}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a log names the person's files: owner only");
+    }
+}

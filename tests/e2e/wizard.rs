@@ -485,6 +485,44 @@ async fn to_the_clients_step(server: &TestMcpServer, home: &TempHome) -> AppSess
     app
 }
 
+/// The first start-at-login entry in `folder`, waiting for the app to write it.
+async fn autostart_entry(folder: &std::path::Path) -> String {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while std::fs::read_dir(folder).map_or(true, |mut entries| entries.next().is_none())
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    std::fs::read_dir(folder)
+        .ok()
+        .and_then(|mut entries| entries.next())
+        .and_then(Result::ok)
+        .and_then(|entry| std::fs::read_to_string(entry.path()).ok())
+        .unwrap_or_default()
+}
+
+/// Step 7: the summary names what was configured, and "keep me reminded" turned start at
+/// login on.
+async fn the_summary_names_the_clients_and_keeps_reminding(app: &AppSession, home: &TempHome) {
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#step-title", "All set").await.unwrap();
+    let summary = app.text(".summary").await.unwrap();
+    assert!(
+        summary.contains("Cursor") && summary.contains("OpenAI Codex"),
+        "the summary names what was configured: {summary:?}"
+    );
+    // "Keep me reminded" is on by default: the tray starts at login, with `--tray`.
+    app.wait_for_text("#keep-reminded-hint", "tray")
+        .await
+        .unwrap();
+    let entry = autostart_entry(&home.path(".config/autostart")).await;
+    assert!(
+        entry.contains("--tray"),
+        "the last step turned start at login on, in the tray: {entry:?}"
+    );
+    app.screenshot("done-step").await.unwrap();
+}
+
 #[tokio::test]
 async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
@@ -569,15 +607,7 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     );
     app.screenshot("write-step").await.unwrap();
 
-    // Step 7: the summary.
-    app.click("#next").await.unwrap();
-    app.wait_for_text("#step-title", "All set").await.unwrap();
-    let summary = app.text(".summary").await.unwrap();
-    assert!(
-        summary.contains("Cursor") && summary.contains("OpenAI Codex"),
-        "the summary names what was configured: {summary:?}"
-    );
-    app.screenshot("done-step").await.unwrap();
+    the_summary_names_the_clients_and_keeps_reminding(&app, &home).await;
 
     // Undo from step 6 puts every file back.
     app.click("#back").await.unwrap();
@@ -595,4 +625,102 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     app.screenshot("write-undone").await.unwrap();
 
     app.close().await.unwrap();
+}
+
+/// The stand-in server granting the scoped token everything.
+async fn full_scope_server() -> TestMcpServer {
+    TestMcpServer::builder()
+        .grant(
+            header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN),
+            Grant::FullScope,
+        )
+        .start()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_file_changed_after_the_preview_is_planned_again_and_said_so() {
+    let server = full_scope_server().await;
+    let home = TempHome::new();
+    let app = to_the_clients_step(&server, &home).await;
+    app.wait_for_text("[data-client=cursor]", "Cursor")
+        .await
+        .unwrap();
+    app.click("#preview").await.unwrap();
+    app.wait_for_text(".preview", "+++").await.unwrap();
+
+    // Meanwhile the person adds a server in Cursor itself.
+    let changed = CURSOR_BEFORE.replace(
+        "\"other\": { \"url\": \"https://example.com/mcp\" }",
+        "\"other\": { \"url\": \"https://example.com/mcp\" },\n    \"added-meanwhile\": { \"url\": \"https://example.org/mcp\" }",
+    );
+    std::fs::write(home.path(".cursor/mcp.json"), &changed).unwrap();
+
+    app.click("#next").await.unwrap();
+    let results = app.wait_for_text(".results", "Cursor").await.unwrap();
+    assert!(
+        results.contains("changed after the preview"),
+        "the write says Cursor's change was planned again: {results:?}"
+    );
+    let cursor = home.read(".cursor/mcp.json").unwrap();
+    assert!(
+        cursor.contains("added-meanwhile") && cursor.contains("atlassian-rovo-mcp"),
+        "the server added meanwhile is kept and ours is added: {cursor}"
+    );
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn closing_the_window_during_the_write_loses_no_file() {
+    let server = full_scope_server().await;
+    let home = TempHome::new();
+    let app = to_the_clients_step(&server, &home).await;
+    app.wait_for_text("[data-client=cursor]", "Cursor")
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    app.client
+        .close_window()
+        .await
+        .expect("the window closes while the write runs");
+
+    // The write finishes (or never started): each file is whole, old or new.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let cursor = home.read(".cursor/mcp.json").unwrap();
+    assert!(
+        cursor == CURSOR_BEFORE
+            || (cursor.contains("// my servers") && cursor.contains("atlassian-rovo-mcp")),
+        "Cursor's file is its old bytes or the complete new version: {cursor}"
+    );
+    let codex = home.read(".codex/config.toml").unwrap_or_default();
+    assert!(
+        codex.is_empty() || codex.contains("[mcp_servers.atlassian-rovo-mcp]"),
+        "Codex's file is absent or complete: {codex}"
+    );
+    let leftovers: Vec<_> = [".cursor", ".codex"]
+        .iter()
+        .flat_map(|folder| {
+            std::fs::read_dir(home.path(folder))
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .filter(|entry| {
+            entry
+                .path()
+                .extension()
+                .is_some_and(|extension| extension == "tmp")
+        })
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary file is left beside the configs: {leftovers:?}"
+    );
+    assert_eq!(
+        home.read(".config/zed/settings.json").as_deref(),
+        Some(ZED_BROKEN),
+        "the broken file is left untouched"
+    );
 }

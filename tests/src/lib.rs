@@ -74,6 +74,14 @@ impl AppSession {
     /// Like [`start`](Self::start), with `environment` set for the app: tauri-driver passes
     /// its environment down to WebKitWebDriver, which passes it to the app it starts.
     pub async fn start_with_env(environment: &[(&str, &str)]) -> anyhow::Result<Self> {
+        Self::start_with(&[], environment).await
+    }
+
+    /// Like [`start_with_env`](Self::start_with_env), with command-line `arguments` for the app.
+    pub async fn start_with(
+        arguments: &[&str],
+        environment: &[(&str, &str)],
+    ) -> anyhow::Result<Self> {
         let display = VirtualDisplay::start()?;
         let secret_service = SecretServiceSession::start()?;
         let application = app_binary()?;
@@ -102,7 +110,7 @@ impl AppSession {
 
         let capabilities = serde_json::json!({
             "browserName": "wry",
-            "tauri:options": { "application": application },
+            "tauri:options": { "application": application, "args": arguments },
         });
         let client = match connect_when_driver_ready(port, &capabilities).await {
             Ok(client) => client,
@@ -146,6 +154,63 @@ impl AppSession {
     /// The text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> anyhow::Result<String> {
         Ok(self.client.find(Locator::Css(css)).await?.text().await?)
+    }
+
+    /// Makes the window whose page matches `css` the one the session drives, waiting for the
+    /// app to open it.
+    pub async fn switch_to_window_showing(&self, css: &str) -> anyhow::Result<()> {
+        let started = Instant::now();
+        loop {
+            for handle in self.client.windows().await? {
+                self.client.switch_to_window(handle).await?;
+                if self.client.find(Locator::Css(css)).await.is_ok() {
+                    return Ok(());
+                }
+            }
+            if started.elapsed() > READY_DEADLINE {
+                bail!("no window showed {css} within {READY_DEADLINE:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Runs axe-core on the page as it is now and returns its serious and critical violations,
+    /// one line each: rule, impact, and the elements involved.
+    pub async fn serious_accessibility_violations(&self) -> Vec<String> {
+        let axe =
+            std::fs::read_to_string(repository_root().join("ui/node_modules/axe-core/axe.min.js"))
+                .expect(
+                    "axe-core is installed with the UI's npm packages (`make test` installs them)",
+                );
+        // Sent as the script itself: the page's CSP forbids eval, not what WebDriver runs.
+        let loaded = self
+            .client
+            .execute(&format!("{axe}\nreturn typeof window.axe?.run;"), vec![])
+            .await
+            .expect("axe-core loads into the page");
+        assert_eq!(
+            loaded.as_str(),
+            Some("function"),
+            "axe-core is ready to run"
+        );
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[0];
+                 window.axe
+                   .run(document)
+                   .then((result) => done(result.passes.length === 0
+                     ? ['axe-core checked nothing: no rule passed']
+                     : result.violations
+                     .filter((violation) => ['serious', 'critical'].includes(violation.impact))
+                     .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes
+                       .map((node) => node.target.join(' ')).join(', ')}`)))
+                   .catch((error) => done([`axe failed: ${error}`]));",
+                vec![],
+            )
+            .await
+            .expect("axe-core runs");
+        serde_json::from_value(found).expect("a list of strings")
     }
 
     /// Clicks the first element matching `css`.

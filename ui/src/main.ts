@@ -1,7 +1,7 @@
-// Entry point: mounts the wizard on the Tauri backend.
+// Entry point: mounts the window's page on the Tauri backend.
 import { mount } from "svelte";
 import "./app.css";
-import App from "./App.svelte";
+import Root from "./Root.svelte";
 import { reportFirstPaint, tauriBackend } from "./lib/backend";
 
 const target = document.getElementById("app");
@@ -9,8 +9,8 @@ if (target === null) {
   throw new Error("index.html has no #app element");
 }
 
-mount(App, { target, props: { backend: tauriBackend } });
+mount(Root, { target, props: { backend: tauriBackend } });
 
 // A callback of the first animation frame runs before that frame is painted; one requested from
-// it runs once the mounted wizard is on screen.
+// it runs once the mounted page is on screen.
 requestAnimationFrame(() => requestAnimationFrame(() => void reportFirstPaint()));

@@ -139,6 +139,7 @@ pub fn replace_config(
         )));
     }
     if !file.is_unchanged_on_disk()? {
+        tracing::info!(path = %real_path.display(), "config file changed since it was read; not written");
         return Ok(WriteOutcome::ChangedSinceRead);
     }
     let backup = file
@@ -149,6 +150,7 @@ pub fn replace_config(
     let Some(new) = new else {
         let backup = backup.expect("a file we delete existed, so it was backed up");
         fs::remove_file(real_path).map_err(|error| io_write_error("delete", real_path, &error))?;
+        tracing::info!(path = %real_path.display(), backup = %backup.display(), "config file deleted");
         return Ok(WriteOutcome::Deleted { backup });
     };
 
@@ -191,6 +193,12 @@ pub fn replace_config(
             real_path.display()
         )));
     }
+    tracing::info!(
+        path = %real_path.display(),
+        backup = ?backup.as_ref().map(|backup| backup.display().to_string()),
+        bytes = new.len(),
+        "config file written"
+    );
     Ok(WriteOutcome::Written { backup })
 }
 

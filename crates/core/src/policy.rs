@@ -1,9 +1,29 @@
 //! The organisation's policy (design §8): what an IT team pins down for every machine — the
 //! endpoint, the entry name, the allowed auth kinds, which clients to configure or never touch,
 //! the secret mode, the tools that must be present, reminders and checks — read from the
-//! platform's managed locations. A policy is never silently ignored: a file that does not parse
-//! or holds a bad value is refused with the file and key named, and unknown keys are warned.
+//! platform's managed locations. A policy is never silently ignored: a source that does not parse
+//! or holds a bad value is refused with the source and key named, and unknown keys are warned.
+//!
+//! Where it is read, highest precedence first (docs/it-deployment.md says the same to admins):
+//! - `ROVO_MCP_POLICY` names one JSON file that replaces every other source (tests, trials).
+//! - Windows: `HKLM\SOFTWARE\Policies\RovoMcpSetup`, then `HKCU\SOFTWARE\Policies\RovoMcpSetup`,
+//!   then `%ProgramData%\Rovo MCP Setup\policy.json`.
+//! - macOS: the configuration profile's managed preferences for the computer
+//!   (`/Library/Managed Preferences/com.rovomcpsetup.desktop.plist`), then the user's
+//!   (`/Library/Managed Preferences/<user>/com.rovomcpsetup.desktop.plist`), then
+//!   `/Library/Application Support/Rovo MCP Setup/policy.json`.
+//! - Linux: `/etc/rovo-mcp-setup/policy.json`.
+//!
+//! Sources merge top-level key by key: a key set by a higher source replaces the same key of a
+//! lower one, and keys it does not set come from below. MDM-managed settings (profiles,
+//! registry) win over the file because they are what the MDM enforces and reports on; the
+//! computer wins over the user as it does for Chrome and Edge, so a user-scoped profile cannot
+//! loosen what the machine's policy locks.
 
+mod managed_preferences;
+mod registry;
+
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use schemars::JsonSchema;
@@ -14,8 +34,55 @@ use crate::clients::{self, ClientEnvironment, Os, SecretMode};
 use crate::probe::Endpoint;
 use crate::{Error, ErrorKind, Result};
 
+pub use managed_preferences::parse_managed_preferences;
+pub use registry::{RegistryHive, RegistryValue, parse_registry_policy};
+
 /// The environment variable naming a policy file to read instead of the managed ones (tests).
 pub const POLICY_ENV: &str = "ROVO_MCP_POLICY";
+
+/// The preference domain of macOS configuration profiles: the app's bundle identifier.
+pub const PREFERENCE_DOMAIN: &str = "com.rovomcpsetup.desktop";
+
+/// Where one layer of the policy comes from; every message about it names it this way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PolicySource {
+    /// A JSON policy file.
+    File(PathBuf),
+    /// A configuration profile's managed preferences on macOS (a plist, XML or binary).
+    ManagedPreferences(PathBuf),
+    /// The policy key in a Windows registry hive.
+    Registry(RegistryHive),
+}
+
+impl fmt::Display for PolicySource {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self {
+            Self::File(_) => "the policy",
+            Self::ManagedPreferences(_) => "the managed preferences",
+            Self::Registry(_) => "the registry policy",
+        };
+        write!(formatter, "{kind} {}", self.location())
+    }
+}
+
+impl PolicySource {
+    /// The file or registry key, quoted.
+    fn location(&self) -> String {
+        match self {
+            Self::File(path) | Self::ManagedPreferences(path) => format!("`{}`", path.display()),
+            Self::Registry(hive) => format!("`{hive}`"),
+        }
+    }
+
+    /// How this source names a policy key: the registry by its value name, the others by the
+    /// key's path (`clients.never[0]`).
+    fn key(&self, path: &str) -> String {
+        match self {
+            Self::Registry(_) => format!("`{}`", registry::value_name(path)),
+            Self::File(_) | Self::ManagedPreferences(_) => format!("`{path}`"),
+        }
+    }
+}
 
 /// One policy file, as IT writes it. Every key is optional; `$schema` is allowed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -66,99 +133,193 @@ pub struct ClientsPolicy {
     pub never: Vec<String>,
 }
 
-/// The policy in force: the merged files and where they came from.
+/// What the wizard shows of the policy: who sets it, where to get help, and each locked choice
+/// with its value (`None`: the person chooses).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LockedChoices {
+    /// The organisation named beside every locked choice.
+    pub organization: Option<String>,
+    /// Where people get help.
+    pub help_link: Option<String>,
+    /// The only auth kinds allowed.
+    pub auth_kinds: Option<Vec<AuthMethod>>,
+    /// The secret mode every client uses.
+    pub secret_mode: Option<SecretMode>,
+    /// The clients the organisation configures (ids, or `detected`, `all`).
+    pub clients: Option<Vec<String>>,
+    /// The only endpoint.
+    pub endpoint: Option<String>,
+}
+
+impl LockedChoices {
+    /// Whether the policy locks anything the wizard asks about.
+    pub fn any(&self) -> bool {
+        self.auth_kinds.is_some()
+            || self.secret_mode.is_some()
+            || self.clients.is_some()
+            || self.endpoint.is_some()
+    }
+}
+
+/// The policy in force: the merged sources and where they came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Policy {
     pub settings: PolicyFile,
-    /// The files read, highest precedence first.
-    pub sources: Vec<PathBuf>,
-    /// Keys that no release knows, per file: warned, never fatal.
+    /// The sources read, highest precedence first.
+    pub sources: Vec<PolicySource>,
+    /// Keys that no release knows, per source: warned, never fatal.
     pub warnings: Vec<String>,
 }
 
-/// The policy files this platform reads, highest precedence first (design §8).
-pub fn policy_locations(environment: &ClientEnvironment) -> Vec<PathBuf> {
+/// The policy sources this platform reads, highest precedence first (see the module doc).
+pub fn policy_sources(environment: &ClientEnvironment) -> Vec<PolicySource> {
     if let Some(path) = environment
         .variable(POLICY_ENV)
         .filter(|path| !path.trim().is_empty())
     {
-        return vec![PathBuf::from(path)];
+        return vec![PolicySource::File(PathBuf::from(path))];
     }
     match environment.os() {
-        Os::Linux => vec![PathBuf::from("/etc/rovo-mcp-setup/policy.json")],
-        Os::MacOs => vec![PathBuf::from(
-            "/Library/Application Support/Rovo MCP Setup/policy.json",
-        )],
+        Os::Linux => vec![PolicySource::File(PathBuf::from(
+            "/etc/rovo-mcp-setup/policy.json",
+        ))],
+        Os::MacOs => {
+            let profile = format!("{PREFERENCE_DOMAIN}.plist");
+            let managed = Path::new("/Library/Managed Preferences");
+            let mut sources = vec![PolicySource::ManagedPreferences(managed.join(&profile))];
+            if let Some(user) = macos_user(environment) {
+                sources.push(PolicySource::ManagedPreferences(
+                    managed.join(user).join(&profile),
+                ));
+            }
+            sources.push(PolicySource::File(PathBuf::from(
+                "/Library/Application Support/Rovo MCP Setup/policy.json",
+            )));
+            sources
+        }
         Os::Windows => {
             let program_data = environment
                 .variable("ProgramData")
                 .unwrap_or(r"C:\ProgramData");
-            vec![environment.join(Path::new(program_data), &["Rovo MCP Setup", "policy.json"])]
+            vec![
+                PolicySource::Registry(RegistryHive::LocalMachine),
+                PolicySource::Registry(RegistryHive::CurrentUser),
+                PolicySource::File(
+                    environment.join(Path::new(program_data), &["Rovo MCP Setup", "policy.json"]),
+                ),
+            ]
         }
     }
 }
 
-/// Reads and merges the policy files that exist. No file is no policy; a file that exists but
-/// cannot be used is an error naming it.
-pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
-    let mut policy = Policy::default();
-    // Lowest precedence first, so that a higher file's keys replace a lower one's.
-    for path in policy_locations(environment).into_iter().rev() {
-        let text = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(error) => {
-                return Err(refusal(&path, &format!("it cannot be read: {error}")));
-            }
-        };
-        let (file, warnings) = parse_policy(&path, &text)?;
-        policy.warnings.extend(warnings);
-        merge(&mut policy.settings, file);
-        policy.sources.insert(0, path);
-    }
-    Ok(policy)
+/// The short name macOS files a user's managed preferences under: `USER`, else the home
+/// folder's name (`/Users/<name>`).
+fn macos_user(environment: &ClientEnvironment) -> Option<String> {
+    environment
+        .variable("USER")
+        .filter(|user| !user.trim().is_empty() && !user.contains('/'))
+        .map(str::to_owned)
+        .or_else(|| {
+            environment
+                .home(&[])
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+        })
 }
 
-fn refusal(path: &Path, detail: &str) -> Error {
+/// Reads and merges the policy sources that exist. No source is no policy; a source that
+/// exists but cannot be used is an error naming it.
+pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
+    let mut layers = Vec::new();
+    for source in policy_sources(environment) {
+        let layer = match &source {
+            PolicySource::File(path) => read_source(&source, path)?
+                .map(|bytes| parse_policy(path, &bytes))
+                .transpose()?,
+            PolicySource::ManagedPreferences(path) => read_source(&source, path)?
+                .map(|bytes| parse_managed_preferences(path, &bytes))
+                .transpose()?,
+            PolicySource::Registry(hive) => registry::read(*hive)?
+                .map(|values| parse_registry_policy(*hive, &values))
+                .transpose()?,
+        };
+        if let Some((file, warnings)) = layer {
+            tracing::info!(%source, warnings = warnings.len(), "policy loaded");
+            layers.push((source, file, warnings));
+        } else {
+            tracing::trace!(%source, "no policy here");
+        }
+    }
+    Ok(merge_layers(layers))
+}
+
+/// A source file's bytes; `None` when there is no such file.
+fn read_source(source: &PolicySource, path: &Path) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(refusal(source, &format!("cannot be read: {error}"))),
+    }
+}
+
+/// The policy of `layers`, given highest precedence first.
+fn merge_layers(layers: Vec<(PolicySource, PolicyFile, Vec<String>)>) -> Policy {
+    let mut policy = Policy::default();
+    // Lowest precedence first, so that a higher layer's keys replace a lower one's.
+    for (source, file, warnings) in layers.into_iter().rev() {
+        policy.warnings.splice(0..0, warnings);
+        merge(&mut policy.settings, file);
+        policy.sources.insert(0, source);
+    }
+    policy
+}
+
+fn refusal(source: &PolicySource, detail: &str) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
-        format!(
-            "the policy `{}` {detail}; nothing was changed: ask your IT team to fix the policy",
-            path.display()
-        ),
+        format!("{source} {detail}; nothing was changed: ask your IT team to fix the policy"),
     )
 }
 
 /// Parses and checks one policy file. Unknown keys come back as warnings.
 pub fn parse_policy(path: &Path, bytes: &[u8]) -> Result<(PolicyFile, Vec<String>)> {
+    let source = PolicySource::File(path.to_owned());
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
         refusal(
-            path,
+            &source,
             &format!("is not JSON (line {}: {error})", error.line()),
         )
     })?;
-    // Unknown keys are found on a lenient pass and warned; the strict pass below then reads
-    // the file without them.
+    let (known, warnings) = known_keys(&source, &value);
+    Ok((typed(&source, &known)?, warnings))
+}
+
+/// `value` without the keys this release does not know, and a warning for each of them.
+fn known_keys(
+    source: &PolicySource,
+    value: &serde_json::Value,
+) -> (serde_json::Value, Vec<String>) {
     let mut unknown = Vec::new();
-    let lenient: serde_json::Value = strip_unknown(&value, &mut unknown);
+    let known = strip_unknown(value, &mut unknown);
     let warnings = unknown
         .into_iter()
-        .map(|key| {
-            format!(
-                "the policy `{}` has a key this release does not know: `{key}`",
-                path.display()
-            )
-        })
+        .map(|key| format!("{source} has a key this release does not know: `{key}`"))
         .collect();
-    let file: PolicyFile = serde_path_to_error::deserialize(&lenient).map_err(|error| {
-        let key = error.path().to_string();
+    (known, warnings)
+}
+
+/// The policy of `known` (only known keys), refused with the key named when a value is bad.
+fn typed(source: &PolicySource, known: &serde_json::Value) -> Result<PolicyFile> {
+    let file: PolicyFile = serde_path_to_error::deserialize(known).map_err(|error| {
+        let key = source.key(&error.path().to_string());
         refusal(
-            path,
-            &format!("has a bad value at `{key}`: {}", error.inner()),
+            source,
+            &format!("has a bad value at {key}: {}", error.inner()),
         )
     })?;
-    check(path, &file)?;
-    Ok((file, warnings))
+    check(source, &file)?;
+    Ok(file)
 }
 
 /// A copy of `value` without the keys `PolicyFile` does not know, whose paths go to `unknown`.
@@ -235,21 +396,25 @@ struct LenientClients {
 }
 
 /// The rules a type cannot say: an https endpoint, at least one auth kind, known client ids.
-fn check(path: &Path, file: &PolicyFile) -> Result<()> {
+fn check(source: &PolicySource, file: &PolicyFile) -> Result<()> {
     if let Some(endpoint) = &file.endpoint {
-        Endpoint::parse(endpoint)
-            .map_err(|error| refusal(path, &format!("has a bad value at `endpoint`: {error}")))?;
+        Endpoint::parse(endpoint).map_err(|error| {
+            let key = source.key("endpoint");
+            refusal(source, &format!("has a bad value at {key}: {error}"))
+        })?;
     }
     if file.allowed_auth.as_ref().is_some_and(Vec::is_empty) {
+        let key = source.key("allowedAuth");
         return Err(refusal(
-            path,
-            "allows no auth kind at `allowedAuth`: list `personal`, `service` or both",
+            source,
+            &format!("allows no auth kind at {key}: list `personal`, `service` or both"),
         ));
     }
     if let Some(name) = &file.entry_name
         && name.trim().is_empty()
     {
-        return Err(refusal(path, "has an empty `entryName`"));
+        let key = source.key("entryName");
+        return Err(refusal(source, &format!("has an empty {key}")));
     }
     if let Some(clients_policy) = &file.clients {
         let configure = clients_policy
@@ -261,9 +426,10 @@ fn check(path: &Path, file: &PolicyFile) -> Result<()> {
         for (key, id) in configure.chain(never) {
             let special = key == "clients.configure" && (id == "all" || id == "detected");
             if !special && clients::find(id).is_none() {
+                let key = source.key(key);
                 return Err(refusal(
-                    path,
-                    &format!("names an unknown client `{id}` at `{key}`"),
+                    source,
+                    &format!("names an unknown client `{id}` at {key}"),
                 ));
             }
         }
@@ -299,15 +465,15 @@ fn merge(lower: &mut PolicyFile, higher: PolicyFile) {
 }
 
 impl Policy {
-    /// Who to name in a refusal: the organisation and the policy file.
+    /// Who to name in a refusal: the organisation and the policy's highest source.
     fn named(&self) -> String {
-        let source = self
+        let location = self
             .sources
             .first()
-            .map_or_else(String::new, |path| format!("`{}`", path.display()));
+            .map_or_else(String::new, PolicySource::location);
         match &self.settings.organization {
-            Some(organization) => format!("{}'s policy {source}", organization.name),
-            None => format!("the policy {source}"),
+            Some(organization) => format!("{}'s policy {location}", organization.name),
+            None => format!("the policy {location}"),
         }
     }
 
@@ -321,7 +487,7 @@ impl Policy {
         Error::new(
             ErrorKind::InvalidInput,
             format!(
-                "{} sets {what} to {value}, so the command line cannot change it{help}",
+                "{} sets {what} to {value}, so it cannot be changed here{help}",
                 self.named()
             ),
         )
@@ -383,6 +549,28 @@ impl Policy {
             .clients
             .as_ref()
             .is_some_and(|clients| clients.never.iter().any(|never| never == id))
+    }
+
+    /// The choices the policy locks, for the wizard to show locked.
+    pub fn locked_choices(&self) -> LockedChoices {
+        let settings = &self.settings;
+        LockedChoices {
+            organization: settings
+                .organization
+                .as_ref()
+                .map(|organization| organization.name.clone()),
+            help_link: settings
+                .organization
+                .as_ref()
+                .and_then(|organization| organization.help_link.clone()),
+            auth_kinds: settings.allowed_auth.clone(),
+            secret_mode: settings.secret_mode,
+            clients: settings
+                .clients
+                .as_ref()
+                .and_then(|clients| clients.configure.clone()),
+            endpoint: settings.endpoint.clone(),
+        }
     }
 
     /// The entry name in every client.
@@ -564,7 +752,7 @@ mod tests {
     fn policy(settings: PolicyFile) -> Policy {
         Policy {
             settings,
-            sources: vec![PathBuf::from(PATH)],
+            sources: vec![PolicySource::File(PathBuf::from(PATH))],
             warnings: Vec::new(),
         }
     }
@@ -619,6 +807,139 @@ mod tests {
         assert!(
             policy.clients(&["zed".to_owned()]).is_err(),
             "a client never to touch is refused"
+        );
+    }
+
+    #[test]
+    fn each_platform_reads_its_sources_highest_first() {
+        let windows = ClientEnvironment::new(
+            Os::Windows,
+            r"C:\Users\ada",
+            [("ProgramData", r"D:\ProgramData")],
+        );
+        assert_eq!(
+            policy_sources(&windows),
+            [
+                PolicySource::Registry(RegistryHive::LocalMachine),
+                PolicySource::Registry(RegistryHive::CurrentUser),
+                PolicySource::File(PathBuf::from(r"D:\ProgramData\Rovo MCP Setup\policy.json")),
+            ],
+            "the computer's registry policy, the user's, then the file"
+        );
+        let macos = ClientEnvironment::new(Os::MacOs, "/Users/ada", [("USER", "ada")]);
+        assert_eq!(
+            policy_sources(&macos),
+            [
+                PolicySource::ManagedPreferences(PathBuf::from(
+                    "/Library/Managed Preferences/com.rovomcpsetup.desktop.plist"
+                )),
+                PolicySource::ManagedPreferences(PathBuf::from(
+                    "/Library/Managed Preferences/ada/com.rovomcpsetup.desktop.plist"
+                )),
+                PolicySource::File(PathBuf::from(
+                    "/Library/Application Support/Rovo MCP Setup/policy.json"
+                )),
+            ],
+            "the computer's profile, the user's, then the file"
+        );
+        let without_user = ClientEnvironment::new(Os::MacOs, "/Users/grace", []);
+        assert_eq!(
+            policy_sources(&without_user)[1],
+            PolicySource::ManagedPreferences(PathBuf::from(
+                "/Library/Managed Preferences/grace/com.rovomcpsetup.desktop.plist"
+            )),
+            "without USER the home folder's name is the user's"
+        );
+        let test =
+            ClientEnvironment::new(Os::Windows, r"C:\Users\ada", [(POLICY_ENV, "policy.json")]);
+        assert_eq!(
+            policy_sources(&test),
+            [PolicySource::File(PathBuf::from("policy.json"))],
+            "ROVO_MCP_POLICY replaces every managed source"
+        );
+    }
+
+    #[test]
+    fn managed_settings_win_over_the_file_key_by_key() {
+        let registry = PolicySource::Registry(RegistryHive::LocalMachine);
+        let user_registry = PolicySource::Registry(RegistryHive::CurrentUser);
+        let file = PolicySource::File(PathBuf::from(r"C:\ProgramData\Rovo MCP Setup\policy.json"));
+        let layers = vec![
+            (
+                registry.clone(),
+                PolicyFile {
+                    secret_mode: Some(SecretMode::Keychain),
+                    ..PolicyFile::default()
+                },
+                vec!["computer warning".to_owned()],
+            ),
+            (
+                user_registry.clone(),
+                PolicyFile {
+                    secret_mode: Some(SecretMode::Inline),
+                    entry_name: Some("from-user".to_owned()),
+                    ..PolicyFile::default()
+                },
+                Vec::new(),
+            ),
+            (
+                file.clone(),
+                PolicyFile {
+                    entry_name: Some("from-file".to_owned()),
+                    endpoint: Some("https://mcp.example.com/v1/mcp".to_owned()),
+                    ..PolicyFile::default()
+                },
+                vec!["file warning".to_owned()],
+            ),
+        ];
+
+        let policy = merge_layers(layers);
+
+        assert_eq!(
+            policy.settings.secret_mode,
+            Some(SecretMode::Keychain),
+            "the computer's registry policy wins over the user's"
+        );
+        assert_eq!(
+            policy.entry_name(),
+            "from-user",
+            "the user's registry policy wins over the file"
+        );
+        assert_eq!(
+            policy.settings.endpoint.as_deref(),
+            Some("https://mcp.example.com/v1/mcp"),
+            "a key only the file sets still counts"
+        );
+        assert_eq!(
+            policy.sources,
+            [registry, user_registry, file],
+            "the sources, highest first"
+        );
+        assert_eq!(
+            policy.warnings,
+            ["computer warning", "file warning"],
+            "every source's warnings, highest first"
+        );
+    }
+
+    #[test]
+    fn a_refusal_from_a_managed_source_names_it() {
+        let policy = Policy {
+            settings: PolicyFile {
+                endpoint: Some("https://mcp.atlassian.com/v1/mcp".to_owned()),
+                ..PolicyFile::default()
+            },
+            sources: vec![PolicySource::Registry(RegistryHive::LocalMachine)],
+            warnings: Vec::new(),
+        };
+        let error = policy
+            .endpoint(Some("https://other.example/mcp"))
+            .expect_err("the endpoint is locked");
+        assert!(
+            error
+                .message()
+                .starts_with(r"the policy `HKLM\SOFTWARE\Policies\RovoMcpSetup` sets the endpoint"),
+            "the registry key is named: {error}"
         );
     }
 

@@ -76,23 +76,61 @@ impl Default for OsKeychain {
 
 impl SecretStore for OsKeychain {
     fn read(&self, account: &str) -> Result<Option<Secret>> {
-        match self.entry(account)?.get_password() {
+        let result = match self.entry(account)?.get_password() {
             Ok(value) => Ok(Some(Secret::new(value))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(error) => Err(keychain_error(&error)),
-        }
+        };
+        log_keychain(
+            "read",
+            &self.service,
+            account,
+            &result.as_ref().map(Option::is_some),
+        );
+        result
     }
 
     fn store(&self, account: &str, secret: &Secret) -> Result<()> {
-        self.entry(account)?
+        let result = self
+            .entry(account)?
             .set_password(secret.expose())
-            .map_err(|error| keychain_error(&error))
+            .map_err(|error| keychain_error(&error));
+        log_keychain(
+            "store",
+            &self.service,
+            account,
+            &result.as_ref().map(|()| true),
+        );
+        result
     }
 
     fn delete(&self, account: &str) -> Result<()> {
-        match self.entry(account)?.delete_credential() {
+        let result = match self.entry(account)?.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(error) => Err(keychain_error(&error)),
+        };
+        log_keychain(
+            "delete",
+            &self.service,
+            account,
+            &result.as_ref().map(|()| true),
+        );
+        result
+    }
+}
+
+/// One line per keychain operation: the service and account it concerned and how it went
+/// (`found` is whether a secret was there to read), never the secret.
+fn log_keychain(
+    operation: &str,
+    service: &str,
+    account: &str,
+    outcome: &std::result::Result<bool, &Error>,
+) {
+    match outcome {
+        Ok(found) => tracing::debug!(operation, service, account, found, "keychain"),
+        Err(error) => {
+            tracing::warn!(operation, service, account, kind = ?error.kind(), "keychain failed");
         }
     }
 }
@@ -123,7 +161,8 @@ fn keychain_hint() -> &'static str {
     }
 }
 
-/// A store that lives only as long as the process: for unit tests, never for real credentials.
+/// A store that lives only as long as the process: for unit tests and the `--demo` sandbox,
+/// never for real credentials.
 #[derive(Debug, Default)]
 pub struct InMemorySecretStore {
     secrets: Mutex<HashMap<String, Secret>>,

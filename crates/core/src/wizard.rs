@@ -17,7 +17,7 @@ use crate::clients::{
 };
 use crate::credentials::{self, Credential};
 use crate::fsutil::{self, BackupPlace, ConfigFile, WriteOutcome};
-use crate::policy::{Policy, load_policy};
+use crate::policy::{LockedChoices, Policy, load_policy};
 use crate::probe::{self, Endpoint, ProbeProgress, ProbeReport, SessionClose, Verdict};
 use crate::secrets::{Secret, SecretStore};
 use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
@@ -47,27 +47,52 @@ impl CheckedCredential {
     pub fn verdict(&self) -> Verdict {
         self.verdict
     }
+
+    pub(crate) fn credential(&self) -> &Credential {
+        &self.credential
+    }
+
+    pub(crate) fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
 }
 
-/// Probes the entered credential like [`probe::check_entered`] and also hands back the
-/// prepared credential, for the write step to use once the verdict is `ok`.
+/// Checks what a person entered, as the wizard's check step does, under the policy of
+/// `environment`: the endpoint is the policy's, else `endpoint` if given, else
+/// `ROVO_MCP_ENDPOINT`, else Atlassian's; the credential is cleaned by
+/// [`prepare_credential`](credentials::prepare_credential), then probed, and a tool the
+/// policy requires that is missing makes the verdict `limited`. Also hands back the prepared
+/// credential, for the write step to use once the verdict is `ok`. Dropping the future cancels
+/// the check.
+///
+/// # Errors
+/// `invalid_input` when the endpoint or the credential cannot be used as entered, or the
+/// policy does not allow the method or the endpoint; nothing is sent then. Every other failure
+/// is the report's verdict.
 pub async fn check_entered(
     method: crate::auth_method::AuthMethod,
     email: Option<&str>,
     secret: &Secret,
     endpoint: Option<&str>,
+    environment: &ClientEnvironment,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
-    let environment = std::env::var(probe::ENDPOINT_ENV).ok();
-    let endpoint = Endpoint::choose(endpoint, environment.as_deref())?;
+    let policy = load_policy(environment)?;
+    policy.check_auth(method)?;
+    let from_variable = std::env::var(probe::ENDPOINT_ENV).ok();
+    let asked = endpoint.or(from_variable
+        .as_deref()
+        .filter(|url| !url.trim().is_empty()));
+    let endpoint = Endpoint::choose(policy.endpoint(asked)?.as_deref(), None)?;
     let credential = credentials::prepare_credential(method, email, secret)?;
-    let (report, close) = probe::probe(
+    let (mut report, close) = probe::probe(
         &endpoint,
         &credential,
         &probe::ProbeOptions::default(),
         progress,
     )
     .await;
+    policy.require_tools(&mut report);
     let checked = CheckedCredential {
         credential,
         endpoint,
@@ -92,6 +117,11 @@ pub struct WizardWriteOutcome {
     pub setup: SetupOutcome,
     /// Ids of the clients whose change was planned again from the file's new contents.
     pub replanned: Vec<String>,
+}
+
+/// The choices the organisation's policy locks, for the wizard to show them locked.
+pub fn locked_choices(environment: &ClientEnvironment) -> Result<LockedChoices> {
+    Ok(load_policy(environment)?.locked_choices())
 }
 
 /// Every supported client on this OS with its state, our entry (named as the policy says) and
@@ -146,16 +176,7 @@ pub fn write_clients(
     environment: &ClientEnvironment,
     keychain: &dyn SecretStore,
 ) -> Result<WizardWriteOutcome> {
-    let expires_on = expires_on
-        .map(|date| {
-            NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    format!("`{date}` is not a date; use YYYY-MM-DD"),
-                )
-            })
-        })
-        .transpose()?;
+    let expires_on = parse_expiry(expires_on)?;
     write_with(
         checked,
         choices,
@@ -165,6 +186,19 @@ pub fn write_clients(
         environment,
         keychain,
     )
+}
+
+/// The expiry date the UI sends (`YYYY-MM-DD`, surrounding spaces allowed).
+pub(crate) fn parse_expiry(date: Option<&str>) -> Result<Option<NaiveDate>> {
+    date.map(|date| {
+        NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("`{date}` is not a date; use YYYY-MM-DD"),
+            )
+        })
+    })
+    .transpose()
 }
 
 fn write_with(
@@ -315,7 +349,7 @@ fn resolve(choices: &[ClientChoice], policy: &Policy) -> Result<Resolved> {
             ));
         }
         chosen.push(client);
-        if let Some(mode) = choice.mode {
+        if let Some(mode) = policy.secret_mode(choice.mode)? {
             modes.push((client.id.to_owned(), mode));
         }
     }
@@ -456,5 +490,148 @@ mod tests {
         .unwrap();
         assert_eq!(written.replanned, ["cursor"]);
         assert_eq!(written.setup.clients[0].change, Some(Change::Update));
+    }
+
+    #[test]
+    fn the_policy_locked_choices_come_from_the_policy_in_force() {
+        let root = tempfile::tempdir().unwrap();
+        let policy_path = root.path().join("policy.json");
+        std::fs::write(
+            &policy_path,
+            r#"{ "organization": { "name": "Example Corp", "helpLink": "https://intranet.example.com/ai" },
+                 "allowedAuth": ["service"], "secretMode": "inline",
+                 "clients": { "configure": ["cursor"] }, "endpoint": "https://mcp.example.com/v1/mcp" }"#,
+        )
+        .unwrap();
+        let policy_path = policy_path.to_string_lossy().into_owned();
+        let environment = ClientEnvironment::new(
+            Os::Linux,
+            root.path(),
+            [("ROVO_MCP_POLICY", policy_path.as_str())],
+        );
+
+        let locked = locked_choices(&environment).expect("the policy parses");
+
+        assert_eq!(
+            locked,
+            LockedChoices {
+                organization: Some("Example Corp".to_owned()),
+                help_link: Some("https://intranet.example.com/ai".to_owned()),
+                auth_kinds: Some(vec![AuthMethod::Service]),
+                secret_mode: Some(SecretMode::Inline),
+                clients: Some(vec!["cursor".to_owned()]),
+                endpoint: Some("https://mcp.example.com/v1/mcp".to_owned()),
+            },
+            "every locked choice, with who locks it and where to get help"
+        );
+        let without =
+            ClientEnvironment::new(Os::Linux, root.path(), [("ROVO_MCP_POLICY", "absent.json")]);
+        assert!(
+            !locked_choices(&without).unwrap().any(),
+            "no policy locks nothing"
+        );
+    }
+
+    #[test]
+    fn a_locked_secret_mode_is_used_and_another_one_refused() {
+        let policy = Policy {
+            settings: crate::policy::PolicyFile {
+                organization: Some(crate::policy::Organization {
+                    name: "Example Corp".to_owned(),
+                    help_link: None,
+                }),
+                secret_mode: Some(SecretMode::Keychain),
+                ..crate::policy::PolicyFile::default()
+            },
+            ..Policy::default()
+        };
+
+        let (_, modes) = resolve(&[choice("cursor")], &policy).expect("no mode asked is fine");
+        assert_eq!(
+            modes,
+            [("cursor".to_owned(), SecretMode::Keychain)],
+            "the policy's mode is used when the person chose none"
+        );
+        let inline = ClientChoice {
+            id: "cursor".to_owned(),
+            mode: Some(SecretMode::Inline),
+        };
+        let error = resolve(&[inline], &policy).expect_err("another mode is refused");
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        assert!(
+            error.message().contains("Example Corp's policy"),
+            "the organisation is named: {error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_check_obeys_the_policy_of_the_environment() {
+        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+
+        let service_key = Secret::new("s3cr3t-key");
+        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
+            .unwrap()
+            .authorization()
+            .expose()
+            .to_owned();
+        let server = TestMcpServer::start([(header, Grant::PlatformOnly)])
+            .await
+            .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let policy = root.path().join("policy.json");
+        std::fs::write(
+            &policy,
+            format!(
+                r#"{{ "allowedAuth": ["service"], "endpoint": "{}", "requiredTools": ["getJiraIssue"] }}"#,
+                server.url()
+            ),
+        )
+        .unwrap();
+        let environment = ClientEnvironment::new(
+            Os::Linux,
+            root.path(),
+            [(crate::policy::POLICY_ENV, policy.to_str().unwrap())],
+        );
+
+        let personal = check_entered(
+            AuthMethod::Personal,
+            Some("me@example.com"),
+            &Secret::new("ATATT3xToken"),
+            None,
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect_err("the policy allows service keys only");
+        assert_eq!(personal.kind(), ErrorKind::InvalidInput, "{personal}");
+        assert!(personal.message().contains("policy"), "{personal}");
+
+        let elsewhere = check_entered(
+            AuthMethod::Service,
+            None,
+            &service_key,
+            Some("https://elsewhere.example.com/v1/mcp"),
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect_err("the policy locks the endpoint");
+        assert_eq!(elsewhere.kind(), ErrorKind::InvalidInput, "{elsewhere}");
+
+        let (report, _close, checked) = check_entered(
+            AuthMethod::Service,
+            None,
+            &service_key,
+            None,
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect("the policy's own endpoint is used when none is asked for");
+        assert_eq!(
+            (report.verdict, checked.verdict()),
+            (Verdict::Limited, Verdict::Limited),
+            "a required tool that is missing makes the check limited: {report:?}"
+        );
     }
 }

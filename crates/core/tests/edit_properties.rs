@@ -1,272 +1,423 @@
-//! Property checks of the lossless edits over generated config files (design §9): for hundreds of
-//! documents with comments, trailing commas, tabs or spaces, CRLF and BOMs, adding our entry
-//! changes nothing else the client reads, the entry reads back as written, a second add is a
-//! no-op, and removing it gives back the original bytes.
+//! Property tests of the lossless edits over generated config files (design §9): for documents
+//! with comments, trailing commas, tabs or spaces, CRLF, BOMs and any text in their values,
+//! and entries holding any text, adding our entry changes nothing else the client reads, the
+//! entry reads back as written, a second add is a no-op, changing it to another value touches
+//! nothing else, and removing it gives back the original bytes.
 //!
-//! The generator is a fixed-seed xorshift, so a failure names a case that can be replayed.
+//! The documents are built by proptest from small choices, so a failure shrinks to the
+//! smallest document and entry that still break it, printed with the seed that replays it.
 
 use std::fmt::Write as _;
 
+use proptest::prelude::*;
+use proptest::sample::select;
 use rovo_mcp_core::edit::{ConfigFormat, EntryEdit, EntryLocation, EntryValue};
 
-const CASES: u64 = 300;
+const NAME: &str = "atlassian-rovo-mcp";
 
-/// A small deterministic random source (xorshift64*).
-struct Random(u64);
-
-impl Random {
-    fn below(&mut self, bound: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let value = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33;
-        usize::try_from(value).unwrap() % bound
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
-        options[self.below(options.len())]
-    }
+/// A generated document, and what the checks need to know about it.
+#[derive(Debug, Clone)]
+struct Document {
+    text: String,
+    /// The top-level keys besides our container, to read back and compare.
+    keys: Vec<String>,
+    /// Whether the container of our entry is already there (then removal keeps it).
+    has_container: bool,
 }
 
-const KEYS: [&str; 8] = [
-    "theme",
-    "model",
-    "fontSize",
-    "telemetry",
-    "editor",
-    "proxy",
-    "x-y",
-    "z",
-];
-
-fn entry() -> EntryValue {
-    EntryValue::map([
-        ("type", EntryValue::string("http")),
-        (
-            "url",
-            EntryValue::string("https://mcp.atlassian.com/v1/mcp"),
-        ),
-        (
-            "headers",
-            EntryValue::map([("Authorization", EntryValue::string("Basic abc=="))]),
-        ),
-    ])
+/// Text as a person or a tool writes it: printable ASCII and some non-ASCII letters, with the
+/// characters that need quoting or escaping in one format or another.
+fn any_text() -> impl Strategy<Value = String> {
+    "[ -~éß中😀\\\\\"'#:{}\\[\\],]{0,16}"
 }
 
-fn edits(container: &str, value: Option<EntryValue>, prune: bool) -> Vec<EntryEdit> {
+/// Text for a comment that runs to the end of its line.
+fn comment_text() -> impl Strategy<Value = String> {
+    "[ -~é中😀]{0,24}"
+}
+
+/// The value of our entry: its usual shape, with any text in its strings.
+fn entry_value() -> impl Strategy<Value = EntryValue> {
+    (any_text(), any_text(), any_text(), any::<bool>()).prop_map(|(kind, url, header, enabled)| {
+        EntryValue::map([
+            ("type", EntryValue::string(format!("http{kind}"))),
+            ("url", EntryValue::string(url)),
+            ("enabled", EntryValue::Bool(enabled)),
+            (
+                "headers",
+                EntryValue::map([("Authorization", EntryValue::string(header))]),
+            ),
+        ])
+    })
+}
+
+fn edit(container: &str, value: Option<EntryValue>, prune: bool) -> Vec<EntryEdit> {
     vec![EntryEdit {
-        location: EntryLocation::member(&[container], "atlassian-rovo-mcp"),
+        location: EntryLocation::member(&[container], NAME),
         value,
         prune,
     }]
 }
 
-/// A JSONC document and whether it already has a non-empty `mcpServers`.
-fn json_document(random: &mut Random) -> (String, bool) {
-    let indent = random.pick(&["  ", "    ", "\t"]);
-    let trailing = random.chance(30);
-    let comments = random.chance(60);
-    let mut members: Vec<String> = Vec::new();
-    let mut has_servers = false;
-    for (position, key) in KEYS.iter().enumerate() {
-        if !random.chance(50) {
-            continue;
-        }
-        let value = match random.below(4) {
-            0 => format!("{}", random.below(1000)),
-            1 => format!("\"value {position}\""),
-            2 => format!("[1, \"two\", {}]", random.chance(50)),
-            _ => format!("{{ \"nested\": {} }}", random.below(9)),
+/// One top-level member of a JSON document: key suffix, value kind, number, text, and
+/// whether a comment goes before it and after it.
+type JsonMember = (u8, u8, u16, String, Option<String>, Option<String>);
+
+fn json_document() -> impl Strategy<Value = Document> {
+    let member = (
+        0u8..8,
+        0u8..4,
+        any::<u16>(),
+        any_text(),
+        proptest::option::weighted(0.3, comment_text()),
+        proptest::option::weighted(0.2, comment_text()),
+    );
+    (
+        select(vec!["  ", "    ", "\t"]),
+        any::<bool>(),
+        proptest::collection::vec(member, 0..6),
+        proptest::option::of((any::<prop::sample::Index>(), any::<bool>(), any::<bool>())),
+    )
+        .prop_map(|(indent, trailing, members, servers)| {
+            render_json(indent, trailing, &members, servers)
+        })
+}
+
+fn render_json(
+    indent: &str,
+    trailing: bool,
+    members: &[JsonMember],
+    servers: Option<(prop::sample::Index, bool, bool)>,
+) -> Document {
+    let mut keys = Vec::new();
+    let mut rendered: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for (position, (suffix, kind, number, text, before, after)) in members.iter().enumerate() {
+        let key = format!("key{position}-{suffix}");
+        let text = serde_json::to_string(text).unwrap();
+        let value = match kind {
+            0 => number.to_string(),
+            1 => text,
+            2 => format!("[1, {text}, {}]", number % 2 == 0),
+            _ => format!("{{ \"nested\": {text} }}"),
         };
-        members.push(format!("\"{key}\": {value}"));
+        rendered.push((
+            format!("{}: {value}", serde_json::to_string(&key).unwrap()),
+            before.clone(),
+            after.clone(),
+        ));
+        keys.push(key);
     }
-    if random.chance(50) {
-        has_servers = true;
+    let has_container = servers.is_some();
+    if let Some((position, second, empty)) = servers {
         let inner = format!("{indent}{indent}");
-        let mut servers = vec![format!("{inner}\"github\": {{ \"command\": \"npx\" }}")];
-        if random.chance(50) {
-            servers.push(format!(
-                "{inner}\"local\": {{ \"url\": \"http://localhost:3000\" }}"
-            ));
-        }
-        let mut block = servers.join(",\n");
-        if trailing {
-            block.push(',');
-        }
-        members.insert(
-            random.below(members.len() + 1),
-            format!("\"mcpServers\": {{\n{block}\n{indent}}}"),
+        let block = if empty {
+            "{}".to_owned()
+        } else {
+            let mut entries = vec![format!("{inner}\"github\": {{ \"command\": \"npx\" }}")];
+            if second {
+                entries.push(format!(
+                    "{inner}\"local\": {{ \"url\": \"http://localhost:3000\" }}"
+                ));
+            }
+            let comma = if trailing { "," } else { "" };
+            format!("{{\n{}{comma}\n{indent}}}", entries.join(",\n"))
+        };
+        rendered.insert(
+            position.index(rendered.len() + 1),
+            (format!("\"mcpServers\": {block}"), None, None),
         );
     }
     let mut text = String::from("{\n");
-    for (position, member) in members.iter().enumerate() {
-        if comments && random.chance(30) {
-            let _ = writeln!(text, "{indent}// about {position}");
+    for (position, (member, before, after)) in rendered.iter().enumerate() {
+        if let Some(comment) = before {
+            let _ = writeln!(text, "{indent}// {comment}");
         }
         text.push_str(indent);
         text.push_str(member);
-        if position + 1 < members.len() || trailing {
+        if position + 1 < rendered.len() || trailing {
             text.push(',');
         }
-        if comments && random.chance(20) {
-            text.push_str(" // same line");
+        if let Some(comment) = after {
+            let _ = write!(text, " /* {} */", comment.replace("*/", "* /"));
         }
         text.push('\n');
     }
     text.push_str("}\n");
-    (text, has_servers)
+    Document {
+        text,
+        keys,
+        has_container,
+    }
 }
 
-fn toml_document(random: &mut Random) -> (String, bool) {
-    let mut text = String::new();
-    if random.chance(50) {
-        text.push_str("# my settings\n");
-    }
-    for key in KEYS
-        .iter()
-        .filter(|key| key.chars().all(char::is_alphabetic))
-    {
-        if random.chance(50) {
-            let _ = writeln!(text, "{key} = {}", random.below(100));
-        }
-    }
-    let has_servers = random.chance(50);
-    let mut tables = vec!["[profiles.fast]\nmodel = \"o4-mini\"\n".to_owned()];
-    if has_servers {
-        tables.push("[mcp_servers.github] # by hand\ncommand = \"npx\"\n".to_owned());
-    }
-    if random.chance(50) {
-        tables.reverse();
-    }
-    for table in tables {
-        text.push('\n');
-        text.push_str(&table);
-    }
-    (text, has_servers)
+fn toml_document() -> impl Strategy<Value = Document> {
+    (
+        proptest::option::of(comment_text()),
+        proptest::collection::vec((any::<u16>(), any_text()), 0..5),
+        proptest::option::of(proptest::option::of(comment_text())),
+        any::<bool>(),
+    )
+        .prop_map(|(heading, values, servers, servers_first)| {
+            let mut text = String::new();
+            let mut keys = Vec::new();
+            if let Some(comment) = heading {
+                let _ = writeln!(text, "# {comment}");
+            }
+            for (position, (number, value)) in values.iter().enumerate() {
+                let key = format!("key{position}");
+                if number % 2 == 0 {
+                    let _ = writeln!(text, "{key} = {number}");
+                } else {
+                    // A TOML basic string is a JSON string for these characters.
+                    let _ = writeln!(text, "{key} = {}", serde_json::to_string(value).unwrap());
+                }
+                keys.push(key);
+            }
+            keys.push("profiles".to_owned());
+            let mut tables = vec!["[profiles.fast]\nmodel = \"o4-mini\"\n".to_owned()];
+            let has_container = servers.is_some();
+            if let Some(comment) = servers {
+                let comment = comment.map(|text| format!(" # {text}")).unwrap_or_default();
+                tables.push(format!(
+                    "[mcp_servers.github]{comment}\ncommand = \"npx\"\n"
+                ));
+                if servers_first {
+                    tables.reverse();
+                }
+            }
+            for table in tables {
+                text.push('\n');
+                text.push_str(&table);
+            }
+            Document {
+                text,
+                keys,
+                has_container,
+            }
+        })
 }
 
-fn yaml_document(random: &mut Random) -> (String, bool) {
-    let indent = random.pick(&["  ", "    "]);
-    let mut text = String::new();
-    if random.chance(50) {
-        text.push_str("# goose\n");
-    }
-    for key in ["GOOSE_PROVIDER", "GOOSE_MODEL"] {
-        if random.chance(60) {
-            let _ = writeln!(text, "{key}: value{}", random.below(9));
-        }
-    }
-    let has_servers = random.chance(50);
-    if has_servers {
-        let _ = write!(
-            text,
-            "extensions:\n{indent}developer:\n{indent}{indent}enabled: true\n{indent}{indent}type: builtin\n"
-        );
-        if random.chance(40) {
-            text.push_str("# trailing note\n");
-        }
-    }
-    if random.chance(50) {
-        text.push_str("other:\n  - a\n  - b\n");
-    }
-    (text, has_servers)
+fn yaml_document() -> impl Strategy<Value = Document> {
+    (
+        select(vec!["  ", "    "]),
+        proptest::option::of(comment_text()),
+        proptest::collection::vec(any_text(), 0..4),
+        proptest::option::of(proptest::option::of(comment_text())),
+        any::<bool>(),
+    )
+        .prop_map(|(indent, heading, values, servers, list)| {
+            let mut text = String::new();
+            let mut keys = Vec::new();
+            if let Some(comment) = heading {
+                let _ = writeln!(text, "# {comment}");
+            }
+            for (position, value) in values.iter().enumerate() {
+                let key = format!("KEY_{position}");
+                // A JSON string is a YAML double-quoted scalar.
+                let _ = writeln!(text, "{key}: {}", serde_json::to_string(value).unwrap());
+                keys.push(key);
+            }
+            let has_container = servers.is_some();
+            if let Some(comment) = servers {
+                let _ = write!(
+                    text,
+                    "extensions:\n{indent}developer:\n{indent}{indent}enabled: true\n{indent}{indent}type: builtin\n"
+                );
+                if let Some(comment) = comment {
+                    let _ = writeln!(text, "# {comment}");
+                }
+            }
+            if list {
+                text.push_str("other:\n  - a\n  - b\n");
+                keys.push("other".to_owned());
+            }
+            Document {
+                text,
+                keys,
+                has_container,
+            }
+        })
 }
 
-/// The document's other top-level values as a client reads them, to check nothing else moved.
-/// YAML edits are line splices that cannot reach other lines; its removal check covers it.
-fn others(format: ConfigFormat, bytes: &[u8], container: &str) -> serde_json::Value {
+/// What else the document holds, to check nothing else moved: for JSON and TOML the other
+/// top-level values as a client reads them; for YAML, which is read only inside a top-level
+/// container, every line outside our container, in order.
+fn others(format: ConfigFormat, bytes: &[u8], keys: &[String]) -> Vec<Option<serde_json::Value>> {
     if format == ConfigFormat::Yaml {
-        return serde_json::Value::Null;
+        return yaml_lines_outside(bytes, "extensions:")
+            .into_iter()
+            .map(|line| Some(line.into()))
+            .collect();
     }
-    let mut seen = serde_json::Map::new();
-    // Each top-level key is read through the public reader, our container aside.
-    for key in KEYS
-        .iter()
-        .chain(&["GOOSE_PROVIDER", "GOOSE_MODEL", "other", "profiles"])
-    {
-        if *key == container {
-            continue;
-        }
-        let value = format
-            .read(bytes, &EntryLocation::member(&[], key))
-            .unwrap_or_else(|error| panic!("reading `{key}`: {error}"));
-        if let Some(value) = value {
-            seen.insert((*key).to_owned(), value);
-        }
-    }
-    serde_json::Value::Object(seen)
+    keys.iter()
+        .map(|key| {
+            format
+                .read(bytes, &EntryLocation::member(&[], key))
+                .unwrap_or_else(|error| panic!("reading `{key}`: {error}"))
+        })
+        .collect()
 }
 
-#[track_caller]
-fn check_document(format: ConfigFormat, container: &str, text: &str, has_servers: bool, case: u64) {
+/// The lines of a YAML document outside the top-level block that starts with `container`.
+fn yaml_lines_outside(bytes: &[u8], container: &str) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let mut inside = false;
+    let mut lines = Vec::new();
+    for line in text.lines() {
+        if !line.starts_with([' ', '\t']) && !line.is_empty() {
+            inside = line.starts_with(container);
+        }
+        if !inside {
+            lines.push(line.to_owned());
+        }
+    }
+    lines
+}
+
+/// What removing our entry gives back: the original bytes, except that an empty JSON object
+/// written over several lines comes back as `{}` (the editor cannot tell which way an empty
+/// object was written once it holds our entry; see the `edit` module).
+fn restored(format: ConfigFormat, original: &str) -> String {
+    let body = original.trim_start_matches('\u{feff}');
+    let object = body.trim_end();
+    let empty_object = object
+        .strip_prefix('{')
+        .and_then(|inside| inside.strip_suffix('}'))
+        .is_some_and(|inside| inside.trim().is_empty());
+    if format == ConfigFormat::Json && empty_object {
+        let bom = &original[..original.len() - body.len()];
+        let end = &body[object.len()..];
+        return format!("{bom}{{}}{end}");
+    }
+    original.to_owned()
+}
+
+/// Every check, on the document as generated, with CRLF line endings, and behind a BOM.
+fn check_document(
+    format: ConfigFormat,
+    container: &str,
+    document: &Document,
+    first: &EntryValue,
+    second: &EntryValue,
+) -> Result<(), TestCaseError> {
     let variants = [
-        text.to_owned(),
-        text.replace('\n', "\r\n"),
-        format!("\u{feff}{text}"),
+        document.text.clone(),
+        document.text.replace('\n', "\r\n"),
+        format!("\u{feff}{}", document.text),
     ];
+    let location = EntryLocation::member(&[container], NAME);
     for original in variants {
         let original = original.as_bytes();
+        let before = others(format, original, &document.keys);
         let added = format
-            .edit(Some(original), &edits(container, Some(entry()), false))
-            .unwrap_or_else(|error| panic!("case {case}: {error}\n{text}"));
+            .edit(Some(original), &edit(container, Some(first.clone()), false))
+            .map_err(|error| TestCaseError::fail(format!("adding failed: {error}")))?;
         let shown = String::from_utf8_lossy(&added).into_owned();
-        assert_eq!(
-            format
-                .read(
-                    &added,
-                    &EntryLocation::member(&[container], "atlassian-rovo-mcp")
-                )
-                .unwrap(),
-            Some(entry().to_json()),
-            "case {case}: our entry reads back\n{shown}"
+        prop_assert_eq!(
+            format.read(&added, &location).unwrap(),
+            Some(first.to_json()),
+            "our entry reads back as written:\n{}",
+            shown
         );
-        assert_eq!(
-            others(format, &added, container),
-            others(format, original, container),
-            "case {case}: nothing else changed\n{shown}"
+        prop_assert_eq!(
+            &others(format, &added, &document.keys),
+            &before,
+            "adding our entry changes nothing else:\n{}",
+            shown
         );
         let again = format
-            .edit(Some(&added), &edits(container, Some(entry()), false))
+            .edit(Some(&added), &edit(container, Some(first.clone()), false))
             .unwrap();
-        assert_eq!(again, added, "case {case}: a second add is a no-op");
-        let removed = format
-            .edit(Some(&added), &edits(container, None, !has_servers))
-            .unwrap();
-        assert_eq!(
-            String::from_utf8_lossy(&removed),
-            String::from_utf8_lossy(original),
-            "case {case}: removing restores every byte\nwith our entry:\n{shown}"
+        prop_assert_eq!(&again, &added, "a second add of the same value is a no-op");
+
+        let changed = format
+            .edit(Some(&added), &edit(container, Some(second.clone()), false))
+            .map_err(|error| TestCaseError::fail(format!("changing failed: {error}\n{shown}")))?;
+        let shown_changed = String::from_utf8_lossy(&changed).into_owned();
+        prop_assert_eq!(
+            format.read(&changed, &location).unwrap(),
+            Some(second.to_json()),
+            "the changed entry reads back as written:\n{}",
+            shown_changed
         );
+        prop_assert_eq!(
+            &others(format, &changed, &document.keys),
+            &before,
+            "changing our entry changes nothing else:\n{}",
+            shown_changed
+        );
+
+        let prune = !document.has_container;
+        for (with_entry, shown) in [(&added, &shown), (&changed, &shown_changed)] {
+            let removed = format
+                .edit(Some(with_entry), &edit(container, None, prune))
+                .unwrap();
+            prop_assert_eq!(
+                String::from_utf8_lossy(&removed),
+                restored(format, &String::from_utf8_lossy(original)),
+                "removing our entry restores every byte\nwith our entry:\n{}",
+                shown
+            );
+        }
     }
+    Ok(())
 }
 
-#[test]
-fn json_edits_are_lossless_over_generated_documents() {
-    for case in 0..CASES {
-        let mut random = Random(case * 7919 + 1);
-        let (text, has_servers) = json_document(&mut random);
-        check_document(ConfigFormat::Json, "mcpServers", &text, has_servers, case);
-    }
-}
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(160))]
 
-#[test]
-fn toml_edits_are_lossless_over_generated_documents() {
-    for case in 0..CASES {
-        let mut random = Random(case * 104_729 + 3);
-        let (text, has_servers) = toml_document(&mut random);
-        check_document(ConfigFormat::Toml, "mcp_servers", &text, has_servers, case);
+    #[test]
+    fn json_edits_are_lossless(
+        document in json_document(),
+        first in entry_value(),
+        second in entry_value(),
+    ) {
+        check_document(ConfigFormat::Json, "mcpServers", &document, &first, &second)?;
     }
-}
 
-#[test]
-fn yaml_edits_are_lossless_over_generated_documents() {
-    for case in 0..CASES {
-        let mut random = Random(case * 15_485_863 + 5);
-        let (text, has_servers) = yaml_document(&mut random);
-        check_document(ConfigFormat::Yaml, "extensions", &text, has_servers, case);
+    #[test]
+    fn toml_edits_are_lossless(
+        document in toml_document(),
+        first in entry_value(),
+        second in entry_value(),
+    ) {
+        check_document(ConfigFormat::Toml, "mcp_servers", &document, &first, &second)?;
+    }
+
+    #[test]
+    fn yaml_edits_are_lossless(
+        document in yaml_document(),
+        first in entry_value(),
+        second in entry_value(),
+    ) {
+        check_document(ConfigFormat::Yaml, "extensions", &document, &first, &second)?;
+    }
+
+    /// Any bytes at all: an edit is refused with a reason or succeeds, never panics, and what
+    /// it adds reads back and comes out again.
+    #[test]
+    fn any_bytes_are_edited_or_refused_without_a_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..200),
+        format in select(vec![ConfigFormat::Json, ConfigFormat::Toml, ConfigFormat::Yaml]),
+        value in entry_value(),
+    ) {
+        let container = "servers";
+        let location = EntryLocation::member(&[container], NAME);
+        if let Ok(added) = format.edit(Some(&bytes), &edit(container, Some(value.clone()), false)) {
+            prop_assert_eq!(
+                format.read(&added, &location).ok().flatten(),
+                Some(value.to_json()),
+                "an entry that was added reads back"
+            );
+            let removed = format
+                .edit(Some(&added), &edit(container, None, true))
+                .map_err(|error| TestCaseError::fail(format!("removing failed: {error}")))?;
+            prop_assert_eq!(
+                format.read(&removed, &location).ok().flatten(),
+                None,
+                "an entry that was removed is gone"
+            );
+        }
     }
 }

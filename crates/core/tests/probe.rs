@@ -9,10 +9,13 @@ use rmcp::model::ProtocolVersion;
 use rovo_mcp_core::ErrorKind;
 use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::catalogue::Product;
+use rovo_mcp_core::clients::{ClientEnvironment, Os};
 use rovo_mcp_core::credentials::{Credential, prepare_credential};
+use rovo_mcp_core::policy::POLICY_ENV;
 use rovo_mcp_core::probe::report::MissingReason;
 use rovo_mcp_core::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
 use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::wizard::check_entered;
 use rovo_test_support::mcp_server::{
     ACCOUNT_EMAIL, Grant, Misbehaviour, SITE_CLOUD_ID, TestMcpServer, TestMcpServerBuilder,
 };
@@ -172,9 +175,7 @@ async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchan
         "initialize, then tools/list beside the notification, then both account calls together"
     );
     assert_eq!(
-        server
-            .log()
-            .sequential_exchanges(&axum::http::Method::DELETE),
+        server.log().sequential_exchanges(&http::Method::DELETE),
         3,
         "the server saw three sequential exchanges too"
     );
@@ -183,7 +184,7 @@ async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchan
             .log()
             .requests()
             .iter()
-            .any(|request| request.http_method == axum::http::Method::DELETE),
+            .any(|request| request.http_method == http::Method::DELETE),
         "the session is ended with DELETE"
     );
 }
@@ -563,11 +564,19 @@ async fn a_peer_that_does_not_speak_tls_is_a_tls_error() {
 async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
     let server = granted(TestMcpServer::builder(), &service(), Grant::FullScope).await;
     let mut stages = Vec::new();
-    let (report, _close) = rovo_mcp_core::probe::check_entered(
+    let home = tempfile::tempdir().unwrap();
+    let no_policy = home.path().join("no-policy.json");
+    let environment = ClientEnvironment::new(
+        Os::Linux,
+        home.path(),
+        [(POLICY_ENV, no_policy.to_str().unwrap())],
+    );
+    let (report, _close, _checked) = check_entered(
         AuthMethod::Service,
         None,
         &Secret::new(format!("  Bearer {TOKEN}\n")),
         Some(server.url()),
+        &environment,
         &mut |stage| stages.push(stage),
     )
     .await
@@ -579,11 +588,12 @@ async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
         "progress starts with connecting: {stages:?}"
     );
 
-    let refused = rovo_mcp_core::probe::check_entered(
+    let refused = check_entered(
         AuthMethod::Personal,
         Some("not an email"),
         &Secret::new(TOKEN),
         Some(server.url()),
+        &environment,
         &mut |_| {},
     )
     .await

@@ -10,12 +10,13 @@ use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::wizard;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Deserialize;
-use tauri::State;
 use tauri::ipc::Channel;
+use tauri::{State, WebviewWindow};
 use tokio::sync::oneshot;
 
 use crate::IpcError;
 use crate::commands::clients::SetupState;
+use crate::wizard_context::WizardContext;
 
 /// The check in progress, if any: at most one runs at a time.
 #[derive(Debug, Default)]
@@ -44,6 +45,8 @@ pub struct CheckCredentialRequest {
 #[tauri::command]
 #[specta::specta]
 pub async fn check_credential(
+    window: WebviewWindow,
+    context: State<'_, WizardContext>,
     state: State<'_, CheckState>,
     setup: State<'_, SetupState>,
     request: CheckCredentialRequest,
@@ -52,6 +55,8 @@ pub async fn check_credential(
     let cancelled = state.start()?;
     let _running = Running(&state);
     let secret = Secret::new(request.token);
+    let endpoint = context.endpoint(request.endpoint);
+    let environment = context.environment()?;
     let mut progress = |stage: ProbeProgress| {
         // A closed window has no one to tell; the check finishes regardless.
         let _sent = on_progress.send(stage);
@@ -60,14 +65,15 @@ pub async fn check_credential(
         request.method,
         request.email.as_deref(),
         &secret,
-        request.endpoint.as_deref(),
+        endpoint.as_deref(),
+        &environment,
         &mut progress,
     );
     tokio::select! {
         // The session's DELETE keeps running in the background; nothing waits for it.
         result = check => {
             let (report, _close, checked) = result?;
-            setup.keep(checked);
+            setup.keep(window.label(), checked);
             Ok(Some(report))
         }
         _ = cancelled => Ok(None),

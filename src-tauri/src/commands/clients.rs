@@ -2,23 +2,25 @@
 //! ones with the credential the check step kept in Rust, and undo that write. The credential
 //! stays in `SetupState`; it never goes back to the UI.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rovo_mcp_core::clients::{ClientEnvironment, ClientStatus, ClientWriteResult};
-use rovo_mcp_core::secrets::OsKeychain;
+use rovo_mcp_core::clients::{ClientStatus, ClientWriteResult};
 use rovo_mcp_core::setup::PlannedChange;
 use rovo_mcp_core::wizard::{self, CheckedCredential, ClientChoice, WizardWriteOutcome};
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Deserialize;
-use tauri::State;
+use tauri::{State, WebviewWindow};
 
 use crate::IpcError;
+use crate::wizard_context::WizardContext;
 
 /// What the wizard remembers between its steps, in Rust only.
 #[derive(Debug, Default)]
 pub struct SetupState {
-    /// The credential of the last check, whatever its verdict.
-    checked: Mutex<Option<CheckedCredential>>,
+    /// The credential of each window's last check, whatever its verdict, by window label: the
+    /// rotate window's check never replaces the one the setup window is about to write.
+    checked: Mutex<HashMap<String, CheckedCredential>>,
     /// What the last preview showed.
     previewed: Mutex<Vec<PlannedChange>>,
     /// What the last write did, for Undo.
@@ -30,20 +32,23 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl SetupState {
-    /// Keeps the credential the check step just checked.
-    pub fn keep(&self, checked: CheckedCredential) {
-        *lock(&self.checked) = Some(checked);
+    /// Keeps the credential `window` just checked.
+    pub fn keep(&self, window: &str, checked: CheckedCredential) {
+        lock(&self.checked).insert(window.to_owned(), checked);
     }
-}
 
-fn environment() -> Result<ClientEnvironment, IpcError> {
-    ClientEnvironment::current().ok_or_else(|| {
-        Error::new(
-            ErrorKind::Internal,
-            "could not tell your home folder; set HOME and start the app again",
-        )
-        .into()
-    })
+    /// Runs `use_it` with the credential `window` last checked.
+    ///
+    /// # Errors
+    /// `invalid_input` when that window has checked nothing yet; else what `use_it` returns.
+    pub fn with_checked<T>(
+        &self,
+        window: &str,
+        use_it: impl FnOnce(&CheckedCredential) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
+        let checked = lock(&self.checked);
+        use_it(checked.get(window).ok_or_else(not_checked)?)
+    }
 }
 
 fn not_checked() -> IpcError {
@@ -57,8 +62,12 @@ fn not_checked() -> IpcError {
 /// Every supported client with its state.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn list_clients() -> Result<Vec<ClientStatus>, IpcError> {
-    Ok(wizard::clients_overview(&environment()?)?)
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "Tauri hands commands their state by value"
+)]
+pub fn list_clients(context: State<'_, WizardContext>) -> Result<Vec<ClientStatus>, IpcError> {
+    Ok(wizard::clients_overview(&context.environment()?)?)
 }
 
 /// The clients ticked in step 5, each with its secret mode.
@@ -76,12 +85,19 @@ pub struct PreviewClientsRequest {
     reason = "Tauri hands commands their state by value"
 )]
 pub fn preview_clients(
+    window: WebviewWindow,
+    context: State<'_, WizardContext>,
     state: State<'_, SetupState>,
     request: PreviewClientsRequest,
 ) -> Result<Vec<PlannedChange>, IpcError> {
-    let checked = lock(&state.checked);
-    let checked = checked.as_ref().ok_or_else(not_checked)?;
-    let previewed = wizard::preview_clients(checked, &request.clients, &environment()?)?;
+    let environment = context.environment()?;
+    let previewed = state.with_checked(window.label(), |checked| {
+        Ok(wizard::preview_clients(
+            checked,
+            &request.clients,
+            &environment,
+        )?)
+    })?;
     lock(&state.previewed).clone_from(&previewed);
     Ok(previewed)
 }
@@ -102,20 +118,23 @@ pub struct WriteClientsRequest {
     reason = "Tauri hands commands their state by value"
 )]
 pub fn write_clients(
+    window: WebviewWindow,
+    context: State<'_, WizardContext>,
     state: State<'_, SetupState>,
     request: WriteClientsRequest,
 ) -> Result<WizardWriteOutcome, IpcError> {
-    let checked = lock(&state.checked);
-    let checked = checked.as_ref().ok_or_else(not_checked)?;
+    let environment = context.environment()?;
     let previewed = lock(&state.previewed).clone();
-    let outcome = wizard::write_clients(
-        checked,
-        &request.clients,
-        &previewed,
-        request.expires_on.as_deref(),
-        &environment()?,
-        &OsKeychain::new(),
-    )?;
+    let outcome = state.with_checked(window.label(), |checked| {
+        Ok(wizard::write_clients(
+            checked,
+            &request.clients,
+            &previewed,
+            request.expires_on.as_deref(),
+            &environment,
+            context.keychain(),
+        )?)
+    })?;
     lock(&state.written).clone_from(&outcome.setup.clients);
     Ok(outcome)
 }
@@ -127,7 +146,11 @@ pub fn write_clients(
     clippy::needless_pass_by_value,
     reason = "Tauri hands commands their state by value"
 )]
-pub fn undo_write(state: State<'_, SetupState>) -> Result<Vec<ClientWriteResult>, IpcError> {
+pub fn undo_write(
+    context: State<'_, WizardContext>,
+    state: State<'_, SetupState>,
+) -> Result<Vec<ClientWriteResult>, IpcError> {
+    let environment = context.environment()?;
     let written = std::mem::take(&mut *lock(&state.written));
-    Ok(wizard::undo(&written, &environment()?))
+    Ok(wizard::undo(&written, &environment))
 }

@@ -3,5 +3,7 @@
 
 pub mod check;
 pub mod clients;
+pub mod desktop;
+pub mod rotate;
 pub mod startup;
 pub mod wizard;

@@ -7,6 +7,7 @@
 import { Channel } from "@tauri-apps/api/core";
 import { commands } from "./bindings";
 import type {
+  AppMode,
   AuthMethod,
   AuthMethodInfo,
   CheckCredentialRequest,
@@ -15,13 +16,24 @@ import type {
   ClientWriteResult,
   ErrorKind,
   IpcError,
+  LockedChoices,
   PlannedChange,
   ProbeProgress,
   ProbeReport,
+  RotateOutcome,
+  RotationTarget,
+  StartAtLogin,
   WizardWriteOutcome,
 } from "./bindings";
 
 export type {
+  AppMode,
+  ManualStep,
+  RotateOutcome,
+  RotationClient,
+  RotationTarget,
+  StartAtLogin,
+  WindowView,
   AuthMethod,
   AuthMethodInfo,
   AuthScheme,
@@ -33,6 +45,7 @@ export type {
   ClientChoice,
   ClientStatus,
   ClientWriteResult,
+  LockedChoices,
   MissingGroup,
   PlannedChange,
   SecretMode,
@@ -59,10 +72,14 @@ export function verdictOf(report: ProbeReport): Verdict {
 
 /** What the wizard asks of the Rust side. */
 export interface Backend {
+  /** Which page this window holds, and whether the app runs as the demo. */
+  appMode(): Promise<AppMode>;
   /** The sign-in methods on offer, in display order. */
   authMethods(): Promise<AuthMethodInfo[]>;
   /** Records the user's method and says what it needs. Rejects with `BackendError`. */
   chooseAuthMethod(method: AuthMethod): Promise<AuthMethodInfo>;
+  /** The choices the organisation's policy locks. Rejects with `BackendError` naming a broken policy. */
+  currentPolicy(): Promise<LockedChoices>;
   /**
    * Probes the credential, calling `onProgress` at each stage. Resolves with the report (a failed
    * check is a report whose verdict is the error kind), or null when the check was cancelled.
@@ -82,6 +99,18 @@ export interface Backend {
   writeClients(clients: ClientChoice[], expiresOn: string | null): Promise<WizardWriteOutcome>;
   /** Puts back every file of the last write. */
   undoWrite(): Promise<ClientWriteResult[]>;
+  /** Opens the page where the method's credential is made, in the browser. */
+  openCredentialPage(method: AuthMethod): Promise<void>;
+  /** Whether the tray starts at login, and whether it can be changed here. */
+  startAtLogin(): Promise<StartAtLogin>;
+  /** Turns start at login on or off; resolves with how it is afterwards. */
+  setStartAtLogin(enabled: boolean): Promise<StartAtLogin>;
+  /** The setup on record that a rotation replaces the credential of. Rejects when there is none. */
+  rotationTarget(): Promise<RotationTarget>;
+  /** Puts the credential this window last checked into the keychain and every client. */
+  rotateCredential(expiresOn: string | null): Promise<RotateOutcome>;
+  /** Opens (or focuses) the "Rotate token…" window. */
+  openRotateWindow(): Promise<void>;
 }
 
 /** A failed backend call; the UI branches on `kind`. */
@@ -138,8 +167,10 @@ async function unwrap<T>(
 
 /** The real backend: Tauri commands through the generated bindings. */
 export const tauriBackend: Backend = {
+  appMode: () => settle(() => commands.appMode()),
   authMethods: () => settle(() => commands.authMethods()),
   chooseAuthMethod: (method) => settle(() => commands.chooseAuthMethod({ method })),
+  currentPolicy: () => settle(() => unwrap(commands.currentPolicy())),
   checkCredential: (request, onProgress) => {
     const channel = new Channel<ProbeProgress>();
     channel.onmessage = onProgress;
@@ -150,6 +181,14 @@ export const tauriBackend: Backend = {
   previewClients: (clients) => settle(() => unwrap(commands.previewClients({ clients }))),
   writeClients: (clients, expiresOn) => settle(() => unwrap(commands.writeClients({ clients, expiresOn }))),
   undoWrite: () => settle(() => unwrap(commands.undoWrite())),
+  openCredentialPage: async (method) => {
+    await settle(() => unwrap(commands.openCredentialPage({ method })));
+  },
+  startAtLogin: () => settle(() => commands.startAtLogin()),
+  setStartAtLogin: (enabled) => settle(() => unwrap(commands.setStartAtLogin(enabled))),
+  rotationTarget: () => settle(() => unwrap(commands.rotationTarget())),
+  rotateCredential: (expiresOn) => settle(() => unwrap(commands.rotateCredential({ expiresOn }))),
+  openRotateWindow: () => settle(() => commands.openRotateWindow()),
 };
 
 /**

@@ -6,10 +6,19 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 
 /** Commands */
 export const commands = {
+	/**  Whether this window is the demo (and where its sandbox is): the UI shows a banner then. */
+	appMode: () => __TAURI_INVOKE<AppMode>("app_mode"),
 	/**  The methods the wizard offers, each with what it needs and how it is sent. */
 	authMethods: () => __TAURI_INVOKE<AuthMethodInfo[]>("auth_methods"),
 	/**  What the chosen method needs: shown under the choice and used to build step 2. */
 	chooseAuthMethod: (request: ChooseAuthMethodRequest) => __TAURI_INVOKE<AuthMethodInfo>("choose_auth_method", { request }),
+	/**
+	 *  The choices the organisation's policy locks, with who sets them and where to get help.
+	 * 
+	 *  # Errors
+	 *  `invalid_input` naming the policy's file or registry key when it cannot be used.
+	 */
+	currentPolicy: () => typedError<LockedChoices, IpcError>(__TAURI_INVOKE("current_policy")),
 	/**
 	 *  Probes the credential, sending each stage to `on_progress`. `null` when the check was
 	 *  cancelled; a failed check is a report whose verdict is the error kind. The checked
@@ -30,6 +39,40 @@ export const commands = {
 	writeClients: (request: WriteClientsRequest) => typedError<WizardWriteOutcome, IpcError>(__TAURI_INVOKE("write_clients", { request })),
 	/**  Puts every file of the last write back as it was; a second call does nothing. */
 	undoWrite: () => typedError<ClientWriteResult[], IpcError>(__TAURI_INVOKE("undo_write")),
+	/**
+	 *  The credential on record and the clients that use it.
+	 * 
+	 *  # Errors
+	 *  `invalid_input` when nothing is set up yet; `state_unreadable` for a state file that does
+	 *  not read.
+	 */
+	rotationTarget: () => typedError<RotationTarget, IpcError>(__TAURI_INVOKE("rotation_target")),
+	/**
+	 *  Puts the credential this window just checked into the keychain and every client.
+	 * 
+	 *  # Errors
+	 *  `invalid_input` when this window has no passing check, or for a malformed date.
+	 */
+	rotateCredential: (request: RotateCredentialRequest) => typedError<RotateOutcome, IpcError>(__TAURI_INVOKE("rotate_credential", { request })),
+	/**  Opens the rotate window, or focuses it when it is open. */
+	openRotateWindow: () => __TAURI_INVOKE<void>("open_rotate_window"),
+	/**
+	 *  Opens the page where the method's credential is made in the default browser. Only these
+	 *  fixed Atlassian pages can be opened: the web view names a method, never a URL.
+	 * 
+	 *  # Errors
+	 *  `internal` when no browser could be started; the message carries the URL to open by hand.
+	 */
+	openCredentialPage: (request: OpenCredentialPageRequest) => typedError<null, IpcError>(__TAURI_INVOKE("open_credential_page", { request })),
+	/**  Whether the tray starts at login now. */
+	startAtLogin: () => __TAURI_INVOKE<StartAtLogin>("start_at_login"),
+	/**
+	 *  Turns start at login on or off, and says how it is afterwards; the tray's checkbox follows.
+	 * 
+	 *  # Errors
+	 *  `invalid_input` in the demo; `internal` when the desktop refused the change.
+	 */
+	setStartAtLogin: (enabled: boolean) => typedError<StartAtLogin, IpcError>(__TAURI_INVOKE("set_start_at_login", { enabled })),
 	/**
 	 *  Reports the first paint when `ROVO_MCP_REPORT_FIRST_PAINT` asks for it, and quits when its
 	 *  value is `exit`; otherwise does nothing.
@@ -55,6 +98,13 @@ export type AccountShape = {
 export type Advice = {
 	message: string,
 	hint: string,
+};
+
+/**  What a window shows, and whether the app runs as the demo. */
+export type AppMode = {
+	view: WindowView,
+	/**  The sandbox home folder when this is the demo; `null` for a real setup. */
+	demoHome: string | null,
 };
 
 /**  How a credential authenticates: the wizard's first choice and the command line's `--auth`. */
@@ -257,6 +307,35 @@ export type KeychainOutcome = {
 	error: string | null,
 };
 
+/**
+ *  What the wizard shows of the policy: who sets it, where to get help, and each locked choice
+ *  with its value (`None`: the person chooses).
+ */
+export type LockedChoices = {
+	/**  The organisation named beside every locked choice. */
+	organization: string | null,
+	/**  Where people get help. */
+	helpLink: string | null,
+	/**  The only auth kinds allowed. */
+	authKinds: AuthMethod[] | null,
+	/**  The secret mode every client uses. */
+	secretMode: SecretMode | null,
+	/**  The clients the organisation configures (ids, or `detected`, `all`). */
+	clients: string[] | null,
+	/**  The only endpoint. */
+	endpoint: string | null,
+};
+
+/**
+ *  A client whose entry asks the person for the secret (VS Code `inputs`): rotation cannot
+ *  reach it, so the person is told what to do.
+ */
+export type ManualStep = {
+	id: string,
+	name: string,
+	instructions: string,
+};
+
 /**  A permission group of the catalogue of which no tool is listed, and the likely reason. */
 export type MissingGroup = {
 	group: string,
@@ -274,6 +353,11 @@ export type MissingReason =
 "not_granted" | 
 /**  Bitbucket also needs the workspace linked to the organisation. */
 "not_granted_or_not_linked";
+
+/**  The method whose credential page to open. */
+export type OpenCredentialPageRequest = {
+	method: AuthMethod,
+};
 
 /**  One client's planned change, for `--dry-run` and the wizard's preview. */
 export type PlannedChange = {
@@ -346,6 +430,44 @@ export type ProductSummary = {
 	write: number,
 };
 
+/**  The new token's expiry date (`YYYY-MM-DD`), for reminders. */
+export type RotateCredentialRequest = {
+	expiresOn: string | null,
+};
+
+/**  Everything a rotation did. */
+export type RotateOutcome = {
+	keychain: KeychainOutcome,
+	/**  The clients whose entry carries the header inline, rewritten with the new one. */
+	clients: ClientWriteResult[],
+	/**  The clients that ask for the secret themselves. */
+	manualSteps: ManualStep[],
+	/**  The clients that read the secret from the keychain: nothing to change in their files. */
+	keychainClients: string[],
+	stateError: string | null,
+};
+
+/**  A client that holds our entry, and how it gets the secret. */
+export type RotationClient = {
+	id: string,
+	name: string,
+	mode: SecretMode | null,
+};
+
+/**  The setup a rotation replaces the credential of. */
+export type RotationTarget = {
+	auth: AuthMethod,
+	email: string | null,
+	/**  The endpoint the credential on record was checked against. */
+	endpoint: string,
+	/**  `YYYY-MM-DD`, when the person gave one. */
+	expiresOn: string | null,
+	/**  Days until the expiry date; negative once it has passed. */
+	daysLeft: number | null,
+	/**  The clients whose config holds our entry now. */
+	clients: RotationClient[],
+};
+
 /**  How the secret reaches the client (design §5). */
 export type SecretMode = 
 /**  The header value is written in the client's file (0600). */
@@ -379,6 +501,12 @@ export type Site = {
 	name: string,
 };
 
+/**  Whether the tray starts at login, and whether this app can change it (the demo cannot). */
+export type StartAtLogin = {
+	available: boolean,
+	enabled: boolean,
+};
+
 /**  How long the probe took, and how many sequential exchanges with the server it needed. */
 export type Timings = {
 	totalMs: number,
@@ -403,6 +531,13 @@ export type WarningReport = {
 	code: CredentialWarning,
 	message: string,
 };
+
+/**  The page a window holds, from its label in `tauri.conf.json`. */
+export type WindowView = 
+/**  The seven-step wizard (`main`). */
+"setup" | 
+/**  The two-step "Rotate token…" window (`rotate`). */
+"rotate";
 
 /**
  *  What a wizard write did: the setup's outcome, and the clients whose file changed on disk

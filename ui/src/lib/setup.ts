@@ -2,19 +2,19 @@
 // them (at most one write at a time) and undo that write. Outcomes land in `wizard.clients` and
 // `wizard.write`; the credential itself stays in Rust.
 
-import type { Backend } from "./backend";
+import type { Backend, ClientStatus } from "./backend";
 import { toIpcError } from "./backend";
 import { chosenClients, idleWrite, wizard } from "./wizard.svelte";
 
 /** Loads the clients once; detected ones that can be read are ticked. */
-export async function loadClients(backend: Backend): Promise<void> {
+export async function loadClients(backend: Backend, policyClients: string[] | null = null): Promise<void> {
   if (wizard.clients.list !== null) {
     return;
   }
   try {
     const list = await backend.listClients();
     for (const client of list) {
-      wizard.clients.chosen[client.id] = client.installed && client.problem === null;
+      wizard.clients.chosen[client.id] = ticksAtFirst(client, policyClients);
       const preferred = client.modes[0];
       if (preferred !== undefined) {
         wizard.clients.modes[client.id] = preferred;
@@ -24,6 +24,20 @@ export async function loadClients(backend: Backend): Promise<void> {
   } catch (caught) {
     wizard.clients.error = toIpcError(caught);
   }
+}
+
+/**
+ * Whether `client` starts ticked: the clients the organisation's policy names (ids, or
+ * `detected`, or `all`), else the detected ones. A client whose file cannot be read never is.
+ */
+export function ticksAtFirst(client: ClientStatus, policyClients: string[] | null): boolean {
+  if (client.problem !== null) {
+    return false;
+  }
+  if (policyClients === null || policyClients.includes("detected")) {
+    return client.installed || (policyClients?.includes(client.id) ?? false);
+  }
+  return policyClients.includes("all") || policyClients.includes(client.id);
 }
 
 /** Forgets the preview, e.g. when a choice changed after it. */

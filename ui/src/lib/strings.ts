@@ -39,6 +39,35 @@ export const strings = {
   productName: "Rovo MCP Setup",
   tagline: "Connect your AI tools to the Atlassian Rovo MCP server with an API token.",
 
+  demo: {
+    title: "Demo.",
+    body: "A stand-in server answers and a sandbox folder stands in for your home: nothing on this computer is changed. Any email works; a token starting with ATATT3 counts as scoped, any other as a classic token.",
+    sandbox: (home: string) => `Sandbox: ${home}`,
+  },
+
+  /** How far away an expiry date is, as a phrase. */
+  expiresIn: (days: number) =>
+    days < -1
+      ? `expired ${-days} days ago`
+      : days === -1
+        ? "expired yesterday"
+        : days === 0
+          ? "expires today"
+          : days === 1
+            ? "expires tomorrow"
+            : `expires in ${days} days`,
+
+  onRecord: {
+    label: "Your current setup",
+    summary: (method: string, email: string | null) =>
+      email === null ? `Already set up with a ${method}.` : `Already set up with the ${method} of ${email}.`,
+    expiry: (date: string, phrase: string) => `It ${phrase} (${date}).`,
+    usedBy: (names: string) => `Used by ${names}.`,
+    unused: "No client uses it right now.",
+    rotate: "Rotate token…",
+    rotateHint: "Replace it everywhere at once; or set up again below.",
+  },
+
   stepsLabel: "Setup steps",
   stepCompleted: "(completed)",
   /** Read by screen readers with the step's title. */
@@ -58,6 +87,17 @@ export const strings = {
   /** Next on the credentials step, which starts the check. */
   checkCredential: "Check",
   retry: "Try again",
+
+  policy: {
+    bannerLabel: "Your organisation's policy",
+    banner: (organization: string | null) =>
+      `${organization ?? "Your organisation"} sets some of these choices for everyone; they are shown locked.`,
+    /** Beside a locked choice. */
+    setBy: (organization: string | null) => `Set by ${organization ?? "your organisation"}`,
+    help: "Help from your IT team:",
+    endpoint: "Endpoint:",
+    secretMode: "Secret mode:",
+  },
 
   method: {
     legend: "Which credential will your AI tools use?",
@@ -108,6 +148,11 @@ export const strings = {
         need: "An API key of the service account",
       },
     } satisfies Record<CredentialField, FieldText>,
+    openPage: {
+      personal: "Open the token page",
+      service: "Open Atlassian Administration",
+    } satisfies Record<AuthMethod, string>,
+    openPageHint: "Opens in your browser.",
     expiry: {
       label: "Token expiry date",
       hint: "The date you chose when creating the token. The app reminds you before it expires.",
@@ -332,6 +377,43 @@ export const strings = {
     expiry: "Token expires",
     expiryUnknown: "Not given",
     restartTitle: "Restart to pick it up",
+    reminded: {
+      label: "Keep me reminded",
+      hint: "Starts Rovo MCP Setup in the tray when you log in: it checks the token daily and reminds you 14, 3 and 1 days before it expires.",
+      unavailable: "The demo does not start at login; a real setup does.",
+      saving: "Saving…",
+    },
+  },
+
+  rotate: {
+    title: "Rotate token",
+    tagline: "Replace the token everywhere it is used, in one go.",
+    steps: { secret: "New token", apply: "Apply" },
+    stepsLabel: "Rotation steps",
+    loading: "Reading your current setup…",
+    current: "Current setup",
+    method: { personal: "personal API token", service: "service-account API key" } satisfies Record<AuthMethod, string>,
+    clientsLabel: "Clients that use it",
+    modes: {
+      keychain: "reads the system keychain: nothing to change in its file",
+      inline: "its settings file is rewritten",
+      prompt: "asks you for the new token itself",
+    } satisfies Record<SecretMode, string>,
+    noClients: "No client uses the current token.",
+    newSecret: "The new token",
+    intro: "Create a new token, paste it here, and check it. Nothing changes until the check passes and you apply it.",
+    check: "Check",
+    checking: "Checking the new token…",
+    passed: (tools: number) => `The new token works: ${tools} tools.`,
+    limited: "The new token signs in but unlocks no Jira or Confluence tools, so it would break your clients. Create a token with scopes and check again.",
+    apply: "Apply to every client",
+    applying: "Putting the new token in the keychain and your clients…",
+    resultsLabel: "Result per client",
+    keychainClient: "Reads the new token from the keychain",
+    manual: "Do this yourself",
+    finished: "The new token is in place. The old one can now be revoked at id.atlassian.com.",
+    close: "Close",
+    back: "Back",
   },
 
   errors: {

@@ -81,6 +81,8 @@ export type WizardState = {
   check: CheckState;
   clients: ClientsState;
   write: WriteState;
+  /** Whether the last step already turned "keep me reminded" on once. */
+  remindersOffered: boolean;
 };
 
 /** `today` plus one year, as YYYY-MM-DD in local time: the default token expiry. */
@@ -113,6 +115,7 @@ function initialState(): WizardState {
     check: idleCheck(),
     clients: idleClients(),
     write: idleWrite(),
+    remindersOffered: false,
   };
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError } from "../lib/backend";
 import { strings } from "../lib/strings";
 import { canAdvance, chosenClients, wizard } from "../lib/wizard.svelte";
-import { fakeBackend } from "../test/fake-backend";
+import { EXAMPLE_CORP_POLICY, fakeBackend } from "../test/fake-backend";
 import ClientsStep from "./ClientsStep.svelte";
 
 const text = strings.clients;
@@ -87,5 +87,22 @@ describe("ClientsStep", () => {
     await user.click(screen.getByRole("checkbox", { name: "Cursor" }));
     expect(canAdvance(wizard)).toBe(false);
     expect(screen.getByRole("button", { name: text.preview })).toBeDisabled();
+  });
+
+  it("shows a secret mode the policy sets as locked and writes every client in it", async () => {
+    const backend = fakeBackend();
+    backend.currentPolicy.mockResolvedValue(structuredClone(EXAMPLE_CORP_POLICY));
+    renderStep(backend);
+
+    const banner = await screen.findByRole("complementary", { name: strings.policy.bannerLabel });
+    expect(banner, "the organisation is named").toHaveTextContent("Example Corp");
+    const claude = (await screen.findByRole("checkbox", { name: "Claude Desktop" })).closest("li")!;
+    await within(claude).findByText(new RegExp(strings.policy.setBy("Example Corp")));
+    expect(within(claude).queryByRole("combobox"), "the mode cannot be changed").not.toBeInTheDocument();
+    expect(claude, "the locked mode is shown").toHaveTextContent(text.modes.keychain);
+    expect(
+      chosenClients(wizard).map((choice) => choice.mode),
+      "every chosen client is written in the policy's mode",
+    ).toEqual(["keychain", "keychain"]);
   });
 });

@@ -3,19 +3,33 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { strings } from "../lib/strings";
 import { defaultExpiry, wizard } from "../lib/wizard.svelte";
-import { PERSONAL, SERVICE } from "../test/fake-backend";
+import { BackendError } from "../lib/backend";
+import { PERSONAL, SERVICE, fakeBackend } from "../test/fake-backend";
 import CredentialsStep from "./CredentialsStep.svelte";
 
 const fields = strings.credentials.fields;
 
-function renderStep(answer = PERSONAL) {
+function renderStep(answer = PERSONAL, backend = fakeBackend()) {
   wizard.step = 1;
   wizard.method = answer.method;
   wizard.answer = answer;
-  render(CredentialsStep);
+  render(CredentialsStep, { backend });
+  return backend;
 }
 
 describe("CredentialsStep", () => {
+  it("opens the chosen method's credential page, and names the address when no browser opens", async () => {
+    const backend = renderStep(SERVICE);
+    await userEvent.click(screen.getByRole("button", { name: strings.credentials.openPage.service }));
+    expect(backend.openCredentialPage).toHaveBeenCalledWith("service");
+
+    backend.openCredentialPage.mockRejectedValue(
+      new BackendError({ kind: "internal", message: "no browser could be opened; open https://admin.atlassian.com yourself" }),
+    );
+    await userEvent.click(screen.getByRole("button", { name: strings.credentials.openPage.service }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("open https://admin.atlassian.com yourself");
+  });
+
   it("asks a personal token's owner for email and token, each labelled", () => {
     renderStep(PERSONAL);
 

@@ -1,4 +1,5 @@
-import { render, screen } from "@testing-library/svelte";
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { startWrite, undoWrite } from "../lib/setup";
 import { strings } from "../lib/strings";
@@ -21,8 +22,8 @@ async function written() {
 
 describe("DoneStep", () => {
   it("sums up what was configured, where the secret is and when the token expires", async () => {
-    await written();
-    render(DoneStep);
+    const backend = await written();
+    render(DoneStep, { backend });
     expect(screen.getByText(text.intro)).toBeInTheDocument();
     const claude = document.querySelector('[data-client="claude-desktop"]');
     expect(claude).toHaveTextContent(text.secretModes.keychain);
@@ -36,7 +37,37 @@ describe("DoneStep", () => {
   it("says nothing was changed after an undo", async () => {
     const backend = await written();
     await undoWrite(backend);
-    render(DoneStep);
+    render(DoneStep, { backend });
     expect(screen.getByText(text.noneConfigured)).toBeInTheDocument();
+    await waitFor(() => expect(backend.startAtLogin).toHaveBeenCalled());
+    expect(backend.setStartAtLogin, "nothing set up: nothing to be reminded of").not.toHaveBeenCalled();
+  });
+
+  it("turns keep me reminded on once by default, and off when unticked", async () => {
+    const backend = await written();
+    const first = render(DoneStep, { backend });
+    const box = screen.getByRole("checkbox", { name: text.reminded.label });
+    await waitFor(() => expect(box).toBeChecked());
+    expect(backend.setStartAtLogin).toHaveBeenCalledWith(true);
+
+    backend.startAtLogin.mockResolvedValue({ available: true, enabled: true });
+    await userEvent.click(box);
+    await waitFor(() => expect(box).not.toBeChecked());
+    expect(backend.setStartAtLogin).toHaveBeenLastCalledWith(false);
+
+    first.unmount();
+    backend.startAtLogin.mockResolvedValue({ available: true, enabled: false });
+    render(DoneStep, { backend });
+    await waitFor(() => expect(backend.startAtLogin).toHaveBeenCalledTimes(2));
+    expect(backend.setStartAtLogin, "coming back to the step keeps the person's choice").toHaveBeenCalledTimes(2);
+  });
+
+  it("explains that the demo does not start at login", async () => {
+    const backend = await written();
+    backend.startAtLogin.mockResolvedValue({ available: false, enabled: false });
+    render(DoneStep, { backend });
+    await screen.findByText(text.reminded.unavailable);
+    expect(screen.getByRole("checkbox", { name: text.reminded.label })).toBeDisabled();
+    expect(backend.setStartAtLogin).not.toHaveBeenCalled();
   });
 });

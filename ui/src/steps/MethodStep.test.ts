@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError, type AuthMethodInfo } from "../lib/backend";
 import { strings } from "../lib/strings";
 import { wizard } from "../lib/wizard.svelte";
-import { PERSONAL, SERVICE, deferred, fakeBackend } from "../test/fake-backend";
+import { EXAMPLE_CORP_POLICY, PERSONAL, SERVICE, deferred, fakeBackend } from "../test/fake-backend";
 import MethodStep from "./MethodStep.svelte";
 
 const personal = strings.method.options.personal;
@@ -132,5 +132,41 @@ describe("MethodStep", () => {
     expect(alert).toHaveTextContent("command auth_methods not found");
     expect(screen.queryByRole("radio")).not.toBeInTheDocument();
     expect(document.body.dataset.ready).toBeUndefined();
+  });
+
+  it("shows an auth kind the policy does not allow as locked, naming the organisation and its help link", async () => {
+    const backend = fakeBackend();
+    backend.currentPolicy.mockResolvedValue(structuredClone(EXAMPLE_CORP_POLICY));
+    renderStep(backend);
+
+    const banner = await screen.findByRole("complementary", { name: strings.policy.bannerLabel });
+    expect(banner, "the banner says who sets the choices").toHaveTextContent(strings.policy.banner("Example Corp"));
+    expect(banner, "and where to get help").toHaveTextContent("https://intranet.example.com/ai-tools");
+    const personalRadio = await screen.findByRole("radio", { name: personal.label });
+    await waitFor(() => expect(personalRadio, "personal tokens are not allowed").toBeDisabled());
+    expect(personalRadio, "the lock is read with the choice").toHaveAccessibleDescription(
+      `${personal.explanation} ${strings.policy.setBy("Example Corp")}`,
+    );
+    expect(screen.getByRole("radio", { name: service.label }), "service keys are allowed").toBeEnabled();
+  });
+
+  it("shows no banner and locks nothing without a policy", async () => {
+    renderStep();
+    const personalRadio = await screen.findByRole("radio", { name: personal.label });
+    expect(personalRadio, "every method is open").toBeEnabled();
+    expect(
+      screen.queryByRole("complementary", { name: strings.policy.bannerLabel }),
+      "no policy, no banner",
+    ).not.toBeInTheDocument();
+  });
+
+  it("shows a policy that cannot be read with its message, never ignoring it", async () => {
+    const backend = fakeBackend();
+    const message = "the policy `/etc/rovo-mcp-setup/policy.json` is not JSON (line 1)";
+    backend.currentPolicy.mockRejectedValue(new BackendError({ kind: "invalid_input", message }));
+    renderStep(backend);
+
+    const alert = await screen.findByRole("alert");
+    expect(alert, "the broken policy's file is named").toHaveTextContent(message);
   });
 });

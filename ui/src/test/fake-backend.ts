@@ -1,14 +1,17 @@
 // Test doubles for the `Backend` facade: canned answers, spies, and answers released on demand.
-import { vi } from "vitest";
+import { vi, type Mock } from "vitest";
 import type {
   AuthMethod,
   AuthMethodInfo,
   Backend,
   ClientStatus,
   ClientWriteResult,
+  LockedChoices,
   PlannedChange,
   ProbeFailure,
   ProbeReport,
+  RotateOutcome,
+  RotationTarget,
   WizardWriteOutcome,
 } from "../lib/backend";
 
@@ -30,16 +33,27 @@ export const SERVICE: AuthMethodInfo = {
 
 export const ANSWERS: Record<AuthMethod, AuthMethodInfo> = { personal: PERSONAL, service: SERVICE };
 
-export type FakeBackend = Backend & {
-  authMethods: ReturnType<typeof vi.fn<Backend["authMethods"]>>;
-  chooseAuthMethod: ReturnType<typeof vi.fn<Backend["chooseAuthMethod"]>>;
-  checkCredential: ReturnType<typeof vi.fn<Backend["checkCredential"]>>;
-  cancelCheck: ReturnType<typeof vi.fn<Backend["cancelCheck"]>>;
-  listClients: ReturnType<typeof vi.fn<Backend["listClients"]>>;
-  previewClients: ReturnType<typeof vi.fn<Backend["previewClients"]>>;
-  writeClients: ReturnType<typeof vi.fn<Backend["writeClients"]>>;
-  undoWrite: ReturnType<typeof vi.fn<Backend["undoWrite"]>>;
+/** No policy: nothing is locked. */
+export const NO_POLICY: LockedChoices = {
+  organization: null,
+  helpLink: null,
+  authKinds: null,
+  secretMode: null,
+  clients: null,
+  endpoint: null,
 };
+
+/** Example Corp allows service keys only and keeps every secret in the keychain. */
+export const EXAMPLE_CORP_POLICY: LockedChoices = {
+  ...NO_POLICY,
+  organization: "Example Corp",
+  helpLink: "https://intranet.example.com/ai-tools",
+  authKinds: ["service"],
+  secretMode: "keychain",
+};
+
+/** Every backend call as a spy, so a test can change an answer or see what was asked. */
+export type FakeBackend = { [Call in keyof Backend]: Mock<Backend[Call]> };
 
 function client(id: string, name: string, path: string, overrides: Partial<ClientStatus> = {}): ClientStatus {
   return {
@@ -112,6 +126,27 @@ export const WRITE_OUTCOME: WizardWriteOutcome = {
   replanned: [],
 };
 
+/** A personal token on record, used by two clients, expiring in ten days. */
+export const ROTATION_TARGET: RotationTarget = {
+  auth: "personal",
+  email: "me@example.com",
+  endpoint: "http://127.0.0.1:9/v1/mcp",
+  expiresOn: "2026-12-07",
+  daysLeft: 10,
+  clients: [
+    { id: "cursor", name: "Cursor", mode: "inline" },
+    { id: "claude-desktop", name: "Claude Desktop", mode: "keychain" },
+  ],
+};
+
+export const ROTATE_OUTCOME: RotateOutcome = {
+  keychain: { account: "personal:me@example.com", stored: true, error: null },
+  clients: [writeResult("cursor", "Cursor", { change: "update" })],
+  manualSteps: [],
+  keychainClients: ["Claude Desktop"],
+  stateError: null,
+};
+
 export const CLOUD_ID = "8a3c5e2f-1b4d-4c6e-9f0a-123456789abc";
 
 /** A report of a working credential: Jira and Confluence tools, one missing group, one site. */
@@ -172,8 +207,10 @@ export function failedReport(failure: Partial<ProbeFailure> & Pick<ProbeFailure,
 /** A backend that offers both methods and answers every choice at once. */
 export function fakeBackend(): FakeBackend {
   return {
+    appMode: vi.fn<Backend["appMode"]>(async () => ({ view: "setup", demoHome: null })),
     authMethods: vi.fn<Backend["authMethods"]>(async () => [PERSONAL, SERVICE]),
     chooseAuthMethod: vi.fn<Backend["chooseAuthMethod"]>(async (method) => ANSWERS[method]),
+    currentPolicy: vi.fn<Backend["currentPolicy"]>(async () => structuredClone(NO_POLICY)),
     checkCredential: vi.fn<Backend["checkCredential"]>(async (_request, onProgress) => {
       onProgress({ stage: "connecting" });
       onProgress({ stage: "signedIn" });
@@ -193,6 +230,12 @@ export function fakeBackend(): FakeBackend {
       writeResult("claude-desktop", "Claude Desktop", { change: "delete" }),
       writeResult("cursor", "Cursor", { change: "update" }),
     ]),
+    openCredentialPage: vi.fn<Backend["openCredentialPage"]>(async () => {}),
+    startAtLogin: vi.fn<Backend["startAtLogin"]>(async () => ({ available: true, enabled: false })),
+    setStartAtLogin: vi.fn<Backend["setStartAtLogin"]>(async (enabled) => ({ available: true, enabled })),
+    rotationTarget: vi.fn<Backend["rotationTarget"]>(async () => structuredClone(ROTATION_TARGET)),
+    rotateCredential: vi.fn<Backend["rotateCredential"]>(async () => structuredClone(ROTATE_OUTCOME)),
+    openRotateWindow: vi.fn<Backend["openRotateWindow"]>(async () => {}),
   };
 }
 

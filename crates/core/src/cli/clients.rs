@@ -9,7 +9,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{Output, no_home};
-use crate::clients::{self, ClientEnvironment, ClientStatus, DEFAULT_SERVER_NAME};
+use crate::clients::{self, ClientEnvironment, ClientStatus};
+use crate::policy::load_policy;
 
 #[derive(Debug, clap::Args)]
 pub struct ClientsArgs {
@@ -33,18 +34,24 @@ pub fn main(args: &ClientsArgs) -> u8 {
     }
 }
 
-/// Lists every client as seen from `environment`.
+/// Lists every client as seen from `environment`, looking for our entry under the name the
+/// policy gives it.
 pub fn run(args: &ClientsArgs, environment: &ClientEnvironment) -> Output {
+    let policy = match load_policy(environment) {
+        Ok(policy) => policy,
+        Err(error) => return Output::error(&error, args.json),
+    };
     let statuses: Vec<ClientStatus> = clients::ALL
         .iter()
-        .map(|client| clients::status(client, environment, DEFAULT_SERVER_NAME))
+        .map(|client| clients::status(client, environment, policy.entry_name()))
         .collect();
-    if args.json {
+    let output = if args.json {
         let report = ClientsReport { clients: statuses };
         Output::json(&report)
     } else {
         Output::human(table(&statuses, environment))
-    }
+    };
+    output.with_warnings(&policy.warnings)
 }
 
 fn table(statuses: &[ClientStatus], environment: &ClientEnvironment) -> String {

@@ -27,8 +27,16 @@ use clap::{Parser, Subcommand};
 )]
 pub struct Cli {
     /// Start in the tray only, without a window (what start at login runs).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "demo")]
     pub tray: bool,
+    /// Log what the app does to stderr, never a secret and never on stdout (`ROVO_MCP_LOG`
+    /// sets the detail; `ROVO_MCP_LOG_FILE` adds a log file).
+    #[arg(long, short = 'v', global = true)]
+    pub verbose: bool,
+    /// Try the wizard against a built-in stand-in server in a sandbox home: no account needed,
+    /// and none of your files or secrets are touched.
+    #[arg(long)]
+    pub demo: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -54,6 +62,9 @@ pub enum Command {
 
 /// Runs a headless subcommand and returns the process exit code.
 pub fn run(command: &Command) -> u8 {
+    // The arguments never hold a secret (design §7): it comes from the environment, stdin or
+    // the keychain.
+    tracing::debug!(?command, "command started");
     match command {
         Command::Clients(args) => clients::main(args),
         Command::Remove(args) => remove::main(args),
@@ -80,6 +91,19 @@ mod tests {
         assert!(
             Cli::try_parse_from(["rovo-mcp-setup", "--tray", "status"]).is_err(),
             "`--tray` with a subcommand is refused rather than half obeyed"
+        );
+        let demo = Cli::try_parse_from(["rovo-mcp-setup", "--demo"]).expect("`--demo` parses");
+        assert!(
+            demo.demo && !demo.tray && demo.command.is_none(),
+            "{demo:?}"
+        );
+        assert!(
+            Cli::try_parse_from(["rovo-mcp-setup", "--demo", "--tray"]).is_err(),
+            "the demo has no tray: asking for both is refused"
+        );
+        assert!(
+            Cli::try_parse_from(["rovo-mcp-setup", "--demo", "configure"]).is_err(),
+            "the demo is the window only; a headless subcommand never runs in it"
         );
     }
 }

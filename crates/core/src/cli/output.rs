@@ -1,6 +1,7 @@
 //! What a subcommand prints, kept apart from the printing so tests read it directly: one JSON
 //! document on stdout with `--json`, human text on stderr, and the exit code (design §7).
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 
 use serde::Serialize;
@@ -50,6 +51,18 @@ impl Output {
     #[must_use]
     pub fn with_exit_code(mut self, exit_code: u8) -> Self {
         self.exit_code = exit_code;
+        self
+    }
+
+    /// The policy's warnings (unknown keys) first on stderr: never fatal, never silent.
+    #[must_use]
+    pub fn with_warnings(mut self, warnings: &[String]) -> Self {
+        let mut stderr = String::new();
+        for warning in warnings {
+            let _ = writeln!(stderr, "warning: {warning}");
+        }
+        stderr.push_str(&self.stderr);
+        self.stderr = stderr;
         self
     }
 

@@ -9,9 +9,8 @@ use serde::Serialize;
 
 use super::output::{Output, no_home};
 use crate::Error;
-use crate::clients::{
-    self, Change, Client, ClientEnvironment, ClientWriteResult, DEFAULT_SERVER_NAME,
-};
+use crate::clients::{self, Change, Client, ClientEnvironment, ClientWriteResult};
+use crate::policy::load_policy;
 use crate::secrets::{OsKeychain, SecretStore};
 use crate::state::StateFile;
 
@@ -64,8 +63,8 @@ pub fn main(args: &RemoveArgs) -> u8 {
     }
 }
 
-/// Removes our entry from the chosen clients as seen from `environment`; with `--forget`, also
-/// the keychain item and the setup on record.
+/// Removes our entry (named as the policy says) from the chosen clients as seen from
+/// `environment`; with `--forget`, also the keychain item and the setup on record.
 pub fn run(
     args: &RemoveArgs,
     environment: &ClientEnvironment,
@@ -73,12 +72,17 @@ pub fn run(
     state: &StateFile,
     keychain: &dyn SecretStore,
 ) -> Output {
-    let chosen = match chosen_clients(&args.clients, environment) {
-        Ok(chosen) => chosen,
+    let policy = match load_policy(environment) {
+        Ok(policy) => policy,
         Err(error) => return Output::error(&error, args.json),
     };
+    let entry_name = policy.entry_name();
+    let chosen = match chosen_clients(&args.clients, environment, entry_name) {
+        Ok(chosen) => chosen,
+        Err(error) => return Output::error(&error, args.json).with_warnings(&policy.warnings),
+    };
     let results = clients::write_each(&chosen, environment, backup_folder, |client| {
-        clients::plan_remove(client, environment, DEFAULT_SERVER_NAME, backup_folder)
+        clients::plan_remove(client, environment, entry_name, backup_folder)
     });
     let removed: Vec<&str> = results
         .iter()
@@ -134,7 +138,9 @@ pub fn run(
         }
         Output::human(text)
     };
-    output.with_exit_code(exit_code)
+    output
+        .with_exit_code(exit_code)
+        .with_warnings(&policy.warnings)
 }
 
 /// Deletes the keychain item on record and the record itself.
@@ -172,12 +178,13 @@ fn forget(state: &StateFile, keychain: &dyn SecretStore) -> Forgotten {
 fn chosen_clients(
     list: &[String],
     environment: &ClientEnvironment,
+    entry_name: &str,
 ) -> Result<Vec<&'static Client>, Error> {
     if list.is_empty() {
         return Ok(clients::ALL
             .into_iter()
             .filter(|client| {
-                clients::status(client, environment, DEFAULT_SERVER_NAME)
+                clients::status(client, environment, entry_name)
                     .entry
                     .is_some()
             })

@@ -45,7 +45,7 @@ impl Os {
 
 /// The variables that move client configs: the XDG folders, the Windows profile folders and the
 /// clients' own overrides. Only these are captured, so a plan never depends on anything else.
-const RELEVANT_VARIABLES: [&str; 11] = [
+const RELEVANT_VARIABLES: [&str; 12] = [
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     "APPDATA",
@@ -58,6 +58,8 @@ const RELEVANT_VARIABLES: [&str; 11] = [
     // Where the policy lives (design §8).
     "ProgramData",
     "ROVO_MCP_POLICY",
+    // Whose managed preferences a macOS configuration profile may have set.
+    "USER",
 ];
 
 /// Everything a client's config path depends on.

@@ -6,9 +6,10 @@
 //! A file that does not parse, or has the wrong shape on the way to our entry, is refused with its
 //! line: never "start from an empty config".
 //!
-//! Removing what we added gives back the original bytes, with two known exceptions, both
+//! Removing what we added gives back the original bytes, with three known exceptions, all
 //! cosmetic: a JSON container written on one line (`{ "a": {} }`) is spread over several lines
-//! when our entry goes in and stays so, and a file without a final newline gains one.
+//! when our entry goes in and stays so, an empty JSON object written over several lines comes
+//! back as `{}`, and a file without a final newline gains one.
 
 mod jsonc;
 mod toml;

@@ -60,12 +60,21 @@ pub fn excerpt(body: &[u8]) -> Option<String> {
     }
     let mut end = body.len().min(BODY_EXCERPT_BYTES);
     // A multi-byte character cut in half at the end is dropped rather than shown as garbage.
-    if let Err(error) = std::str::from_utf8(&body[..end])
+    if end < body.len()
+        && let Err(error) = std::str::from_utf8(&body[..end])
         && error.error_len().is_none()
     {
         end = error.valid_up_to();
     }
-    Some(String::from_utf8_lossy(&body[..end]).into_owned())
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    // Each invalid byte shows as U+FFFD, three bytes long, so a binary body can come out
+    // longer than it went in: cut it back to the limit at a character boundary.
+    let mut limit = text.len().min(BODY_EXCERPT_BYTES);
+    while !text.is_char_boundary(limit) {
+        limit -= 1;
+    }
+    text.truncate(limit);
+    Some(text)
 }
 
 /// The failure for an HTTP reply that is not a success, from its status and body (design §4).

@@ -25,6 +25,7 @@ pub use endpoint::{DEFAULT_ENDPOINT, ENDPOINT_ENV, Endpoint};
 pub use failure::ProbeFailure;
 pub use report::{ProbeReport, Verdict};
 use transport::Transport;
+pub use transport::parse_http_reply;
 
 use crate::ErrorKind;
 use crate::catalogue::Catalogue;
@@ -95,6 +96,7 @@ pub async fn probe(
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> (ProbeReport, SessionClose) {
     let started = Instant::now();
+    tracing::info!(endpoint = %endpoint, auth = ?credential.method(), "probe started");
     let mut exchanges = 0;
     let deadline = started + options.total_timeout;
     let (mut report, session_close) = match Transport::new(
@@ -124,27 +126,16 @@ pub async fn probe(
         .collect();
     report.timings.total_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     report.timings.sequential_exchanges = exchanges;
+    tracing::info!(
+        verdict = ?report.verdict,
+        error = ?report.error.as_ref().map(|failure| failure.kind),
+        http_status = ?report.error.as_ref().and_then(|failure| failure.http_status),
+        tools = report.tools.len(),
+        total_ms = report.timings.total_ms,
+        exchanges,
+        "probe finished"
+    );
     (report, SessionClose(session_close))
-}
-
-/// Checks what a person entered, as the wizard's check step does: the endpoint is
-/// `endpoint` if given, else `ROVO_MCP_ENDPOINT`, else Atlassian's; the credential is cleaned
-/// by [`prepare_credential`](crate::credentials::prepare_credential), then probed. Dropping
-/// the future cancels the check.
-///
-/// # Errors
-/// `invalid_input` when the endpoint or the credential cannot be used as entered; nothing is
-/// sent then. Every other failure is the report's verdict.
-pub async fn check_entered(
-    method: crate::auth_method::AuthMethod,
-    email: Option<&str>,
-    secret: &crate::secrets::Secret,
-    endpoint: Option<&str>,
-    progress: &mut (dyn FnMut(ProbeProgress) + Send),
-) -> crate::Result<(ProbeReport, SessionClose)> {
-    let (report, close, _checked) =
-        crate::wizard::check_entered(method, email, secret, endpoint, progress).await?;
-    Ok((report, close))
 }
 
 async fn exchange(

@@ -147,6 +147,11 @@ impl Transport {
                         return Err(failure);
                     }
                     waited = true;
+                    tracing::debug!(
+                        step,
+                        wait_s = wait.as_secs_f32(),
+                        "rate limited; waiting once before retrying"
+                    );
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -186,8 +191,10 @@ impl Transport {
             request = request.header(PROTOCOL_HEADER, version.clone());
         }
         // The server may answer 405 (sessions cannot be ended) or not at all: either is fine.
+        let url = self.url.clone();
         Some(tokio::spawn(async move {
-            let _ended = request.send().await;
+            let ended = request.send().await;
+            tracing::debug!(%url, status = ?ended.map(|reply| reply.status().as_u16()).ok(), "session ended");
         }))
     }
 
@@ -206,16 +213,21 @@ impl Transport {
     }
 
     async fn attempt(&self, id: u64, message: &Value, step: &str) -> Result<Attempt, ProbeFailure> {
+        let sent = Instant::now();
         let response = self.send(message, step).await?;
         let status = response.status();
+        tracing::debug!(
+            url = %self.url,
+            step,
+            status = status.as_u16(),
+            http_version = ?response.version(),
+            elapsed_ms = sent.elapsed().as_millis(),
+            "reply received"
+        );
         if status == StatusCode::TOO_MANY_REQUESTS {
             let retry_after = parse_retry_after(response.headers());
             let body = read_prefix(response).await;
             return Ok(Attempt::RateLimited { retry_after, body });
-        }
-        if !status.is_success() {
-            let body = read_prefix(response).await;
-            return Err(self.refusal(status, &body, step));
         }
         let session_id = response.headers().get(SESSION_HEADER).cloned();
         let content_type = response
@@ -223,24 +235,19 @@ impl Transport {
             .get(header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default()
-            .to_ascii_lowercase();
-        let result = if status == StatusCode::ACCEPTED {
-            Err(ProbeFailure::new(
-                ErrorKind::ProtocolError,
-                format!("{} accepted {step} but sent no reply (202)", self.host),
-                "the server does not answer requests as MCP requires; check the endpoint URL",
-            )
-            .with_reply(202, &[]))
-        } else if content_type.starts_with("application/json") {
-            let body = self.read_all(response, step).await?;
-            parse_reply(id, &body, step)
-                .map_err(|failure| failure.with_reply(status.as_u16(), &body))
-        } else if content_type.starts_with("text/event-stream") {
-            self.read_event_stream(response, id, step).await
-        } else {
-            let body = read_prefix(response).await;
-            Err(not_mcp_content(&self.host, &content_type).with_reply(status.as_u16(), &body))
+            .to_owned();
+        let body = match ReplyShape::of(status.as_u16(), &content_type) {
+            ReplyShape::Json => self.read_all(response, step).await?,
+            ReplyShape::EventStream => {
+                let result = self.read_event_stream(response, id, step).await;
+                return Ok(Attempt::Done(
+                    result.map(|result| Reply { result, session_id }),
+                ));
+            }
+            ReplyShape::Accepted => Vec::new(),
+            ReplyShape::Refused | ReplyShape::NotMcp => read_prefix(response).await,
         };
+        let result = parse_http_reply(&self.host, step, id, status.as_u16(), &content_type, &body);
         Ok(Attempt::Done(
             result.map(|result| Reply { result, session_id }),
         ))
@@ -281,19 +288,6 @@ impl Transport {
         headers
     }
 
-    /// The failure for a non-success status; a 4xx carrying a JSON-RPC error is the server
-    /// refusing the message itself, not the credential.
-    fn refusal(&self, status: StatusCode, body: &[u8], step: &str) -> ProbeFailure {
-        let plain_refusal = matches!(status.as_u16(), 401 | 403 | 429) || !status.is_client_error();
-        if !plain_refusal && let Some((code, error)) = json_rpc_error(body) {
-            let mut failure = protocol_error(&format!("{} refused {step}: {error}", self.host))
-                .with_reply(status.as_u16(), body);
-            failure.json_rpc_code = code;
-            return failure;
-        }
-        failure::from_http_status(status.as_u16(), body, &self.host)
-    }
-
     /// The whole body, refusing one larger than [`MAX_REPLY_BYTES`].
     async fn read_all(&self, mut response: Response, step: &str) -> Result<Vec<u8>, ProbeFailure> {
         let status = response.status().as_u16();
@@ -323,34 +317,15 @@ impl Transport {
         let mut buffer: Vec<u8> = Vec::new();
         let mut read = 0usize;
         loop {
-            while let Some((event_end, separator)) = find_event_end(&buffer) {
-                let event: Vec<u8> = buffer.drain(..event_end + separator).collect();
-                let data = event_data(&event[..event_end])
-                    .map_err(|failure| failure.with_reply(status, &event))?;
-                if data.is_empty() {
-                    continue;
-                }
-                let message: Value = serde_json::from_str(&data).map_err(|error| {
-                    protocol_error(&format!("an event from {} is not JSON: {error}", self.host))
-                        .with_reply(status, data.as_bytes())
-                })?;
-                if message.get("id") == Some(&json!(id))
-                    && (message.get("result").is_some() || message.get("error").is_some())
-                {
-                    return parse_reply(id, data.as_bytes(), step)
-                        .map_err(|failure| failure.with_reply(status, data.as_bytes()));
-                }
+            if let Some(result) = next_reply_event(&mut buffer, id, status, &self.host, step)? {
+                return Ok(result);
             }
             let Some(chunk) = response
                 .chunk()
                 .await
                 .map_err(|error| failure::from_transport_error(&error, &self.host, step))?
             else {
-                return Err(protocol_error(&format!(
-                    "the event stream from {} ended without the reply to {step}",
-                    self.host
-                ))
-                .with_reply(status, &buffer));
+                return Err(stream_ended(&self.host, step).with_reply(status, &buffer));
             };
             read += chunk.len();
             if read > MAX_REPLY_BYTES {
@@ -394,6 +369,124 @@ fn http_client(endpoint: &Endpoint, connect_timeout: Duration) -> Result<Client,
                 "this computer's certificate store could not be read; check that the system's trusted certificates are installed",
             )
         })
+}
+
+/// How a reply is read, from its status and `Content-Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ReplyShape {
+    /// Not a success: the status and the start of the body say why.
+    Refused,
+    /// 202: the server took a request as if it were a notification.
+    Accepted,
+    Json,
+    EventStream,
+    /// A success that is not an MCP reply, such as a web page.
+    NotMcp,
+}
+
+impl ReplyShape {
+    fn of(status: u16, content_type: &str) -> Self {
+        let content_type = content_type.trim_start().to_ascii_lowercase();
+        if !(200..300).contains(&status) {
+            Self::Refused
+        } else if status == 202 {
+            Self::Accepted
+        } else if content_type.starts_with("application/json") {
+            Self::Json
+        } else if content_type.starts_with("text/event-stream") {
+            Self::EventStream
+        } else {
+            Self::NotMcp
+        }
+    }
+}
+
+/// What one HTTP reply to JSON-RPC request `id` says, from its status, `Content-Type` and
+/// whole body: the request's result, or a failure of design §4 with its kind, the status and
+/// at most [`BODY_EXCERPT_BYTES`](super::failure::BODY_EXCERPT_BYTES) of the body. The probe
+/// reads every reply through these same steps as it streams in; this is them over a body
+/// already in hand, so they can be checked against any bytes at all.
+pub fn parse_http_reply(
+    host: &str,
+    step: &str,
+    id: u64,
+    status: u16,
+    content_type: &str,
+    body: &[u8],
+) -> Result<Value, ProbeFailure> {
+    match ReplyShape::of(status, content_type) {
+        ReplyShape::Refused => Err(refusal(host, status, body, step)),
+        ReplyShape::Accepted => Err(ProbeFailure::new(
+            ErrorKind::ProtocolError,
+            format!("{host} accepted {step} but sent no reply (202)"),
+            "the server does not answer requests as MCP requires; check the endpoint URL",
+        )
+        .with_reply(status, &[])),
+        ReplyShape::Json => {
+            parse_reply(id, body, step).map_err(|failure| failure.with_reply(status, body))
+        }
+        ReplyShape::EventStream => {
+            let mut buffer = body.to_vec();
+            next_reply_event(&mut buffer, id, status, host, step)?
+                .ok_or_else(|| stream_ended(host, step).with_reply(status, &buffer))
+        }
+        ReplyShape::NotMcp => {
+            Err(not_mcp_content(host, &content_type.to_ascii_lowercase()).with_reply(status, body))
+        }
+    }
+}
+
+/// The failure for a non-success status; a 4xx carrying a JSON-RPC error is the server
+/// refusing the message itself, not the credential.
+fn refusal(host: &str, status: u16, body: &[u8], step: &str) -> ProbeFailure {
+    let client_error = (400..500).contains(&status);
+    let plain_refusal = matches!(status, 401 | 403 | 429) || !client_error;
+    if !plain_refusal && let Some((code, error)) = json_rpc_error(body) {
+        let mut failure =
+            protocol_error(&format!("{host} refused {step}: {error}")).with_reply(status, body);
+        failure.json_rpc_code = code;
+        return failure;
+    }
+    failure::from_http_status(status, body, host)
+}
+
+/// Takes the complete events off the front of `buffer` until one is the reply to request
+/// `id`, and returns its result; `None` when the complete events so far hold no such reply
+/// (the rest of the buffer waits for more bytes). Other messages (progress, log
+/// notifications, priming events with no data) are skipped.
+fn next_reply_event(
+    buffer: &mut Vec<u8>,
+    id: u64,
+    status: u16,
+    host: &str,
+    step: &str,
+) -> Result<Option<Value>, ProbeFailure> {
+    while let Some((event_end, separator)) = find_event_end(buffer) {
+        let event: Vec<u8> = buffer.drain(..event_end + separator).collect();
+        let data = event_data(&event[..event_end])
+            .map_err(|failure| failure.with_reply(status, &event))?;
+        if data.is_empty() {
+            continue;
+        }
+        let message: Value = serde_json::from_str(&data).map_err(|error| {
+            protocol_error(&format!("an event from {host} is not JSON: {error}"))
+                .with_reply(status, data.as_bytes())
+        })?;
+        if message.get("id") == Some(&json!(id))
+            && (message.get("result").is_some() || message.get("error").is_some())
+        {
+            return parse_reply(id, data.as_bytes(), step)
+                .map(Some)
+                .map_err(|failure| failure.with_reply(status, data.as_bytes()));
+        }
+    }
+    Ok(None)
+}
+
+fn stream_ended(host: &str, step: &str) -> ProbeFailure {
+    protocol_error(&format!(
+        "the event stream from {host} ended without the reply to {step}"
+    ))
 }
 
 /// The JSON-RPC result of a reply to request `id`, or the failure it carries.

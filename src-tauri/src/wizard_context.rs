@@ -1,0 +1,124 @@
+//! What the window works on: this user's home, keychain and endpoint, or, with `--demo`, the
+//! demo's sandbox home, an in-memory keychain and the stand-in server. Commands take it from
+//! here rather than from the process, so the demo cannot reach the person's files or secrets.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rovo_mcp_core::clients::ClientEnvironment;
+use rovo_mcp_core::demo::DemoWorld;
+use rovo_mcp_core::secrets::{InMemorySecretStore, OsKeychain, SecretStore};
+use rovo_mcp_core::{Error, ErrorKind};
+use serde::Serialize;
+
+use crate::IpcError;
+
+/// Where the wizard reads and writes, managed as app state.
+pub struct WizardContext {
+    environment: Option<ClientEnvironment>,
+    keychain: Arc<dyn SecretStore + Send + Sync>,
+    /// The demo's stand-in endpoint; `None` means the usual choice (request, variable, default).
+    endpoint: Option<String>,
+    demo_home: Option<PathBuf>,
+    /// The demo's server and sandbox, taken out and dropped by [`Self::end_demo`].
+    demo: Mutex<Option<DemoWorld>>,
+}
+
+impl std::fmt::Debug for WizardContext {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("WizardContext")
+            .field("environment", &self.environment)
+            .field("endpoint", &self.endpoint)
+            .field("demo_home", &self.demo_home)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a window shows, and whether the app runs as the demo.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppMode {
+    pub view: WindowView,
+    /// The sandbox home folder when this is the demo; `null` for a real setup.
+    pub demo_home: Option<String>,
+}
+
+/// The page a window holds, from its label in `tauri.conf.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum WindowView {
+    /// The seven-step wizard (`main`).
+    Setup,
+    /// The two-step "Rotate token…" window (`rotate`).
+    Rotate,
+}
+
+impl WizardContext {
+    /// This user's home (from `HOME` and friends), the OS keychain and the usual endpoint.
+    pub fn for_current_user() -> Self {
+        Self {
+            environment: ClientEnvironment::current(),
+            keychain: Arc::new(OsKeychain::new()),
+            endpoint: None,
+            demo_home: None,
+            demo: Mutex::new(None),
+        }
+    }
+
+    /// The demo's sandbox, in-memory keychain and stand-in server, which live as long as this.
+    pub fn for_demo(demo: DemoWorld) -> Self {
+        Self {
+            environment: Some(demo.environment()),
+            keychain: Arc::new(InMemorySecretStore::default()),
+            endpoint: Some(demo.endpoint().to_owned()),
+            demo_home: Some(demo.home().to_path_buf()),
+            demo: Mutex::new(Some(demo)),
+        }
+    }
+
+    /// Stops the demo's server and deletes its sandbox. Called when the app exits, because
+    /// Tauri ends the process without dropping its managed state.
+    pub fn end_demo(&self) {
+        drop(
+            self.demo
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+    }
+
+    pub fn environment(&self) -> Result<ClientEnvironment, IpcError> {
+        self.environment.clone().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Internal,
+                "could not tell your home folder; set HOME and start the app again",
+            )
+            .into()
+        })
+    }
+
+    pub fn keychain(&self) -> &dyn SecretStore {
+        &*self.keychain
+    }
+
+    /// The endpoint to check against: the demo's, else what the request asked for.
+    pub fn endpoint(&self, requested: Option<String>) -> Option<String> {
+        self.endpoint.clone().or(requested)
+    }
+
+    /// The mode of the window labelled `window`.
+    pub fn mode(&self, window: &str) -> AppMode {
+        AppMode {
+            view: if window == "rotate" {
+                WindowView::Rotate
+            } else {
+                WindowView::Setup
+            },
+            demo_home: self
+                .demo_home
+                .as_ref()
+                .map(|home| home.display().to_string()),
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! The tray's background care through the real binary: a setup made by `configure`, a token
+//! then revoked on the server, and `rovo-mcp-setup --tray` started as start at login starts it,
+//! with a private display, a private keyring and a desktop-notification server on its bus. The
+//! overdue check runs on its own, says the token was rejected in one notification, and records
+//! the verdict.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_test_support::notifications::NotificationServer;
+use rovo_test_support::secret_service::SecretServiceSession;
+use rovo_test_support::virtual_display::VirtualDisplay;
+use serde_json::Value;
+
+const EMAIL: &str = "tray@example.com";
+const TOKEN: &str = "ATATT3xTrayCareToken-0123456789";
+const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
+
+fn basic(token: &str) -> String {
+    let pair = format!("{EMAIL}:{token}");
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
+}
+
+/// The app with this home, bus and display: `configure` or `--tray`.
+fn app(home: &Path, bus: &str, display: &str) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"));
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env("DBUS_SESSION_BUS_ADDRESS", bus)
+        .env("DISPLAY", display)
+        .env("NO_AT_BRIDGE", "1")
+        .env("ROVO_MCP_POLICY", home.join("no-policy.json"))
+        .stdin(Stdio::null());
+    command
+}
+
+/// Sets the last check on record `age` into the past, so the schedule finds it overdue.
+fn age_last_check(state_file: &Path, age: chrono::Duration) {
+    fn find_last_check(value: &mut Value) -> Option<&mut Value> {
+        let object = value.as_object_mut()?;
+        if object.contains_key("lastCheck") {
+            return object.get_mut("lastCheck");
+        }
+        object.values_mut().find_map(find_last_check)
+    }
+    let mut state: Value = serde_json::from_slice(&std::fs::read(state_file).unwrap()).unwrap();
+    let last_check = find_last_check(&mut state).expect("configure recorded its check");
+    last_check["at"] = Value::String((chrono::Utc::now() - age).to_rfc3339());
+    std::fs::write(state_file, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+}
+
+/// Stops the tray app when the test ends, however it ends.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_tray_checks_when_due_and_announces_a_revoked_token_once() {
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    std::fs::create_dir_all(home.join(".cursor")).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime
+        .block_on(TestMcpServer::start([(basic(TOKEN), Grant::FullScope)]))
+        .unwrap();
+    let secret_service = SecretServiceSession::start().expect("the private Secret Service");
+    let display = VirtualDisplay::start().expect("a private X display");
+    let notifications = NotificationServer::start(secret_service.bus_address())
+        .expect("the notification server on the private bus");
+
+    let configured = app(&home, secret_service.bus_address(), display.display())
+        .args([
+            "configure",
+            "--auth",
+            "personal",
+            "--email",
+            EMAIL,
+            "--token-env",
+            TOKEN_VARIABLE,
+            "--clients",
+            "cursor",
+            "--endpoint",
+            server.url(),
+            "--yes",
+            "--json",
+        ])
+        .env(TOKEN_VARIABLE, TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(
+        configured.status.code(),
+        Some(0),
+        "the setup is made: {}",
+        String::from_utf8_lossy(&configured.stderr)
+    );
+    let state_file: PathBuf = home.join(".config/com.rovomcpsetup.desktop/state.json");
+    age_last_check(&state_file, chrono::Duration::days(2));
+    server.revoke(basic(TOKEN));
+
+    let tray = app(&home, secret_service.bus_address(), display.display())
+        .arg("--tray")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let _tray = Running(tray);
+
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while notifications.shown().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Long enough for a second notification of the same event to arrive, were there one.
+    std::thread::sleep(Duration::from_secs(3));
+    let shown = notifications.shown();
+    assert_eq!(
+        shown.len(),
+        1,
+        "the revoked token is announced once: {shown:#?}"
+    );
+    let text = format!("{} {}", shown[0].summary, shown[0].body).to_lowercase();
+    assert!(
+        text.contains("reject") || text.contains("refused") || text.contains("401"),
+        "the notification says the token was rejected: {shown:#?}"
+    );
+    assert!(
+        !text.contains(TOKEN),
+        "the notification never carries the token"
+    );
+    let state = std::fs::read_to_string(&state_file).unwrap();
+    assert!(
+        state.contains("unauthorized"),
+        "the background check's verdict is on record: {state}"
+    );
+}
