@@ -2,7 +2,7 @@
 import { mount } from "svelte";
 import "./app.css";
 import Root from "./Root.svelte";
-import { tauriBackend } from "./lib/backend";
+import { reportFirstPaint, tauriBackend } from "./lib/backend";
 
 const target = document.getElementById("app");
 if (target === null) {
@@ -10,3 +10,7 @@ if (target === null) {
 }
 
 mount(Root, { target, props: { backend: tauriBackend } });
+
+// A callback of the first animation frame runs before that frame is painted; one requested from
+// it runs once the mounted page is on screen.
+requestAnimationFrame(() => requestAnimationFrame(() => void reportFirstPaint()));

@@ -190,3 +190,11 @@ export const tauriBackend: Backend = {
   rotateCredential: (expiresOn) => settle(() => unwrap(commands.rotateCredential({ expiresOn }))),
   openRotateWindow: () => settle(() => commands.openRotateWindow()),
 };
+
+/**
+ * Tells Rust the window's first frame is painted, for the launch-to-first-paint benchmark; Rust
+ * ignores it unless `ROVO_MCP_REPORT_FIRST_PAINT` is set. A failure only loses the measurement.
+ */
+export function reportFirstPaint(): Promise<void> {
+  return commands.reportFirstPaint().catch(() => undefined);
+}

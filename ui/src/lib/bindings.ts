@@ -73,6 +73,11 @@ export const commands = {
 	 *  `invalid_input` in the demo; `internal` when the desktop refused the change.
 	 */
 	setStartAtLogin: (enabled: boolean) => typedError<StartAtLogin, IpcError>(__TAURI_INVOKE("set_start_at_login", { enabled })),
+	/**
+	 *  Reports the first paint when `ROVO_MCP_REPORT_FIRST_PAINT` asks for it, and quits when its
+	 *  value is `exit`; otherwise does nothing.
+	 */
+	reportFirstPaint: () => __TAURI_INVOKE<void>("report_first_paint"),
 };
 
 /* Types */
