@@ -100,9 +100,8 @@ export type Advice = {
 	hint: string,
 };
 
-/**  What a window shows, and whether the app runs as the demo. */
+/**  Whether the app runs as the demo. */
 export type AppMode = {
-	view: WindowView,
 	/**  The sandbox home folder when this is the demo; `null` for a real setup. */
 	demoHome: string | null,
 };
@@ -531,13 +530,6 @@ export type WarningReport = {
 	code: CredentialWarning,
 	message: string,
 };
-
-/**  The page a window holds, from its label in `tauri.conf.json`. */
-export type WindowView = 
-/**  The seven-step wizard (`main`). */
-"setup" | 
-/**  The two-step "Rotate token…" window (`rotate`). */
-"rotate";
 
 /**
  *  What a wizard write did: the setup's outcome, and the clients whose file changed on disk
