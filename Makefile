@@ -28,6 +28,8 @@ FUZZ_SHORT_TARGETS ?= credentials mcp_reply
 UI_INSTALLED := ui/node_modules/.package-lock.json
 # The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
 JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json
+# What a person would run instead of the app, measured beside it by `make bench`.
+ALTERNATIVES_INSTALLED := bench/alternatives/node_modules/.package-lock.json
 APP := target/debug/rovo-mcp-setup
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
@@ -84,6 +86,10 @@ $(UI_INSTALLED): ui/package.json ui/package-lock.json
 
 $(JUDGES_INSTALLED): tests/client-judges/package.json tests/client-judges/package-lock.json
 	npm --prefix tests/client-judges ci --no-audit --no-fund
+	@touch $@
+
+$(ALTERNATIVES_INSTALLED): bench/alternatives/package.json bench/alternatives/package-lock.json
+	npm --prefix bench/alternatives ci --no-audit --no-fund
 	@touch $@
 
 $(TAURI_DRIVER):
@@ -143,9 +149,13 @@ fuzz-run:
 	  echo "fuzz: $$target: $$(grep -o 'stat::number_of_executed_units: [0-9]*' $$log | grep -o '[0-9]*$$') runs in $(FUZZ_SECONDS) s, no failure"; \
 	done
 
-# Benchmarks print numbers for the README; they assert nothing about time.
-bench: setup
-	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan
+# Benchmarks print the numbers the README quotes; they assert nothing about time. First the
+# core's criterion benchmarks, then the whole processes against the release build under a
+# private Xvfb and session bus, which print one table with the criterion medians in it.
+bench: ui-dist test-packages $(ALTERNATIVES_INSTALLED)
+	cargo build --locked --release -p rovo-mcp-setup
+	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan --bench probe --bench credentials
+	cargo bench --locked -p rovo-e2e --bench whole_process
 
 screenshots: test-e2e
 	mkdir -p docs/screenshots
