@@ -322,7 +322,7 @@ fn start_at_login_is_turned_on_only_when_the_policy_asks() {
     );
 
     fs::remove_file(sandbox.autostart_entry()).unwrap();
-    let appimage = sandbox.root.path().join("Rovo MCP Setup.AppImage");
+    let appimage = sandbox.root.path().join("Rovo_MCP_Setup-x86_64.AppImage");
     let from_appimage = sandbox.configure_with(
         &["--clients", "cursor", "--yes"],
         TOKEN,
