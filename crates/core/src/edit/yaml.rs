@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use yaml_edit::{Document, YamlFile, YamlNode};
+use yaml_edit::{Document, Mapping, YamlFile, YamlNode};
 
 use super::{EditError, EntryEdit, EntryLocation, EntryValue};
 
@@ -125,11 +125,28 @@ impl Line<'_> {
     }
 }
 
+/// The file's lines as the scanner sees them: a line that continues a value begun on an earlier
+/// line (a quoted or block scalar, a flow collection) is part of that line, whatever its
+/// indentation, so an entry is never cut in the middle of a value. YAML allows a double-quoted
+/// scalar's later lines at any indentation, even column 0.
 fn lines(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
+    let values = multi_line_values(text);
+    let continues_a_value = |start: usize| {
+        values
+            .iter()
+            .any(|&(value_start, value_end)| value_start < start && start < value_end)
+    };
+    let mut lines: Vec<Line<'_>> = Vec::new();
     let mut start = 0;
     for raw in text.split_inclusive('\n') {
         let end = start + raw.len();
+        if continues_a_value(start)
+            && let Some(previous) = lines.last_mut()
+        {
+            previous.end = end;
+            start = end;
+            continue;
+        }
         let body = raw.trim_end_matches('\n');
         let content = body.trim_start_matches(' ');
         lines.push(Line {
@@ -141,6 +158,60 @@ fn lines(text: &str) -> Vec<Line<'_>> {
         start = end;
     }
     lines
+}
+
+/// The byte ranges of the values that span several lines, as `yaml-edit` parsed them: scalars
+/// and flow collections. Block collections are looked into, since their lines are the
+/// structure the scanner reads.
+fn multi_line_values(text: &str) -> Vec<(usize, usize)> {
+    let mut values = Vec::new();
+    for document in YamlFile::parse(text).tree().documents() {
+        if let Some(mapping) = document.as_mapping() {
+            collect_mapping_values(text, &mapping, &mut values);
+        } else if let Some(sequence) = document.as_sequence() {
+            for item in sequence.values() {
+                collect_multi_line_values(text, &item, &mut values);
+            }
+        }
+    }
+    values
+}
+
+fn collect_mapping_values(text: &str, mapping: &Mapping, values: &mut Vec<(usize, usize)>) {
+    for (key, value) in mapping.iter() {
+        collect_multi_line_values(text, &key, values);
+        collect_multi_line_values(text, &value, values);
+    }
+}
+
+fn collect_multi_line_values(text: &str, node: &YamlNode, values: &mut Vec<(usize, usize)>) {
+    let range = node.byte_range();
+    let (start, end) = (range.start as usize, range.end as usize);
+    let Some(node_text) = text.get(start..end) else {
+        return;
+    };
+    let is_flow = node_text.starts_with(['{', '[']);
+    match node {
+        YamlNode::Mapping(mapping) if !is_flow => collect_mapping_values(text, mapping, values),
+        YamlNode::Sequence(sequence) if !is_flow => {
+            for item in sequence.values() {
+                collect_multi_line_values(text, &item, values);
+            }
+        }
+        YamlNode::TaggedNode(tagged) if !is_flow => {
+            if let Some(mapping) = tagged.as_mapping() {
+                collect_mapping_values(text, &mapping, values);
+            } else if let Some(sequence) = tagged.as_sequence() {
+                for item in sequence.values() {
+                    collect_multi_line_values(text, &item, values);
+                }
+            } else if node_text.trim_end().contains('\n') {
+                values.push((start, end));
+            }
+        }
+        _ if node_text.trim_end().contains('\n') => values.push((start, end)),
+        _ => {}
+    }
 }
 
 fn content_lines(text: &str) -> impl Iterator<Item = Line<'_>> {
@@ -670,6 +741,53 @@ mod tests {
         ] {
             check_round_trip(before, &goose(Some(goose_entry("https://a"))), &goose(None));
         }
+    }
+
+    /// The fuzzing input in `fuzz/regressions/edit_yaml/removal-leaves-invalid-yaml` (after its
+    /// selector byte): a Goose config whose entry holds a double-quoted header value over three
+    /// lines, the later two at lower indentation, which YAML allows inside quotes.
+    const GOOSE_WITH_A_MULTI_LINE_VALUE: &str = "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n  atlassian-rovo-mcp:\n    enabled: true\n    type: streamable_http\n    name: atlassian-rovo-mcp\n    description: \"Atlassian Rovo MCP server\"\n    uri: https://mcp.atlassian.com/v1/mcp\n    headers:\n      Authorization: \"Basic dGons:\n  developer:\nbTpBVEFUVDN4ZmFrZQ==\"\n    timeout: 300\n# keep this comment\n";
+
+    /// The same file without the entry, as the person had it before.
+    const GOOSE_WITHOUT_THE_ENTRY: &str = "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n# keep this comment\n";
+
+    fn rovo(value: Option<EntryValue>) -> Vec<EntryEdit> {
+        vec![EntryEdit {
+            location: EntryLocation::member(&["extensions"], "atlassian-rovo-mcp"),
+            value,
+            prune: false,
+        }]
+    }
+
+    #[test]
+    fn an_entry_with_a_quoted_value_over_several_lines_is_removed_whole() {
+        // The line scanner took `  developer:` inside the quotes for the next extension and cut
+        // the entry there, leaving the rest of the value and an unclosed quote behind.
+        check(
+            GOOSE_WITH_A_MULTI_LINE_VALUE,
+            &rovo(None),
+            GOOSE_WITHOUT_THE_ENTRY,
+        );
+        let developer = ConfigFormat::Yaml
+            .read(
+                GOOSE_WITHOUT_THE_ENTRY.as_bytes(),
+                &EntryLocation::member(&["extensions"], "developer"),
+            )
+            .expect("the file left after removal parses");
+        assert_eq!(
+            developer.and_then(|developer| developer.get("timeout").cloned()),
+            Some(serde_json::json!(300)),
+            "the extension before ours keeps its own settings"
+        );
+    }
+
+    #[test]
+    fn an_entry_with_a_quoted_value_over_several_lines_is_replaced_whole() {
+        check(
+            GOOSE_WITH_A_MULTI_LINE_VALUE,
+            &rovo(Some(goose_entry("https://a/v1/mcp"))),
+            "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n  atlassian-rovo-mcp:\n    type: streamable_http\n    uri: https://a/v1/mcp\n    headers:\n      Authorization: \"Basic abc==\"\n    enabled: true\n    timeout: 300\n# keep this comment\n",
+        );
     }
 
     #[test]
