@@ -43,10 +43,14 @@ pub(super) fn apply(text: &str, edits: &[EntryEdit]) -> Result<String, EditError
 
     // Adding to a container drops the blank lines at its start and end (`jsonc-parser` tidies
     // them), which removing our entry would not give back: they are set aside and put back.
+    // Lines are told apart by their `\n`, so a file with a bare CR line break (which
+    // `jsonc-parser` also reads as one) is left to `jsonc-parser`'s tidying.
     let paths = container_paths(edits);
     let blank_lines = match root_object {
-        Some(root_object) => inner_blank_lines(text, root_object, &paths),
-        None => Vec::new(),
+        Some(root_object) if !has_bare_carriage_return(text) => {
+            inner_blank_lines(text, root_object, &paths)
+        }
+        _ => Vec::new(),
     };
     let text = without_ranges(text, blank_lines.iter().map(|lines| lines.range.clone()));
 
@@ -143,6 +147,11 @@ fn inner_blank_lines(text: &str, root: &ast::Object<'_>, paths: &[Vec<String>]) 
     }
     found.sort_by_key(|lines| lines.range.start);
     found
+}
+
+fn has_bare_carriage_return(text: &str) -> bool {
+    text.match_indices('\r')
+        .any(|(at, _)| !text[at + 1..].starts_with('\n'))
 }
 
 /// The length of the whole blank lines `text` starts with.
