@@ -27,6 +27,8 @@ FUZZ_SHORT_TARGETS ?= $(FUZZ_TARGETS)
 UI_INSTALLED := ui/node_modules/.package-lock.json
 # The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
 JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json
+# What a person would run instead of the app, measured beside it by `make bench`.
+ALTERNATIVES_INSTALLED := bench/alternatives/node_modules/.package-lock.json
 APP := target/debug/rovo-mcp-setup
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
@@ -85,6 +87,10 @@ $(JUDGES_INSTALLED): tests/client-judges/package.json tests/client-judges/packag
 	npm --prefix tests/client-judges ci --no-audit --no-fund
 	@touch $@
 
+$(ALTERNATIVES_INSTALLED): bench/alternatives/package.json bench/alternatives/package-lock.json
+	npm --prefix bench/alternatives ci --no-audit --no-fund
+	@touch $@
+
 $(TAURI_DRIVER):
 	cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --root $(TOOLS)
 
@@ -121,28 +127,34 @@ test-e2e: build setup-test
 # no unsafe code to sanitise). Seeds come from the test fixtures (fuzz/seed-corpora.sh); what a
 # run finds stays in fuzz/corpus, and a crash leaves its input in fuzz/artifacts/TARGET/, which
 # `$(CARGO_FUZZ) fuzz run --sanitizer none TARGET fuzz/artifacts/TARGET/crash-…` replays.
+# The short run builds without optimisation: half the build time of a release build, for runs
+# of a few seconds where speed per input matters little.
 test-fuzz: $(CARGO_FUZZ)
-	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SHORT_SECONDS) FUZZ_TARGETS="$(FUZZ_SHORT_TARGETS)"
+	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SHORT_SECONDS) FUZZ_TARGETS="$(FUZZ_SHORT_TARGETS)" FUZZ_BUILD=--dev
 
 fuzz: $(CARGO_FUZZ)
 	$(MAKE) --no-print-directory fuzz-run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 fuzz-run:
 	fuzz/seed-corpora.sh
-	$(CARGO_FUZZ) fuzz build --sanitizer none
+	$(CARGO_FUZZ) fuzz build --sanitizer none $(FUZZ_BUILD)
 	mkdir -p fuzz/artifacts
 	for target in $(FUZZ_TARGETS); do \
 	  log=fuzz/artifacts/$$target.log; \
-	  if ! $(CARGO_FUZZ) fuzz run --sanitizer none $$target fuzz/corpus/$$target -- \
+	  if ! $(CARGO_FUZZ) fuzz run --sanitizer none $(FUZZ_BUILD) $$target fuzz/corpus/$$target -- \
 	      -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 > $$log 2>&1; then \
 	    tail -n 60 $$log; echo "fuzz: $$target failed; its log is $$log"; exit 1; \
 	  fi; \
 	  echo "fuzz: $$target: $$(grep -o 'stat::number_of_executed_units: [0-9]*' $$log | grep -o '[0-9]*$$') runs in $(FUZZ_SECONDS) s, no failure"; \
 	done
 
-# Benchmarks print numbers for the README; they assert nothing about time.
-bench: setup
-	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan
+# Benchmarks print the numbers the README quotes; they assert nothing about time. First the
+# core's criterion benchmarks, then the whole processes against the release build under a
+# private Xvfb and session bus, which print one table with the criterion medians in it.
+bench: ui-dist test-packages $(ALTERNATIVES_INSTALLED)
+	cargo build --locked --release -p rovo-mcp-setup
+	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan --bench probe --bench credentials
+	cargo bench --locked -p rovo-e2e --bench whole_process
 
 screenshots: test-e2e
 	mkdir -p docs/screenshots

@@ -8,6 +8,7 @@ pub mod tray;
 mod wizard_context;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use rovo_mcp_core::demo::DemoWorld;
 use tray::RunWithTray as _;
@@ -47,14 +48,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::desktop::open_credential_page,
             commands::desktop::start_at_login,
             commands::desktop::set_start_at_login,
+            commands::startup::report_first_paint,
         ])
         .typ::<IpcError>()
         .disable_serde_phases()
 }
 
 /// Opens the setup window as `launch` says and runs until it is closed, or until Quit when
-/// there is a tray.
-pub fn open_window(launch: Launch) -> ExitCode {
+/// there is a tray. `launched` is when `main` started.
+pub fn open_window(launch: Launch, launched: Instant) -> ExitCode {
     if let Err(problem) = display::check_display() {
         eprintln!("rovo-mcp-setup: {problem}");
         return ExitCode::FAILURE;
@@ -78,6 +80,7 @@ pub fn open_window(launch: Launch) -> ExitCode {
         .manage(context)
         .manage(commands::check::CheckState::default())
         .manage(commands::clients::SetupState::default())
+        .manage(commands::startup::LaunchTime(launched))
         .invoke_handler(builder.invoke_handler())
         .run_with_tray(tauri::generate_context!(), launch);
     match result {

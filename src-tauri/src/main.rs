@@ -6,12 +6,14 @@
 mod parent_console;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::Parser;
 use rovo_mcp_core::cli::{self, Cli};
 use rovo_mcp_setup_lib::Launch;
 
 fn main() -> ExitCode {
+    let launched = Instant::now();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -26,8 +28,8 @@ fn main() -> ExitCode {
             parent_console::attach();
             ExitCode::from(cli::run(&command))
         }
-        None if cli.demo => rovo_mcp_setup_lib::open_window(Launch::Demo),
-        None if cli.tray => rovo_mcp_setup_lib::open_window(Launch::TrayOnly),
-        None => rovo_mcp_setup_lib::open_window(Launch::Window),
+        None if cli.demo => rovo_mcp_setup_lib::open_window(Launch::Demo, launched),
+        None if cli.tray => rovo_mcp_setup_lib::open_window(Launch::TrayOnly, launched),
+        None => rovo_mcp_setup_lib::open_window(Launch::Window, launched),
     }
 }

@@ -35,23 +35,12 @@ impl std::fmt::Debug for WizardContext {
     }
 }
 
-/// What a window shows, and whether the app runs as the demo.
+/// Whether the app runs as the demo.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AppMode {
-    pub view: WindowView,
     /// The sandbox home folder when this is the demo; `null` for a real setup.
     pub demo_home: Option<String>,
-}
-
-/// The page a window holds, from its label in `tauri.conf.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum WindowView {
-    /// The seven-step wizard (`main`).
-    Setup,
-    /// The two-step "Rotate token…" window (`rotate`).
-    Rotate,
 }
 
 impl WizardContext {
@@ -107,14 +96,8 @@ impl WizardContext {
         self.endpoint.clone().or(requested)
     }
 
-    /// The mode of the window labelled `window`.
-    pub fn mode(&self, window: &str) -> AppMode {
+    pub fn mode(&self) -> AppMode {
         AppMode {
-            view: if window == "rotate" {
-                WindowView::Rotate
-            } else {
-                WindowView::Setup
-            },
             demo_home: self
                 .demo_home
                 .as_ref()

@@ -2,7 +2,7 @@
 //! then revoked on the server, and `rovo-mcp-setup --tray` started as start at login starts it,
 //! with a private display, a private keyring and a desktop-notification server on its bus. The
 //! overdue check runs on its own, says the token was rejected in one notification, and records
-//! the verdict.
+//! the verdict; the tray alone keeps no webview, and a second launch hands over to it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -60,6 +60,34 @@ fn age_last_check(state_file: &Path, age: chrono::Duration) {
     std::fs::write(state_file, serde_json::to_vec_pretty(&state).unwrap()).unwrap();
 }
 
+/// Whether process `pid` has a web content process among its children: a window is open.
+fn has_web_process(pid: u32) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        // `pid (comm) state ppid …`; the name may hold spaces, so read after its `)`.
+        let Some((name, rest)) = stat.split_once(") ") else {
+            return false;
+        };
+        let parent = rest.split_whitespace().nth(1);
+        name.contains("WebKitWebProces") && parent == Some(pid.to_string().as_str())
+    })
+}
+
+/// Waits up to `within` for `condition`.
+fn eventually(within: Duration, condition: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if condition() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    condition()
+}
+
 /// Stops the tray app when the test ends, however it ends.
 struct Running(Child);
 
@@ -71,7 +99,7 @@ impl Drop for Running {
 }
 
 #[test]
-fn the_tray_checks_when_due_and_announces_a_revoked_token_once() {
+fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instance() {
     let root = tempfile::tempdir().unwrap();
     let home = root.path().join("home");
     std::fs::create_dir_all(home.join(".cursor")).unwrap();
@@ -119,6 +147,7 @@ fn the_tray_checks_when_due_and_announces_a_revoked_token_once() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let tray_pid = tray.id();
     let _tray = Running(tray);
 
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -146,5 +175,33 @@ fn the_tray_checks_when_due_and_announces_a_revoked_token_once() {
     assert!(
         state.contains("unauthorized"),
         "the background check's verdict is on record: {state}"
+    );
+
+    assert!(
+        !has_web_process(tray_pid),
+        "the tray alone keeps no webview alive"
+    );
+
+    // A second launch hands its arguments to the running app and ends: `--tray` asks for
+    // nothing more; a plain launch opens the window in the running app.
+    let second_tray = app(&home, secret_service.bus_address(), display.display())
+        .arg("--tray")
+        .output()
+        .unwrap();
+    assert!(
+        second_tray.status.success(),
+        "a second --tray ends at once, handing over"
+    );
+    assert!(
+        !eventually(Duration::from_secs(2), || has_web_process(tray_pid)),
+        "--tray from a second launch opens no window"
+    );
+    let second = app(&home, secret_service.bus_address(), display.display())
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "a second launch ends at once");
+    assert!(
+        eventually(Duration::from_secs(20), || has_web_process(tray_pid)),
+        "the running app opened its window for the second launch"
     );
 }

@@ -456,18 +456,36 @@ impl TempHome {
     }
 }
 
+/// Where the app on a temporary home logs, at trace level.
+const APP_LOG: &str = "rovo-mcp-setup.log";
+
+/// The secret in every form it travels in: the token, and base64 of it and of `email:token`.
+fn secret_forms() -> [String; 3] {
+    use base64::Engine as _;
+    let encode = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
+    [
+        SCOPED_TOKEN.to_owned(),
+        encode(SCOPED_TOKEN),
+        encode(&format!("{EMAIL}:{SCOPED_TOKEN}")),
+    ]
+}
+
 /// The app on a temporary home, signed in with the scoped token and moved on to step 5.
 async fn to_the_clients_step(server: &TestMcpServer, home: &TempHome) -> AppSession {
     let home_dir = home.home.display().to_string();
     let config = home.path(".config").display().to_string();
     let data = home.path(".local/share").display().to_string();
     let codex_home = home.path(".codex").display().to_string();
+    let log = home.path(APP_LOG).display().to_string();
     let app = AppSession::start_with_env(&[
         (ENDPOINT_ENV, server.url()),
         ("HOME", &home_dir),
         ("XDG_CONFIG_HOME", &config),
         ("XDG_DATA_HOME", &data),
         ("CODEX_HOME", &codex_home),
+        // The most verbose logging, into a file the leak scan reads.
+        ("ROVO_MCP_LOG", "trace"),
+        ("ROVO_MCP_LOG_FILE", &log),
     ])
     .await
     .expect("the app starts under tauri-driver");
@@ -521,6 +539,24 @@ async fn the_summary_names_the_clients_and_keeps_reminding(app: &AppSession, hom
         "the last step turned start at login on, in the tray: {entry:?}"
     );
     app.screenshot("done-step").await.unwrap();
+}
+
+/// After the whole flow at trace level, neither the log nor our state file holds the secret.
+fn no_secret_in_the_log_or_state(home: &TempHome) {
+    let log = home.read(APP_LOG).unwrap_or_default();
+    assert!(
+        log.contains("atlassian-rovo-mcp") || log.contains(".cursor"),
+        "the log is written, at trace level: {log}"
+    );
+    let state = home
+        .read(".config/com.rovomcpsetup.desktop/state.json")
+        .unwrap_or_default();
+    for secret in secret_forms() {
+        assert!(
+            !log.contains(&secret) && !state.contains(&secret),
+            "neither the log nor the state file holds the secret in any form"
+        );
+    }
 }
 
 #[tokio::test]
@@ -623,6 +659,8 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
         "the Codex file we created is gone ({undone})"
     );
     app.screenshot("write-undone").await.unwrap();
+
+    no_secret_in_the_log_or_state(&home);
 
     app.close().await.unwrap();
 }

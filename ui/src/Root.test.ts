@@ -8,8 +8,8 @@ import Root from "./Root.svelte";
 describe("Root", () => {
   it("shows the wizard with the demo banner in the demo", async () => {
     const backend = fakeBackend();
-    backend.appMode.mockResolvedValue({ view: "setup", demoHome: "/sandbox/home" });
-    render(Root, { backend });
+    backend.appMode.mockResolvedValue({ demoHome: "/sandbox/home" });
+    render(Root, { backend, view: "setup" });
     await screen.findByText(strings.demo.sandbox("/sandbox/home"));
     expect(screen.getByRole("note")).toHaveTextContent(strings.demo.title);
     expect(await screen.findByText(strings.method.legend)).toBeInTheDocument();
@@ -17,15 +17,14 @@ describe("Root", () => {
 
   it("shows the rotate window in the window labelled for it, and no banner outside the demo", async () => {
     const backend = fakeBackend();
-    backend.appMode.mockResolvedValue({ view: "rotate", demoHome: null });
-    render(Root, { backend });
+    render(Root, { backend, view: "rotate" });
     await screen.findByRole("heading", { name: strings.rotate.title });
     expect(screen.queryByRole("note")).toBeNull();
   });
 
   it("offers to rotate from the first step when a setup is on record", async () => {
     const backend = fakeBackend();
-    render(Root, { backend });
+    render(Root, { backend, view: "setup" });
     const rotate = await screen.findByRole("button", { name: strings.onRecord.rotate });
     await userEvent.click(rotate);
     expect(backend.openRotateWindow).toHaveBeenCalledTimes(1);

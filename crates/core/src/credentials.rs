@@ -195,7 +195,7 @@ pub fn prepare_credential(
 }
 
 /// Checks an email address the way the sign-in form does: one `@`, something before it, a
-/// dotted domain after it, and no spaces.
+/// dotted domain after it, and no spaces or colons.
 ///
 /// # Errors
 /// `invalid_input` naming what is wrong.
@@ -212,13 +212,22 @@ pub fn check_email(email: &str) -> Result<String> {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-    }) && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        // A colon cannot travel in Basic's `email:token` pair (RFC 7617), nor is it in real emails.
+    }) && !email
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == ':');
     if valid {
         Ok(email.to_owned())
-    } else {
+    } else if email.contains('@') {
         Err(invalid(format!(
             "`{email}` is not an email address; use the email you sign in to Atlassian with"
         )))
+    } else {
+        // Without an `@` it may well be the token pasted into the wrong field: never repeat it.
+        Err(invalid(
+            "what was entered as the email has no `@`, so it is not an email address (it is not \
+             repeated here, in case it is the token); use the email you sign in to Atlassian with",
+        ))
     }
 }
 
@@ -572,6 +581,28 @@ mod tests {
         assert_eq!(
             keychain_account(AuthMethod::Service, None),
             SERVICE_KEY_ACCOUNT
+        );
+    }
+
+    #[test]
+    fn a_token_pasted_into_the_email_field_is_refused_without_repeating_it() {
+        let pasted = "ATATT3xFfGF0-pasted-into-the-wrong-field";
+        let refused = check_email(pasted).expect_err("a token is not an email");
+        assert_eq!(refused.kind(), ErrorKind::InvalidInput);
+        assert!(
+            !refused.message().contains(pasted),
+            "the refusal never repeats what may be a token: {}",
+            refused.message()
+        );
+        assert!(
+            check_email("me:you@example.com").is_err(),
+            "a colon would split Basic's email:token pair in the wrong place"
+        );
+        let typo = check_email("me@example").expect_err("no dotted domain");
+        assert!(
+            typo.message().contains("me@example"),
+            "an email with a typo is named, to be fixed: {}",
+            typo.message()
         );
     }
 }

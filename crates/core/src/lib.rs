@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod demo;
 pub mod edit;
 pub mod error;
+pub mod first_paint;
 pub mod fsutil;
 pub mod logging;
 pub mod policy;

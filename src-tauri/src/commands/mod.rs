@@ -5,4 +5,5 @@ pub mod check;
 pub mod clients;
 pub mod desktop;
 pub mod rotate;
+pub mod startup;
 pub mod wizard;

@@ -5,7 +5,7 @@ use rovo_mcp_core::auth_method::{self, AuthMethod, AuthMethodInfo};
 use rovo_mcp_core::policy::LockedChoices;
 use rovo_mcp_core::wizard;
 use serde::Deserialize;
-use tauri::{State, WebviewWindow};
+use tauri::State;
 
 use crate::IpcError;
 use crate::wizard_context::{AppMode, WizardContext};
@@ -17,8 +17,8 @@ use crate::wizard_context::{AppMode, WizardContext};
     clippy::needless_pass_by_value,
     reason = "Tauri hands commands their state by value"
 )]
-pub fn app_mode(window: WebviewWindow, context: State<'_, WizardContext>) -> AppMode {
-    context.mode(window.label())
+pub fn app_mode(context: State<'_, WizardContext>) -> AppMode {
+    context.mode()
 }
 
 /// The methods the wizard offers, each with what it needs and how it is sent.

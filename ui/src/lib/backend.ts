@@ -5,6 +5,7 @@
 // itself fails (an unknown command, a bad argument), which counts as `internal`.
 
 import { Channel } from "@tauri-apps/api/core";
+import { getCurrentWebviewWindow } from "@tauri-apps/api/webviewWindow";
 import { commands } from "./bindings";
 import type {
   AppMode,
@@ -33,7 +34,6 @@ export type {
   RotationClient,
   RotationTarget,
   StartAtLogin,
-  WindowView,
   AuthMethod,
   AuthMethodInfo,
   AuthScheme,
@@ -68,6 +68,14 @@ export type Verdict = "ok" | "limited" | ErrorKind;
 /** The verdict of `report`, typed. */
 export function verdictOf(report: ProbeReport): Verdict {
   return report.verdict as Verdict;
+}
+
+/** The page a window holds: the setup wizard, or the "Rotate token…" window. */
+export type WindowView = "setup" | "rotate";
+
+/** This window's page, from its label in `tauri.conf.json`; known without waiting for Rust. */
+export function currentView(): WindowView {
+  return getCurrentWebviewWindow().label === "rotate" ? "rotate" : "setup";
 }
 
 /** What the wizard asks of the Rust side. */
@@ -190,3 +198,11 @@ export const tauriBackend: Backend = {
   rotateCredential: (expiresOn) => settle(() => unwrap(commands.rotateCredential({ expiresOn }))),
   openRotateWindow: () => settle(() => commands.openRotateWindow()),
 };
+
+/**
+ * Tells Rust the window's first frame is painted, for the launch-to-first-paint benchmark; Rust
+ * ignores it unless `ROVO_MCP_REPORT_FIRST_PAINT` is set. A failure only loses the measurement.
+ */
+export function reportFirstPaint(): Promise<void> {
+  return commands.reportFirstPaint().catch(() => undefined);
+}

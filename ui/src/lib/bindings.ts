@@ -73,6 +73,11 @@ export const commands = {
 	 *  `invalid_input` in the demo; `internal` when the desktop refused the change.
 	 */
 	setStartAtLogin: (enabled: boolean) => typedError<StartAtLogin, IpcError>(__TAURI_INVOKE("set_start_at_login", { enabled })),
+	/**
+	 *  Reports the first paint when `ROVO_MCP_REPORT_FIRST_PAINT` asks for it, and quits when its
+	 *  value is `exit`; otherwise does nothing.
+	 */
+	reportFirstPaint: () => __TAURI_INVOKE<void>("report_first_paint"),
 };
 
 /* Types */
@@ -95,9 +100,8 @@ export type Advice = {
 	hint: string,
 };
 
-/**  What a window shows, and whether the app runs as the demo. */
+/**  Whether the app runs as the demo. */
 export type AppMode = {
-	view: WindowView,
 	/**  The sandbox home folder when this is the demo; `null` for a real setup. */
 	demoHome: string | null,
 };
@@ -526,13 +530,6 @@ export type WarningReport = {
 	code: CredentialWarning,
 	message: string,
 };
-
-/**  The page a window holds, from its label in `tauri.conf.json`. */
-export type WindowView = 
-/**  The seven-step wizard (`main`). */
-"setup" | 
-/**  The two-step "Rotate token…" window (`rotate`). */
-"rotate";
 
 /**
  *  What a wizard write did: the setup's outcome, and the clients whose file changed on disk

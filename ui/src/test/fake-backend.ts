@@ -207,7 +207,7 @@ export function failedReport(failure: Partial<ProbeFailure> & Pick<ProbeFailure,
 /** A backend that offers both methods and answers every choice at once. */
 export function fakeBackend(): FakeBackend {
   return {
-    appMode: vi.fn<Backend["appMode"]>(async () => ({ view: "setup", demoHome: null })),
+    appMode: vi.fn<Backend["appMode"]>(async () => ({ demoHome: null })),
     authMethods: vi.fn<Backend["authMethods"]>(async () => [PERSONAL, SERVICE]),
     chooseAuthMethod: vi.fn<Backend["chooseAuthMethod"]>(async (method) => ANSWERS[method]),
     currentPolicy: vi.fn<Backend["currentPolicy"]>(async () => structuredClone(NO_POLICY)),
