@@ -22,9 +22,8 @@ CARGO_FUZZ_VERSION := 0.13.2
 FUZZ_TARGETS := edit_jsonc edit_toml edit_yaml credentials mcp_reply
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 12
-# The short run in `make test` leaves out the editors while the defects their fuzzing found
-# (inputs in fuzz/regressions/) are open; `make fuzz` runs every target.
-FUZZ_SHORT_TARGETS ?= credentials mcp_reply
+# The targets of the short run in `make test`; `make fuzz` runs every target.
+FUZZ_SHORT_TARGETS ?= $(FUZZ_TARGETS)
 UI_INSTALLED := ui/node_modules/.package-lock.json
 # The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
 JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json

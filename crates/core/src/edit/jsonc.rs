@@ -2,8 +2,12 @@
 //! is checked on the AST first (it has byte ranges, so errors carry a line), then only our entry
 //! is changed in the CST and the tree is printed back.
 
+use std::ops::Range;
+
 use jsonc_parser::ast::{self, ObjectProp};
-use jsonc_parser::cst::{CstArray, CstInputValue, CstNode, CstObject, CstRootNode};
+use jsonc_parser::cst::{
+    CstArray, CstInputValue, CstNode, CstObject, CstRootNode, TrailingCommaMode,
+};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 
 use super::{EditError, EntryEdit, EntryLocation, EntryValue, dotted};
@@ -37,7 +41,20 @@ pub(super) fn apply(text: &str, edits: &[EntryEdit]) -> Result<String, EditError
         }
     }
 
-    let root = CstRootNode::parse(text, &parse_options())
+    // Adding to a container drops the blank lines at its start and end (`jsonc-parser` tidies
+    // them), which removing our entry would not give back: they are set aside and put back.
+    // Lines are told apart by their `\n`, so a file with a bare CR line break (which
+    // `jsonc-parser` also reads as one) is left to `jsonc-parser`'s tidying.
+    let paths = container_paths(edits);
+    let blank_lines = match root_object {
+        Some(root_object) if !has_bare_carriage_return(text) => {
+            inner_blank_lines(text, root_object, &paths)
+        }
+        _ => Vec::new(),
+    };
+    let text = without_ranges(text, blank_lines.iter().map(|lines| lines.range.clone()));
+
+    let root = CstRootNode::parse(&text, &parse_options())
         .map_err(|error| EditError::new(Some(error.line_display()), error.kind().to_string()))?;
     let object = root.object_value_or_set();
     for edit in edits {
@@ -46,12 +63,188 @@ pub(super) fn apply(text: &str, edits: &[EntryEdit]) -> Result<String, EditError
             None => remove_entry(&object, &edit.location, edit.prune),
         }
     }
-    let mut edited = root.to_string();
+    let mut edited = restore_blank_lines(root.to_string(), &blank_lines)?;
     // A file we create ends with a newline like every file people write by hand.
     if root_value.is_none() && !edited.ends_with('\n') {
         edited.push('\n');
     }
     Ok(edited)
+}
+
+/// Blank lines set aside from the start or the end of a container on an entry's path.
+struct BlankLines {
+    /// The keys from the root to the container.
+    path: Vec<String>,
+    at_end: bool,
+    /// Whole lines, each ending in its newline.
+    range: Range<usize>,
+    text: String,
+}
+
+/// Every container an edit may add to: the objects on each entry's path, and a list entry's
+/// list.
+fn container_paths(edits: &[EntryEdit]) -> Vec<Vec<String>> {
+    let mut paths: Vec<Vec<String>> = Vec::new();
+    for edit in edits.iter().filter(|edit| edit.value.is_some()) {
+        let container = edit.location.container();
+        for depth in 0..=container.len() {
+            let path = container[..depth].to_vec();
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+    }
+    paths
+}
+
+/// The blank lines right after the opening line and right before the closing line of each
+/// container at `paths` that exists and has something in it, in the order they appear.
+fn inner_blank_lines(text: &str, root: &ast::Object<'_>, paths: &[Vec<String>]) -> Vec<BlankLines> {
+    let mut found = Vec::new();
+    for path in paths {
+        let Some(range) = container_range(root, path) else {
+            continue;
+        };
+        let (open, close) = (range.start, range.end - 1);
+        let inner = &text[open + 1..close];
+        // The whole lines between the opening line and the closing line.
+        let (Some(first_newline), Some(last_newline)) = (inner.find('\n'), inner.rfind('\n'))
+        else {
+            continue;
+        };
+        let (first_line, last_line) = (open + 1 + first_newline + 1, open + 1 + last_newline + 1);
+        let lines = &text[first_line..last_line];
+        let leading = blank_prefix_len(lines);
+        if leading == lines.len() {
+            // Nothing but blank lines: an empty container, which keeps its own layout rules.
+            continue;
+        }
+        // Only the lines `jsonc-parser` drops: after an opening bracket that ends its line, and
+        // before a closing bracket that starts its line.
+        let leading = if is_blank(&text[open + 1..first_line]) {
+            leading
+        } else {
+            0
+        };
+        let trailing = if is_blank(&text[last_line..close]) {
+            blank_suffix_len(lines)
+        } else {
+            0
+        };
+        for (at_end, start, end) in [
+            (false, first_line, first_line + leading),
+            (true, last_line - trailing, last_line),
+        ] {
+            if start < end {
+                found.push(BlankLines {
+                    path: path.clone(),
+                    at_end,
+                    range: start..end,
+                    text: text[start..end].to_owned(),
+                });
+            }
+        }
+    }
+    found.sort_by_key(|lines| lines.range.start);
+    found
+}
+
+fn has_bare_carriage_return(text: &str) -> bool {
+    text.match_indices('\r')
+        .any(|(at, _)| !text[at + 1..].starts_with('\n'))
+}
+
+/// The length of the whole blank lines `text` starts with.
+fn blank_prefix_len(text: &str) -> usize {
+    text.split_inclusive('\n')
+        .take_while(|line| is_blank(line))
+        .map(str::len)
+        .sum()
+}
+
+/// The length of the whole blank lines `text` (which ends in a newline) ends with.
+fn blank_suffix_len(text: &str) -> usize {
+    text.split_inclusive('\n')
+        .rev()
+        .take_while(|line| is_blank(line))
+        .map(str::len)
+        .sum()
+}
+
+/// Whitespace as the JSONC scanner reads it between tokens.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
+fn without_ranges(text: &str, ranges: impl Iterator<Item = Range<usize>>) -> String {
+    let mut kept = String::with_capacity(text.len());
+    let mut from = 0;
+    for range in ranges {
+        kept.push_str(&text[from..range.start]);
+        from = range.end;
+    }
+    kept.push_str(&text[from..]);
+    kept
+}
+
+/// Puts the blank lines set aside back at the start or end of their containers in `edited`.
+fn restore_blank_lines(
+    mut edited: String,
+    blank_lines: &[BlankLines],
+) -> Result<String, EditError> {
+    if blank_lines.is_empty() {
+        return Ok(edited);
+    }
+    let mut insertions = Vec::with_capacity(blank_lines.len());
+    {
+        let Some(ast::Value::Object(root)) = parse_ast(&edited)? else {
+            return Ok(edited);
+        };
+        for lines in blank_lines {
+            let Some(range) = container_range(&root, &lines.path) else {
+                continue;
+            };
+            let at = if lines.at_end {
+                edited[..range.end - 1]
+                    .rfind('\n')
+                    .map(|newline| newline + 1)
+            } else {
+                edited[range.start..]
+                    .find('\n')
+                    .map(|newline| range.start + newline + 1)
+            };
+            if let Some(at) = at.filter(|&at| range.start < at && at < range.end) {
+                insertions.push((at, lines.text.as_str()));
+            }
+        }
+    }
+    // From the end, so each offset still points where it did.
+    insertions.sort_by_key(|&(at, _)| std::cmp::Reverse(at));
+    for (at, text) in insertions {
+        edited.insert_str(at, text);
+    }
+    Ok(edited)
+}
+
+/// The byte range of the object (or, last on the path, the list) at `path`.
+fn container_range(root: &ast::Object<'_>, path: &[String]) -> Option<Range<usize>> {
+    let mut range = root.range;
+    let mut object = root;
+    for (depth, key) in path.iter().enumerate() {
+        let prop = object
+            .properties
+            .iter()
+            .find(|prop| prop.name.as_str() == key)?;
+        match &prop.value {
+            ast::Value::Object(inner) => {
+                range = inner.range;
+                object = inner;
+            }
+            ast::Value::Array(list) if depth + 1 == path.len() => range = list.range,
+            _ => return None,
+        }
+    }
+    Some(range.start..range.end)
 }
 
 pub(super) fn read(
@@ -290,7 +483,7 @@ fn set_entry(root: &CstObject, location: &EntryLocation, value: &EntryValue) {
                 Some(list_key) => nest(std::slice::from_ref(list_key), entry),
                 None => entry,
             };
-            object.append(first, nest(rest, inner));
+            append_member(&object, first, nest(rest, inner));
             return;
         };
         object = next;
@@ -298,7 +491,7 @@ fn set_entry(root: &CstObject, location: &EntryLocation, value: &EntryValue) {
     match (location, list_key) {
         (EntryLocation::ListItem { key, name, .. }, Some(list_key)) => {
             let Some(list) = object.array_value(list_key) else {
-                object.append(list_key, CstInputValue::Array(vec![to_cst(value)]));
+                append_member(&object, list_key, CstInputValue::Array(vec![to_cst(value)]));
                 return;
             };
             if list.elements().is_empty() && !has_comment(&list.children()) {
@@ -308,26 +501,101 @@ fn set_entry(root: &CstObject, location: &EntryLocation, value: &EntryValue) {
                 }
                 return;
             }
-            match find_list_item(&list, key, name) {
-                Some(item) => {
-                    item.replace_with(to_cst(value));
-                }
-                None => {
-                    // An appended object is indented one level short; printing it again in
-                    // place gives it the indentation of its neighbours.
-                    if let Some(appended) = list.append(to_cst(value)).as_object() {
-                        appended.replace_with(to_cst(value));
-                    }
-                }
+            if let Some(item) = find_list_item(&list, key, name) {
+                item.replace_with(to_cst(value));
+                return;
             }
+            let had_trailing_comma = last_has_trailing_comma(&list.elements());
+            let appended = list.append(to_cst(value));
+            // An appended object is indented one level short; printing it again in place gives
+            // it the indentation of its neighbours.
+            let appended = match appended.as_object() {
+                Some(object) => object.replace_with(to_cst(value)).unwrap_or(appended),
+                None => appended,
+            };
+            match_trailing_comma(&appended, had_trailing_comma, || {
+                list.set_trailing_commas(TrailingCommaMode::IfMultiline);
+            });
         }
         (EntryLocation::Member { name, .. }, _) => match object.get(name) {
             Some(prop) => prop.set_value(to_cst(value)),
-            None => {
-                object.append(name, to_cst(value));
-            }
+            None => append_member(&object, name, to_cst(value)),
         },
         (EntryLocation::ListItem { .. }, None) => unreachable!("a list location has a list key"),
+    }
+}
+
+/// Appends a member to `object` so that removing it again leaves the object's commas as they
+/// were: see `match_trailing_comma`.
+fn append_member(object: &CstObject, name: &str, value: CstInputValue) {
+    let properties: Vec<CstNode> = object.properties().into_iter().map(Into::into).collect();
+    let had_trailing_comma = last_has_trailing_comma(&properties);
+    let appended = object.append(name, value);
+    match_trailing_comma(&appended.into(), had_trailing_comma, || {
+        object.set_trailing_commas(TrailingCommaMode::IfMultiline);
+    });
+}
+
+/// Whether the last of `elements` is followed by a comma; `None` when there are none.
+fn last_has_trailing_comma(elements: &[CstNode]) -> Option<bool> {
+    elements.last().map(|last| last.trailing_comma().is_some())
+}
+
+/// Gives the element we appended a trailing comma exactly when the element before it had one.
+///
+/// Appending puts a comma after the previous element when it had none, and `jsonc-parser`
+/// guesses whether ours gets a trailing comma from the rest of the file. Removal undoes the
+/// first only when ours has no trailing comma: it takes ours out up to its trailing comma when
+/// there is one, and otherwise with the comma before it. So a guess that differs from the
+/// container's own last element left the element before ours with a comma it gained, or took
+/// away a trailing comma the person wrote.
+///
+/// `jsonc-parser` adds a trailing comma only through `set_trailing_commas`, which adds one to the
+/// last element of every multi-line list and object inside the container too; those it added
+/// are taken out again, so only ours changes.
+fn match_trailing_comma(
+    appended: &CstNode,
+    had_trailing_comma: Option<bool>,
+    set_trailing_commas: impl FnOnce(),
+) {
+    match (had_trailing_comma, appended.trailing_comma()) {
+        (Some(false), Some(comma)) => comma.remove(),
+        (Some(true), None) => {
+            let Some(container) = appended.parent() else {
+                return;
+            };
+            let mut without_comma = Vec::new();
+            for child in container.children() {
+                collect_last_elements_without_comma(&child, &mut without_comma);
+            }
+            set_trailing_commas();
+            for last in without_comma {
+                if let Some(comma) = last.trailing_comma() {
+                    comma.remove();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The last element of each list and object in `node` (itself included) that has no trailing
+/// comma.
+fn collect_last_elements_without_comma(node: &CstNode, found: &mut Vec<CstNode>) {
+    let last = if let Some(object) = node.as_object() {
+        object.properties().pop().map(CstNode::from)
+    } else if let Some(array) = node.as_array() {
+        array.elements().pop()
+    } else {
+        None
+    };
+    if let Some(last) = last
+        && last.trailing_comma().is_none()
+    {
+        found.push(last);
+    }
+    for child in node.children() {
+        collect_last_elements_without_comma(&child, found);
     }
 }
 
@@ -570,6 +838,65 @@ mod tests {
             &set(&["mcpServers"]),
             "// my settings\n{\n  \"mcpServers\": {\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
         );
+    }
+
+    /// The fuzzing input in `fuzz/regressions/edit_jsonc/trailing-comma-after-one-line-container`
+    /// (after its selector byte): `mcpServers` opens on the line of its first member and ends in
+    /// blank lines, one holding a vertical tab, which JSONC reads as whitespace.
+    fn container_ending_in_blank_lines() -> String {
+        format!(
+            "{{\n  \"mcpServers\":     \n{{\"github\": {{\n      \"command\": \"npx\",\n      }}\n{}\u{b}\n{}  }}\n}}\n",
+            "\n".repeat(21),
+            "\n".repeat(6)
+        )
+    }
+
+    #[test]
+    fn blank_lines_closing_a_container_stay_where_they_were() {
+        let before = container_ending_in_blank_lines();
+        let blank_lines = format!("{}\u{b}\n{}", "\n".repeat(21), "\n".repeat(6));
+        check(
+            &before,
+            &set(&["mcpServers"]),
+            &format!(
+                "{{\n  \"mcpServers\":     \n{{\"github\": {{\n      \"command\": \"npx\",\n      }},\n    \"ours\": {{\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }}\n{blank_lines}  }}\n}}\n"
+            ),
+        );
+        check_round_trip(&before, &["mcpServers"]);
+    }
+
+    #[test]
+    fn blank_lines_opening_a_container_stay_where_they_were() {
+        check(
+            "{\n\n  \"mcpServers\": {\n\n    \"github\": 1\n  }\n}\n",
+            &set(&["mcpServers"]),
+            "{\n\n  \"mcpServers\": {\n\n    \"github\": 1,\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    }\n  }\n}\n",
+        );
+        check_round_trip(
+            "{\n\n  \"a\": 1\n  \n\n}\n",
+            &["projects", "/repo", "mcpServers"],
+        );
+    }
+
+    #[test]
+    fn the_member_before_ours_keeps_its_own_trailing_comma_or_its_lack_of_one() {
+        // Here `jsonc-parser` guessed trailing commas from the `github` object: ours got one, and
+        // removing ours left `github` with the comma it gained.
+        let without = "{\n\"mcpServers\": {\"github\": {\n  \"command\": \"npx\",\n  }\n}\n}\n";
+        check(
+            without,
+            &set(&["mcpServers"]),
+            "{\n\"mcpServers\": {\"github\": {\n  \"command\": \"npx\",\n  },\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\",\n    }\n}\n}\n",
+        );
+        check_round_trip(without, &["mcpServers"]);
+        // And here it guessed none: removing ours took the person's trailing comma with it.
+        let with = "{\n\"mcpServers\": {\"github\": 1,\n}\n}\n";
+        check(
+            with,
+            &set(&["mcpServers"]),
+            "{\n\"mcpServers\": {\"github\": 1,\n    \"ours\": {\n      \"type\": \"http\",\n      \"url\": \"https://mcp.example/v1/mcp\"\n    },\n}\n}\n",
+        );
+        check_round_trip(with, &["mcpServers"]);
     }
 
     #[test]

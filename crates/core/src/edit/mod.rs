@@ -182,7 +182,9 @@ impl ConfigFormat {
         }
         let edits = needed.as_slice();
         // Only a file whose every line ends in CRLF is converted, and converted back: a mixed
-        // file is edited as it is, so no line's ending changes either way.
+        // file is edited as it is, so no line's ending changes either way. Converting back is
+        // safe because no editor writes a raw line break inside a value (JSON and YAML escape
+        // it, TOML too, see toml.rs), and `check_edited` refuses the edit if one slips through.
         let crlf = body.contains("\r\n") && !body.replace("\r\n", "").contains('\n');
         let body = if crlf {
             body.replace("\r\n", "\n")
@@ -197,7 +199,48 @@ impl ConfigFormat {
         if crlf {
             edited = edited.replace('\n', "\r\n");
         }
+        self.check_edited(&edited, edits)?;
         Ok(format!("{bom}{edited}").into_bytes())
+    }
+
+    /// Reads the edited text back before anything is written: it must parse, and every entry we
+    /// touched must hold what we meant. An editor defect then refuses the edit, leaving the
+    /// person's file as it was, instead of writing a file the client cannot read (design: refuse
+    /// rather than guess).
+    fn check_edited(self, edited: &str, edits: &[EntryEdit]) -> Result<(), EditError> {
+        // The last edit of a location is what it holds afterwards.
+        let mut expected: Vec<(&EntryLocation, Option<serde_json::Value>)> = Vec::new();
+        for edit in edits {
+            let value = edit.value.as_ref().map(EntryValue::to_json);
+            match expected
+                .iter_mut()
+                .find(|(location, _)| **location == edit.location)
+            {
+                Some(slot) => slot.1 = value,
+                None => expected.push((&edit.location, value)),
+            }
+        }
+        for (location, value) in expected {
+            let read_back = self.read_body(edited, location).map_err(|error| {
+                EditError::new(
+                    None,
+                    format!(
+                        "changing `{}` would have left a file that does not parse ({error}), so the change was refused",
+                        location.name()
+                    ),
+                )
+            })?;
+            if read_back != value {
+                return Err(EditError::new(
+                    None,
+                    format!(
+                        "changing `{}` would not have read back as written, so the change was refused",
+                        location.name()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Reads the entry at `location`, as JSON, or `None` when there is none.
@@ -299,6 +342,40 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.line, Some(2));
         assert!(error.message.contains("UTF-8"), "{error}");
+    }
+
+    #[test]
+    fn an_edit_that_would_not_read_back_is_refused() {
+        let ours = EntryLocation::member(&["extensions"], "ours");
+        let removal = [EntryEdit {
+            location: ours.clone(),
+            value: None,
+            prune: false,
+        }];
+        let error = ConfigFormat::Yaml
+            .check_edited("extensions:\n  other: \"unclosed\n", &removal)
+            .expect_err("a result that does not parse is never written");
+        assert!(
+            error.message.contains("does not parse") && error.message.contains("refused"),
+            "the message says the change was refused and why: {error}"
+        );
+        let error = ConfigFormat::Yaml
+            .check_edited("extensions:\n  ours:\n    url: left\n", &removal)
+            .expect_err("an entry still there after its removal is never written");
+        assert!(
+            error.message.contains("`ours`") && error.message.contains("refused"),
+            "the message names the entry and says the change was refused: {error}"
+        );
+        let update = [EntryEdit {
+            location: ours,
+            value: Some(EntryValue::map([("url", EntryValue::string("new"))])),
+            prune: false,
+        }];
+        assert_eq!(
+            ConfigFormat::Yaml.check_edited("extensions:\n  ours:\n    url: new\n", &update),
+            Ok(()),
+            "an entry that reads back as written passes"
+        );
     }
 
     #[test]

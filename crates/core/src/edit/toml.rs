@@ -3,6 +3,8 @@
 //! `[container.name]` table so the file keeps the idiomatic layout and every other table, comment
 //! and blank line stays.
 
+use std::fmt::Write as _;
+
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
 use super::{EditError, EntryEdit, EntryLocation, EntryValue, dotted};
@@ -149,7 +151,7 @@ fn to_value(value: &EntryValue) -> Value {
     match value {
         EntryValue::Bool(value) => (*value).into(),
         EntryValue::Integer(value) => (*value).into(),
-        EntryValue::String(value) => value.as_str().into(),
+        EntryValue::String(value) => string_value(value),
         EntryValue::List(items) => Value::Array(items.iter().map(to_value).collect::<Array>()),
         EntryValue::Map(fields) => {
             let mut inline = InlineTable::new();
@@ -159,6 +161,37 @@ fn to_value(value: &EntryValue) -> Value {
             Value::InlineTable(inline)
         }
     }
+}
+
+/// A string we write. One holding a line break (or another control character) is written as a
+/// one-line basic string with escapes, where `toml_edit` would choose a multi-line string: in a
+/// CRLF file the line endings are converted around the edit (mod.rs), and a raw line break
+/// inside the value would become CRLF with them, changing the value.
+fn string_value(value: &str) -> Value {
+    if !value.chars().any(char::is_control) {
+        return value.into();
+    }
+    let mut quoted = String::from('"');
+    for character in value.chars() {
+        match character {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            control if control.is_control() => {
+                let _ = write!(quoted, "\\u{:04X}", u32::from(control));
+            }
+            other => quoted.push(other),
+        }
+    }
+    quoted.push('"');
+    let mut escaped: Value = quoted
+        .parse()
+        .expect("a basic string with every control character escaped is valid TOML");
+    // Parsing keeps the surrounding whitespace as decor; cleared, the table lays it out.
+    escaped.decor_mut().clear();
+    escaped
 }
 
 fn to_json(item: &Item) -> serde_json::Value {
@@ -282,6 +315,45 @@ mod tests {
         ] {
             check_round_trip(before);
         }
+    }
+
+    #[test]
+    fn a_line_break_in_a_value_stays_a_line_break_in_a_crlf_file() {
+        // The fuzzing input kept in fuzz/regressions/edit_toml/ is a CRLF file of one empty line.
+        // Written as a multi-line string, a value's line break was converted to CRLF with the
+        // file's line endings, and read back as "\r\n".
+        let edits = |value: Option<EntryValue>| {
+            vec![EntryEdit {
+                location: EntryLocation::member(&["profiles", "mcp_servers"], "ours"),
+                value,
+                prune: true,
+            }]
+        };
+        let value = EntryValue::map([
+            ("url", EntryValue::string("two\nlines")),
+            ("note", EntryValue::string("tab\there, bell\u{7}")),
+        ]);
+        check(
+            "\r\n",
+            &edits(Some(value.clone())),
+            "[profiles.mcp_servers.ours]\r\nurl = \"two\\nlines\"\r\nnote = \"tab\\there, bell\\u0007\"\r\n\r\n",
+        );
+        let added = ConfigFormat::Toml
+            .edit(Some(b"\r\n"), &edits(Some(value.clone())))
+            .expect("a CRLF file takes our entry");
+        assert_eq!(
+            ConfigFormat::Toml.read(
+                &added,
+                &EntryLocation::member(&["profiles", "mcp_servers"], "ours")
+            ),
+            Ok(Some(value.to_json())),
+            "the values read back as written, line break and control characters included"
+        );
+        assert_eq!(
+            ConfigFormat::Toml.edit(Some(&added), &edits(None)),
+            Ok(b"\r\n".to_vec()),
+            "removing the entry gives back the file as it was"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use yaml_edit::{Document, YamlFile, YamlNode};
+use yaml_edit::{Document, Mapping, SyntaxKind, YamlFile, YamlNode};
 
 use super::{EditError, EntryEdit, EntryLocation, EntryValue};
 
@@ -31,14 +31,33 @@ pub(super) fn read(
     let document = parse(text)?;
     let container_key = top_level_key(location)?;
     // Locating the entry with the line scanner checks shape and duplicates with lines.
-    locate(text, location)?;
-    let Some(mapping) = document.and_then(|document| document.as_mapping()) else {
-        return Ok(None);
-    };
-    let Some(container) = mapping.get(container_key) else {
-        return Ok(None);
-    };
-    let found = match location {
+    let located = locate(text, location)?;
+    let found = document
+        .and_then(|document| document.as_mapping())
+        .and_then(|mapping| mapping.get(container_key))
+        .and_then(|container| find_parsed(&container, location));
+    // The scanner's lines are what an edit changes: when they and the parser disagree on
+    // whether the entry is there (an indentation YAML does not allow, which `yaml-edit` lets
+    // through), an edit could not take out or replace what the client reads.
+    if found.is_some() != located.entry.is_some() {
+        let line = located
+            .container
+            .map_or(0, |container| container.key_line_start);
+        return Err(EditError::at_offset(
+            text,
+            line,
+            format!(
+                "the indentation under `{container_key}` is unclear, so `{}` cannot be found for certain",
+                location.name()
+            ),
+        ));
+    }
+    Ok(found.as_ref().map(to_json))
+}
+
+/// Our entry in the parsed container.
+fn find_parsed(container: &YamlNode, location: &EntryLocation) -> Option<YamlNode> {
+    match location {
         EntryLocation::Member { name, .. } => container
             .as_mapping()
             .and_then(|members| members.get(name.as_str())),
@@ -50,8 +69,7 @@ pub(super) fn read(
                     .is_some_and(|value| value == *name)
             })
         }),
-    };
-    Ok(found.as_ref().map(to_json))
+    }
 }
 
 /// Parses `text`, refusing syntax errors with their line. `None` for a document with no content.
@@ -62,6 +80,28 @@ fn parse(text: &str) -> Result<Option<Document>, EditError> {
             text,
             usize::try_from(error.range.start).unwrap_or(usize::MAX),
             format!("not valid YAML: {}", error.message),
+        ));
+    }
+    // YAML allows no control character but tab and line breaks (`yaml-edit` reads them as
+    // text), and a file holding one is not a config someone wrote.
+    if let Some((at, control)) = text.char_indices().find(|&(_, character)| {
+        !matches!(character, '\t' | '\n' | '\r' | '\u{85}')
+            && (character.is_control() || matches!(character, '\u{fffe}' | '\u{ffff}'))
+    }) {
+        return Err(EditError::at_offset(
+            text,
+            at,
+            format!(
+                "not valid YAML: the control character U+{:04X}",
+                u32::from(control)
+            ),
+        ));
+    }
+    if let Some(directive) = directive_after_content(text) {
+        return Err(EditError::at_offset(
+            text,
+            directive.start,
+            "not valid YAML: a directive (a line starting with `%`) after the document's content",
         ));
     }
     let document = parsed.tree().documents().next();
@@ -75,6 +115,25 @@ fn parse(text: &str) -> Result<Option<Document>, EditError> {
         ));
     }
     Ok(document)
+}
+
+/// A `%` line after content and before the next document marker, which YAML forbids and
+/// `yaml-edit` lets through. Taking our entry out could leave it first in the file, where it
+/// reads as the directive it looks like and the settings no longer parse as a map.
+fn directive_after_content(text: &str) -> Option<Line<'_>> {
+    let mut after_content = false;
+    for line in lines(text) {
+        if line.indent == 0 && line.content.starts_with('%') {
+            if after_content {
+                return Some(line);
+            }
+        } else if line.indent == 0 && ["---", "..."].contains(&line.content) {
+            after_content = false;
+        } else if !line.is_blank_or_comment() {
+            after_content = true;
+        }
+    }
+    None
 }
 
 fn to_json(node: &YamlNode) -> serde_json::Value {
@@ -125,11 +184,28 @@ impl Line<'_> {
     }
 }
 
+/// The file's lines as the scanner sees them: a line that continues a value begun on an earlier
+/// line (a quoted or block scalar, a flow collection) is part of that line, whatever its
+/// indentation, so an entry is never cut in the middle of a value. YAML allows a double-quoted
+/// scalar's later lines at any indentation, even column 0.
 fn lines(text: &str) -> Vec<Line<'_>> {
-    let mut lines = Vec::new();
+    let values = multi_line_values(text);
+    let continues_a_value = |start: usize| {
+        values
+            .iter()
+            .any(|&(value_start, value_end)| value_start < start && start < value_end)
+    };
+    let mut lines: Vec<Line<'_>> = Vec::new();
     let mut start = 0;
     for raw in text.split_inclusive('\n') {
         let end = start + raw.len();
+        if continues_a_value(start)
+            && let Some(previous) = lines.last_mut()
+        {
+            previous.end = end;
+            start = end;
+            continue;
+        }
         let body = raw.trim_end_matches('\n');
         let content = body.trim_start_matches(' ');
         lines.push(Line {
@@ -141,6 +217,77 @@ fn lines(text: &str) -> Vec<Line<'_>> {
         start = end;
     }
     lines
+}
+
+/// The byte ranges of the values that span several lines: the scalars `yaml-edit`'s lexer read
+/// as one token (quoted and plain), and the scalars and flow collections of its parse tree.
+/// Block collections are looked into, since their lines are the structure the scanner reads.
+/// The tokens cover what the tree leaves out when it recovers from a malformed entry.
+fn multi_line_values(text: &str) -> Vec<(usize, usize)> {
+    let mut values: Vec<(usize, usize)> = yaml_edit::lex(text)
+        .into_iter()
+        .filter(|(kind, token)| {
+            !matches!(
+                kind,
+                SyntaxKind::NEWLINE
+                    | SyntaxKind::WHITESPACE
+                    | SyntaxKind::INDENT
+                    | SyntaxKind::COMMENT
+            ) && token.trim_end().contains('\n')
+        })
+        .map(|(_, token)| {
+            // Every token is a slice of `text`.
+            let start = token.as_ptr() as usize - text.as_ptr() as usize;
+            (start, start + token.len())
+        })
+        .collect();
+    for document in YamlFile::parse(text).tree().documents() {
+        if let Some(mapping) = document.as_mapping() {
+            collect_mapping_values(text, &mapping, &mut values);
+        } else if let Some(sequence) = document.as_sequence() {
+            for item in sequence.values() {
+                collect_multi_line_values(text, &item, &mut values);
+            }
+        }
+    }
+    values
+}
+
+fn collect_mapping_values(text: &str, mapping: &Mapping, values: &mut Vec<(usize, usize)>) {
+    for (key, value) in mapping.iter() {
+        collect_multi_line_values(text, &key, values);
+        collect_multi_line_values(text, &value, values);
+    }
+}
+
+fn collect_multi_line_values(text: &str, node: &YamlNode, values: &mut Vec<(usize, usize)>) {
+    let range = node.byte_range();
+    let (start, end) = (range.start as usize, range.end as usize);
+    let Some(node_text) = text.get(start..end) else {
+        return;
+    };
+    let is_flow = node_text.starts_with(['{', '[']);
+    match node {
+        YamlNode::Mapping(mapping) if !is_flow => collect_mapping_values(text, mapping, values),
+        YamlNode::Sequence(sequence) if !is_flow => {
+            for item in sequence.values() {
+                collect_multi_line_values(text, &item, values);
+            }
+        }
+        YamlNode::TaggedNode(tagged) if !is_flow => {
+            if let Some(mapping) = tagged.as_mapping() {
+                collect_mapping_values(text, &mapping, values);
+            } else if let Some(sequence) = tagged.as_sequence() {
+                for item in sequence.values() {
+                    collect_multi_line_values(text, &item, values);
+                }
+            } else if node_text.trim_end().contains('\n') {
+                values.push((start, end));
+            }
+        }
+        _ if node_text.trim_end().contains('\n') => values.push((start, end)),
+        _ => {}
+    }
 }
 
 fn content_lines(text: &str) -> impl Iterator<Item = Line<'_>> {
@@ -291,6 +438,21 @@ fn locate(text: &str, location: &EntryLocation) -> Result<Located, EditError> {
                 format!("`{container_key}` is {found}, expected {expected}"),
             ));
         }
+        // A list's items all start with `- ` at its indentation; a key there would end the list
+        // in YAML, so where the list stops is unclear and the file is refused.
+        if is_list
+            && let Some(stray) = content
+                .iter()
+                .find(|line| Some(line.indent) == child_indent && !line.is_list_item())
+        {
+            return Err(EditError::at_offset(
+                text,
+                stray.start,
+                format!(
+                    "`{container_key}` is a list, but this line at its items' indentation is not an item"
+                ),
+            ));
+        }
         located.entry = find_entry(text, &content, location)?;
         located.container = Some(Container {
             key_line_start: line.start,
@@ -313,11 +475,14 @@ fn find_entry(
     let Some(child_indent) = content.first().map(|first| first.indent) else {
         return Ok(None);
     };
-    // Children start at the child indentation; each runs until the next one.
+    // Children start at the child indentation; each runs until the next one. In a map, a list
+    // item at that indentation is the value of the key above it (YAML allows `key:` followed by
+    // `- item` at the same indentation), so it continues that child.
+    let is_list = matches!(location, EntryLocation::ListItem { .. });
     let starts: Vec<usize> = content
         .iter()
         .enumerate()
-        .filter(|(_, line)| line.indent == child_indent)
+        .filter(|(_, line)| line.indent == child_indent && (is_list || !line.is_list_item()))
         .map(|(position, _)| position)
         .collect();
     let mut found = None;
@@ -672,6 +837,90 @@ mod tests {
         }
     }
 
+    /// The fuzzing input in `fuzz/regressions/edit_yaml/removal-leaves-invalid-yaml` (after its
+    /// selector byte): a Goose config whose entry holds a double-quoted header value over three
+    /// lines, the later two at lower indentation, which YAML allows inside quotes.
+    const GOOSE_WITH_A_MULTI_LINE_VALUE: &str = "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n  atlassian-rovo-mcp:\n    enabled: true\n    type: streamable_http\n    name: atlassian-rovo-mcp\n    description: \"Atlassian Rovo MCP server\"\n    uri: https://mcp.atlassian.com/v1/mcp\n    headers:\n      Authorization: \"Basic dGons:\n  developer:\nbTpBVEFUVDN4ZmFrZQ==\"\n    timeout: 300\n# keep this comment\n";
+
+    /// The same file without the entry, as the person had it before.
+    const GOOSE_WITHOUT_THE_ENTRY: &str = "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n# keep this comment\n";
+
+    fn rovo(value: Option<EntryValue>) -> Vec<EntryEdit> {
+        vec![EntryEdit {
+            location: EntryLocation::member(&["extensions"], "atlassian-rovo-mcp"),
+            value,
+            prune: false,
+        }]
+    }
+
+    #[test]
+    fn an_entry_with_a_quoted_value_over_several_lines_is_removed_whole() {
+        // The line scanner took `  developer:` inside the quotes for the next extension and cut
+        // the entry there, leaving the rest of the value and an unclosed quote behind.
+        check(
+            GOOSE_WITH_A_MULTI_LINE_VALUE,
+            &rovo(None),
+            GOOSE_WITHOUT_THE_ENTRY,
+        );
+        let developer = ConfigFormat::Yaml
+            .read(
+                GOOSE_WITHOUT_THE_ENTRY.as_bytes(),
+                &EntryLocation::member(&["extensions"], "developer"),
+            )
+            .expect("the file left after removal parses");
+        assert_eq!(
+            developer.and_then(|developer| developer.get("timeout").cloned()),
+            Some(serde_json::json!(300)),
+            "the extension before ours keeps its own settings"
+        );
+    }
+
+    #[test]
+    fn an_entry_with_a_quoted_value_over_several_lines_is_replaced_whole() {
+        check(
+            GOOSE_WITH_A_MULTI_LINE_VALUE,
+            &rovo(Some(goose_entry("https://a/v1/mcp"))),
+            "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n  atlassian-rovo-mcp:\n    type: streamable_http\n    uri: https://a/v1/mcp\n    headers:\n      Authorization: \"Basic abc==\"\n    enabled: true\n    timeout: 300\n# keep this comment\n",
+        );
+    }
+
+    #[test]
+    fn a_list_under_our_key_at_the_same_indentation_goes_with_it() {
+        // YAML lets a key's list start at the key's own indentation; those items are our
+        // entry's, not the next entries of `extensions`.
+        check(
+            "extensions:\n  ours:\n  - a\n  - b\n  other: 1\n",
+            &goose(None),
+            "extensions:\n  other: 1\n",
+        );
+    }
+
+    #[test]
+    fn a_list_with_a_key_among_its_items_is_refused() {
+        let before = "mcpServers:\n  - name: ours\n  type: sts\n";
+        let error = ConfigFormat::Yaml
+            .edit(Some(before.as_bytes()), &continue_edit(None))
+            .expect_err("where the list ends is unclear, so it is not edited");
+        assert_eq!(
+            error.line,
+            Some(3),
+            "the stray key's line is named: {error}"
+        );
+        assert!(
+            error.message.contains("not an item"),
+            "the message says what is wrong with that line: {error}"
+        );
+        assert!(
+            ConfigFormat::Yaml
+                .read(
+                    before.as_bytes(),
+                    &EntryLocation::list_item(&["mcpServers"], "name", "ours")
+                )
+                .is_err(),
+            "reading refuses it too, so no entry is reported that could not be removed"
+        );
+    }
+
     #[test]
     fn reads_our_entry() {
         let text =
@@ -726,6 +975,21 @@ mod tests {
                 "`extensions` is a single value",
             ),
             ("extensions: {a: 1}\n", Some(1), "flow style"),
+            (
+                "extensions:\n  a: \u{1}\n",
+                Some(2),
+                "not valid YAML: the control character U+0001",
+            ),
+            (
+                "extensions:\n a: 1\n  ours:\n    x: 1\n",
+                Some(1),
+                "the indentation under `extensions` is unclear",
+            ),
+            (
+                "extensions:\n  a: 1\n%   b: 2\n",
+                Some(3),
+                "a directive (a line starting with `%`) after",
+            ),
             (
                 "extensions:\n  a: 1\nextensions:\n  b: 2\n",
                 Some(3),
