@@ -195,7 +195,8 @@ pub(super) fn read(hive: RegistryHive) -> Result<Option<Vec<(String, RegistryVal
     // HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND): no policy key, so no registry policy.
     const NOT_FOUND: i32 = 0x8007_0002_u32.cast_signed();
     let source = PolicySource::Registry(hive);
-    let unreadable = |error: windows_registry::Error| -> crate::Error {
+    // The crate's error type is not public: name it only through what it shows.
+    let unreadable = |error: &dyn std::fmt::Display| -> crate::Error {
         refusal(&source, &format!("cannot be read: {error}"))
     };
     let root = match hive {
@@ -205,16 +206,20 @@ pub(super) fn read(hive: RegistryHive) -> Result<Option<Vec<(String, RegistryVal
     let key = match root.open(POLICY_KEY) {
         Ok(key) => key,
         Err(error) if error.code().0 == NOT_FOUND => return Ok(None),
-        Err(error) => return Err(unreadable(error)),
+        Err(error) => return Err(unreadable(&error)),
     };
     let mut values = Vec::new();
-    for (name, value) in key.values().map_err(unreadable)? {
+    for (name, value) in key.values().map_err(|error| unreadable(&error))? {
         let value = match value.ty() {
-            Type::String => RegistryValue::String(String::try_from(value).map_err(unreadable)?),
-            Type::U32 => RegistryValue::Dword(u32::try_from(value).map_err(unreadable)?),
-            Type::MultiString => {
-                RegistryValue::MultiString(Vec::<String>::try_from(value).map_err(unreadable)?)
+            Type::String => {
+                RegistryValue::String(String::try_from(value).map_err(|error| unreadable(&error))?)
             }
+            Type::U32 => {
+                RegistryValue::Dword(u32::try_from(value).map_err(|error| unreadable(&error))?)
+            }
+            Type::MultiString => RegistryValue::MultiString(
+                Vec::<String>::try_from(value).map_err(|error| unreadable(&error))?,
+            ),
             Type::ExpandString => RegistryValue::Other("REG_EXPAND_SZ".to_owned()),
             Type::U64 => RegistryValue::Other("REG_QWORD".to_owned()),
             Type::Bytes => RegistryValue::Other("REG_BINARY".to_owned()),
