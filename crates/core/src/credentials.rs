@@ -151,6 +151,15 @@ pub fn prepare_credential(
     if text.is_empty() {
         check_token(text)?;
     }
+    // A scheme word left after the prefix (`Bearer Basic …`) is not a token, and cleaning the
+    // result again would strip it: refuse rather than send the word as the secret.
+    if !warnings.is_empty()
+        && (strip_scheme(text, "basic").is_some() || strip_scheme(text, "bearer").is_some())
+    {
+        return Err(invalid(
+            "the pasted value holds two header schemes (like `Bearer Basic …`); paste the API token alone",
+        ));
+    }
     let unpacked = unpack_basic_pair(text);
     if pasted_basic && unpacked.is_none() {
         return Err(invalid(
@@ -604,5 +613,17 @@ mod tests {
             "an email with a typo is named, to be fixed: {}",
             typo.message()
         );
+    }
+
+    #[test]
+    fn two_header_schemes_in_a_row_are_refused_rather_than_sent_as_the_token() {
+        for pasted in ["\n\tBearer Basic ", "Bearer bearer", "Basic Bearer abc"] {
+            let refused = prepare_credential(AuthMethod::Service, None, &Secret::new(pasted))
+                .expect_err("a scheme word is not a token");
+            assert_eq!(refused.kind(), ErrorKind::InvalidInput, "{pasted:?}");
+        }
+        let token = prepare_credential(AuthMethod::Service, None, &Secret::new("Bearer Basically"))
+            .expect("a token that merely starts like a scheme word is a token");
+        assert_eq!(token.token().expose(), "Basically");
     }
 }
