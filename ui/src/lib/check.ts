@@ -1,9 +1,18 @@
 // Running the check of step 3 from the wizard's state: at most one at a time, its progress and
 // outcome written into `wizard.check`.
 
-import type { Backend } from "./backend";
+import type { Backend, ProbeProgress } from "./backend";
 import { toIpcError } from "./backend";
+import { strings } from "./strings";
 import { wizard } from "./wizard.svelte";
+
+/** The words for `stage`, with the page number when `progress` is listing that stage's tools. */
+export function stageText(stage: ProbeProgress["stage"], progress: ProbeProgress | null): string {
+  if (stage === "listingTools" && progress?.stage === "listingTools") {
+    return strings.check.listingPage(progress.page);
+  }
+  return strings.check.stages[stage];
+}
 
 /**
  * Starts the check of the entered credential unless one is running: a second click while it runs
