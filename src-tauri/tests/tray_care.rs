@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
+use rovo_mcp_core::auth_method::AuthMethod;
+use rovo_mcp_core::credentials::prepare_credential;
+use rovo_mcp_core::secrets::Secret;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::notifications::NotificationServer;
 use rovo_test_support::secret_service::SecretServiceSession;
@@ -19,12 +21,13 @@ const EMAIL: &str = "tray@example.com";
 const TOKEN: &str = "ATATT3xTrayCareToken-0123456789";
 const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
 
+/// The `Authorization` value the app sends, built by the core as the app builds it.
 fn basic(token: &str) -> String {
-    let pair = format!("{EMAIL}:{token}");
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(pair)
-    )
+    prepare_credential(AuthMethod::Personal, Some(EMAIL), &Secret::new(token))
+        .expect("a valid test credential")
+        .authorization()
+        .expose()
+        .to_owned()
 }
 
 /// The app with this home, bus and display: `configure` or `--tray`.

@@ -56,22 +56,24 @@ fn as_pairs<'a>(environment: &'a [(&'static str, String)]) -> Vec<(&'static str,
         .collect()
 }
 
-/// Signs in on the demo with a scoped personal token and goes on to step 5.
-async fn sign_in_to_the_clients_step(app: &AppSession) {
+/// Signs in on the demo with `email` and a personal `token` that passes, and goes on to the
+/// tools step.
+async fn sign_in_to_the_tools_step(app: &AppSession, email: &str, token: &str) {
     app.click("label[for=method-personal]").await.unwrap();
     app.wait_for_text("#method-answer", "Basic").await.unwrap();
     app.click("#next").await.unwrap();
-    app.type_into("#credential-email", "someone@example.com")
-        .await
-        .unwrap();
-    app.type_into("#credential-apiToken", "ATATT3xDemoToken")
-        .await
-        .unwrap();
+    app.type_into("#credential-email", email).await.unwrap();
+    app.type_into("#credential-apiToken", token).await.unwrap();
     app.click("#next").await.unwrap();
     app.wait_for_text("#check-outcome[data-outcome=ok]", "")
         .await
         .unwrap();
     app.click("#next").await.unwrap();
+}
+
+/// Signs in on the demo with a scoped personal token and goes on to step 5.
+async fn sign_in_to_the_clients_step(app: &AppSession) {
+    sign_in_to_the_tools_step(app, "someone@example.com", "ATATT3xDemoToken").await;
     let tools = app.wait_for_text("#tools-summary", "tools").await.unwrap();
     assert!(
         tools.contains("products"),
@@ -319,18 +321,7 @@ async fn an_email_with_unicode_reaches_the_server_as_typed() {
         .await
         .expect("the demo starts under tauri-driver");
     let email = "zoë.müller@bücher.example";
-    app.click("label[for=method-personal]").await.unwrap();
-    app.wait_for_text("#method-answer", "Basic").await.unwrap();
-    app.click("#next").await.unwrap();
-    app.type_into("#credential-email", email).await.unwrap();
-    app.type_into("#credential-apiToken", "ATATT3xUnicodeOwner")
-        .await
-        .unwrap();
-    app.click("#next").await.unwrap();
-    app.wait_for_text("#check-outcome[data-outcome=ok]", "")
-        .await
-        .unwrap();
-    app.click("#next").await.unwrap();
+    sign_in_to_the_tools_step(&app, email, "ATATT3xUnicodeOwner").await;
     // The demo server answers `atlassianUserInfo` with the email it decoded from the header.
     let account = app.wait_for_text(".account", "@").await.unwrap();
     assert!(
