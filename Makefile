@@ -32,11 +32,14 @@ JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json
 # What a person would run instead of the app, measured beside it by `make bench`.
 ALTERNATIVES_INSTALLED := bench/alternatives/node_modules/.package-lock.json
 APP := target/debug/rovo-mcp-setup
+# Where every test keeps what the app logged (at trace level), printed and left in its state
+# file; the leak scan at the end of `make test` searches it (crates/test-support/src/leak_scan.rs).
+CAPTURES := target/test-captures
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
 export NO_AT_BRIDGE := 1
 
-.PHONY: help run test ui-dist build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e test-fuzz fuzz fuzz-run bench screenshots package clean
+.PHONY: help run test ui-dist build setup setup-test system-packages test-packages lint test-rust test-ui test-e2e test-fuzz fresh-captures leak-scan fuzz fuzz-run bench screenshots package clean
 
 help:
 	@echo "make run          install what is missing, build, and open the app"
@@ -57,7 +60,7 @@ display-check:
 	  exit 1; \
 	fi
 
-test: setup-test lint test-ui build test-rust test-fuzz test-e2e
+test: setup-test fresh-captures lint test-ui build test-rust test-fuzz test-e2e leak-scan
 	@echo "make test: every test passed"
 
 setup: system-packages $(UI_INSTALLED)
@@ -124,6 +127,13 @@ test-rust: build test-packages
 # real client CLIs from tests/client-judges reading the configs the core writes.
 test-e2e: build setup-test
 	cargo test --locked -p rovo-e2e
+
+fresh-captures:
+	rm -rf $(CAPTURES)
+
+# The last test: no test secret, in any form, in anything the suite kept in $(CAPTURES).
+leak-scan:
+	cargo test --locked -p rovo-e2e --test leak_scan -- --ignored --nocapture
 
 # Fuzzing on the stable toolchain: libFuzzer's coverage guidance without a sanitizer (there is
 # no unsafe code to sanitise). Seeds come from the test fixtures (fuzz/seed-corpora.sh); what a

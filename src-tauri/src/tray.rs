@@ -232,8 +232,13 @@ fn setup(app: &App, tray_only: bool) {
     }
 }
 
-/// Keeps the app running in the tray when its last window closes, if there is a tray; ends
-/// the demo (its server and sandbox) when the app exits.
+/// Keeps the app running in the tray when its last window closes, if there is a tray. When the
+/// app exits, lets a write in progress finish (a window closed mid-write must not cut it off)
+/// and ends the demo (its server and sandbox).
+/// How long quitting waits for a write in progress: writes take milliseconds, but one may wait
+/// for the keychain to be unlocked, and quitting must not hang on that for ever.
+const WRITE_PATIENCE_AT_EXIT: Duration = Duration::from_secs(10);
+
 fn on_run_event(app: &AppHandle, event: RunEvent) {
     match event {
         RunEvent::ExitRequested {
@@ -241,6 +246,7 @@ fn on_run_event(app: &AppHandle, event: RunEvent) {
         } if app.try_state::<Tray>().is_some() => api.prevent_exit(),
         RunEvent::Exit => {
             if let Some(context) = app.try_state::<WizardContext>() {
+                context.wait_for_writes(WRITE_PATIENCE_AT_EXIT);
                 context.end_demo();
             }
         }

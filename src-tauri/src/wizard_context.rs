@@ -3,7 +3,8 @@
 //! here rather than from the process, so the demo cannot reach the person's files or secrets.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
+use std::time::{Duration, Instant};
 
 use rovo_mcp_core::clients::ClientEnvironment;
 use rovo_mcp_core::demo::DemoWorld;
@@ -22,6 +23,8 @@ pub struct WizardContext {
     demo_home: Option<PathBuf>,
     /// The demo's server and sandbox, taken out and dropped by [`Self::end_demo`].
     demo: Mutex<Option<DemoWorld>>,
+    /// Held while client files and the keychain are written, so quitting can wait for that.
+    writes: Mutex<()>,
 }
 
 impl std::fmt::Debug for WizardContext {
@@ -52,6 +55,7 @@ impl WizardContext {
             endpoint: None,
             demo_home: None,
             demo: Mutex::new(None),
+            writes: Mutex::new(()),
         }
     }
 
@@ -63,6 +67,27 @@ impl WizardContext {
             endpoint: Some(demo.endpoint().to_owned()),
             demo_home: Some(demo.home().to_path_buf()),
             demo: Mutex::new(Some(demo)),
+            writes: Mutex::new(()),
+        }
+    }
+
+    /// Runs `write` (of client files, the keychain and the state file) as the one write in
+    /// progress; [`Self::wait_for_writes`] waits for it to end.
+    pub fn writing<T>(&self, write: impl FnOnce() -> T) -> T {
+        let _writing = self.writes.lock().unwrap_or_else(PoisonError::into_inner);
+        write()
+    }
+
+    /// Waits up to `patience` for a write in progress to end. Called when the app exits:
+    /// Tauri ends the process as soon as its event loop returns, which would cut a write off
+    /// between its temporary file and the rename, and leave that file beside the config.
+    pub fn wait_for_writes(&self, patience: Duration) {
+        let deadline = Instant::now() + patience;
+        while Instant::now() < deadline {
+            match self.writes.try_lock() {
+                Ok(_) | Err(TryLockError::Poisoned(_)) => return,
+                Err(TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(20)),
+            }
         }
     }
 

@@ -4,20 +4,22 @@
 //! keychain and recorded nowhere else.
 //!
 //! Every run logs at the most verbose level (`ROVO_MCP_LOG=trace`) to stderr and to a log file
-//! beside the home, so the leak scans cover every log line the app can write.
+//! beside the home, so the leak scans cover every log line the app can write; what the runs
+//! printed and left is kept for the suite's final scan (`rovo_test_support::leak_scan`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use base64::Engine;
+use rovo_test_support::leak_scan::{self, secret_forms};
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
 const EMAIL: &str = "me@example.com";
-const TOKEN: &str = "ATATT3xFfGF0-configure-test-token_0123456789=ABCDEF12";
-const CLASSIC_TOKEN: &str = "abcdefghij0123456789abcd";
+const TOKEN: &str = leak_scan::SCOPED_TOKEN;
+const CLASSIC_TOKEN: &str = leak_scan::CLASSIC_TOKEN;
 const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
 
 fn basic(token: &str) -> String {
@@ -42,6 +44,13 @@ struct Run {
     json: Value,
     stdout: String,
     stderr: String,
+}
+
+/// The app's log and state file outlive the sandbox in the suite's captures.
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        leak_scan::keep_app_files(self.root.path());
+    }
 }
 
 impl Sandbox {
@@ -119,6 +128,7 @@ impl Sandbox {
             .stdin(Stdio::null())
             .output()
             .expect("the binary runs");
+        leak_scan::keep_output(&output);
         let stdout = String::from_utf8(output.stdout).unwrap();
         let stderr = String::from_utf8(output.stderr).unwrap();
         let json = serde_json::from_str(&stdout).unwrap_or_else(|error| {
@@ -126,8 +136,8 @@ impl Sandbox {
         });
         for secret in [token, TOKEN, CLASSIC_TOKEN]
             .iter()
+            .filter(|token| token.len() > 8)
             .flat_map(|token| secret_forms(token))
-            .filter(|secret| secret.len() > 8)
         {
             let secret = secret.as_str();
             assert!(
@@ -174,16 +184,6 @@ impl Sandbox {
         let text = self.read(".config/com.rovomcpsetup.desktop/state.json")?;
         Some(serde_json::from_str(&text).expect("the state file is JSON"))
     }
-}
-
-/// Every form a secret could leak in: the token, base64 of it, and base64 of `email:token`.
-fn secret_forms(token: &str) -> [String; 3] {
-    let base64 = base64::engine::general_purpose::STANDARD;
-    [
-        token.to_owned(),
-        base64.encode(token),
-        basic(token)["Basic ".len()..].to_owned(),
-    ]
 }
 
 fn every_file_under(folder: &Path) -> Vec<PathBuf> {
@@ -366,7 +366,7 @@ fn a_rejected_token_writes_nothing_and_exits_3() {
     let sandbox = Sandbox::new();
     let run = sandbox.configure(
         &["--clients", "cursor,codex", "--yes"],
-        "ATATT3-wrong-token",
+        leak_scan::REFUSED_TOKEN,
     );
     assert_eq!(run.code, 3, "unauthorized is exit 3: {}", run.stderr);
     assert_eq!(run.json["verdict"], "unauthorized");
@@ -518,7 +518,7 @@ fn status_shows_the_credential_its_expiry_and_each_client_with_its_mode() {
     assert_eq!(clients[0]["mode"], "inline");
 }
 
-const NEW_TOKEN: &str = "ATATT3xFfGF0-rotated-test-token_0123456789=ABCDEF12";
+const NEW_TOKEN: &str = leak_scan::ROTATED_TOKEN;
 
 fn sandbox_with_rotation() -> Sandbox {
     let root = tempfile::tempdir().unwrap();
@@ -595,7 +595,7 @@ fn a_rejected_new_token_changes_nothing_anywhere() {
     let rotated = sandbox.run(
         "rotate",
         &["--token-env", TOKEN_VARIABLE],
-        "ATATT3-revoked-token",
+        leak_scan::REVOKED_TOKEN,
     );
     assert_eq!(
         rotated.code, 3,
@@ -721,7 +721,8 @@ fn keychain_mode_writes_no_secret_and_the_entry_serves_the_tools() {
         .env(
             "DBUS_SESSION_BUS_ADDRESS",
             sandbox.secret_service.bus_address(),
-        );
+        )
+        .envs(leak_scan::trace_logging());
     sandbox.runtime.block_on(async {
         let (transport, _stderr) = TokioChildProcess::builder(child)
             .stderr(Stdio::null())
@@ -772,9 +773,11 @@ fn without_a_keychain_keychain_clients_are_refused_and_inline_ones_still_written
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .env("ROVO_MCP_ENDPOINT", sandbox.server.url())
         .env(TOKEN_VARIABLE, TOKEN)
+        .envs(leak_scan::trace_logging())
         .stdin(Stdio::null())
         .output()
         .unwrap();
+    leak_scan::keep_output(&output);
     let stdout = String::from_utf8(output.stdout).unwrap();
     let report: Value = serde_json::from_str(&stdout).unwrap();
     assert_ne!(output.status.code(), Some(101), "no panic");

@@ -1,7 +1,8 @@
 //! Crash safety of `configure` (design §9): the real binary is killed with SIGKILL at many
 //! moments while it writes several large client configs. Every file must then hold either its
 //! old bytes or a complete new version that parses and holds our entry, never a torn mix; and
-//! the temp files a killed run leaves behind are cleaned by the next run.
+//! the temp files a killed run leaves behind are cleaned by the next run. Every run logs at
+//! trace level, and what it printed and left is kept for the suite's final leak scan.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,10 +10,11 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use base64::Engine;
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
 const EMAIL: &str = "me@example.com";
-const TOKEN: &str = "ATATT3xFfGF0-crash-test-token_0123456789=ABCDEF12";
+const TOKEN: &str = leak_scan::SCOPED_TOKEN;
 const ROUNDS: u64 = 14;
 
 /// The clients written, with their config file under the home folder; all JSON so every
@@ -78,9 +80,10 @@ fn configure(home: &Path, endpoint: &str) -> Command {
         .env("ROVO_MCP_ENDPOINT", endpoint)
         .env("ROVO_MCP_POLICY", home.join("no-policy.json"))
         .env("ROVO_TEST_TOKEN", TOKEN)
+        .envs(leak_scan::trace_logging())
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdout(leak_scan::stream_file("stdout"))
+        .stderr(leak_scan::stream_file("stderr"));
     command
 }
 
@@ -163,4 +166,5 @@ fn a_killed_configure_leaves_every_file_old_or_complete_and_the_next_run_cleans_
             "round {round}: the next run cleaned {leftovers:?}"
         );
     }
+    leak_scan::keep_app_files(root.path());
 }

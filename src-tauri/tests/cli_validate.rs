@@ -1,17 +1,19 @@
 //! `rovo-mcp-setup validate` through the real binary against the stand-in Atlassian server:
 //! every verdict and error kind of design §4 with its exit code, the JSON contract of design §7
-//! on stdout, human text on stderr, and the secret in neither. Only loopback is used.
+//! on stdout, human text on stderr, and the secret in neither. Only loopback is used. Every run
+//! logs at trace level, and what it printed and logged is kept for the suite's final leak scan.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 use base64::Engine;
+use rovo_test_support::leak_scan::{self, secret_forms};
 use rovo_test_support::mcp_server::{Grant, Misbehaviour, TestMcpServer, TestMcpServerBuilder};
 use serde_json::Value;
 
 const EMAIL: &str = "me@example.com";
-const TOKEN: &str = "ATATT3xFfGF0-binary-test-token_0123456789=ABCDEF12";
-const CLASSIC_TOKEN: &str = "abcdefghij0123456789abcd";
+const TOKEN: &str = leak_scan::SCOPED_TOKEN;
+const CLASSIC_TOKEN: &str = leak_scan::CLASSIC_TOKEN;
 const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
 
 /// What the binary did: exit code, the parsed stdout, and stderr.
@@ -43,9 +45,9 @@ fn validate(args: &[&str], token: &str, stdin: Option<&str>) -> Run {
         .arg("--json")
         .args(args)
         .env_remove("ROVO_MCP_ENDPOINT")
-        // The most verbose log, on stderr: the leak check below covers every line of it.
-        .env("ROVO_MCP_LOG", "trace")
-        .env_remove("ROVO_MCP_LOG_FILE")
+        // The most verbose log, on stderr and into a captured file: the leak check below
+        // covers every line on stderr, the suite's final scan the file.
+        .envs(leak_scan::trace_logging())
         .env(TOKEN_VARIABLE, token)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -57,6 +59,7 @@ fn validate(args: &[&str], token: &str, stdin: Option<&str>) -> Run {
         .expect("stdin takes the token");
     drop(input);
     let output = child.wait_with_output().expect("the binary finishes");
+    leak_scan::keep_output(&output);
     let stdout = String::from_utf8(output.stdout).expect("stdout is UTF-8");
     let stderr = String::from_utf8(output.stderr).expect("stderr is UTF-8");
     let json = serde_json::from_str(&stdout)
@@ -67,12 +70,8 @@ fn validate(args: &[&str], token: &str, stdin: Option<&str>) -> Run {
         stdout,
         stderr,
     };
-    for secret in [
-        token.to_owned(),
-        base64::engine::general_purpose::STANDARD.encode(token),
-        basic(EMAIL, token)["Basic ".len()..].to_owned(),
-    ] {
-        if secret.len() >= 8 {
+    if token.len() >= 8 {
+        for secret in secret_forms(token) {
             assert!(
                 !run.stdout.contains(&secret) && !run.stderr.contains(&secret),
                 "the secret never appears in any output:\n{}\n{}",
@@ -200,6 +199,7 @@ async fn the_token_can_come_from_stdin_and_the_endpoint_from_the_environment() {
     let output = command
         .args(["validate", "--json", "--email", EMAIL, "--token-stdin"])
         .env("ROVO_MCP_ENDPOINT", server.url())
+        .envs(leak_scan::trace_logging())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -211,6 +211,7 @@ async fn the_token_can_come_from_stdin_and_the_endpoint_from_the_environment() {
             child.wait_with_output()
         })
         .expect("the binary runs");
+    leak_scan::keep_output(&output);
     let json: Value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
     assert_eq!(
         json["verdict"], "ok",
@@ -323,8 +324,10 @@ async fn bad_input_is_invalid_input_before_any_request() {
 fn a_secret_is_never_accepted_as_an_argument_value() {
     let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
         .args(["validate", "--token", TOKEN])
+        .envs(leak_scan::trace_logging())
         .output()
         .expect("the binary runs");
+    leak_scan::keep_output(&output);
     assert_eq!(
         output.status.code(),
         Some(2),
@@ -340,11 +343,7 @@ fn a_secret_is_never_accepted_as_an_argument_value() {
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_credential_is_unauthorized() {
     let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
-    let run = validate(
-        &personal_args(server.url()),
-        "ATATT3-some-other-token",
-        None,
-    );
+    let run = validate(&personal_args(server.url()), leak_scan::REFUSED_TOKEN, None);
     assert_failure(&run, "unauthorized", 3, Some(401));
     assert_eq!(
         run.json["error"]["bodyExcerpt"], "Unauthorized",
@@ -445,8 +444,10 @@ async fn the_proxy_environment_is_honoured() {
             .env("http_proxy", &dead_proxy)
             .env("NO_PROXY", no_proxy)
             .env("no_proxy", no_proxy)
+            .envs(leak_scan::trace_logging())
             .output()
             .expect("the binary runs");
+        leak_scan::keep_output(&output);
         serde_json::from_slice::<Value>(&output.stdout).expect("stdout is JSON")
     };
     assert_eq!(

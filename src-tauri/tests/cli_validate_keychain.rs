@@ -6,15 +6,15 @@
 
 use std::process::Command;
 
+use base64::Engine as _;
 use rovo_mcp_core::secrets::{OsKeychain, Secret, SecretStore};
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
 const EMAIL: &str = "me@example.com";
-const TOKEN: &str = "ATATT3xFfGF0-keychain-test-token_0123456789=ABCDEF12";
-/// `Basic base64("me@example.com:ATATT3xFfGF0-keychain-test-token_0123456789=ABCDEF12")`.
-const AUTHORIZATION: &str = "Basic bWVAZXhhbXBsZS5jb206QVRBVFQzeEZmR0YwLWtleWNoYWluLXRlc3QtdG9rZW5fMDEyMzQ1Njc4OT1BQkNERUYxMg==";
+const TOKEN: &str = leak_scan::SCOPED_TOKEN;
 
 #[test]
 fn without_a_token_flag_the_secret_comes_from_the_keychain() {
@@ -35,7 +35,10 @@ fn without_a_token_flag_the_secret_comes_from_the_keychain() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime
         .block_on(TestMcpServer::start([(
-            AUTHORIZATION.to_owned(),
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(format!("{EMAIL}:{TOKEN}"))
+            ),
             Grant::FullScope,
         )]))
         .unwrap();
@@ -50,8 +53,10 @@ fn without_a_token_flag_the_secret_comes_from_the_keychain() {
                 server.url(),
             ])
             .env("DBUS_SESSION_BUS_ADDRESS", session.bus_address())
+            .envs(leak_scan::trace_logging())
             .output()
             .expect("the binary runs");
+        leak_scan::keep_output(&output);
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
         assert!(

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use rovo_test_support::leak_scan;
+
 fn app() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"));
     command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
@@ -14,8 +16,11 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// Runs `command`, keeping what it printed for the suite's final leak scan.
 fn run(command: &mut Command) -> Output {
-    command.output().expect("the binary runs")
+    let output = command.output().expect("the binary runs");
+    leak_scan::keep_output(&output);
+    output
 }
 
 #[test]

@@ -2,15 +2,17 @@
 //! then revoked on the server, and `rovo-mcp-setup --tray` started as start at login starts it,
 //! with a private display, a private keyring and a desktop-notification server on its bus. The
 //! overdue check runs on its own, says the token was rejected in one notification, and records
-//! the verdict; the tray alone keeps no webview, and a second launch hands over to it.
+//! the verdict; the tray alone keeps no webview, and a second launch hands over to it. Every run
+//! logs at trace level, and what it printed and left is kept for the suite's final leak scan.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::credentials::prepare_credential;
 use rovo_mcp_core::secrets::Secret;
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::notifications::NotificationServer;
 use rovo_test_support::secret_service::SecretServiceSession;
@@ -18,7 +20,7 @@ use rovo_test_support::virtual_display::VirtualDisplay;
 use serde_json::Value;
 
 const EMAIL: &str = "tray@example.com";
-const TOKEN: &str = "ATATT3xTrayCareToken-0123456789";
+const TOKEN: &str = leak_scan::SCOPED_TOKEN;
 const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
 
 /// The `Authorization` value the app sends, built by the core as the app builds it.
@@ -44,8 +46,45 @@ fn app(home: &Path, bus: &str, display: &str) -> Command {
         .env("DISPLAY", display)
         .env("NO_AT_BRIDGE", "1")
         .env("ROVO_MCP_POLICY", home.join("no-policy.json"))
+        .envs(leak_scan::trace_logging())
         .stdin(Stdio::null());
     command
+}
+
+/// What a run printed, kept for the suite's leak scan on the way.
+fn kept(output: Output) -> Output {
+    leak_scan::keep_output(&output);
+    output
+}
+
+/// `configure` writes Cursor with the token and records the setup, as a person would have.
+fn configure_cursor(home: &Path, bus: &str, display: &str, endpoint: &str) {
+    let configured = app(home, bus, display)
+        .args([
+            "configure",
+            "--auth",
+            "personal",
+            "--email",
+            EMAIL,
+            "--token-env",
+            TOKEN_VARIABLE,
+            "--clients",
+            "cursor",
+            "--endpoint",
+            endpoint,
+            "--yes",
+            "--json",
+        ])
+        .env(TOKEN_VARIABLE, TOKEN)
+        .output()
+        .map(kept)
+        .unwrap();
+    assert_eq!(
+        configured.status.code(),
+        Some(0),
+        "the setup is made: {}",
+        String::from_utf8_lossy(&configured.stderr)
+    );
 }
 
 /// Sets the last check on record `age` into the past, so the schedule finds it overdue.
@@ -115,30 +154,11 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
     let notifications = NotificationServer::start(secret_service.bus_address())
         .expect("the notification server on the private bus");
 
-    let configured = app(&home, secret_service.bus_address(), display.display())
-        .args([
-            "configure",
-            "--auth",
-            "personal",
-            "--email",
-            EMAIL,
-            "--token-env",
-            TOKEN_VARIABLE,
-            "--clients",
-            "cursor",
-            "--endpoint",
-            server.url(),
-            "--yes",
-            "--json",
-        ])
-        .env(TOKEN_VARIABLE, TOKEN)
-        .output()
-        .unwrap();
-    assert_eq!(
-        configured.status.code(),
-        Some(0),
-        "the setup is made: {}",
-        String::from_utf8_lossy(&configured.stderr)
+    configure_cursor(
+        &home,
+        secret_service.bus_address(),
+        display.display(),
+        server.url(),
     );
     let state_file: PathBuf = home.join(".config/com.rovomcpsetup.desktop/state.json");
     age_last_check(&state_file, chrono::Duration::days(2));
@@ -146,8 +166,8 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
 
     let tray = app(&home, secret_service.bus_address(), display.display())
         .arg("--tray")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(leak_scan::stream_file("stdout"))
+        .stderr(leak_scan::stream_file("stderr"))
         .spawn()
         .unwrap();
     let tray_pid = tray.id();
@@ -190,6 +210,7 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
     let second_tray = app(&home, secret_service.bus_address(), display.display())
         .arg("--tray")
         .output()
+        .map(kept)
         .unwrap();
     assert!(
         second_tray.status.success(),
@@ -201,6 +222,7 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
     );
     let second = app(&home, secret_service.bus_address(), display.display())
         .output()
+        .map(kept)
         .unwrap();
     assert!(second.status.success(), "a second launch ends at once");
     assert!(
@@ -211,6 +233,7 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
         !home.join(".config/autostart").exists(),
         "without the policy's startAtLogin neither configure nor the tray adds a login entry"
     );
+    leak_scan::keep_app_files(&home);
 }
 
 /// The policy's `startAtLogin: true` is kept by the app itself: started with it while the entry
@@ -229,8 +252,8 @@ fn the_app_turns_start_at_login_on_when_the_policy_says_so() {
     let tray = app(&home, secret_service.bus_address(), display.display())
         .env("ROVO_MCP_POLICY", home.join("policy.json"))
         .arg("--tray")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdout(leak_scan::stream_file("stdout"))
+        .stderr(leak_scan::stream_file("stderr"))
         .spawn()
         .unwrap();
     let _tray = Running(tray);

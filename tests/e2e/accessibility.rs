@@ -8,6 +8,7 @@ use std::path::Path;
 use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use rovo_e2e::AppSession;
+use rovo_test_support::leak_scan;
 
 /// Adds the violations of the page `step` to `found`.
 async fn audit(app: &AppSession, step: &str, found: &mut Vec<String>) {
@@ -90,7 +91,7 @@ async fn the_demo_is_walked_by_keyboard_alone_and_every_step_passes_the_audit() 
     tab_to(&app, "credential-email").await;
     press(&app, "keyboard@example.com").await;
     tab_to(&app, "credential-apiToken").await;
-    press(&app, "ATATT3xTypedByKeyboard").await;
+    press(&app, leak_scan::SCOPED_TOKEN).await;
     audit(&app, "credentials", &mut violations).await;
     tab_to(&app, "next").await;
     press(&app, &enter()).await;

@@ -11,6 +11,7 @@ use rovo_mcp_core::clients::{ClientEnvironment, Os, SecretMode};
 use rovo_mcp_core::credentials::prepare_credential;
 use rovo_mcp_core::secrets::{InMemorySecretStore, Secret};
 use rovo_mcp_core::wizard::{self, ClientChoice};
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
 const EMAIL: &str = "me@example.com";
@@ -73,7 +74,7 @@ async fn sign_in_to_the_tools_step(app: &AppSession, email: &str, token: &str) {
 
 /// Signs in on the demo with a scoped personal token and goes on to step 5.
 async fn sign_in_to_the_clients_step(app: &AppSession) {
-    sign_in_to_the_tools_step(app, "someone@example.com", "ATATT3xDemoToken").await;
+    sign_in_to_the_tools_step(app, "someone@example.com", leak_scan::SCOPED_TOKEN).await;
     let tools = app.wait_for_text("#tools-summary", "tools").await.unwrap();
     assert!(
         tools.contains("products"),
@@ -221,8 +222,8 @@ async fn set_up_cursor_with(server: &TestMcpServer, token: &str, home: &Path) {
 
 #[tokio::test]
 async fn the_rotate_window_checks_a_new_token_and_puts_it_into_every_client() {
-    let old_token = "ATATT3xOldToken-0123456789";
-    let new_token = "ATATT3xNewToken-9876543210";
+    let old_token = leak_scan::SCOPED_TOKEN;
+    let new_token = leak_scan::ROTATED_TOKEN;
     let authorization = |token: &str| {
         prepare_credential(AuthMethod::Personal, Some(EMAIL), &Secret::new(token))
             .unwrap()
@@ -321,7 +322,7 @@ async fn an_email_with_unicode_reaches_the_server_as_typed() {
         .await
         .expect("the demo starts under tauri-driver");
     let email = "zoë.müller@bücher.example";
-    sign_in_to_the_tools_step(&app, email, "ATATT3xUnicodeOwner").await;
+    sign_in_to_the_tools_step(&app, email, leak_scan::SCOPED_TOKEN).await;
     // The demo server answers `atlassianUserInfo` with the email it decoded from the header.
     let account = app.wait_for_text(".account", "@").await.unwrap();
     assert!(

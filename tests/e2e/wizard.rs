@@ -7,6 +7,7 @@ use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::credentials::prepare_credential;
 use rovo_mcp_core::probe::ENDPOINT_ENV;
 use rovo_mcp_core::secrets::Secret;
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{
     ACCOUNT_EMAIL, Grant, Misbehaviour, SITE_CLOUD_ID, TestMcpServer,
 };
@@ -77,9 +78,11 @@ async fn choosing_a_method_shows_what_rust_answered_and_leads_to_its_credentials
 }
 
 /// A scoped personal token the stand-in server grants everything.
-const SCOPED_TOKEN: &str = "ATATT3xFfGF0-stand-in-token_0123456789=ABCDEF12";
+const SCOPED_TOKEN: &str = leak_scan::SCOPED_TOKEN;
 /// A classic token (no `ATATT3`): the stand-in signs it in with platform tools only.
-const CLASSIC_TOKEN: &str = "classic-0123456789abcdef";
+const CLASSIC_TOKEN: &str = leak_scan::CLASSIC_TOKEN;
+/// A token the stand-in server refuses.
+const REFUSED_TOKEN: &str = leak_scan::REFUSED_TOKEN;
 const EMAIL: &str = "me@example.com";
 
 /// The `Authorization` value the app will send, built by the core as the app builds it.
@@ -132,7 +135,7 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
 
     // A wrong token: the unauthorized screen, with its cause, next action and copyable details.
     app.type_into("#credential-email", EMAIL).await.unwrap();
-    app.type_into("#credential-apiToken", "ATATT3-wrong-token")
+    app.type_into("#credential-apiToken", REFUSED_TOKEN)
         .await
         .unwrap();
     app.click("#next").await.unwrap();
@@ -142,7 +145,7 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
         "the failure says what happened and shows the status: {failure:?}"
     );
     assert!(
-        !failure.contains("ATATT3-wrong-token"),
+        !failure.contains(REFUSED_TOKEN),
         "the failure screen never shows the token: {failure:?}"
     );
     app.click("#copy-details").await.unwrap();
@@ -156,7 +159,7 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
         .unwrap();
     let copied = copied.as_str().unwrap_or_default().to_owned();
     assert!(
-        !copied.contains("ATATT3-wrong-token"),
+        !copied.contains(REFUSED_TOKEN),
         "the copied details have no token: {copied:?}"
     );
     app.screenshot("check-unauthorized").await.unwrap();
@@ -226,7 +229,7 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
 
 #[tokio::test]
 async fn a_service_key_check_shows_progress_can_be_cancelled_and_runs_once_on_a_double_click() {
-    let key = SCOPED_TOKEN;
+    let key = leak_scan::SERVICE_KEY;
     let server = TestMcpServer::builder()
         .grant(header(AuthMethod::Service, None, key), Grant::FullScope)
         .latency(Duration::from_millis(1500))
@@ -337,7 +340,7 @@ async fn each_failure_kind_has_its_own_screen() {
         ),
         ("timeout", Misbehaviour::HangAfterHeaders),
     ];
-    let key_of = |kind: &str| format!("ATATT3-{kind}");
+    let key_of = |kind: &str| format!("{}-{kind}", leak_scan::SERVICE_KEY);
     let server = cases
         .iter()
         .fold(TestMcpServer::builder(), |builder, (kind, misbehaviour)| {
@@ -407,7 +410,7 @@ async fn an_unreachable_server_gets_the_network_screen() {
         .await
         .expect("the app starts under tauri-driver");
     choose(&app, "service").await;
-    app.type_into("#credential-serviceKey", SCOPED_TOKEN)
+    app.type_into("#credential-serviceKey", leak_scan::SERVICE_KEY)
         .await
         .unwrap();
     app.click("#next").await.unwrap();
@@ -458,17 +461,6 @@ impl TempHome {
 
 /// Where the app on a temporary home logs, at trace level.
 const APP_LOG: &str = "rovo-mcp-setup.log";
-
-/// The secret in every form it travels in: the token, and base64 of it and of `email:token`.
-fn secret_forms() -> [String; 3] {
-    use base64::Engine as _;
-    let encode = |text: &str| base64::engine::general_purpose::STANDARD.encode(text);
-    [
-        SCOPED_TOKEN.to_owned(),
-        encode(SCOPED_TOKEN),
-        encode(&format!("{EMAIL}:{SCOPED_TOKEN}")),
-    ]
-}
 
 /// The app on a temporary home, signed in with the scoped token and moved on to step 5.
 async fn to_the_clients_step(server: &TestMcpServer, home: &TempHome) -> AppSession {
@@ -551,7 +543,7 @@ fn no_secret_in_the_log_or_state(home: &TempHome) {
     let state = home
         .read(".config/com.rovomcpsetup.desktop/state.json")
         .unwrap_or_default();
-    for secret in secret_forms() {
+    for secret in leak_scan::secret_forms(SCOPED_TOKEN) {
         assert!(
             !log.contains(&secret) && !state.contains(&secret),
             "neither the log nor the state file holds the secret in any form"

@@ -1,6 +1,10 @@
 //! The end-to-end harness: starts a private X display and session bus, tauri-driver (which
 //! starts WebKitWebDriver, which starts the app), and hands the test a WebDriver client that
 //! drives the app's real webview. Everything it starts stops when the session is dropped.
+//!
+//! The app logs at trace level in every session; its log, what tauri-driver and the app print,
+//! and the state file on the session's `HOME` are kept for the suite's final leak scan
+//! (`rovo_test_support::leak_scan`), in `target/test-captures`.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -9,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use fantoccini::{Client, ClientBuilder, Locator};
+use rovo_test_support::leak_scan;
 use rovo_test_support::secret_service::SecretServiceSession;
 use rovo_test_support::virtual_display::VirtualDisplay;
 
@@ -61,6 +66,8 @@ fn free_port() -> anyhow::Result<u16> {
 pub struct AppSession {
     pub client: Client,
     driver: Child,
+    /// The `HOME` the test gave the app, whose state file and logs are kept when it ends.
+    home: Option<PathBuf>,
     _secret_service: SecretServiceSession,
     _display: VirtualDisplay,
 }
@@ -98,9 +105,11 @@ impl AppSession {
             .env("DISPLAY", display.display())
             .env("DBUS_SESSION_BUS_ADDRESS", secret_service.bus_address())
             .env("NO_AT_BRIDGE", "1")
+            .envs(leak_scan::trace_logging())
             .envs(environment.iter().copied())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(leak_scan::stream_file("stdout"))
+            .stderr(leak_scan::stream_file("stderr"))
             .spawn()
             .context("starting tauri-driver (`make test` installs it into .tools/bin)")?;
         if let Err(error) = wait_for_port(port).await {
@@ -122,6 +131,10 @@ impl AppSession {
         let session = Self {
             client,
             driver,
+            home: environment
+                .iter()
+                .find(|(name, _)| *name == "HOME")
+                .map(|(_, home)| PathBuf::from(home)),
             _secret_service: secret_service,
             _display: display,
         };
@@ -297,6 +310,9 @@ impl AppSession {
 impl Drop for AppSession {
     fn drop(&mut self) {
         stop_driver(&mut self.driver);
+        if let Some(home) = &self.home {
+            leak_scan::keep_app_files(home);
+        }
     }
 }
 

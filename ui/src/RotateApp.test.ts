@@ -37,6 +37,25 @@ describe("RotateApp", () => {
     expect(backend.rotateCredential).toHaveBeenCalledTimes(1);
   });
 
+  it("opens the token page of the kind on record, and names the address when no browser opens", async () => {
+    const backend = fakeBackend();
+    render(RotateApp, { backend });
+    const open = await screen.findByRole("button", { name: strings.credentials.openPage.personal });
+    await userEvent.click(open);
+    expect(backend.openCredentialPage).toHaveBeenCalledWith("personal");
+
+    backend.openCredentialPage.mockRejectedValue(
+      new BackendError({
+        kind: "internal",
+        message: "no browser could be opened; open https://id.atlassian.com/manage-profile/security/api-tokens yourself",
+      }),
+    );
+    await userEvent.click(open);
+    expect(await screen.findByRole("alert"), "the failure is shown, with the address to open by hand").toHaveTextContent(
+      "open https://id.atlassian.com/manage-profile/security/api-tokens yourself",
+    );
+  });
+
   it("offers no Apply for a token the server refused, and explains why", async () => {
     const backend = fakeBackend();
     backend.checkCredential.mockResolvedValue(failedReport({ kind: "unauthorized", httpStatus: 401 }));

@@ -34,10 +34,22 @@ pub fn init(verbose: bool) {
         .filter(|text| !text.trim().is_empty());
     let log_file = std::env::var_os(LOG_FILE_ENV).filter(|path| !path.is_empty());
     let to_stderr = verbose || filter_text.is_some();
+    init_with(
+        filter_text.as_deref(),
+        log_file.as_deref().map(Path::new),
+        to_stderr,
+    );
+}
+
+/// Starts logging with `filter` (the verbose filter when `None`) to stderr when `to_stderr`,
+/// and appended to `log_file` when given; with neither destination, nothing is set up. The
+/// first call in a process wins: later ones change nothing, so in-process tests may each call
+/// it.
+pub fn init_with(filter: Option<&str>, log_file: Option<&Path>, to_stderr: bool) {
     if !to_stderr && log_file.is_none() {
         return;
     }
-    let filter = match filter_text.as_deref().map(EnvFilter::try_new) {
+    let filter = match filter.map(EnvFilter::try_new) {
         Some(Ok(filter)) => filter,
         Some(Err(error)) => {
             eprintln!(
@@ -47,12 +59,12 @@ pub fn init(verbose: bool) {
         }
         None => EnvFilter::new(VERBOSE_FILTER),
     };
-    let file = log_file.and_then(|path| match open_log_file(Path::new(&path)) {
+    let file = log_file.and_then(|path| match open_log_file(path) {
         Ok(file) => Some(file),
         Err(error) => {
             eprintln!(
                 "rovo-mcp-setup: cannot open the log file `{}` named by {LOG_FILE_ENV}: {error}; check the folder exists and is writable",
-                Path::new(&path).display()
+                path.display()
             );
             None
         }
@@ -61,7 +73,6 @@ pub fn init(verbose: bool) {
         .with_env_filter(filter)
         .with_ansi(false)
         .with_target(true);
-    // A subscriber is already set when the app's own tests call this twice in one process.
     let _already_set = match (to_stderr, file) {
         (true, Some(file)) => builder
             .with_writer(std::io::stderr.and(Mutex::new(file)))

@@ -20,6 +20,7 @@ use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use rovo_mcp_core::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, TestMcpServer};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
@@ -27,10 +28,21 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::timeout;
 
-/// `Basic base64(me@example.com:good)`.
-const GOOD: &str = "Basic bWVAZXhhbXBsZS5jb206Z29vZA==";
-/// `Basic base64(me@example.com:revoked)`.
-const REVOKED: &str = "Basic bWVAZXhhbXBsZS5jb206cmV2b2tlZA==";
+/// The header of a service account key the stand-in server grants.
+fn good() -> String {
+    trace_logging();
+    format!("Bearer {}", leak_scan::SERVICE_KEY)
+}
+
+/// The header of a token the stand-in server refuses.
+fn revoked() -> String {
+    format!("Bearer {}", leak_scan::REVOKED_TOKEN)
+}
+
+/// The bridge logs at trace level into the suite's captures, for the final leak scan.
+fn trace_logging() {
+    rovo_mcp_core::logging::init_with(Some("trace"), Some(leak_scan::in_process_log_file()), false);
+}
 /// Long enough for any step on a loaded machine, short enough to call a wait a hang.
 const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -92,10 +104,10 @@ fn call_error_message(error: &ServiceError) -> String {
 
 #[tokio::test]
 async fn every_tool_is_listed_and_a_tool_call_returns_its_result() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let client = connect(client_end)
         .await
         .expect("a granted credential initializes through the bridge");
@@ -156,11 +168,11 @@ async fn every_tool_is_listed_and_a_tool_call_returns_its_result() {
 
 #[tokio::test]
 async fn resources_and_prompts_pass_through_when_the_server_offers_them() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.offer_resources_and_prompts();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let client = connect(client_end).await.expect("initializes");
 
     let capabilities = &client.peer_info().expect("initialized").capabilities;
@@ -221,10 +233,10 @@ async fn resources_and_prompts_pass_through_when_the_server_offers_them() {
 
 #[tokio::test]
 async fn a_remote_json_rpc_error_reaches_the_client_unchanged() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::PlatformOnly)])
+    let server = TestMcpServer::start([(good(), Grant::PlatformOnly)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let client = connect(client_end).await.expect("initializes");
 
     let error = client
@@ -246,10 +258,10 @@ async fn a_remote_json_rpc_error_reaches_the_client_unchanged() {
 
 #[tokio::test]
 async fn a_rejected_credential_fails_initialize_with_the_next_step_and_no_secret() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), REVOKED);
+    let (client_end, bridge) = start_bridge(server.url(), &revoked());
     let error = connect(client_end)
         .await
         .expect_err("the server refuses the credential with 401");
@@ -268,7 +280,7 @@ async fn a_rejected_credential_fails_initialize_with_the_next_step_and_no_secret
         message.contains("rovo-mcp-setup rotate"),
         "the client is told what to do next: {message}"
     );
-    let credential = REVOKED.trim_start_matches("Basic ");
+    let credential = leak_scan::REVOKED_TOKEN;
     assert!(
         !message.contains(credential),
         "the credential never appears in the error: {message}"
@@ -294,7 +306,7 @@ async fn an_unreachable_server_fails_initialize_saying_so() {
     let endpoint = format!("http://{}/v1/mcp", listener.local_addr().unwrap());
     drop(listener);
 
-    let (client_end, bridge) = start_bridge(&endpoint, GOOD);
+    let (client_end, bridge) = start_bridge(&endpoint, &good());
     let error = connect(client_end)
         .await
         .expect_err("nothing listens at the endpoint");
@@ -312,10 +324,10 @@ async fn an_unreachable_server_fails_initialize_saying_so() {
 
 #[tokio::test]
 async fn a_server_killed_mid_call_fails_the_pending_call_instead_of_hanging() {
-    let mut server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let mut server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let client = connect(client_end).await.expect("initializes");
 
     server.hold_tool_calls();
@@ -441,7 +453,7 @@ async fn initialize_by_hand_with_version(
 
 #[tokio::test]
 async fn the_client_gets_the_protocol_version_the_remote_server_agreed_to() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     for (asked, agreed) in [
@@ -451,7 +463,7 @@ async fn the_client_gets_the_protocol_version_the_remote_server_agreed_to() {
         // that has it, and the client is told so.
         ("2026-07-28", "2025-11-25"),
     ] {
-        let (client_end, bridge) = start_bridge(server.url(), GOOD);
+        let (client_end, bridge) = start_bridge(server.url(), &good());
         let (stdout, mut stdin) = tokio::io::split(client_end);
         let mut stdout = BufReader::new(stdout);
         let answer = initialize_by_hand_with_version(&mut stdin, &mut stdout, asked).await;
@@ -468,10 +480,10 @@ async fn the_client_gets_the_protocol_version_the_remote_server_agreed_to() {
 
 #[tokio::test]
 async fn garbage_on_stdin_is_skipped_and_the_session_goes_on() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::PlatformOnly)])
+    let server = TestMcpServer::start([(good(), Grant::PlatformOnly)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let (stdout, mut stdin) = tokio::io::split(client_end);
     let mut stdout = BufReader::new(stdout);
 
@@ -552,11 +564,11 @@ fn call(name: &'static str) -> ClientRequest {
 
 #[tokio::test]
 async fn tools_listed_over_pages_pass_every_cursor_through() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.page_tools(3);
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let client = connect(client_end).await.expect("initializes");
 
     let first = client
@@ -591,10 +603,10 @@ async fn tools_listed_over_pages_pass_every_cursor_through() {
 
 #[tokio::test]
 async fn progress_comes_back_under_the_clients_own_token() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let (stdout, mut stdin) = tokio::io::split(client_end);
     let mut stdout = BufReader::new(stdout);
     initialize_by_hand(&mut stdin, &mut stdout).await;
@@ -631,10 +643,10 @@ async fn progress_comes_back_under_the_clients_own_token() {
 
 #[tokio::test]
 async fn a_tool_list_change_reaches_the_client() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let (client, mut list_changes) = connect_watching(client_end).await;
 
     // The remote session registers and opens its event stream just after `initialize`, so
@@ -656,11 +668,11 @@ async fn a_tool_list_change_reaches_the_client() {
 
 #[tokio::test]
 async fn a_cancelled_call_is_cancelled_on_the_server() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.hold_tool_calls();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let client = connect(client_end).await.expect("initializes");
 
     let handle = client
@@ -684,10 +696,10 @@ async fn a_cancelled_call_is_cancelled_on_the_server() {
 
 #[tokio::test]
 async fn an_expired_session_is_renewed_without_the_client_noticing() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let client = connect(client_end).await.expect("initializes");
     let before = client.list_all_tools().await.expect("tools are listed");
 
@@ -740,11 +752,11 @@ impl ClientHandler for ClientWithRoots {
 
 #[tokio::test]
 async fn a_request_from_the_server_reaches_the_client_and_its_answer_goes_back() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = TestMcpServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.ask_client_for_roots();
-    let (client_end, bridge) = start_bridge(server.url(), GOOD);
+    let (client_end, bridge) = start_bridge(server.url(), &good());
     let (read, write) = tokio::io::split(client_end);
     let client = timeout(PATIENCE, ClientWithRoots.serve((read, write)))
         .await

@@ -16,10 +16,11 @@ use rovo_mcp_core::probe::Verdict;
 use rovo_mcp_core::reminders::ExpiryEvent;
 use rovo_mcp_core::secrets::{InMemorySecretStore, Secret, SecretStore};
 use rovo_mcp_core::state::{AppState, CheckRecord, CredentialRecord, StateFile};
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
 const EMAIL: &str = "me@example.com";
-const TOKEN: &str = "ATATT3xFfGF0-stand-in-token_0123456789=ABCDEF12";
+const TOKEN: &str = leak_scan::SCOPED_TOKEN;
 const ACCOUNT: &str = "personal:me@example.com";
 
 struct Sandbox {
@@ -28,7 +29,10 @@ struct Sandbox {
     keychain: InMemorySecretStore,
 }
 
+/// Every check in these tests logs at trace level into the suite's captures, for the final
+/// leak scan; each test starts from this header.
 fn header() -> String {
+    rovo_mcp_core::logging::init_with(Some("trace"), Some(leak_scan::in_process_log_file()), false);
     prepare_credential(AuthMethod::Personal, Some(EMAIL), &Secret::new(TOKEN))
         .unwrap()
         .authorization()

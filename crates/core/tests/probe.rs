@@ -16,18 +16,27 @@ use rovo_mcp_core::probe::report::MissingReason;
 use rovo_mcp_core::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::wizard::check_entered;
+use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{
     ACCOUNT_EMAIL, Grant, Misbehaviour, SITE_CLOUD_ID, TestMcpServer, TestMcpServerBuilder,
 };
 
 const EMAIL: &str = "me@example.com";
-const TOKEN: &str = "ATATT3xFfGF0-stand-in-token_0123456789=ABCDEF12";
+const TOKEN: &str = leak_scan::SCOPED_TOKEN;
+
+/// Every probe in these tests logs at trace level into the suite's captures, for the final
+/// leak scan; each test starts from one of the two credentials below.
+fn trace_logging() {
+    rovo_mcp_core::logging::init_with(Some("trace"), Some(leak_scan::in_process_log_file()), false);
+}
 
 fn personal() -> Credential {
+    trace_logging();
     prepare_credential(AuthMethod::Personal, Some(EMAIL), &Secret::new(TOKEN)).unwrap()
 }
 
 fn service() -> Credential {
+    trace_logging();
     prepare_credential(AuthMethod::Service, None, &Secret::new(TOKEN)).unwrap()
 }
 

@@ -125,15 +125,17 @@ pub fn write_clients(
 ) -> Result<WizardWriteOutcome, IpcError> {
     let environment = context.environment()?;
     let previewed = lock(&state.previewed).clone();
-    let outcome = state.with_checked(window.label(), |checked| {
-        Ok(wizard::write_clients(
-            checked,
-            &request.clients,
-            &previewed,
-            request.expires_on.as_deref(),
-            &environment,
-            context.keychain(),
-        )?)
+    let outcome = context.writing(|| {
+        state.with_checked(window.label(), |checked| {
+            Ok(wizard::write_clients(
+                checked,
+                &request.clients,
+                &previewed,
+                request.expires_on.as_deref(),
+                &environment,
+                context.keychain(),
+            )?)
+        })
     })?;
     lock(&state.written).clone_from(&outcome.setup.clients);
     Ok(outcome)
@@ -152,5 +154,5 @@ pub fn undo_write(
 ) -> Result<Vec<ClientWriteResult>, IpcError> {
     let environment = context.environment()?;
     let written = std::mem::take(&mut *lock(&state.written));
-    Ok(wizard::undo(&written, &environment))
+    Ok(context.writing(|| wizard::undo(&written, &environment)))
 }

@@ -53,13 +53,15 @@ pub fn rotate_credential(
     request: RotateCredentialRequest,
 ) -> Result<RotateOutcome, IpcError> {
     let environment = context.environment()?;
-    state.with_checked(window.label(), |checked| {
-        Ok(rotation::rotate_checked(
-            checked,
-            request.expires_on.as_deref(),
-            &environment,
-            context.keychain(),
-        )?)
+    context.writing(|| {
+        state.with_checked(window.label(), |checked| {
+            Ok(rotation::rotate_checked(
+                checked,
+                request.expires_on.as_deref(),
+                &environment,
+                context.keychain(),
+            )?)
+        })
     })
 }
 

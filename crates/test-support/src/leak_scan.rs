@@ -1,0 +1,253 @@
+//! The suite-wide secret-leak scan: the secrets the tests hand the app, a captures folder where
+//! every test that runs the app keeps what it wrote at the most verbose log level (its log, its
+//! stdout and stderr, its state file), and the search that the last step of `make test`
+//! (`tests/leak_scan.rs`) runs over all of it.
+//!
+//! The app writes no crash report file: a panic goes to stderr, which is captured here too.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use base64::Engine as _;
+
+/// A personal API token with every scope: the one most tests sign in with.
+pub const SCOPED_TOKEN: &str = "ATATT3xFfGF0-stand-in-token_0123456789=ABCDEF12";
+/// A classic (unscoped) API token.
+pub const CLASSIC_TOKEN: &str = "classic-0123456789abcdef-classic";
+/// The token a rotation replaces the scoped one with.
+pub const ROTATED_TOKEN: &str = "ATATT3xFfGF0-rotated-test-token_0123456789=ABCDEF12";
+/// A token the stand-in server refuses (401).
+pub const REFUSED_TOKEN: &str = "ATATT3xFfGF0-refused-test-token_0123456789=ABCDEF12";
+/// A token the stand-in server reports as revoked.
+pub const REVOKED_TOKEN: &str = "ATATT3xFfGF0-revoked-test-token_0123456789=ABCDEF12";
+/// A service account's API key (sent as `Bearer`).
+pub const SERVICE_KEY: &str = "ATSTT3xFfGF0-service-account-key_0123456789=ABCDEF12";
+
+/// Every secret above: what the scan looks for.
+pub const TEST_SECRETS: [(&str, &str); 6] = [
+    ("SCOPED_TOKEN", SCOPED_TOKEN),
+    ("CLASSIC_TOKEN", CLASSIC_TOKEN),
+    ("ROTATED_TOKEN", ROTATED_TOKEN),
+    ("REFUSED_TOKEN", REFUSED_TOKEN),
+    ("REVOKED_TOKEN", REVOKED_TOKEN),
+    ("SERVICE_KEY", SERVICE_KEY),
+];
+
+/// The environment variables of the app's logging (`rovo_mcp_core::logging`).
+const LOG_ENV: &str = "ROVO_MCP_LOG";
+const LOG_FILE_ENV: &str = "ROVO_MCP_LOG_FILE";
+/// Overrides where captures are kept.
+const CAPTURES_ENV: &str = "ROVO_TEST_CAPTURES";
+
+/// Every text a secret can travel in: as typed, percent-encoded, and inside base64 at each of
+/// the three byte alignments, so that `base64(email:token)` is found whatever the email. For
+/// base64, the part that depends on the secret alone: the groups holding bytes from before or
+/// after it are left out.
+pub fn secret_forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![secret.to_owned()];
+    let percent_encoded = secret.replace('=', "%3D").replace('+', "%2B");
+    if percent_encoded != secret {
+        forms.push(percent_encoded);
+    }
+    for lead in 0..3 {
+        let mut bytes = vec![b'.'; lead];
+        bytes.extend_from_slice(secret.as_bytes());
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let start = if lead == 0 { 0 } else { 4 };
+        let end = (bytes.len() / 3) * 4;
+        if end > start + 8 {
+            forms.push(encoded[start..end].to_owned());
+        }
+    }
+    forms
+}
+
+/// Where captures are kept: `ROVO_TEST_CAPTURES`, or `target/test-captures` of the workspace
+/// (of `CARGO_TARGET_DIR` when that is set). `make test` empties it before the suite runs.
+pub fn captures_folder() -> PathBuf {
+    if let Some(folder) = std::env::var_os(CAPTURES_ENV) {
+        return PathBuf::from(folder);
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/test-support is two folders into the workspace");
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace.join("target"), PathBuf::from);
+    target.join("test-captures")
+}
+
+/// A new file name in the captures folder, named after the test binary and the test (libtest
+/// names each test's thread after it), so a finding leads back to the test that made it.
+fn capture_path(extension: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let folder = captures_folder();
+    fs::create_dir_all(&folder).expect("the captures folder can be created");
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|path| {
+            path.file_stem()
+                .map(|stem| stem.to_string_lossy().into_owned())
+        })
+        .map_or_else(
+            || "test".to_owned(),
+            |stem| match stem.rsplit_once('-') {
+                // Cargo names test binaries `name-<hash>`.
+                Some((name, hash)) if hash.chars().all(|c| c.is_ascii_hexdigit()) => {
+                    name.to_owned()
+                }
+                _ => stem,
+            },
+        );
+    let thread = std::thread::current();
+    let test = thread.name().unwrap_or("main").replace("::", ".");
+    let number = NEXT.fetch_add(1, Ordering::Relaxed);
+    folder.join(format!(
+        "{binary}--{test}--{}-{number}.{extension}",
+        std::process::id()
+    ))
+}
+
+/// A new log file for one run of the app.
+pub fn log_file() -> PathBuf {
+    capture_path("log")
+}
+
+/// The log file of this test process's own (in-process) logging, the same for every call.
+pub fn in_process_log_file() -> &'static Path {
+    static FILE: OnceLock<PathBuf> = OnceLock::new();
+    FILE.get_or_init(|| capture_path("log"))
+}
+
+/// The environment for one run of the app that logs everything into a new captured log file.
+pub fn trace_logging() -> [(&'static str, PathBuf); 2] {
+    [
+        (LOG_ENV, PathBuf::from("trace")),
+        (LOG_FILE_ENV, log_file()),
+    ]
+}
+
+/// Sets `command` to log everything into a new captured log file.
+pub fn log_everything(command: &mut Command) -> &mut Command {
+    command.envs(trace_logging())
+}
+
+/// Keeps what a run of the app printed.
+pub fn keep_output(output: &Output) {
+    keep_streams(&output.stdout, &output.stderr);
+}
+
+/// Keeps a run's stdout and stderr.
+pub fn keep_streams(stdout: &[u8], stderr: &[u8]) {
+    for (extension, bytes) in [("stdout", stdout), ("stderr", stderr)] {
+        let mut file = fs::File::create(capture_path(extension)).expect("a capture file");
+        file.write_all(bytes).expect("a capture is written");
+    }
+}
+
+/// A new file for a process's stdout or stderr to be written into as it runs.
+pub fn stream_file(extension: &str) -> fs::File {
+    fs::File::create(capture_path(extension)).expect("a capture file")
+}
+
+/// Keeps every state file and log the app left under `folder` (a temporary home), before the
+/// folder is deleted. Client configs and their backups are not kept: in plain mode they hold
+/// the secret by design.
+pub fn keep_app_files(folder: &Path) {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if path.is_dir() && !path.is_symlink() {
+            keep_app_files(&path);
+        } else if name == "state.json" {
+            let _ = fs::copy(&path, capture_path("state.json"));
+        } else if Path::new(&name).extension().is_some_and(|ext| ext == "log") {
+            let _ = fs::copy(&path, capture_path("log"));
+        }
+    }
+}
+
+/// One test secret found in one captured file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Leak {
+    pub file: PathBuf,
+    pub secret: &'static str,
+    pub line: usize,
+}
+
+/// Every test secret, in every form, found in `bytes`; `file` names where they came from.
+pub fn leaks_in(file: &Path, bytes: &[u8]) -> Vec<Leak> {
+    let mut found = Vec::new();
+    for (name, secret) in TEST_SECRETS {
+        for form in secret_forms(secret) {
+            if let Some(at) = find(bytes, form.as_bytes()) {
+                found.push(Leak {
+                    file: file.to_path_buf(),
+                    secret: name,
+                    line: String::from_utf8_lossy(&bytes[..at]).split('\n').count(),
+                });
+                break;
+            }
+        }
+    }
+    found
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|window| window == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_of_email_and_token_is_found_whatever_the_email() {
+        for email in ["a@b.c", "ab@b.c", "abc@example.com", ""] {
+            let pair = format!("{email}:{SCOPED_TOKEN}");
+            let header = format!(
+                "Authorization: Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(pair)
+            );
+            let leaks = leaks_in(Path::new("log"), header.as_bytes());
+            assert_eq!(
+                leaks.iter().map(|leak| leak.secret).collect::<Vec<_>>(),
+                ["SCOPED_TOKEN"],
+                "base64(email:token) is found at any alignment: {header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_secret_as_typed_or_percent_encoded_is_found_on_its_line() {
+        let text = format!("first line\ntoken={}\n", SCOPED_TOKEN.replace('=', "%3D"));
+        assert_eq!(
+            leaks_in(Path::new("log"), text.as_bytes()),
+            [Leak {
+                file: PathBuf::from("log"),
+                secret: "SCOPED_TOKEN",
+                line: 2
+            }],
+            "a percent-encoded token is found, on the line it is on"
+        );
+    }
+
+    #[test]
+    fn text_without_a_secret_has_no_leak() {
+        let text =
+            "TRACE probe: POST https://mcp.example/v1/mcp 200 in 3 ms (account me@example.com)";
+        assert!(
+            leaks_in(Path::new("log"), text.as_bytes()).is_empty(),
+            "ordinary log lines are no leak"
+        );
+    }
+}
