@@ -551,6 +551,36 @@ fn no_secret_in_the_log_or_state(home: &TempHome) {
     }
 }
 
+/// Undo from step 6 puts every file back, and the keychain item and the credential on record.
+async fn undo_puts_every_file_and_the_credential_back(app: &AppSession, home: &TempHome) {
+    app.click("#back").await.unwrap();
+    app.click("#undo").await.unwrap();
+    let undone = app.wait_for_text(".undone", "Cursor").await.unwrap();
+    assert_eq!(
+        home.read(".cursor/mcp.json").as_deref(),
+        Some(CURSOR_BEFORE),
+        "Cursor's file is back byte for byte ({undone})"
+    );
+    assert!(
+        !home.path(".codex/config.toml").exists(),
+        "the Codex file we created is gone ({undone})"
+    );
+    assert!(
+        undone.contains("keychain and the app's record of the token are back"),
+        "the keychain item and the credential on record are put back too: {undone}"
+    );
+    let state: serde_json::Value = serde_json::from_str(
+        &home
+            .read(".config/com.rovomcpsetup.desktop/state.json")
+            .expect("the state file is there"),
+    )
+    .unwrap();
+    assert!(
+        state["credential"].is_null() && state["lastCheck"].is_null(),
+        "the first setup undone leaves no credential or check on record: {state}"
+    );
+}
+
 #[tokio::test]
 async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
@@ -637,19 +667,7 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
 
     the_summary_names_the_clients_and_keeps_reminding(&app, &home).await;
 
-    // Undo from step 6 puts every file back.
-    app.click("#back").await.unwrap();
-    app.click("#undo").await.unwrap();
-    let undone = app.wait_for_text(".undone", "Cursor").await.unwrap();
-    assert_eq!(
-        home.read(".cursor/mcp.json").as_deref(),
-        Some(CURSOR_BEFORE),
-        "Cursor's file is back byte for byte ({undone})"
-    );
-    assert!(
-        !home.path(".codex/config.toml").exists(),
-        "the Codex file we created is gone ({undone})"
-    );
+    undo_puts_every_file_and_the_credential_back(&app, &home).await;
     app.screenshot("write-undone").await.unwrap();
 
     no_secret_in_the_log_or_state(&home);

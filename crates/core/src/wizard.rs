@@ -21,7 +21,7 @@ use crate::policy::{LockedChoices, Policy, load_policy};
 use crate::probe::{self, Endpoint, ProbeProgress, ProbeReport, SessionClose, Verdict};
 use crate::secrets::{Secret, SecretStore};
 use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
-use crate::state::StateFile;
+use crate::state::{CheckRecord, CredentialRecord, StateFile};
 use crate::{Error, ErrorKind, Result};
 
 /// A credential that went through the check, with the endpoint it was checked against and the
@@ -119,6 +119,50 @@ pub struct WizardWriteOutcome {
     pub replanned: Vec<String>,
 }
 
+/// What Undo puts back besides the client files: the keychain item and the state file's
+/// credential and last check as they were before the write. Made by [`write_clients`] and kept
+/// in Rust (it can hold the secret that was in the keychain before); never sent to the window.
+#[derive(Debug, Default)]
+pub struct WriteUndo {
+    clients: Vec<ClientWriteResult>,
+    keychain: KeychainBefore,
+    credential: Option<CredentialRecord>,
+    last_check: Option<CheckRecord>,
+}
+
+/// The keychain item the write replaced.
+#[derive(Debug, Default)]
+enum KeychainBefore {
+    /// The write stored nothing, or what was there could not be read: leave the keychain be.
+    #[default]
+    Untouched,
+    /// The account had no item: delete the one the write stored.
+    Empty { account: String },
+    /// The account held this secret: put it back.
+    Held { account: String, secret: Secret },
+}
+
+/// What Undo did: each client, and the credential the write stored.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UndoOutcome {
+    pub clients: Vec<ClientWriteResult>,
+    pub credential: CredentialUndo,
+}
+
+/// What became of the credential the write stored in the keychain and the state file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum CredentialUndo {
+    /// The keychain item and the app's record of the credential are back as they were.
+    Restored,
+    /// Left as the write made them, for `reason`: a client could not be put back and still
+    /// holds the new credential.
+    Kept { reason: String },
+    /// Putting the keychain item back failed; `message` says why and what to do.
+    Failed { message: String },
+}
+
 /// The choices the organisation's policy locks, for the wizard to show them locked.
 pub fn locked_choices(environment: &ClientEnvironment) -> Result<LockedChoices> {
     Ok(load_policy(environment)?.locked_choices())
@@ -175,7 +219,7 @@ pub fn write_clients(
     expires_on: Option<&str>,
     environment: &ClientEnvironment,
     keychain: &dyn SecretStore,
-) -> Result<WizardWriteOutcome> {
+) -> Result<(WizardWriteOutcome, WriteUndo)> {
     let expires_on = parse_expiry(expires_on)?;
     write_with(
         checked,
@@ -209,7 +253,7 @@ fn write_with(
     bridge_command: &str,
     environment: &ClientEnvironment,
     keychain: &dyn SecretStore,
-) -> Result<WizardWriteOutcome> {
+) -> Result<(WizardWriteOutcome, WriteUndo)> {
     let policy = load_policy(environment)?;
     let (chosen, modes) = resolve(choices, &policy)?;
     let request = request(
@@ -231,19 +275,41 @@ fn write_with(
         .map(|now| now.id)
         .collect();
     let state = StateFile::for_environment(environment);
+    let account =
+        credentials::keychain_account(checked.credential.method(), checked.credential.email());
+    let keychain_before = match keychain.read(&account) {
+        Ok(Some(secret)) => KeychainBefore::Held { account, secret },
+        Ok(None) => KeychainBefore::Empty { account },
+        Err(_) => KeychainBefore::Untouched,
+    };
+    let state_before = state.load().unwrap_or_default();
     let setup = setup::set_up(&request, checked.verdict, environment, keychain, &state)?;
-    Ok(WizardWriteOutcome { setup, replanned })
+    let undo = WriteUndo {
+        clients: setup.clients.clone(),
+        keychain: if setup.keychain.stored {
+            keychain_before
+        } else {
+            KeychainBefore::Untouched
+        },
+        credential: state_before.credential,
+        last_check: state_before.last_check,
+    };
+    Ok((WizardWriteOutcome { setup, replanned }, undo))
 }
 
 /// Puts every client of a write back as it was: a file we changed gets its backup back, a file
 /// we created is deleted, an unchanged or failed one is left alone. Each restore is itself an
-/// atomic, backed-up write; the state file forgets the restored clients.
+/// atomic, backed-up write; the state file forgets the restored clients. When every client is
+/// back, so are the keychain item and the state file's credential and last check; while one
+/// still holds the new credential, they keep it too.
 pub fn undo(
-    written: &[ClientWriteResult],
+    write: &WriteUndo,
     environment: &ClientEnvironment,
-) -> Vec<ClientWriteResult> {
+    keychain: &dyn SecretStore,
+) -> UndoOutcome {
     let backup_folder = clients::backup_folder(environment);
-    let results: Vec<ClientWriteResult> = written
+    let clients: Vec<ClientWriteResult> = write
+        .clients
         .iter()
         .filter(|result| result.error.is_none())
         .map(|result| {
@@ -273,14 +339,56 @@ pub fn undo(
             undone
         })
         .collect();
+    let still_written: Vec<&str> = clients
+        .iter()
+        .filter(|result| result.error.is_some())
+        .map(|result| result.name.as_str())
+        .collect();
+    let credential = if still_written.is_empty() {
+        restore_keychain(&write.keychain, keychain)
+    } else {
+        CredentialUndo::Kept {
+            reason: format!(
+                "{} could not be put back and still uses the new credential, so the keychain \
+                 and the app keep it",
+                still_written.join(", ")
+            ),
+        }
+    };
     let state = StateFile::for_environment(environment);
     // The files are what matters; a state file that cannot record this only loses a reminder.
     let _recorded = state.update(|state| {
-        for result in results.iter().filter(|result| result.error.is_none()) {
+        for result in clients.iter().filter(|result| result.error.is_none()) {
             state.forget_client(&result.id);
         }
+        if credential == CredentialUndo::Restored {
+            state.credential.clone_from(&write.credential);
+            state.last_check.clone_from(&write.last_check);
+        }
     });
-    results
+    UndoOutcome {
+        clients,
+        credential,
+    }
+}
+
+/// Puts the keychain item the write replaced back, or deletes the one it added.
+fn restore_keychain(before: &KeychainBefore, keychain: &dyn SecretStore) -> CredentialUndo {
+    let restored = match before {
+        KeychainBefore::Untouched => Ok(()),
+        KeychainBefore::Empty { account } => keychain.delete(account),
+        KeychainBefore::Held { account, secret } => keychain.store(account, secret),
+    };
+    match restored {
+        Ok(()) => CredentialUndo::Restored,
+        Err(error) => CredentialUndo::Failed {
+            message: format!(
+                "the keychain item could not be put back ({}); the keychain still holds the new \
+                 credential",
+                error.message()
+            ),
+        },
+    }
 }
 
 /// Restores one client's file; returns what that did and where its current version was saved.
@@ -426,7 +534,7 @@ mod tests {
             "previews never show the secret"
         );
         let keychain = InMemorySecretStore::default();
-        let written = write_with(
+        let (written, write) = write_with(
             &checked,
             &choices,
             &previewed,
@@ -448,8 +556,8 @@ mod tests {
             .collect();
         assert_eq!(changes, [Some(Change::Update), None, Some(Change::Create)]);
 
-        let undone = undo(&written.setup.clients, &environment);
-        let changes: Vec<_> = undone.iter().map(|result| result.change).collect();
+        let undone = undo(&write, &environment, &keychain);
+        let changes: Vec<_> = undone.clients.iter().map(|result| result.change).collect();
         assert_eq!(changes, [Some(Change::Update), Some(Change::Delete)]);
         assert_eq!(
             std::fs::read_to_string(home.join(".cursor/mcp.json")).unwrap(),
@@ -467,6 +575,151 @@ mod tests {
         );
     }
 
+    /// The account the service key of [`checked`] is kept under.
+    fn service_account() -> String {
+        credentials::keychain_account(AuthMethod::Service, None)
+    }
+
+    #[test]
+    fn undo_puts_back_the_keychain_item_and_the_credential_on_record() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        let keychain = InMemorySecretStore::default();
+        keychain
+            .store(&service_account(), &Secret::new("the-key-from-before"))
+            .unwrap();
+        let state = StateFile::for_environment(&environment);
+        state
+            .update(|state| {
+                state.record_credential(CredentialRecord {
+                    auth: AuthMethod::Service,
+                    email: None,
+                    endpoint: "https://mcp.example.com/v1/mcp".to_owned(),
+                    keychain_account: service_account(),
+                    expires_on: None,
+                    stored_at: chrono::Utc::now(),
+                });
+            })
+            .unwrap();
+        let before = state.load().unwrap();
+        let checked = checked();
+        let choices = [choice("cursor")];
+        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
+
+        let (_, write) = write_with(
+            &checked,
+            &choices,
+            &previewed,
+            None,
+            "/opt/bridge",
+            &environment,
+            &keychain,
+        )
+        .unwrap();
+        assert_eq!(
+            keychain.read(&service_account()).unwrap().unwrap().expose(),
+            "s3cr3t-key",
+            "the write stored the new key"
+        );
+        let undone = undo(&write, &environment, &keychain);
+
+        assert_eq!(undone.credential, CredentialUndo::Restored);
+        assert_eq!(
+            keychain.read(&service_account()).unwrap().unwrap().expose(),
+            "the-key-from-before",
+            "the keychain holds the key from before the write again"
+        );
+        let after = state.load().unwrap();
+        assert_eq!(
+            (after.credential, after.last_check),
+            (before.credential, before.last_check),
+            "the state file's credential and last check are as before the write"
+        );
+        assert!(
+            !home.join(".cursor/mcp.json").exists(),
+            "the file the write created is gone"
+        );
+    }
+
+    #[test]
+    fn undo_of_a_first_setup_deletes_the_keychain_item_it_added() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        let keychain = InMemorySecretStore::default();
+        let checked = checked();
+        let choices = [choice("cursor")];
+        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
+        let (_, write) = write_with(
+            &checked,
+            &choices,
+            &previewed,
+            None,
+            "/opt/bridge",
+            &environment,
+            &keychain,
+        )
+        .unwrap();
+
+        let undone = undo(&write, &environment, &keychain);
+
+        assert_eq!(undone.credential, CredentialUndo::Restored);
+        assert!(
+            keychain.read(&service_account()).unwrap().is_none(),
+            "the item the write added is deleted"
+        );
+        let after = StateFile::for_environment(&environment).load().unwrap();
+        assert!(
+            after.credential.is_none() && after.last_check.is_none() && after.clients.is_empty(),
+            "nothing is on record, as before the write: {after:?}"
+        );
+    }
+
+    #[test]
+    fn a_client_that_cannot_be_put_back_keeps_the_new_credential_everywhere() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        std::fs::write(home.join(".cursor/mcp.json"), "{}\n").unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        let keychain = InMemorySecretStore::default();
+        let checked = checked();
+        let choices = [choice("cursor")];
+        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
+        let (written, write) = write_with(
+            &checked,
+            &choices,
+            &previewed,
+            None,
+            "/opt/bridge",
+            &environment,
+            &keychain,
+        )
+        .unwrap();
+        let backup = written.setup.clients[0].backup.clone().unwrap();
+        std::fs::remove_file(&backup).unwrap();
+
+        let undone = undo(&write, &environment, &keychain);
+
+        assert!(
+            undone.clients[0].error.is_some(),
+            "Cursor cannot be put back without its backup"
+        );
+        assert!(
+            matches!(&undone.credential, CredentialUndo::Kept { reason } if reason.contains("Cursor")),
+            "the credential stays, and the reason names the client: {:?}",
+            undone.credential
+        );
+        assert_eq!(
+            keychain.read(&service_account()).unwrap().unwrap().expose(),
+            "s3cr3t-key",
+            "Cursor still uses the new key, so the keychain keeps it"
+        );
+    }
+
     #[test]
     fn a_file_changed_after_the_preview_is_named_as_replanned() {
         let root = tempfile::tempdir().unwrap();
@@ -478,7 +731,7 @@ mod tests {
         let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
         std::fs::write(home.join(".cursor/mcp.json"), "{ \"other\": 1 }\n").unwrap();
 
-        let written = write_with(
+        let (written, _) = write_with(
             &checked,
             &choices,
             &previewed,

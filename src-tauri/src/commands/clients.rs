@@ -5,9 +5,11 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rovo_mcp_core::clients::{ClientStatus, ClientWriteResult};
+use rovo_mcp_core::clients::ClientStatus;
 use rovo_mcp_core::setup::PlannedChange;
-use rovo_mcp_core::wizard::{self, CheckedCredential, ClientChoice, WizardWriteOutcome};
+use rovo_mcp_core::wizard::{
+    self, CheckedCredential, ClientChoice, UndoOutcome, WizardWriteOutcome, WriteUndo,
+};
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Deserialize;
 use tauri::{State, WebviewWindow};
@@ -23,8 +25,8 @@ pub struct SetupState {
     checked: Mutex<HashMap<String, CheckedCredential>>,
     /// What the last preview showed.
     previewed: Mutex<Vec<PlannedChange>>,
-    /// What the last write did, for Undo.
-    written: Mutex<Vec<ClientWriteResult>>,
+    /// What Undo of the last write puts back.
+    undo: Mutex<Option<WriteUndo>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -125,7 +127,7 @@ pub fn write_clients(
 ) -> Result<WizardWriteOutcome, IpcError> {
     let environment = context.environment()?;
     let previewed = lock(&state.previewed).clone();
-    let outcome = context.writing(|| {
+    let (outcome, undo) = context.writing(|| {
         state.with_checked(window.label(), |checked| {
             Ok(wizard::write_clients(
                 checked,
@@ -137,11 +139,12 @@ pub fn write_clients(
             )?)
         })
     })?;
-    lock(&state.written).clone_from(&outcome.setup.clients);
+    *lock(&state.undo) = Some(undo);
     Ok(outcome)
 }
 
-/// Puts every file of the last write back as it was; a second call does nothing.
+/// Puts every file of the last write back as it was, and the keychain item and the credential
+/// on record with them; a second call does nothing.
 #[tauri::command(async)]
 #[specta::specta]
 #[expect(
@@ -151,8 +154,8 @@ pub fn write_clients(
 pub fn undo_write(
     context: State<'_, WizardContext>,
     state: State<'_, SetupState>,
-) -> Result<Vec<ClientWriteResult>, IpcError> {
+) -> Result<UndoOutcome, IpcError> {
     let environment = context.environment()?;
-    let written = std::mem::take(&mut *lock(&state.written));
-    Ok(context.writing(|| wizard::undo(&written, &environment)))
+    let undo = lock(&state.undo).take().unwrap_or_default();
+    Ok(context.writing(|| wizard::undo(&undo, &environment, context.keychain())))
 }

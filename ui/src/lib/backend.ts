@@ -24,6 +24,7 @@ import type {
   RotateOutcome,
   RotationTarget,
   StartAtLogin,
+  UndoOutcome,
   WizardWriteOutcome,
 } from "./bindings";
 
@@ -50,6 +51,8 @@ export type {
   PlannedChange,
   SecretMode,
   SetupOutcome,
+  UndoOutcome,
+  CredentialUndo,
   WizardWriteOutcome,
   MissingReason,
   ProbeFailure,
@@ -106,7 +109,7 @@ export interface Backend {
   /** Saves the secret and writes each chosen client. `expiresOn` is YYYY-MM-DD. */
   writeClients(clients: ClientChoice[], expiresOn: string | null): Promise<WizardWriteOutcome>;
   /** Puts back every file of the last write. */
-  undoWrite(): Promise<ClientWriteResult[]>;
+  undoWrite(): Promise<UndoOutcome>;
   /** Opens the page where the method's credential is made, in the browser. */
   openCredentialPage(method: AuthMethod): Promise<void>;
   /** Whether the tray starts at login, and whether it can be changed here. */

@@ -37,8 +37,11 @@ export const commands = {
 	previewClients: (request: PreviewClientsRequest) => typedError<PlannedChange[], IpcError>(__TAURI_INVOKE("preview_clients", { request })),
 	/**  Stores the secret in the keychain and writes each chosen client. */
 	writeClients: (request: WriteClientsRequest) => typedError<WizardWriteOutcome, IpcError>(__TAURI_INVOKE("write_clients", { request })),
-	/**  Puts every file of the last write back as it was; a second call does nothing. */
-	undoWrite: () => typedError<ClientWriteResult[], IpcError>(__TAURI_INVOKE("undo_write")),
+	/**
+	 *  Puts every file of the last write back as it was, and the keychain item and the credential
+	 *  on record with them; a second call does nothing.
+	 */
+	undoWrite: () => typedError<UndoOutcome, IpcError>(__TAURI_INVOKE("undo_write")),
 	/**
 	 *  The credential on record and the clients that use it.
 	 * 
@@ -220,6 +223,18 @@ export type CredentialField =
 "apiToken" | 
 /**  A service account's API key. */
 "serviceKey";
+
+/**  What became of the credential the write stored in the keychain and the state file. */
+export type CredentialUndo = 
+/**  The keychain item and the app's record of the credential are back as they were. */
+{ status: "restored" } | 
+/**
+ *  Left as the write made them, for `reason`: a client could not be put back and still
+ *  holds the new credential.
+ */
+{ status: "kept"; reason: string } | 
+/**  Putting the keychain item back failed; `message` says why and what to do. */
+{ status: "failed"; message: string };
 
 /**  Something about the input that is worth telling the person but does not stop the check. */
 export type CredentialWarning = 
@@ -526,6 +541,12 @@ export type ToolSummary = {
 	group: string | null,
 	/**  The server's `readOnlyHint`, else the catalogue group's access, else false. */
 	readOnly: boolean,
+};
+
+/**  What Undo did: each client, and the credential the write stored. */
+export type UndoOutcome = {
+	clients: ClientWriteResult[],
+	credential: CredentialUndo,
 };
 
 /**  A credential warning as the report shows it. */

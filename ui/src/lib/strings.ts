@@ -362,6 +362,8 @@ export const strings = {
       delete: "Removed the file it created",
     } satisfies Record<Change, string>,
     undoneNote: "The files are back as they were. Go Back to choose again, or close the app.",
+    credentialRestored: "The keychain and the app's record of the token are back as they were, too.",
+    credentialKept: (reason: string) => `The new token stays in the keychain: ${reason}.`,
   },
 
   done: {

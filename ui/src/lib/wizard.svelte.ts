@@ -8,13 +8,13 @@ import type {
   AuthMethod,
   AuthMethodInfo,
   ClientStatus,
-  ClientWriteResult,
   CredentialField,
   IpcError,
   PlannedChange,
   ProbeProgress,
   ProbeReport,
   SecretMode,
+  UndoOutcome,
   WizardWriteOutcome,
 } from "./backend";
 
@@ -61,7 +61,7 @@ export type WriteState = {
   outcome: WizardWriteOutcome | null;
   error: IpcError | null;
   undoStatus: "idle" | "running" | "done" | "refused";
-  undone: ClientWriteResult[] | null;
+  undone: UndoOutcome | null;
   undoError: IpcError | null;
 };
 

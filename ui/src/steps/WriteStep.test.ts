@@ -89,6 +89,37 @@ describe("WriteStep", () => {
     expect(undone).toHaveTextContent(`Cursor: ${text.undone.update}`);
     expect(screen.queryByRole("button", { name: text.undo })).not.toBeInTheDocument();
     expect(screen.queryByText(text.restart("Claude Desktop"))).not.toBeInTheDocument();
+    expect(undone, "the keychain is put back with the files").toHaveTextContent(text.credentialRestored);
+  });
+
+  it("says the new token stays when a client could not be put back, and why", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    backend.undoWrite.mockResolvedValue({
+      clients: [writeResult("cursor", "Cursor", { change: null, error: { kind: "config_write_failed", message: "could not read the backup" } })],
+      credential: { status: "kept", reason: "Cursor could not be put back and still uses the new credential" },
+    });
+    await renderWritten(backend);
+    await user.click(screen.getByRole("button", { name: text.undo }));
+
+    const undone = await screen.findByRole("region", { name: text.undoneTitle });
+    expect(undone).toHaveTextContent(
+      text.credentialKept("Cursor could not be put back and still uses the new credential"),
+    );
+    expect(undone).not.toHaveTextContent(text.credentialRestored);
+  });
+
+  it("shows a keychain that could not be put back as an error, with what to do", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    backend.undoWrite.mockResolvedValue({
+      clients: [writeResult("cursor", "Cursor", { change: "update" })],
+      credential: { status: "failed", message: "the keychain item could not be put back (the keychain is locked)" },
+    });
+    await renderWritten(backend);
+    await user.click(screen.getByRole("button", { name: text.undo }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("the keychain is locked");
   });
 
   it("says why the write was refused", async () => {

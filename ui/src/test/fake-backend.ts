@@ -227,10 +227,13 @@ export function fakeBackend(): FakeBackend {
       }),
     ),
     writeClients: vi.fn<Backend["writeClients"]>(async () => structuredClone(WRITE_OUTCOME)),
-    undoWrite: vi.fn<Backend["undoWrite"]>(async () => [
-      writeResult("claude-desktop", "Claude Desktop", { change: "delete" }),
-      writeResult("cursor", "Cursor", { change: "update" }),
-    ]),
+    undoWrite: vi.fn<Backend["undoWrite"]>(async () => ({
+      clients: [
+        writeResult("claude-desktop", "Claude Desktop", { change: "delete" }),
+        writeResult("cursor", "Cursor", { change: "update" }),
+      ],
+      credential: { status: "restored" },
+    })),
     openCredentialPage: vi.fn<Backend["openCredentialPage"]>(async () => {}),
     startAtLogin: vi.fn<Backend["startAtLogin"]>(async () => ({ available: true, enabled: false })),
     setStartAtLogin: vi.fn<Backend["setStartAtLogin"]>(async (enabled) => ({ available: true, enabled })),
