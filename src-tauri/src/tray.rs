@@ -11,13 +11,12 @@ use rovo_mcp_core::care::{self, CareOutcome, Schedule, TrayLevel, TrayStatus};
 use rovo_mcp_core::clients::ClientEnvironment;
 use rovo_mcp_core::policy::{self, Policy};
 use rovo_mcp_core::secrets::{OsKeychain, SecretStore};
-use rovo_mcp_core::start_at_login;
+use rovo_mcp_core::start_at_login::{self, LoginItem as _, OsLoginItem};
 use rovo_mcp_core::state::StateFile;
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{App, AppHandle, Manager, RunEvent, Wry};
-use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
 
 use crate::Launch;
@@ -170,17 +169,18 @@ fn plugins(builder: tauri::Builder<Wry>) -> tauri::Builder<Wry> {
                 }
             },
         ))
-        .plugin(
-            tauri_plugin_autostart::Builder::new()
-                .args([TRAY_FLAG])
-                .build(),
-        )
         .plugin(tauri_plugin_notification::init())
 }
 
 /// Creates the tray (when the desktop can show one) and the window (unless `tray_only` and a
 /// tray exists), and starts the scheduled check.
 fn setup(app: &App, tray_only: bool) {
+    match OsLoginItem::for_this_app() {
+        Ok(item) => {
+            app.manage(StartAtLoginEntry(item));
+        }
+        Err(error) => eprintln!("rovo-mcp-setup: {error}"),
+    }
     let care = Care::for_current_user().map(Arc::new);
     let policy_start_at_login = care
         .as_ref()
@@ -278,7 +278,7 @@ fn build_tray(app: &App, start_at_login_locked: bool) -> tauri::Result<Tray> {
         true,
         None::<&str>,
     )?;
-    let enabled = app.autolaunch().is_enabled().unwrap_or(false);
+    let enabled = start_at_login_enabled(app.handle());
     let start_at_login = CheckMenuItem::with_id(
         app,
         MenuAction::StartAtLogin.id(),
@@ -342,7 +342,7 @@ fn on_menu(app: &AppHandle, action: MenuAction) {
         MenuAction::RotateToken => open_rotate(app),
         MenuAction::OpenSetup => open_setup(app),
         MenuAction::StartAtLogin => {
-            let enabled = !app.autolaunch().is_enabled().unwrap_or(false);
+            let enabled = !start_at_login_enabled(app);
             // The item is disabled when the policy sets it; a policy installed since the tray
             // was built is still obeyed.
             let allowed = ClientEnvironment::current()
@@ -359,14 +359,26 @@ fn on_menu(app: &AppHandle, action: MenuAction) {
     }
 }
 
+/// This app's start-at-login entry, managed as app state everywhere but in the demo.
+#[derive(Debug)]
+pub struct StartAtLoginEntry(OsLoginItem);
+
+/// Whether the tray starts at login now; `false` when the entry cannot be read.
+pub fn start_at_login_enabled(app: &AppHandle) -> bool {
+    app.try_state::<StartAtLoginEntry>()
+        .is_some_and(|entry| entry.0.is_enabled().unwrap_or(false))
+}
+
 /// Turns start at login on or off (the last step's "keep me reminded", the tray's checkbox),
 /// and makes the tray's checkbox show how it is now.
 pub fn set_start_at_login(app: &AppHandle, enabled: bool) -> Result<(), String> {
-    let autolaunch = app.autolaunch();
+    let Some(entry) = app.try_state::<StartAtLoginEntry>() else {
+        return Err("start at login is unavailable here".to_owned());
+    };
     let result = if enabled {
-        autolaunch.enable()
+        entry.0.enable()
     } else {
-        autolaunch.disable()
+        entry.0.disable()
     };
     show_start_at_login(app);
     result.map_err(|error| error.to_string())
@@ -375,8 +387,7 @@ pub fn set_start_at_login(app: &AppHandle, enabled: bool) -> Result<(), String> 
 /// Makes the tray's checkbox show how start at login is (a click has toggled it already).
 fn show_start_at_login(app: &AppHandle) {
     if let Some(tray) = app.try_state::<Tray>() {
-        let now_enabled = app.autolaunch().is_enabled().unwrap_or(false);
-        let _ = tray.start_at_login.set_checked(now_enabled);
+        let _ = tray.start_at_login.set_checked(start_at_login_enabled(app));
     }
 }
 

@@ -170,8 +170,8 @@ impl Sandbox {
         self.run_with("configure", &all, token, extra)
     }
 
-    /// Where auto-launch 0.6 (the app's autostart plugin) puts the start-at-login entry on
-    /// Linux: `~/.config/autostart` from `HOME`, whatever `XDG_CONFIG_HOME` says.
+    /// Where the start-at-login entry goes on Linux: `$XDG_CONFIG_HOME/autostart`, which the
+    /// sandbox sets to the home's `.config`.
     fn autostart_entry(&self) -> PathBuf {
         self.home().join(".config/autostart/Rovo MCP Setup.desktop")
     }
@@ -301,7 +301,7 @@ fn start_at_login_is_turned_on_only_when_the_policy_asks() {
         asked.stdout
     );
     let entry = fs::read_to_string(sandbox.autostart_entry())
-        .expect("the entry is where the app's autostart plugin puts it");
+        .expect("the entry is where the tray menu and the window put it too");
     let binary = fs::canonicalize(env!("CARGO_BIN_EXE_rovo-mcp-setup")).unwrap();
     assert!(
         entry

@@ -1,10 +1,14 @@
-//! Start at login for the tray, and the policy's `startAtLogin`. The entry is the one the app's
-//! autostart plugin (tauri-plugin-autostart 2.7) manages: the same `auto-launch` crate, app
-//! name, arguments and path, so `configure` and the window's "Start at login" see and change
-//! one entry, never two.
+//! Start at login for the tray, and the policy's `startAtLogin`: the one entry `configure`, the
+//! window's "Keep me reminded" and the tray's "Start at login" all read and change. On Linux it
+//! is an XDG autostart file written here, its `Exec` line quoted as the Desktop Entry spec asks
+//! (so a path with spaces still starts) and placed under `$XDG_CONFIG_HOME`; on macOS (a launch
+//! agent) and Windows (the `Run` key) it is made by the `auto-launch` crate.
 //!
 //! What the policy does is decided over [`LoginItem`], so it is tested without touching the
 //! desktop; [`OsLoginItem`] is the real entry.
+
+#[cfg(target_os = "linux")]
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -32,51 +36,115 @@ pub trait LoginItem {
     /// # Errors
     /// When the desktop refused the entry.
     fn enable(&self) -> Result<()>;
+
+    /// Removes the entry; one that is not there is fine.
+    ///
+    /// # Errors
+    /// When the desktop refused the change.
+    fn disable(&self) -> Result<()>;
 }
 
-/// This app's entry in the desktop's login items, made exactly as the plugin makes it.
+/// This app's entry in the desktop's login items.
 #[derive(Debug)]
-pub struct OsLoginItem(auto_launch::AutoLaunch);
+pub struct OsLoginItem(LoginEntry);
+
+#[derive(Debug)]
+enum LoginEntry {
+    /// The XDG autostart file and the `Exec` value it runs.
+    #[cfg(target_os = "linux")]
+    Xdg { file: PathBuf, exec: String },
+    #[cfg(not(target_os = "linux"))]
+    AutoLaunch(auto_launch::AutoLaunch),
+}
+
+fn unavailable(error: &dyn std::fmt::Display) -> Error {
+    Error::new(
+        ErrorKind::Internal,
+        format!("start at login is unavailable: {error}"),
+    )
+}
 
 impl OsLoginItem {
     /// The entry for the running binary, or for the file `$APPIMAGE` names when the app runs
     /// from one: the binary's own path is then a mount that is gone after logout.
     ///
     /// # Errors
-    /// `internal` when this binary's path is unknown or the platform has no login items.
+    /// `internal` when this binary's path or the home folder is unknown, or the platform has no
+    /// login items.
     pub fn for_this_app() -> Result<Self> {
-        let unknown = |error: &dyn std::fmt::Display| {
-            Error::new(
-                ErrorKind::Internal,
-                format!("start at login is unavailable: {error}"),
-            )
-        };
-        let exe = std::env::current_exe().map_err(|error| unknown(&error))?;
-        let mut builder = auto_launch::AutoLaunchBuilder::new();
-        builder.set_app_name(APP_NAME).set_args(&TRAY_ARGS);
-        // The plugin's paths, platform by platform, so that both write the same entry.
-        #[cfg(target_os = "macos")]
-        {
-            let exe = exe.canonicalize().map_err(|error| unknown(&error))?;
-            builder
-                .set_macos_launch_mode(auto_launch::MacOSLaunchMode::LaunchAgent)
-                .set_app_path(&exe.display().to_string());
-        }
+        let exe = std::env::current_exe().map_err(|error| unavailable(&error))?;
         #[cfg(target_os = "linux")]
-        match std::env::var("APPIMAGE")
-            .ok()
-            .filter(|path| !path.is_empty())
         {
-            Some(appimage) => builder.set_app_path(&appimage),
-            None => builder.set_app_path(&exe.display().to_string()),
-        };
-        #[cfg(not(any(target_os = "macos", target_os = "linux")))]
-        builder.set_app_path(&exe.display().to_string());
-        builder.build().map(Self).map_err(|error| unknown(&error))
+            let environment = ClientEnvironment::current()
+                .ok_or_else(|| unavailable(&"the home folder is unknown (HOME is not set)"))?;
+            let program = std::env::var_os("APPIMAGE")
+                .filter(|path| !path.is_empty())
+                .map_or(exe, PathBuf::from);
+            Ok(Self::xdg(&environment, &program))
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let mut builder = auto_launch::AutoLaunchBuilder::new();
+            builder.set_app_name(APP_NAME).set_args(&TRAY_ARGS);
+            #[cfg(target_os = "macos")]
+            {
+                let exe = exe.canonicalize().map_err(|error| unavailable(&error))?;
+                builder
+                    .set_macos_launch_mode(auto_launch::MacOSLaunchMode::LaunchAgent)
+                    .set_app_path(&exe.display().to_string());
+            }
+            #[cfg(not(target_os = "macos"))]
+            builder.set_app_path(&exe.display().to_string());
+            builder
+                .build()
+                .map(|entry| Self(LoginEntry::AutoLaunch(entry)))
+                .map_err(|error| unavailable(&error))
+        }
+    }
+
+    /// The XDG autostart entry that starts `program` in the tray, in `environment`'s
+    /// `$XDG_CONFIG_HOME/autostart` (`~/.config/autostart` when that is not set).
+    #[cfg(target_os = "linux")]
+    pub fn xdg(environment: &ClientEnvironment, program: &Path) -> Self {
+        let arguments = std::iter::once(program.to_string_lossy().into_owned())
+            .chain(TRAY_ARGS.iter().map(|&argument| argument.to_owned()));
+        Self(LoginEntry::Xdg {
+            file: environment.xdg_config(&["autostart", &format!("{APP_NAME}.desktop")]),
+            exec: arguments
+                .map(|argument| exec_argument(&argument))
+                .collect::<Vec<_>>()
+                .join(" "),
+        })
     }
 }
 
-fn desktop_error(what: &str, error: &auto_launch::Error) -> Error {
+/// One argument of a desktop entry's `Exec` key: quoted when it holds a character the
+/// Desktop Entry spec reserves, with `"`, `` ` ``, `$` and `\` escaped inside the quotes; then
+/// escaped once more as a string value (`\` doubled) and with `%` doubled, since `%` starts a
+/// field code.
+#[cfg(target_os = "linux")]
+fn exec_argument(argument: &str) -> String {
+    const RESERVED: &[char] = &[
+        ' ', '\t', '\n', '"', '\'', '\\', '>', '<', '~', '|', '&', ';', '$', '*', '?', '#', '(',
+        ')', '`',
+    ];
+    let quoted = if argument.is_empty() || argument.contains(RESERVED) {
+        let mut quoted = String::from("\"");
+        for character in argument.chars() {
+            if matches!(character, '"' | '`' | '$' | '\\') {
+                quoted.push('\\');
+            }
+            quoted.push(character);
+        }
+        quoted.push('"');
+        quoted
+    } else {
+        argument.to_owned()
+    };
+    quoted.replace('\\', "\\\\").replace('%', "%%")
+}
+
+fn desktop_error(what: &str, error: &dyn std::fmt::Display) -> Error {
     Error::new(
         ErrorKind::Internal,
         format!("start at login could not be {what}: {error}"),
@@ -85,16 +153,73 @@ fn desktop_error(what: &str, error: &auto_launch::Error) -> Error {
 
 impl LoginItem for OsLoginItem {
     fn is_enabled(&self) -> Result<bool> {
-        self.0
-            .is_enabled()
-            .map_err(|error| desktop_error("read", &error))
+        match &self.0 {
+            #[cfg(target_os = "linux")]
+            LoginEntry::Xdg { file, .. } => file
+                .try_exists()
+                .map_err(|error| desktop_error("read", &format!("`{}`: {error}", file.display()))),
+            #[cfg(not(target_os = "linux"))]
+            LoginEntry::AutoLaunch(entry) => entry
+                .is_enabled()
+                .map_err(|error| desktop_error("read", &error)),
+        }
     }
 
     fn enable(&self) -> Result<()> {
-        self.0
-            .enable()
-            .map_err(|error| desktop_error("turned on", &error))
+        match &self.0 {
+            #[cfg(target_os = "linux")]
+            LoginEntry::Xdg { file, exec } => write_desktop_entry(file, exec).map_err(|error| {
+                desktop_error("turned on", &format!("`{}`: {error}", file.display()))
+            }),
+            #[cfg(not(target_os = "linux"))]
+            LoginEntry::AutoLaunch(entry) => entry
+                .enable()
+                .map_err(|error| desktop_error("turned on", &error)),
+        }
     }
+
+    fn disable(&self) -> Result<()> {
+        match &self.0 {
+            #[cfg(target_os = "linux")]
+            LoginEntry::Xdg { file, .. } => match std::fs::remove_file(file) {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(desktop_error(
+                    "turned off",
+                    &format!("`{}`: {error}", file.display()),
+                )),
+                _ => Ok(()),
+            },
+            #[cfg(not(target_os = "linux"))]
+            LoginEntry::AutoLaunch(entry) => entry
+                .disable()
+                .map_err(|error| desktop_error("turned off", &error)),
+        }
+    }
+}
+
+/// Writes the autostart file whole or not at all: a desktop session reading it at login never
+/// sees half an entry.
+#[cfg(target_os = "linux")]
+fn write_desktop_entry(file: &Path, exec: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let folder = file.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder)?;
+    let mut temp = tempfile::Builder::new()
+        .prefix(".autostart")
+        .tempfile_in(folder)?;
+    write!(
+        temp,
+        "[Desktop Entry]\n\
+         Type=Application\n\
+         Version=1.0\n\
+         Name={APP_NAME}\n\
+         Comment=Checks the Atlassian Rovo MCP token in the background and reminds before it expires\n\
+         Exec={exec}\n\
+         StartupNotify=false\n\
+         Terminal=false\n"
+    )?;
+    temp.as_file().sync_all()?;
+    temp.persist(file).map_err(|error| error.error)?;
+    Ok(())
 }
 
 /// Who made start at login the way it is.
@@ -239,6 +364,60 @@ mod tests {
             self.enabled.set(true);
             Ok(())
         }
+
+        fn disable(&self) -> Result<()> {
+            self.enabled.set(false);
+            Ok(())
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_path_with_spaces_or_reserved_characters_is_quoted_in_exec() {
+        for (path, exec) in [
+            ("/usr/bin/rovo-mcp-setup", "/usr/bin/rovo-mcp-setup"),
+            (
+                "/home/me/My Apps/Rovo MCP Setup.AppImage",
+                "\"/home/me/My Apps/Rovo MCP Setup.AppImage\"",
+            ),
+            ("/opt/a$b/app", "\"/opt/a\\\\$b/app\""),
+            ("/opt/100%/app", "/opt/100%%/app"),
+        ] {
+            assert_eq!(
+                exec_argument(path),
+                exec,
+                "`{path}` is written so the desktop runs exactly it"
+            );
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_autostart_file_goes_under_xdg_config_home_and_is_turned_on_and_off() {
+        let root = tempfile::tempdir().unwrap();
+        let config = root.path().join("elsewhere");
+        let config_text = config.to_string_lossy().into_owned();
+        let environment = ClientEnvironment::new(
+            crate::clients::Os::Linux,
+            root.path().join("home"),
+            [("XDG_CONFIG_HOME", config_text.as_str())],
+        );
+        let item = OsLoginItem::xdg(&environment, Path::new("/home/me/My Apps/rovo-mcp-setup"));
+        let file = config.join("autostart/Rovo MCP Setup.desktop");
+
+        assert!(!item.is_enabled().unwrap(), "no entry before");
+        item.enable().unwrap();
+        let text = std::fs::read_to_string(&file).expect("the entry is under $XDG_CONFIG_HOME");
+        assert!(
+            text.lines()
+                .any(|line| line == "Exec=\"/home/me/My Apps/rovo-mcp-setup\" --tray"),
+            "the entry starts the quoted path in the tray: {text}"
+        );
+        assert!(item.is_enabled().unwrap(), "on after enable");
+        item.disable().unwrap();
+        assert!(!file.exists(), "off removes the file");
+        item.disable()
+            .expect("turning off what is already off is fine");
     }
 
     #[test]

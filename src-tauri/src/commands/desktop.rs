@@ -6,10 +6,10 @@ use rovo_mcp_core::start_at_login;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager as _, State};
-use tauri_plugin_autostart::AutoLaunchManager;
 use tauri_plugin_opener::OpenerExt as _;
 
 use crate::IpcError;
+use crate::tray::{StartAtLoginEntry, start_at_login_enabled};
 use crate::wizard_context::WizardContext;
 
 /// The method whose credential page to open.
@@ -55,16 +55,10 @@ pub struct StartAtLogin {
 }
 
 fn start_at_login_of(app: &AppHandle) -> StartAtLogin {
-    app.try_state::<AutoLaunchManager>().map_or(
-        StartAtLogin {
-            available: false,
-            enabled: false,
-        },
-        |autostart| StartAtLogin {
-            available: true,
-            enabled: autostart.is_enabled().unwrap_or(false),
-        },
-    )
+    StartAtLogin {
+        available: app.try_state::<StartAtLoginEntry>().is_some(),
+        enabled: start_at_login_enabled(app),
+    }
 }
 
 /// Whether the tray starts at login now.
@@ -94,7 +88,7 @@ pub fn set_start_at_login(
     context: State<'_, WizardContext>,
     enabled: bool,
 ) -> Result<StartAtLogin, IpcError> {
-    if app.try_state::<AutoLaunchManager>().is_none() {
+    if app.try_state::<StartAtLoginEntry>().is_none() {
         return Err(Error::new(
             ErrorKind::InvalidInput,
             "the demo does not start at login; a real setup does",
