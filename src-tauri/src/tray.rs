@@ -124,6 +124,8 @@ struct Tray {
     icon: TrayIcon<Wry>,
     status: MenuItem<Wry>,
     start_at_login: CheckMenuItem<Wry>,
+    /// The policy's `startAtLogin`, which decides whether the checkbox can be clicked.
+    start_at_login_policy: Option<bool>,
     shown: Mutex<Option<TrayStatus>>,
 }
 
@@ -197,7 +199,7 @@ fn setup(app: &App, tray_only: bool) {
     let report_panic = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build_tray(app, policy_start_at_login.is_some())
+        build_tray(app, policy_start_at_login)
     }));
     std::panic::set_hook(report_panic);
     let tray = match built {
@@ -254,8 +256,8 @@ fn on_run_event(app: &AppHandle, event: RunEvent) {
     }
 }
 
-/// `start_at_login_locked`: the policy sets start at login, so its menu item cannot be changed.
-fn build_tray(app: &App, start_at_login_locked: bool) -> tauri::Result<Tray> {
+/// `start_at_login_policy`: the policy's `startAtLogin`, which decides whether its item can be clicked.
+fn build_tray(app: &App, start_at_login_policy: Option<bool>) -> tauri::Result<Tray> {
     let status = MenuItem::with_id(app, "status", "Rovo MCP", false, None::<&str>)?;
     let check_now = MenuItem::with_id(
         app,
@@ -283,7 +285,7 @@ fn build_tray(app: &App, start_at_login_locked: bool) -> tauri::Result<Tray> {
         app,
         MenuAction::StartAtLogin.id(),
         "Start at login",
-        !start_at_login_locked,
+        start_at_login::person_may_change(start_at_login_policy, enabled),
         enabled,
         None::<&str>,
     )?;
@@ -315,6 +317,7 @@ fn build_tray(app: &App, start_at_login_locked: bool) -> tauri::Result<Tray> {
         icon,
         status,
         start_at_login,
+        start_at_login_policy,
         shown: Mutex::new(None),
     })
 }
@@ -387,7 +390,14 @@ pub fn set_start_at_login(app: &AppHandle, enabled: bool) -> Result<(), String> 
 /// Makes the tray's checkbox show how start at login is (a click has toggled it already).
 fn show_start_at_login(app: &AppHandle) {
     if let Some(tray) = app.try_state::<Tray>() {
-        let _ = tray.start_at_login.set_checked(start_at_login_enabled(app));
+        let enabled = start_at_login_enabled(app);
+        let _ = tray.start_at_login.set_checked(enabled);
+        let _ = tray
+            .start_at_login
+            .set_enabled(start_at_login::person_may_change(
+                tray.start_at_login_policy,
+                enabled,
+            ));
     }
 }
 

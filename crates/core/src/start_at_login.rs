@@ -316,6 +316,17 @@ pub fn apply_policy_here(policy: Option<bool>) -> StartAtLoginReport {
     }
 }
 
+/// Whether the person may flip start at login from `enabled`, under the policy's
+/// `startAtLogin`: `true` keeps it on; `false` never lets it be turned on, but an entry they made
+/// before stays theirs to turn off. What [`check_change`] allows, for a checkbox to show.
+pub fn person_may_change(policy: Option<bool>, enabled: bool) -> bool {
+    match policy {
+        None => true,
+        Some(true) => false,
+        Some(false) => enabled,
+    }
+}
+
 /// Refuses turning start at login on or off against the policy in force: what the window's
 /// "Keep me reminded" and the tray's "Start at login" ask before changing it.
 ///
@@ -369,6 +380,23 @@ mod tests {
             self.enabled.set(false);
             Ok(())
         }
+    }
+
+    #[test]
+    fn under_a_policy_of_false_an_entry_from_before_can_be_turned_off_but_never_on() {
+        assert!(person_may_change(None, false) && person_may_change(None, true));
+        assert!(
+            !person_may_change(Some(true), true),
+            "the policy's true keeps it on"
+        );
+        assert!(
+            person_may_change(Some(false), true),
+            "the person's own entry can be turned off"
+        );
+        assert!(
+            !person_may_change(Some(false), false),
+            "and never turned on again"
+        );
     }
 
     #[cfg(target_os = "linux")]

@@ -385,6 +385,7 @@ export const strings = {
       unavailable: "The demo does not start at login; a real setup does.",
       /** Beside "Set by …" when the policy keeps start at login off. */
       lockedOff: "not started at login",
+      lockedOffYours: "never turned on; the entry you made stays until you untick it",
       saving: "Saving…",
     },
   },

@@ -85,6 +85,23 @@ describe("DoneStep", () => {
     expect(backend.setStartAtLogin, "the default-on must not override the policy").not.toHaveBeenCalled();
   });
 
+  it("lets an entry the person made be turned off, never on, when the policy says no", async () => {
+    const backend = await written();
+    backend.currentPolicy.mockResolvedValue({ ...EXAMPLE_CORP_POLICY, startAtLogin: false });
+    backend.startAtLogin.mockResolvedValue({ available: true, enabled: true });
+    backend.setStartAtLogin.mockResolvedValue({ available: true, enabled: false });
+    render(DoneStep, { backend });
+    const box = screen.getByRole("checkbox", { name: text.reminded.label });
+    await waitFor(() => expect(box, "shown on, as the desktop has it").toBeChecked());
+    expect(box).toHaveAccessibleDescription(expect.stringContaining(text.reminded.lockedOffYours));
+    expect(box, "the person can turn their own entry off").toBeEnabled();
+
+    await userEvent.click(box);
+    expect(backend.setStartAtLogin).toHaveBeenCalledWith(false);
+    await waitFor(() => expect(box, "off now").not.toBeChecked());
+    expect(box, "and it cannot be turned on again").toBeDisabled();
+  });
+
   it("explains that the demo does not start at login", async () => {
     const backend = await written();
     backend.startAtLogin.mockResolvedValue({ available: false, enabled: false });
