@@ -51,9 +51,9 @@ pub fn rotation_target(
 ) -> Result<RotationTarget> {
     let policy = load_policy(environment)?;
     let state = StateFile::for_environment(environment);
-    // Read first so that an unreadable file is its own error, not "nothing set up".
-    state.load()?;
-    let status = status::setup_status(environment, &state, policy.entry_name(), today);
+    // An unreadable file is its own error, not "nothing set up".
+    let recorded = state.load()?;
+    let status = status::status_of(environment, recorded, None, policy.entry_name(), today);
     let (Some(auth), Some(endpoint)) = (status.auth, status.endpoint) else {
         return Err(Error::new(
             ErrorKind::InvalidInput,

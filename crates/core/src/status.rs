@@ -38,17 +38,35 @@ pub struct ClientHolding {
     pub url: Option<String>,
 }
 
-/// The status as of `today`, from the state file and the clients' own files.
+/// The status as of `today`, from the state file and the clients' own files; a state file
+/// that cannot be read is reported in the status, as if nothing were on record.
 pub fn setup_status(
     environment: &ClientEnvironment,
     state: &StateFile,
     server_name: &str,
     today: NaiveDate,
 ) -> SetupStatus {
-    let (recorded, state_error) = match state.load() {
-        Ok(recorded) => (recorded, None),
-        Err(error) => (AppState::default(), Some(error.message().to_owned())),
-    };
+    match state.load() {
+        Ok(recorded) => status_of(environment, recorded, None, server_name, today),
+        Err(error) => status_of(
+            environment,
+            AppState::default(),
+            Some(error.message().to_owned()),
+            server_name,
+            today,
+        ),
+    }
+}
+
+/// The status as of `today`, from what the state file holds (`recorded`, read by the caller)
+/// and the clients' own files.
+pub fn status_of(
+    environment: &ClientEnvironment,
+    recorded: AppState,
+    state_error: Option<String>,
+    server_name: &str,
+    today: NaiveDate,
+) -> SetupStatus {
     let clients = clients::ALL
         .into_iter()
         .filter_map(|client| {
