@@ -5,9 +5,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use rovo_test_support::leak_scan::{self, Leak};
+use rovo_test_support::leak_scan::{self, Leak, every_file_under};
 
 /// The test binaries that run the app (or the core in process) with secrets: each must have
 /// left a log, or the scan would pass by seeing nothing.
@@ -24,19 +24,6 @@ const LOGGING_TESTS: [&str; 11] = [
     "care",
     "bridge",
 ];
-
-fn every_file_under(folder: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in fs::read_dir(folder).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files.extend(every_file_under(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
-}
 
 /// `state.json`, `log`, `stdout` or `stderr`: what a capture is, from its name.
 fn kind_of(path: &Path) -> String {

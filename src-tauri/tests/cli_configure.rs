@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use base64::Engine;
-use rovo_test_support::leak_scan::{self, secret_forms};
+use rovo_test_support::leak_scan::{self, every_file_under, secret_forms};
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
@@ -184,21 +184,6 @@ impl Sandbox {
         let text = self.read(".config/com.rovomcpsetup.desktop/state.json")?;
         Some(serde_json::from_str(&text).expect("the state file is JSON"))
     }
-}
-
-fn every_file_under(folder: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    if let Ok(entries) = fs::read_dir(folder) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                files.extend(every_file_under(&path));
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
 }
 
 #[test]

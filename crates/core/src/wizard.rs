@@ -575,6 +575,26 @@ mod tests {
         );
     }
 
+    /// Previews and writes Cursor alone with [`checked`], as the wizard does.
+    fn write_cursor(
+        environment: &ClientEnvironment,
+        keychain: &InMemorySecretStore,
+    ) -> (WizardWriteOutcome, WriteUndo) {
+        let checked = checked();
+        let choices = [choice("cursor")];
+        let previewed = preview_with(&checked, &choices, "/opt/bridge", environment).unwrap();
+        write_with(
+            &checked,
+            &choices,
+            &previewed,
+            None,
+            "/opt/bridge",
+            environment,
+            keychain,
+        )
+        .unwrap()
+    }
+
     /// The account the service key of [`checked`] is kept under.
     fn service_account() -> String {
         credentials::keychain_account(AuthMethod::Service, None)
@@ -604,20 +624,7 @@ mod tests {
             })
             .unwrap();
         let before = state.load().unwrap();
-        let checked = checked();
-        let choices = [choice("cursor")];
-        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
-
-        let (_, write) = write_with(
-            &checked,
-            &choices,
-            &previewed,
-            None,
-            "/opt/bridge",
-            &environment,
-            &keychain,
-        )
-        .unwrap();
+        let (_, write) = write_cursor(&environment, &keychain);
         assert_eq!(
             keychain.read(&service_account()).unwrap().unwrap().expose(),
             "s3cr3t-key",
@@ -650,19 +657,7 @@ mod tests {
         std::fs::create_dir_all(home.join(".cursor")).unwrap();
         let environment = ClientEnvironment::new(Os::Linux, &home, []);
         let keychain = InMemorySecretStore::default();
-        let checked = checked();
-        let choices = [choice("cursor")];
-        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
-        let (_, write) = write_with(
-            &checked,
-            &choices,
-            &previewed,
-            None,
-            "/opt/bridge",
-            &environment,
-            &keychain,
-        )
-        .unwrap();
+        let (_, write) = write_cursor(&environment, &keychain);
 
         let undone = undo(&write, &environment, &keychain);
 
@@ -686,19 +681,7 @@ mod tests {
         std::fs::write(home.join(".cursor/mcp.json"), "{}\n").unwrap();
         let environment = ClientEnvironment::new(Os::Linux, &home, []);
         let keychain = InMemorySecretStore::default();
-        let checked = checked();
-        let choices = [choice("cursor")];
-        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
-        let (written, write) = write_with(
-            &checked,
-            &choices,
-            &previewed,
-            None,
-            "/opt/bridge",
-            &environment,
-            &keychain,
-        )
-        .unwrap();
+        let (written, write) = write_cursor(&environment, &keychain);
         let backup = written.setup.clients[0].backup.clone().unwrap();
         std::fs::remove_file(&backup).unwrap();
 

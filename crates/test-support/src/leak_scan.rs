@@ -158,20 +158,28 @@ pub fn stream_file(extension: &str) -> fs::File {
 /// folder is deleted. Client configs and their backups are not kept: in plain mode they hold
 /// the secret by design.
 pub fn keep_app_files(folder: &Path) {
-    let Ok(entries) = fs::read_dir(folder) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if path.is_dir() && !path.is_symlink() {
-            keep_app_files(&path);
-        } else if name == "state.json" {
+    for path in every_file_under(folder) {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name == "state.json" {
             let _ = fs::copy(&path, capture_path("state.json"));
-        } else if Path::new(&name).extension().is_some_and(|ext| ext == "log") {
+        } else if path.extension().is_some_and(|extension| extension == "log") {
             let _ = fs::copy(&path, capture_path("log"));
         }
     }
+}
+
+/// Every file below `folder`, at any depth; none when it cannot be read.
+pub fn every_file_under(folder: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in fs::read_dir(folder).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(every_file_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
 }
 
 /// One test secret found in one captured file.
