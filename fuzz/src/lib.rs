@@ -11,7 +11,7 @@ use base64::engine::general_purpose::STANDARD;
 use rovo_mcp_core::ErrorKind;
 use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::credentials::prepare_credential;
-use rovo_mcp_core::edit::{ConfigFormat, EntryEdit, EntryLocation, EntryValue};
+use rovo_mcp_core::edit::{ConfigFormat, EntryEdit, EntryLocation, EntryValue, PruneDepth};
 use rovo_mcp_core::probe::failure::BODY_EXCERPT_BYTES;
 use rovo_mcp_core::probe::parse_http_reply;
 use rovo_mcp_core::secrets::Secret;
@@ -75,7 +75,7 @@ fn edit(
     document: &[u8],
     location: &EntryLocation,
     value: Option<EntryValue>,
-    prune: bool,
+    prune: PruneDepth,
 ) -> Result<Vec<u8>, String> {
     let edits = [EntryEdit {
         location: location.clone(),
@@ -97,6 +97,18 @@ fn without_whitespace(bytes: &[u8]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// Whether `restored` is `base` up to whitespace with `{}` or `[]` after one colon.
+fn gains_an_empty_container(base: &[u8], restored: &[u8]) -> bool {
+    let (base, restored) = (without_whitespace(base), without_whitespace(restored));
+    restored.len() == base.len() + 2
+        && (1..=base.len()).any(|at| {
+            base[at - 1] == b':'
+                && restored[..at] == base[..at]
+                && matches!(&restored[at..at + 2], b"{}" | b"[]")
+                && restored[at + 2..] == base[at..]
+        })
+}
+
 /// Adds, changes and removes our entry in any document: never a panic; an entry added reads
 /// back, adding it again is a no-op, changing it touches nothing else, and removing it gives
 /// back the document up to whitespace (the editor's known cosmetic exceptions), then exactly.
@@ -113,7 +125,7 @@ pub fn check_entry_edits(format: ConfigFormat, data: &[u8]) {
     let Ok(existing) = format.read(document, location) else {
         // A document that does not parse is refused by every edit, never half-edited.
         assert!(
-            edit(format, document, location, Some(first), false).is_err(),
+            edit(format, document, location, Some(first), PruneDepth::NONE).is_err(),
             "a document that cannot be read cannot be edited either"
         );
         return;
@@ -121,7 +133,7 @@ pub fn check_entry_edits(format: ConfigFormat, data: &[u8]) {
     // A document that already has our entry is checked from what it is without it.
     let base = match existing {
         Some(_) => {
-            let base = edit(format, document, location, None, false)
+            let base = edit(format, document, location, None, PruneDepth::NONE)
                 .expect("an entry that reads can be removed");
             assert_eq!(
                 format.read(&base, location),
@@ -132,7 +144,13 @@ pub fn check_entry_edits(format: ConfigFormat, data: &[u8]) {
         }
         None => document.to_vec(),
     };
-    let Ok(added) = edit(format, &base, location, Some(first.clone()), false) else {
+    let Ok(added) = edit(
+        format,
+        &base,
+        location,
+        Some(first.clone()),
+        PruneDepth::NONE,
+    ) else {
         return;
     };
     assert_eq!(
@@ -141,19 +159,26 @@ pub fn check_entry_edits(format: ConfigFormat, data: &[u8]) {
         "an entry that was added reads back"
     );
     assert_eq!(
-        edit(format, &added, location, Some(first), false).as_ref(),
+        edit(format, &added, location, Some(first), PruneDepth::NONE).as_ref(),
         Ok(&added),
         "adding the same entry again is a no-op"
     );
-    let changed = edit(format, &added, location, Some(second.clone()), false)
-        .expect("an entry that was added can be changed");
+    let changed = edit(
+        format,
+        &added,
+        location,
+        Some(second.clone()),
+        PruneDepth::NONE,
+    )
+    .expect("an entry that was added can be changed");
     assert_eq!(
         format.read(&changed, location),
         Ok(Some(second.to_json())),
         "a changed entry reads back"
     );
     let mut restored = None;
-    for prune in [false, true] {
+    // Some depth gives back the document: the one that keeps the containers it had, even empty.
+    for prune in location.prune_depths() {
         let from_added = edit(format, &added, location, None, prune).expect("removal works");
         let from_changed = edit(format, &changed, location, None, prune).expect("removal works");
         assert_eq!(
@@ -170,16 +195,20 @@ pub fn check_entry_edits(format: ConfigFormat, data: &[u8]) {
         let comments_only = format == ConfigFormat::Json
             && without_whitespace(&from_added)
                 == [without_whitespace(&base), b"{}".to_vec()].concat();
+        // A YAML container written as its key alone comes back as `{}` or `[]`.
+        let null_container_emptied =
+            format == ConfigFormat::Yaml && gains_an_empty_container(&base, &from_added);
         if without_whitespace(&from_added) == without_whitespace(&base)
             || (blank && format.is_empty_document(&from_added))
             || comments_only
+            || null_container_emptied
         {
             restored = Some((prune, from_added));
         }
     }
     let (prune, restored) =
         restored.expect("removing what was added gives back the document, up to whitespace");
-    let again = edit(format, &restored, location, Some(second), false)
+    let again = edit(format, &restored, location, Some(second), PruneDepth::NONE)
         .expect("a document we wrote can be edited again");
     assert_eq!(
         edit(format, &again, location, None, prune),
