@@ -1,10 +1,11 @@
-//! Property tests of the lossless edits over generated config files (design §9): for documents
+//! Property tests of the lossless edits over generated config files (design §9), with the
+//! invariants of `rovo_mcp_invariants::edits`, which the fuzz targets check too: for documents
 //! with comments, trailing commas, tabs or spaces, CRLF, BOMs and any text in their values,
-//! containers on the entry's path present, absent or present but empty, and entries holding
-//! any text, adding our entry changes nothing else the client reads, the entry reads back as
-//! written, a second add is a no-op, changing it to another value touches nothing else, and
-//! removing it at the depth that keeps the containers the document had gives back the original
-//! bytes.
+//! containers on the entry's path present, absent or present but empty, and entries holding any
+//! text, the entry reads back as written, a second add is a no-op, changing it to another value
+//! touches nothing outside it, and removing it at the depth that keeps the containers the
+//! document had gives back the original bytes. What only a generated document tells is checked
+//! here: adding or changing our entry changes no other value a client reads.
 //!
 //! The documents are built by proptest from small choices, so a failure shrinks to the
 //! smallest document and entry that still break it, printed with the seed that replays it.
@@ -13,9 +14,10 @@ use std::fmt::Write as _;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use rovo_mcp_core::edit::{ConfigFormat, EntryEdit, EntryLocation, EntryValue, PruneDepth};
-
-const NAME: &str = "atlassian-rovo-mcp";
+use rovo_mcp_core::edit::{ConfigFormat, EntryLocation, EntryValue, PruneDepth};
+use rovo_mcp_invariants::edits::{
+    NAME, Restoration, check_edits_of_any_document, check_edits_of_document_without_entry,
+};
 
 /// A generated document, and what the checks need to know about it.
 #[derive(Debug, Clone)]
@@ -65,14 +67,6 @@ fn entry_value() -> impl Strategy<Value = EntryValue> {
             ),
         ])
     })
-}
-
-fn edit(location: &EntryLocation, value: Option<EntryValue>, prune: PruneDepth) -> Vec<EntryEdit> {
-    vec![EntryEdit {
-        location: location.clone(),
-        value,
-        prune,
-    }]
 }
 
 /// One top-level member of a JSON document: key suffix, value kind, number, text, and
@@ -380,7 +374,9 @@ fn restored(format: ConfigFormat, original: &str) -> String {
     original.to_owned()
 }
 
-/// Every check, on the document as generated, with CRLF line endings, and behind a BOM.
+/// Every check of `rovo_mcp_invariants::edits`, on the document as generated, with CRLF line
+/// endings, and behind a BOM, removal giving back every byte; and what only a generated document
+/// tells: adding and changing our entry changes no other value.
 fn check_document(
     format: ConfigFormat,
     document: &Document,
@@ -394,79 +390,30 @@ fn check_document(
     ];
     let location = document.location();
     for original in variants {
+        let expected = restored(format, &original);
         let original = original.as_bytes();
+        let restoration = Restoration::Exactly {
+            prune: document.prune(),
+            bytes: expected.as_bytes(),
+        };
+        let edited = check_edits_of_document_without_entry(
+            format,
+            original,
+            &location,
+            first,
+            second,
+            restoration,
+        )
+        .map_err(|error| TestCaseError::fail(format!("adding our entry failed: {error}")))?;
         let before = others(format, original, &document.keys);
-        let added = format
-            .edit(
-                Some(original),
-                &edit(&location, Some(first.clone()), PruneDepth::NONE),
-            )
-            .map_err(|error| TestCaseError::fail(format!("adding failed: {error}")))?;
-        let shown = String::from_utf8_lossy(&added).into_owned();
-        prop_assert_eq!(
-            format.read(&added, &location).unwrap(),
-            Some(first.to_json()),
-            "our entry reads back as written:\n{}",
-            shown
-        );
-        prop_assert_eq!(
-            &others(format, &added, &document.keys),
-            &before,
-            "adding our entry changes nothing else:\n{}",
-            shown
-        );
-        let again = format
-            .edit(
-                Some(&added),
-                &edit(&location, Some(first.clone()), PruneDepth::NONE),
-            )
-            .unwrap();
-        prop_assert_eq!(&again, &added, "a second add of the same value is a no-op");
-
-        let changed = format
-            .edit(
-                Some(&added),
-                &edit(&location, Some(second.clone()), PruneDepth::NONE),
-            )
-            .map_err(|error| TestCaseError::fail(format!("changing failed: {error}\n{shown}")))?;
-        let shown_changed = String::from_utf8_lossy(&changed).into_owned();
-        prop_assert_eq!(
-            format.read(&changed, &location).unwrap(),
-            Some(second.to_json()),
-            "the changed entry reads back as written:\n{}",
-            shown_changed
-        );
-        prop_assert_eq!(
-            &others(format, &changed, &document.keys),
-            &before,
-            "changing our entry changes nothing else:\n{}",
-            shown_changed
-        );
-
-        for prune in location.prune_depths() {
-            let from_added = format
-                .edit(Some(&added), &edit(&location, None, prune))
-                .unwrap();
-            let from_changed = format
-                .edit(Some(&changed), &edit(&location, None, prune))
-                .unwrap();
+        for (what, with_entry) in [("adding", &edited.added), ("changing", &edited.changed)] {
             prop_assert_eq!(
-                String::from_utf8_lossy(&from_added),
-                String::from_utf8_lossy(&from_changed),
-                "at prune depth {}, removing the changed entry gives what removing the added one does",
-                prune.0
+                &others(format, with_entry, &document.keys),
+                &before,
+                "{} our entry changes nothing else:\n{}",
+                what,
+                String::from_utf8_lossy(with_entry)
             );
-            if prune == document.prune() {
-                prop_assert_eq!(
-                    String::from_utf8_lossy(&from_added),
-                    restored(format, &String::from_utf8_lossy(original)),
-                    "removing our entry at prune depth {}, which keeps the {} container(s) the \
-                     document had, restores every byte\nwith our entry:\n{}",
-                    prune.0,
-                    document.existing_containers,
-                    shown
-                );
-            }
         }
     }
     Ok(())
@@ -503,28 +450,15 @@ proptest! {
     }
 
     /// Any bytes at all: an edit is refused with a reason or succeeds, never panics, and what
-    /// it adds reads back and comes out again.
+    /// it adds reads back and comes out again, giving back the document up to layout.
     #[test]
     fn any_bytes_are_edited_or_refused_without_a_panic(
         bytes in proptest::collection::vec(any::<u8>(), 0..200),
         format in select(vec![ConfigFormat::Json, ConfigFormat::Toml, ConfigFormat::Yaml]),
-        value in entry_value(),
+        first in entry_value(),
+        second in entry_value(),
     ) {
         let location = EntryLocation::member(&["servers"], NAME);
-        if let Ok(added) = format.edit(Some(&bytes), &edit(&location, Some(value.clone()), PruneDepth::NONE)) {
-            prop_assert_eq!(
-                format.read(&added, &location).ok().flatten(),
-                Some(value.to_json()),
-                "an entry that was added reads back"
-            );
-            let removed = format
-                .edit(Some(&added), &edit(&location, None, PruneDepth::ALL))
-                .map_err(|error| TestCaseError::fail(format!("removing failed: {error}")))?;
-            prop_assert_eq!(
-                format.read(&removed, &location).ok().flatten(),
-                None,
-                "an entry that was removed is gone"
-            );
-        }
+        check_edits_of_any_document(format, &bytes, &location, &first, &second);
     }
 }
