@@ -22,10 +22,8 @@ CARGO_FUZZ_VERSION := 0.13.2
 FUZZ_TARGETS := edit_jsonc edit_toml edit_yaml credentials mcp_reply
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 12
-# The targets of the short run in `make test`; `make fuzz` runs every target. edit_jsonc stays
-# out until removal gives back a container that was empty before we added to it (`"mcp": {}`
-# holding our `servers` entry): a known, open defect its long runs find.
-FUZZ_SHORT_TARGETS ?= edit_toml edit_yaml credentials mcp_reply
+# The targets of the short run in `make test`: all of them, as `make fuzz` runs.
+FUZZ_SHORT_TARGETS ?= $(FUZZ_TARGETS)
 UI_INSTALLED := ui/node_modules/.package-lock.json
 # The real AI-client CLIs that judge the configs we write (tests/e2e/client_judges.rs).
 JUDGES_INSTALLED := tests/client-judges/node_modules/.package-lock.json

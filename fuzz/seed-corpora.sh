@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Writes the fuzz targets' seed corpora into fuzz/corpus/ from the test fixtures, so no corpus
 # is committed: the golden client configs for the editors (each with every location and value
-# selector, see fuzz/src/lib.rs), and typical replies and refusals for the reply parser.
-# Inputs libFuzzer found later stay in fuzz/corpus/ between runs.
+# selector, see crates/invariants/src/edits.rs), and typical replies and refusals for the reply
+# parser. Inputs libFuzzer found later stay in fuzz/corpus/ between runs.
 set -euo pipefail
 cd "$(dirname "$0")"
 golden=../crates/core/tests/golden

@@ -2,5 +2,5 @@
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    rovo_mcp_fuzz::check_reply(data);
+    rovo_mcp_invariants::replies::check_reply(data);
 });

@@ -1,8 +1,11 @@
-//! Property tests of the lossless edits over generated config files (design §9): for documents
+//! Property tests of the lossless edits over generated config files (design §9), with the
+//! invariants of `rovo_mcp_invariants::edits`, which the fuzz targets check too: for documents
 //! with comments, trailing commas, tabs or spaces, CRLF, BOMs and any text in their values,
-//! and entries holding any text, adding our entry changes nothing else the client reads, the
-//! entry reads back as written, a second add is a no-op, changing it to another value touches
-//! nothing else, and removing it gives back the original bytes.
+//! containers on the entry's path present, absent or present but empty, and entries holding any
+//! text, the entry reads back as written, a second add is a no-op, changing it to another value
+//! touches nothing outside it, and removing it at the depth that keeps the containers the
+//! document had gives back the original bytes. What only a generated document tells is checked
+//! here: adding or changing our entry changes no other value a client reads.
 //!
 //! The documents are built by proptest from small choices, so a failure shrinks to the
 //! smallest document and entry that still break it, printed with the seed that replays it.
@@ -11,9 +14,10 @@ use std::fmt::Write as _;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use rovo_mcp_core::edit::{ConfigFormat, EntryEdit, EntryLocation, EntryValue};
-
-const NAME: &str = "atlassian-rovo-mcp";
+use rovo_mcp_core::edit::{ConfigFormat, EntryLocation, EntryValue, PruneDepth};
+use rovo_mcp_invariants::edits::{
+    NAME, Restoration, check_edits_of_any_document, check_edits_of_document_without_entry,
+};
 
 /// A generated document, and what the checks need to know about it.
 #[derive(Debug, Clone)]
@@ -21,8 +25,22 @@ struct Document {
     text: String,
     /// The top-level keys besides our container, to read back and compare.
     keys: Vec<String>,
-    /// Whether the container of our entry is already there (then removal keeps it).
-    has_container: bool,
+    /// The entry's path, from the top level to the container holding it.
+    path: Vec<&'static str>,
+    /// How many containers of that path, from the top level, the document already has: the
+    /// removal keeps those and takes out the rest.
+    existing_containers: usize,
+}
+
+impl Document {
+    fn location(&self) -> EntryLocation {
+        EntryLocation::member(&self.path, NAME)
+    }
+
+    /// The prune depth that gives back this document: the containers our entry brought.
+    fn prune(&self) -> PruneDepth {
+        PruneDepth(self.path.len() - self.existing_containers)
+    }
 }
 
 /// Text as a person or a tool writes it: printable ASCII and some non-ASCII letters, with the
@@ -51,19 +69,23 @@ fn entry_value() -> impl Strategy<Value = EntryValue> {
     })
 }
 
-fn edit(container: &str, value: Option<EntryValue>, prune: bool) -> Vec<EntryEdit> {
-    vec![EntryEdit {
-        location: EntryLocation::member(&[container], NAME),
-        value,
-        prune,
-    }]
-}
-
 /// One top-level member of a JSON document: key suffix, value kind, number, text, and
 /// whether a comment goes before it and after it.
 type JsonMember = (u8, u8, u16, String, Option<String>, Option<String>);
 
-fn json_document() -> impl Strategy<Value = Document> {
+/// The container our entry goes in, and where it is among the other members: for
+/// `mcpServers`, an object with one or two servers or `{}`; for `mcp.servers`, an outer `mcp`
+/// that is `{}`, holds another setting, or holds `servers` in one of those forms.
+#[derive(Debug, Clone)]
+struct JsonContainer {
+    position: prop::sample::Index,
+    nested: bool,
+    /// 0: `{}` (empty), 1: one server, 2: two servers; nested only, `mcp` without
+    /// `servers`: 3: holding another setting, 4: `{}`, the case a removal once lost.
+    form: u8,
+}
+
+fn json_document(nested: bool) -> impl Strategy<Value = Document> {
     let member = (
         0u8..8,
         0u8..4,
@@ -72,14 +94,21 @@ fn json_document() -> impl Strategy<Value = Document> {
         proptest::option::weighted(0.3, comment_text()),
         proptest::option::weighted(0.2, comment_text()),
     );
+    let forms = if nested { 0u8..5 } else { 0u8..3 };
+    let servers =
+        (any::<prop::sample::Index>(), forms).prop_map(move |(position, form)| JsonContainer {
+            position,
+            nested,
+            form,
+        });
     (
         select(vec!["  ", "    ", "\t"]),
         any::<bool>(),
         proptest::collection::vec(member, 0..6),
-        proptest::option::of((any::<prop::sample::Index>(), any::<bool>(), any::<bool>())),
+        proptest::option::of(servers),
     )
-        .prop_map(|(indent, trailing, members, servers)| {
-            render_json(indent, trailing, &members, servers)
+        .prop_map(move |(indent, trailing, members, servers)| {
+            render_json(indent, trailing, &members, nested, servers.as_ref())
         })
 }
 
@@ -87,7 +116,8 @@ fn render_json(
     indent: &str,
     trailing: bool,
     members: &[JsonMember],
-    servers: Option<(prop::sample::Index, bool, bool)>,
+    nested: bool,
+    servers: Option<&JsonContainer>,
 ) -> Document {
     let mut keys = Vec::new();
     let mut rendered: Vec<(String, Option<String>, Option<String>)> = Vec::new();
@@ -107,24 +137,47 @@ fn render_json(
         ));
         keys.push(key);
     }
-    let has_container = servers.is_some();
-    if let Some((position, second, empty)) = servers {
-        let inner = format!("{indent}{indent}");
-        let block = if empty {
+    let comma = if trailing { "," } else { "" };
+    // An object over several lines at `depth` levels of `indent`.
+    let block = |depth: usize, members: &[String]| {
+        let inner = indent.repeat(depth + 1);
+        let lines: Vec<String> = members
+            .iter()
+            .map(|member| format!("{inner}{member}"))
+            .collect();
+        format!(
+            "{{\n{}{comma}\n{}}}",
+            lines.join(",\n"),
+            indent.repeat(depth)
+        )
+    };
+    let mut existing_containers = 0;
+    if let Some(servers) = servers {
+        let depth = usize::from(servers.nested) + 1;
+        let mut entries = vec!["\"github\": { \"command\": \"npx\" }".to_owned()];
+        if servers.form == 2 {
+            entries.push("\"local\": { \"url\": \"http://localhost:3000\" }".to_owned());
+        }
+        let servers_value = if servers.form == 0 {
             "{}".to_owned()
         } else {
-            let mut entries = vec![format!("{inner}\"github\": {{ \"command\": \"npx\" }}")];
-            if second {
-                entries.push(format!(
-                    "{inner}\"local\": {{ \"url\": \"http://localhost:3000\" }}"
-                ));
-            }
-            let comma = if trailing { "," } else { "" };
-            format!("{{\n{}{comma}\n{indent}}}", entries.join(",\n"))
+            block(depth, &entries)
+        };
+        let member = if servers.nested {
+            let mcp_value = match servers.form {
+                3 => block(1, &["\"enabled\": true".to_owned()]),
+                4 => "{}".to_owned(),
+                _ => block(1, &[format!("\"servers\": {servers_value}")]),
+            };
+            existing_containers = if servers.form >= 3 { 1 } else { 2 };
+            format!("\"mcp\": {mcp_value}")
+        } else {
+            existing_containers = 1;
+            format!("\"mcpServers\": {servers_value}")
         };
         rendered.insert(
-            position.index(rendered.len() + 1),
-            (format!("\"mcpServers\": {block}"), None, None),
+            servers.position.index(rendered.len() + 1),
+            (member, None, None),
         );
     }
     let mut text = String::from("{\n");
@@ -146,18 +199,25 @@ fn render_json(
     Document {
         text,
         keys,
-        has_container,
+        path: if nested {
+            vec!["mcp", "servers"]
+        } else {
+            vec!["mcpServers"]
+        },
+        existing_containers,
     }
 }
 
-fn toml_document() -> impl Strategy<Value = Document> {
+/// For `mcp_servers`, a `[mcp_servers.github]` table; for `mcp.servers`, an outer `[mcp]` table
+/// that is empty (0), holds another setting (1), or a `[mcp.servers.github]` table (2).
+fn toml_document(nested: bool) -> impl Strategy<Value = Document> {
     (
         proptest::option::of(comment_text()),
         proptest::collection::vec((any::<u16>(), any_text()), 0..5),
-        proptest::option::of(proptest::option::of(comment_text())),
+        proptest::option::of((proptest::option::of(comment_text()), 0u8..3)),
         any::<bool>(),
     )
-        .prop_map(|(heading, values, servers, servers_first)| {
+        .prop_map(move |(heading, values, servers, servers_first)| {
             let mut text = String::new();
             let mut keys = Vec::new();
             if let Some(comment) = heading {
@@ -175,12 +235,23 @@ fn toml_document() -> impl Strategy<Value = Document> {
             }
             keys.push("profiles".to_owned());
             let mut tables = vec!["[profiles.fast]\nmodel = \"o4-mini\"\n".to_owned()];
-            let has_container = servers.is_some();
-            if let Some(comment) = servers {
+            let mut existing_containers = 0;
+            if let Some((comment, form)) = servers {
                 let comment = comment.map(|text| format!(" # {text}")).unwrap_or_default();
-                tables.push(format!(
-                    "[mcp_servers.github]{comment}\ncommand = \"npx\"\n"
-                ));
+                let (table, existing) = match (nested, form) {
+                    (false, _) => (
+                        format!("[mcp_servers.github]{comment}\ncommand = \"npx\"\n"),
+                        1,
+                    ),
+                    (true, 0) => (format!("[mcp]{comment}\n"), 1),
+                    (true, 1) => (format!("[mcp]{comment}\nenabled = true\n"), 1),
+                    (true, _) => (
+                        format!("[mcp.servers.github]{comment}\ncommand = \"npx\"\n"),
+                        2,
+                    ),
+                };
+                tables.push(table);
+                existing_containers = existing;
                 if servers_first {
                     tables.reverse();
                 }
@@ -192,7 +263,12 @@ fn toml_document() -> impl Strategy<Value = Document> {
             Document {
                 text,
                 keys,
-                has_container,
+                path: if nested {
+                    vec!["mcp", "servers"]
+                } else {
+                    vec!["mcp_servers"]
+                },
+                existing_containers,
             }
         })
 }
@@ -202,7 +278,7 @@ fn yaml_document() -> impl Strategy<Value = Document> {
         select(vec!["  ", "    "]),
         proptest::option::of(comment_text()),
         proptest::collection::vec(any_text(), 0..4),
-        proptest::option::of(proptest::option::of(comment_text())),
+        proptest::option::of((proptest::option::of(comment_text()), any::<bool>())),
         any::<bool>(),
     )
         .prop_map(|(indent, heading, values, servers, list)| {
@@ -217,12 +293,16 @@ fn yaml_document() -> impl Strategy<Value = Document> {
                 let _ = writeln!(text, "{key}: {}", serde_json::to_string(value).unwrap());
                 keys.push(key);
             }
-            let has_container = servers.is_some();
-            if let Some(comment) = servers {
-                let _ = write!(
-                    text,
-                    "extensions:\n{indent}developer:\n{indent}{indent}enabled: true\n{indent}{indent}type: builtin\n"
-                );
+            let existing_containers = usize::from(servers.is_some());
+            if let Some((comment, empty)) = servers {
+                if empty {
+                    text.push_str("extensions: {}\n");
+                } else {
+                    let _ = write!(
+                        text,
+                        "extensions:\n{indent}developer:\n{indent}{indent}enabled: true\n{indent}{indent}type: builtin\n"
+                    );
+                }
                 if let Some(comment) = comment {
                     let _ = writeln!(text, "# {comment}");
                 }
@@ -234,7 +314,8 @@ fn yaml_document() -> impl Strategy<Value = Document> {
             Document {
                 text,
                 keys,
-                has_container,
+                path: vec!["extensions"],
+                existing_containers,
             }
         })
 }
@@ -293,10 +374,11 @@ fn restored(format: ConfigFormat, original: &str) -> String {
     original.to_owned()
 }
 
-/// Every check, on the document as generated, with CRLF line endings, and behind a BOM.
+/// Every check of `rovo_mcp_invariants::edits`, on the document as generated, with CRLF line
+/// endings, and behind a BOM, removal giving back every byte; and what only a generated document
+/// tells: adding and changing our entry changes no other value.
 fn check_document(
     format: ConfigFormat,
-    container: &str,
     document: &Document,
     first: &EntryValue,
     second: &EntryValue,
@@ -306,58 +388,31 @@ fn check_document(
         document.text.replace('\n', "\r\n"),
         format!("\u{feff}{}", document.text),
     ];
-    let location = EntryLocation::member(&[container], NAME);
+    let location = document.location();
     for original in variants {
+        let expected = restored(format, &original);
         let original = original.as_bytes();
+        let restoration = Restoration::Exactly {
+            prune: document.prune(),
+            bytes: expected.as_bytes(),
+        };
+        let edited = check_edits_of_document_without_entry(
+            format,
+            original,
+            &location,
+            first,
+            second,
+            restoration,
+        )
+        .map_err(|error| TestCaseError::fail(format!("adding our entry failed: {error}")))?;
         let before = others(format, original, &document.keys);
-        let added = format
-            .edit(Some(original), &edit(container, Some(first.clone()), false))
-            .map_err(|error| TestCaseError::fail(format!("adding failed: {error}")))?;
-        let shown = String::from_utf8_lossy(&added).into_owned();
-        prop_assert_eq!(
-            format.read(&added, &location).unwrap(),
-            Some(first.to_json()),
-            "our entry reads back as written:\n{}",
-            shown
-        );
-        prop_assert_eq!(
-            &others(format, &added, &document.keys),
-            &before,
-            "adding our entry changes nothing else:\n{}",
-            shown
-        );
-        let again = format
-            .edit(Some(&added), &edit(container, Some(first.clone()), false))
-            .unwrap();
-        prop_assert_eq!(&again, &added, "a second add of the same value is a no-op");
-
-        let changed = format
-            .edit(Some(&added), &edit(container, Some(second.clone()), false))
-            .map_err(|error| TestCaseError::fail(format!("changing failed: {error}\n{shown}")))?;
-        let shown_changed = String::from_utf8_lossy(&changed).into_owned();
-        prop_assert_eq!(
-            format.read(&changed, &location).unwrap(),
-            Some(second.to_json()),
-            "the changed entry reads back as written:\n{}",
-            shown_changed
-        );
-        prop_assert_eq!(
-            &others(format, &changed, &document.keys),
-            &before,
-            "changing our entry changes nothing else:\n{}",
-            shown_changed
-        );
-
-        let prune = !document.has_container;
-        for (with_entry, shown) in [(&added, &shown), (&changed, &shown_changed)] {
-            let removed = format
-                .edit(Some(with_entry), &edit(container, None, prune))
-                .unwrap();
+        for (what, with_entry) in [("adding", &edited.added), ("changing", &edited.changed)] {
             prop_assert_eq!(
-                String::from_utf8_lossy(&removed),
-                restored(format, &String::from_utf8_lossy(original)),
-                "removing our entry restores every byte\nwith our entry:\n{}",
-                shown
+                &others(format, with_entry, &document.keys),
+                &before,
+                "{} our entry changes nothing else:\n{}",
+                what,
+                String::from_utf8_lossy(with_entry)
             );
         }
     }
@@ -369,20 +424,20 @@ proptest! {
 
     #[test]
     fn json_edits_are_lossless(
-        document in json_document(),
+        document in any::<bool>().prop_flat_map(json_document),
         first in entry_value(),
         second in entry_value(),
     ) {
-        check_document(ConfigFormat::Json, "mcpServers", &document, &first, &second)?;
+        check_document(ConfigFormat::Json, &document, &first, &second)?;
     }
 
     #[test]
     fn toml_edits_are_lossless(
-        document in toml_document(),
+        document in any::<bool>().prop_flat_map(toml_document),
         first in entry_value(),
         second in entry_value(),
     ) {
-        check_document(ConfigFormat::Toml, "mcp_servers", &document, &first, &second)?;
+        check_document(ConfigFormat::Toml, &document, &first, &second)?;
     }
 
     #[test]
@@ -391,33 +446,19 @@ proptest! {
         first in entry_value(),
         second in entry_value(),
     ) {
-        check_document(ConfigFormat::Yaml, "extensions", &document, &first, &second)?;
+        check_document(ConfigFormat::Yaml, &document, &first, &second)?;
     }
 
     /// Any bytes at all: an edit is refused with a reason or succeeds, never panics, and what
-    /// it adds reads back and comes out again.
+    /// it adds reads back and comes out again, giving back the document up to layout.
     #[test]
     fn any_bytes_are_edited_or_refused_without_a_panic(
         bytes in proptest::collection::vec(any::<u8>(), 0..200),
         format in select(vec![ConfigFormat::Json, ConfigFormat::Toml, ConfigFormat::Yaml]),
-        value in entry_value(),
+        first in entry_value(),
+        second in entry_value(),
     ) {
-        let container = "servers";
-        let location = EntryLocation::member(&[container], NAME);
-        if let Ok(added) = format.edit(Some(&bytes), &edit(container, Some(value.clone()), false)) {
-            prop_assert_eq!(
-                format.read(&added, &location).ok().flatten(),
-                Some(value.to_json()),
-                "an entry that was added reads back"
-            );
-            let removed = format
-                .edit(Some(&added), &edit(container, None, true))
-                .map_err(|error| TestCaseError::fail(format!("removing failed: {error}")))?;
-            prop_assert_eq!(
-                format.read(&removed, &location).ok().flatten(),
-                None,
-                "an entry that was removed is gone"
-            );
-        }
+        let location = EntryLocation::member(&["servers"], NAME);
+        check_edits_of_any_document(format, &bytes, &location, &first, &second);
     }
 }

@@ -1,28 +1,17 @@
 //! Property tests of the MCP reply parser (design §4): whatever status, content type and bytes
 //! a server sends, the parser never panics, a failure is one of the reply kinds of design §4
 //! with the status kept and a body excerpt of at most 256 bytes, and a well-formed reply is
-//! read the same whether it comes as JSON or inside an event stream among other events.
+//! read the same whether it comes as JSON or inside an event stream among other events. The
+//! invariants the fuzz target checks too come from `rovo_mcp_invariants::replies`.
 
 use proptest::prelude::*;
 use proptest::sample::select;
 use rovo_mcp_core::ErrorKind;
-use rovo_mcp_core::probe::failure::BODY_EXCERPT_BYTES;
 use rovo_mcp_core::probe::parse_http_reply;
+use rovo_mcp_invariants::replies::check_http_reply;
 use serde_json::{Value, json};
 
 const HOST: &str = "mcp.example.com";
-
-/// The kinds a reply (as opposed to no reply at all) can be classified as.
-const REPLY_KINDS: [ErrorKind; 8] = [
-    ErrorKind::Unauthorized,
-    ErrorKind::ForbiddenIp,
-    ErrorKind::ForbiddenLegacyToken,
-    ErrorKind::Forbidden,
-    ErrorKind::RateLimited,
-    ErrorKind::ServerError,
-    ErrorKind::NotMcp,
-    ErrorKind::ProtocolError,
-];
 
 fn content_type() -> impl Strategy<Value = String> {
     prop_oneof![
@@ -117,26 +106,7 @@ proptest! {
         body in body(),
         id in 0u64..4,
     ) {
-        let Err(failure) = parse_http_reply(HOST, "tools/list", id, status, &content_type, &body)
-        else {
-            return Ok(());
-        };
-        prop_assert!(
-            REPLY_KINDS.contains(&failure.kind),
-            "a reply is classified as one of design §4's reply kinds, not {:?}",
-            failure.kind
-        );
-        prop_assert_eq!(failure.http_status, Some(status), "the status is kept");
-        if let Some(excerpt) = &failure.body_excerpt {
-            prop_assert!(
-                excerpt.len() <= BODY_EXCERPT_BYTES,
-                "the excerpt is at most {} bytes, not {}",
-                BODY_EXCERPT_BYTES,
-                excerpt.len()
-            );
-            prop_assert!(!excerpt.is_empty(), "an empty body has no excerpt rather than an empty one");
-        }
-        prop_assert!(!failure.message.is_empty() && !failure.hint.is_empty(), "a failure says what happened and what to do");
+        check_http_reply(status, &content_type, id, &body);
     }
 
     #[test]

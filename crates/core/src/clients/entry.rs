@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::environment::Os;
-use crate::edit::{EntryEdit, EntryLocation, EntryValue};
+use crate::edit::{EntryEdit, EntryLocation, EntryValue, PruneDepth};
 
 /// How the secret reaches the client (design §5).
 #[derive(
@@ -199,7 +199,7 @@ pub(super) fn configure_edits(
     let mut edits = vec![EntryEdit {
         location: location(shape.placement(), settings.name),
         value: Some(entry),
-        prune: false,
+        prune: PruneDepth::NONE,
     }];
     if prompt_inputs {
         let input = (settings.mode == SecretMode::Prompt).then(|| {
@@ -219,7 +219,7 @@ pub(super) fn configure_edits(
             location: EntryLocation::list_item(&["inputs"], "id", &input_id(settings.name)),
             value: input,
             // Switching to inline leaves an `inputs` list the person may have had before.
-            prune: false,
+            prune: PruneDepth::NONE,
         });
     }
     edits

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::entry::{self, EntrySettings, EntrySummary, SecretMode};
 use super::{Client, ClientEnvironment};
-use crate::edit::{ConfigFormat, EditError, EntryEdit};
+use crate::edit::{ConfigFormat, EditError, EntryEdit, EntryLocation, PruneDepth};
 use crate::fsutil::{BackupPlace, ConfigFile, WriteOutcome, backed_up_versions, replace_config};
 use crate::{Error, ErrorKind, Result};
 
@@ -95,10 +95,11 @@ pub fn plan_configure(
 /// Plans taking our entry `name` out of `client`'s config, so the file is what it would be had
 /// we never added the entry (design §5).
 ///
-/// Whether a container our entry leaves empty goes too depends on whether it was there before:
-/// the backups in `backup_folder` tell (a version from before ours equals one of the two
-/// results). Without such a backup the container stays, unless the file then holds nothing at
-/// all: then we created it, and it is deleted.
+/// How many of the containers our entry leaves empty go too depends on which were there before,
+/// even empty: the backups in `backup_folder` tell, as the version from before ours equals the
+/// result of one prune depth (per location, for a client with more than one). Without such a
+/// backup every container stays, unless the file then holds nothing at all: then we created it,
+/// and it is deleted.
 pub fn plan_remove(
     client: &'static Client,
     environment: &ClientEnvironment,
@@ -107,43 +108,49 @@ pub fn plan_remove(
 ) -> Result<ClientPlan> {
     let path = config_path(client, environment)?;
     let file = ConfigFile::read(&path)?;
-    let removal = |prune: bool| -> Vec<EntryEdit> {
-        entry::locations(client.shape, name, client.prompt_inputs)
-            .into_iter()
-            .map(|location| EntryEdit {
-                location,
+    let locations = entry::locations(client.shape, name, client.prompt_inputs);
+    let removal = |depths: &[PruneDepth]| -> Vec<EntryEdit> {
+        locations
+            .iter()
+            .zip(depths)
+            .map(|(location, &prune)| EntryEdit {
+                location: location.clone(),
                 value: None,
                 prune,
             })
             .collect()
     };
-    let prune = match file.bytes() {
-        None => true,
+    let depths = match file.bytes() {
+        None => vec![PruneDepth::ALL; locations.len()],
         Some(before) => {
-            let edit = |prune| {
-                client
+            let mut results = Vec::new();
+            for depths in prune_combinations(&locations) {
+                let result = client
                     .format
-                    .edit(Some(before), &removal(prune))
-                    .map_err(|error| invalid_config(file.path(), &error))
-            };
-            let pruned = edit(true)?;
-            let kept = edit(false)?;
+                    .edit(Some(before), &removal(&depths))
+                    .map_err(|error| invalid_config(file.path(), &error))?;
+                results.push((depths, result));
+            }
             let place = backup_place(client, backup_folder);
-            backed_up_versions(file.real_path(), place)
+            let from_backup = backed_up_versions(file.real_path(), place)
                 .iter()
                 .find_map(|old| {
-                    if *old == kept {
-                        Some(false)
-                    } else if *old == pruned {
-                        Some(true)
-                    } else {
-                        None
-                    }
-                })
-                .unwrap_or_else(|| client.format.is_empty_document(&pruned))
+                    results
+                        .iter()
+                        .find(|(_, result)| result == old)
+                        .map(|(depths, _)| depths.clone())
+                });
+            from_backup.unwrap_or_else(|| {
+                let (deepest, pruned) = results.pop().expect("there is always one combination");
+                if client.format.is_empty_document(&pruned) {
+                    deepest
+                } else {
+                    vec![PruneDepth::NONE; locations.len()]
+                }
+            })
         }
     };
-    let edits = removal(prune);
+    let edits = removal(&depths);
     let after = edited(client.format, &file, &edits, true)?;
     let previous_entry = match file.bytes() {
         Some(bytes) => read_summary(client, file.path(), bytes, name)?,
@@ -157,6 +164,26 @@ pub fn plan_remove(
         after,
         previous_entry,
     })
+}
+
+/// Every way to prune a removal at `locations`: one depth per location, from keeping every
+/// container to taking out all of them. Keeping comes first, so where several give the same
+/// file, the plan keeps the most; the last takes out every container.
+fn prune_combinations(locations: &[EntryLocation]) -> Vec<Vec<PruneDepth>> {
+    locations
+        .iter()
+        .fold(vec![Vec::new()], |combinations, location| {
+            combinations
+                .iter()
+                .flat_map(|combination| {
+                    location.prune_depths().map(move |depth| {
+                        let mut longer = combination.clone();
+                        longer.push(depth);
+                        longer
+                    })
+                })
+                .collect()
+        })
 }
 
 fn backup_place<'a>(client: &Client, backup_folder: &'a Path) -> BackupPlace<'a> {
@@ -408,7 +435,29 @@ fn read_summary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clients::{ALL, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME, Os, find};
+    use crate::clients::entry::{Placement, URL_AND_HEADERS};
+    use crate::clients::{ALL, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME, EntryShape, Os, find};
+
+    /// A client whose entry sits two containers deep, at `mcp.servers`, so that a removal has
+    /// three depths to choose from; no real client nests its servers that deep.
+    static NESTED: Client = Client {
+        id: "nested",
+        name: "Nested",
+        format: ConfigFormat::Json,
+        config_files: nested_config_files,
+        install_markers: nested_config_files,
+        commands: &[],
+        shape: EntryShape::Remote {
+            placement: Placement::Member(&["mcp", "servers"]),
+            fields: URL_AND_HEADERS,
+        },
+        prompt_inputs: false,
+        needs_restart: false,
+    };
+
+    fn nested_config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+        vec![environment.home(&["nested.json"])]
+    }
 
     #[test]
     fn credentials_are_masked_in_diffs() {
@@ -443,6 +492,56 @@ mod tests {
         };
         let error = plan_configure(find("cursor").unwrap(), &environment, &settings).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn a_backup_from_before_our_entry_picks_the_depth_that_keeps_what_was_there() {
+        let home = tempfile::tempdir().unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let backups = home.path().join("backups");
+        let path = home.path().join("nested.json");
+        // `mcp` was there, empty; `servers` comes with our entry.
+        let before = "{\"mcp\": {}}\n";
+        std::fs::write(&path, before).unwrap();
+        let settings = EntrySettings {
+            name: DEFAULT_SERVER_NAME,
+            endpoint: DEFAULT_ENDPOINT,
+            mode: SecretMode::Inline,
+            authorization: "Basic c2VjcmV0",
+            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
+        };
+        plan_configure(&NESTED, &environment, &settings)
+            .unwrap()
+            .apply(&backups)
+            .unwrap();
+
+        let without_backups = plan_remove(
+            &NESTED,
+            &environment,
+            DEFAULT_SERVER_NAME,
+            &home.path().join("no-backups"),
+        )
+        .unwrap();
+        assert_eq!(
+            without_backups.change(),
+            Change::Delete,
+            "without a backup the fallback applies: taking out every container leaves nothing, \
+             so the file looks like one we created"
+        );
+
+        let removal = plan_remove(&NESTED, &environment, DEFAULT_SERVER_NAME, &backups).unwrap();
+        assert_eq!(
+            removal.change(),
+            Change::Update,
+            "the file stays: it was there before"
+        );
+        removal.apply(&backups).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            before,
+            "the backup equals depth 1, between keeping `servers` (0) and taking out `mcp` (2): \
+             the file is given back byte for byte"
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use jsonc_parser::cst::{
 };
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 
-use super::{EditError, EntryEdit, EntryLocation, EntryValue, dotted};
+use super::{EditError, EntryEdit, EntryLocation, EntryValue, PruneDepth, dotted};
 
 /// What the clients themselves accept: JSON plus comments and trailing commas (VS Code and
 /// Zed write both). The JSON5 extras are refused, since a client would choke on them.
@@ -612,10 +612,11 @@ fn find_list_item(list: &CstArray, key: &str, name: &str) -> Option<CstObject> {
     })
 }
 
-/// Takes the entry at `location` out. With `prune`, every container on its path that this left
-/// empty (and holds no comment) goes too, innermost first, so that removing what we added leaves
-/// the file as it was before; without, the emptied container is written back as `{}`/`[]`.
-fn remove_entry(root: &CstObject, location: &EntryLocation, prune: bool) {
+/// Takes the entry at `location` out. Then, innermost first, each container on its path that
+/// this left empty (and holds no comment) goes too, as many as `prune` allows, so that removing
+/// what we added leaves the file as it was before; the first emptied container that stays is
+/// written back as `{}`/`[]`.
+fn remove_entry(root: &CstObject, location: &EntryLocation, prune: PruneDepth) {
     let container = location.container();
     let mut objects = vec![root.clone()];
     let walk_to = match location {
@@ -629,6 +630,8 @@ fn remove_entry(root: &CstObject, location: &EntryLocation, prune: bool) {
         objects.push(next);
     }
     let innermost = objects.last().expect("the root is always there").clone();
+    // How many containers out from the entry the next one up is.
+    let mut level = 1;
     match location {
         EntryLocation::Member { name, .. } => {
             let Some(prop) = innermost.get(name) else {
@@ -645,39 +648,41 @@ fn remove_entry(root: &CstObject, location: &EntryLocation, prune: bool) {
                 return;
             };
             item.remove();
-            if !prune {
+            let emptied = is_emptied(&list.children(), list.elements().is_empty());
+            if !(emptied && prune.reaches(level)) {
                 collapse_if_empty(&list.children(), list.elements().is_empty());
                 return;
             }
-            if list.elements().is_empty()
-                && !has_comment(&list.children())
-                && let Some(prop) = innermost.get(list_key)
-            {
+            if let Some(prop) = innermost.get(list_key) {
                 prop.remove();
             }
+            level += 1;
         }
-    }
-    if !prune {
-        collapse_if_empty(&innermost.children(), innermost.properties().is_empty());
-        return;
     }
     for (depth, key) in container[..walk_to].iter().enumerate().rev() {
-        let parent = &objects[depth];
         let child = &objects[depth + 1];
-        if !child.properties().is_empty() || has_comment(&child.children()) {
-            break;
+        let (children, is_empty) = (child.children(), child.properties().is_empty());
+        if !(is_emptied(&children, is_empty) && prune.reaches(level)) {
+            collapse_if_empty(&children, is_empty);
+            return;
         }
-        if let Some(prop) = parent.get(key) {
+        if let Some(prop) = objects[depth].get(key) {
             prop.remove();
         }
+        level += 1;
     }
     collapse_if_empty(&root.children(), root.properties().is_empty());
+}
+
+/// Whether a container holds nothing at all, not even a comment, so it may go.
+fn is_emptied(children: &[CstNode], is_empty: bool) -> bool {
+    is_empty && !has_comment(children)
 }
 
 /// `{\n}` left behind by removing the last member becomes `{}` (and `[\n]` becomes `[]`), as it
 /// was before we added to it.
 fn collapse_if_empty(children: &[CstNode], is_empty: bool) {
-    if is_empty && !has_comment(children) {
+    if is_emptied(children, is_empty) {
         for child in children {
             if child.is_whitespace() || child.is_newline() {
                 child.clone().remove();
@@ -692,7 +697,7 @@ fn has_comment(children: &[CstNode]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ConfigFormat, EntryEdit, EntryLocation, EntryValue};
+    use super::super::{ConfigFormat, EntryEdit, EntryLocation, EntryValue, PruneDepth};
 
     fn entry() -> EntryValue {
         EntryValue::map([
@@ -705,7 +710,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(container, "ours"),
             value: Some(entry()),
-            prune: true,
+            prune: PruneDepth::ALL,
         }]
     }
 
@@ -713,7 +718,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(container, "ours"),
             value: None,
-            prune: true,
+            prune: PruneDepth::ALL,
         }]
     }
 
@@ -899,6 +904,96 @@ mod tests {
         check_round_trip(with, &["mcpServers"]);
     }
 
+    /// The fuzzing input in `fuzz/regressions/edit_jsonc/empty-outer-container-not-given-back`
+    /// is this shape with blank lines in `mcp`: a container that was there, empty, before our
+    /// entry went in one level further down.
+    #[test]
+    fn removal_gives_back_a_container_that_was_empty_before_we_added_to_it() {
+        let before = "{\"mcp\": {}}";
+        let location = EntryLocation::member(&["mcp", "servers"], "ours");
+        let added = ConfigFormat::Json
+            .edit(
+                Some(before.as_bytes()),
+                &[EntryEdit {
+                    location: location.clone(),
+                    value: Some(entry()),
+                    prune: PruneDepth::NONE,
+                }],
+            )
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&added),
+            "{\"mcp\": {\n    \"servers\": {\n      \"ours\": {\n        \"type\": \"http\",\n        \"url\": \"https://mcp.example/v1/mcp\"\n      }\n    }\n  }}",
+            "adding creates `servers` inside the `mcp` that was there"
+        );
+        let removal = |depth| {
+            let removed = ConfigFormat::Json
+                .edit(
+                    Some(&added),
+                    &[EntryEdit {
+                        location: location.clone(),
+                        value: None,
+                        prune: PruneDepth(depth),
+                    }],
+                )
+                .unwrap();
+            String::from_utf8(removed).unwrap()
+        };
+        assert_eq!(
+            removal(1),
+            before,
+            "taking out `servers`, which came with our entry, and keeping `mcp`, which did not, gives back every byte"
+        );
+        assert_eq!(
+            removal(0),
+            "{\"mcp\": {\n    \"servers\": {}\n  }}",
+            "depth 0 keeps every container, the emptied `servers` written `{{}}`"
+        );
+        assert_eq!(
+            removal(2),
+            "{}",
+            "depth 2 takes out `mcp` too, which was there before, so it is too deep here"
+        );
+        assert_eq!(
+            removal(7),
+            removal(2),
+            "a depth beyond the path's two containers takes out no more"
+        );
+    }
+
+    #[test]
+    fn removal_gives_back_the_empty_object_around_a_list_it_created() {
+        // For a list item the list is the innermost container: depth 1 takes out the list we
+        // created and keeps the object that was there, empty, before.
+        let before = "{\"a\": {}}";
+        let location = EntryLocation::list_item(&["a", "list"], "id", "ours");
+        let item = EntryValue::map([("id", EntryValue::string("ours"))]);
+        let edit = |bytes: &[u8], value: Option<EntryValue>, depth| {
+            let edits = [EntryEdit {
+                location: location.clone(),
+                value,
+                prune: PruneDepth(depth),
+            }];
+            String::from_utf8(ConfigFormat::Json.edit(Some(bytes), &edits).unwrap()).unwrap()
+        };
+        let added = edit(before.as_bytes(), Some(item), 0);
+        assert_eq!(
+            edit(added.as_bytes(), None, 1),
+            before,
+            "the list goes and the object that was there stays, byte for byte"
+        );
+        assert_eq!(
+            edit(added.as_bytes(), None, 0),
+            "{\"a\": {\n    \"list\": []\n  }}",
+            "depth 0 keeps the emptied list, written `[]`"
+        );
+        assert_eq!(
+            edit(added.as_bytes(), None, 2),
+            "{}",
+            "depth 2 takes out the object too"
+        );
+    }
+
     #[test]
     fn removing_an_absent_entry_changes_nothing() {
         let before = "{\n  \"mcpServers\": {\n    \"other\": {}\n  }\n}\n";
@@ -911,7 +1006,7 @@ mod tests {
             vec![EntryEdit {
                 location: EntryLocation::list_item(&["inputs"], "id", "ours"),
                 value,
-                prune: true,
+                prune: PruneDepth::ALL,
             }]
         };
         let item = EntryValue::map([

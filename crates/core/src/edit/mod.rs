@@ -6,10 +6,14 @@
 //! A file that does not parse, or has the wrong shape on the way to our entry, is refused with its
 //! line: never "start from an empty config".
 //!
-//! Removing what we added gives back the original bytes, with three known exceptions, all
-//! cosmetic: a JSON container written on one line (`{ "a": {} }`) is spread over several lines
-//! when our entry goes in and stays so, an empty JSON object written over several lines comes
-//! back as `{}`, and a file without a final newline gains one.
+//! Removing what we added, at the prune depth that keeps the containers the file had (see
+//! [`PruneDepth`]), gives back the original bytes, with three known exceptions, all cosmetic: a
+//! JSON container written on one line (`{ "a": {} }`) is spread over several lines when our
+//! entry goes in and stays so, an empty JSON object written over several lines comes back as
+//! `{}`, and a file without a final newline gains one. And one that is not cosmetic: a YAML
+//! container written as its key alone (`extensions:`, which reads as null) comes back as the
+//! empty container it is used as (`extensions: {}`); once it holds our entry it cannot be told
+//! from one written `{}`, which is how clients write an empty one.
 
 mod jsonc;
 mod toml;
@@ -108,6 +112,13 @@ impl EntryLocation {
         }
     }
 
+    /// Every prune depth that gives a removal here a different result, from keeping every
+    /// container on the path (`PruneDepth::NONE`) to taking out all of them: one container per
+    /// key of the path, a list entry's list being the innermost.
+    pub fn prune_depths(&self) -> impl Iterator<Item = PruneDepth> + use<> {
+        (0..=self.container().len()).map(PruneDepth)
+    }
+
     fn name(&self) -> &str {
         match self {
             Self::Member { name, .. } | Self::ListItem { name, .. } => name,
@@ -120,9 +131,30 @@ impl EntryLocation {
 pub struct EntryEdit {
     pub location: EntryLocation,
     pub value: Option<EntryValue>,
-    /// When removing: also remove the containers this leaves empty (they were created with our
-    /// entry). Otherwise an emptied container stays, written `{}`/`[]` (it was there before).
-    pub prune: bool,
+    /// When removing: how many of the containers this leaves empty go too.
+    pub prune: PruneDepth,
+}
+
+/// On removing an entry, how many of the containers on its path, innermost first, go too when
+/// the removal leaves them empty. Those were created with our entry; a container that was
+/// there before, even empty (`"mcp": {}`), must stay for the file to be what it was. An emptied
+/// container that stays is written `{}`/`[]`; one holding a comment always stays.
+///
+/// For `mcp.servers.ours`: 0 keeps `servers` (`"mcp": {"servers": {}}`), 1 takes out `servers`
+/// and keeps `mcp` (`"mcp": {}`), 2 or more takes out both when nothing else is in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PruneDepth(pub usize);
+
+impl PruneDepth {
+    /// Every container stays: all of them were there before our entry.
+    pub const NONE: Self = Self(0);
+    /// Every container the removal empties goes: all of them came with our entry.
+    pub const ALL: Self = Self(usize::MAX);
+
+    /// Whether the container `level` steps out from the entry (1: the one holding it) may go.
+    fn reaches(self, level: usize) -> bool {
+        level <= self.0
+    }
 }
 
 /// Why a document cannot be edited, with the 1-based line it concerns when there is one. The
@@ -350,7 +382,7 @@ mod tests {
         let removal = [EntryEdit {
             location: ours.clone(),
             value: None,
-            prune: false,
+            prune: PruneDepth::NONE,
         }];
         let error = ConfigFormat::Yaml
             .check_edited("extensions:\n  other: \"unclosed\n", &removal)
@@ -369,7 +401,7 @@ mod tests {
         let update = [EntryEdit {
             location: ours,
             value: Some(EntryValue::map([("url", EntryValue::string("new"))])),
-            prune: false,
+            prune: PruneDepth::NONE,
         }];
         assert_eq!(
             ConfigFormat::Yaml.check_edited("extensions:\n  ours:\n    url: new\n", &update),

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
-use super::{EditError, EntryEdit, EntryLocation, EntryValue, dotted};
+use super::{EditError, EntryEdit, EntryLocation, EntryValue, PruneDepth, dotted};
 
 pub(super) fn apply(text: &str, edits: &[EntryEdit]) -> Result<String, EditError> {
     let parsed = parse(text)?;
@@ -121,9 +121,15 @@ fn set_entry(root: &mut Table, container: &[String], name: &str, value: &EntryVa
     table.insert(name, Item::Table(entry));
 }
 
-/// Removes `name` under `path`; with `prune`, also each table on the path that this left
-/// empty, so that removing what we added leaves no `[mcp_servers]` behind.
-fn remove_entry(table: &mut dyn toml_edit::TableLike, path: &[String], name: &str, prune: bool) {
+/// Removes `name` under `path`; then each table on the path that this left empty goes too,
+/// innermost first, as many as `prune` allows, so that removing what we added leaves no
+/// `[mcp_servers]` behind that was not there before.
+fn remove_entry(
+    table: &mut dyn toml_edit::TableLike,
+    path: &[String],
+    name: &str,
+    prune: PruneDepth,
+) {
     let Some((first, rest)) = path.split_first() else {
         table.remove(name);
         return;
@@ -132,7 +138,8 @@ fn remove_entry(table: &mut dyn toml_edit::TableLike, path: &[String], name: &st
         return;
     };
     remove_entry(inner, rest, name, prune);
-    if prune && inner.is_empty() {
+    // `inner` is as many tables out from the entry as there are keys left on the path.
+    if prune.reaches(path.len()) && inner.is_empty() {
         table.remove(first);
     }
 }
@@ -229,7 +236,7 @@ fn value_to_json(value: &Value) -> serde_json::Value {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ConfigFormat, EntryEdit, EntryLocation, EntryValue};
+    use super::super::{ConfigFormat, EntryEdit, EntryLocation, EntryValue, PruneDepth};
 
     fn entry(url: &str) -> EntryValue {
         EntryValue::map([
@@ -245,7 +252,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(&["mcp_servers"], "ours"),
             value: Some(entry(url)),
-            prune: true,
+            prune: PruneDepth::ALL,
         }]
     }
 
@@ -253,7 +260,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(&["mcp_servers"], "ours"),
             value: None,
-            prune: true,
+            prune: PruneDepth::ALL,
         }]
     }
 
@@ -326,7 +333,7 @@ mod tests {
             vec![EntryEdit {
                 location: EntryLocation::member(&["profiles", "mcp_servers"], "ours"),
                 value,
-                prune: true,
+                prune: PruneDepth::ALL,
             }]
         };
         let value = EntryValue::map([
@@ -353,6 +360,43 @@ mod tests {
             ConfigFormat::Toml.edit(Some(&added), &edits(None)),
             Ok(b"\r\n".to_vec()),
             "removing the entry gives back the file as it was"
+        );
+    }
+
+    #[test]
+    fn removal_gives_back_a_table_that_was_empty_before_we_added_to_it() {
+        // The TOML shape of `{"mcp": {}}`: an empty `[mcp]` table, and our entry going into
+        // `mcp.servers`, which is created.
+        let before = "a = 1\n\n[mcp]\n";
+        let location = EntryLocation::member(&["mcp", "servers"], "ours");
+        let edit = |bytes: &[u8], value: Option<EntryValue>, depth| {
+            let edits = [EntryEdit {
+                location: location.clone(),
+                value,
+                prune: PruneDepth(depth),
+            }];
+            String::from_utf8(ConfigFormat::Toml.edit(Some(bytes), &edits).unwrap()).unwrap()
+        };
+        let added = edit(before.as_bytes(), Some(entry("https://a")), 0);
+        assert_eq!(
+            added,
+            "a = 1\n\n[mcp]\n\n[mcp.servers.ours]\nurl = \"https://a\"\nhttp_headers = { Authorization = \"Basic abc\" }\n",
+            "`servers` is created implicit: it has no header of its own"
+        );
+        assert_eq!(
+            edit(added.as_bytes(), None, 1),
+            before,
+            "taking out `servers` and keeping `[mcp]` gives back every byte"
+        );
+        assert_eq!(
+            edit(added.as_bytes(), None, 0),
+            before,
+            "an implicit table left empty prints nothing, so keeping `servers` gives the same"
+        );
+        assert_eq!(
+            edit(added.as_bytes(), None, 2),
+            "a = 1\n",
+            "depth 2 takes out `[mcp]` too, which was there before, so it is too deep here"
         );
     }
 

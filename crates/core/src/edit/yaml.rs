@@ -298,18 +298,28 @@ fn content_lines(text: &str) -> impl Iterator<Item = Line<'_>> {
 
 /// Splits `key: rest` into the key (unquoted) and what follows the colon, without a comment.
 fn split_key(content: &str) -> Option<(String, &str)> {
-    let (key, rest) = if let Some(quoted) = content.strip_prefix('"') {
+    let (key, rest) = split_at_colon(content)?;
+    let value = match rest.find(" #") {
+        Some(comment) => &rest[..comment],
+        None => rest,
+    };
+    Some((key, value.trim()))
+}
+
+/// Splits `key: rest` at the key's colon into the key (unquoted) and everything after the colon.
+fn split_at_colon(content: &str) -> Option<(String, &str)> {
+    if let Some(quoted) = content.strip_prefix('"') {
         let close = quoted.find('"')?;
-        (
+        Some((
             quoted[..close].to_owned(),
             quoted[close + 1..].strip_prefix(':')?,
-        )
+        ))
     } else if let Some(quoted) = content.strip_prefix('\'') {
         let close = quoted.find('\'')?;
-        (
+        Some((
             quoted[..close].to_owned(),
             quoted[close + 1..].strip_prefix(':')?,
-        )
+        ))
     } else {
         let colon = content
             .match_indices(':')
@@ -317,16 +327,11 @@ fn split_key(content: &str) -> Option<(String, &str)> {
                 content[index + 1..].is_empty() || content[index + 1..].starts_with(' ')
             })?
             .0;
-        (
+        Some((
             content[..colon].trim_end().to_owned(),
             &content[colon + 1..],
-        )
-    };
-    let value = match rest.find(" #") {
-        Some(comment) => &rest[..comment],
-        None => rest,
-    };
-    Some((key, value.trim()))
+        ))
+    }
 }
 
 fn top_level_key(location: &EntryLocation) -> Result<&str, EditError> {
@@ -352,6 +357,8 @@ struct Located {
 struct Container {
     key_line_start: usize,
     key_line_end: usize,
+    /// Just past the colon of the key line, where the container's value starts.
+    value_start: usize,
     /// End of the last line with content in the container (the key line when it has none).
     content_end: usize,
     /// Indentation of the container's children, when it has any.
@@ -454,9 +461,11 @@ fn locate(text: &str, location: &EntryLocation) -> Result<Located, EditError> {
             ));
         }
         located.entry = find_entry(text, &content, location)?;
+        let after_colon = split_at_colon(line.content).map_or(0, |(_, rest)| rest.len());
         located.container = Some(Container {
             key_line_start: line.start,
             key_line_end: line.end,
+            value_start: line.start + line.content.len() - after_colon,
             content_end: last_content_end,
             child_indent,
             inline_empty,
@@ -594,14 +603,25 @@ fn apply_one(text: &str, edit: &EntryEdit) -> Result<String, EditError> {
         }
         (None, Some(container), Some((start, end))) => {
             let edited = splice(text, start, end, "");
-            // If that was the container's only child, the `key:` line goes too, unless a
-            // comment the person wrote lives there.
             let relocated = locate(&edited, &edit.location)?;
             match relocated.container {
-                Some(after)
-                    if edit.prune && after.child_indent.is_none() && !container.has_comment =>
-                {
-                    Ok(splice(&edited, after.key_line_start, after.content_end, ""))
+                // That was the container's only child.
+                Some(after) if after.child_indent.is_none() => {
+                    // The prune depth reaches the container when it came with our entry (it is
+                    // the only one on the path: YAML entries live in a top-level container);
+                    // then the `key:` line goes too, unless a comment the person wrote lives
+                    // there.
+                    if edit.prune.reaches(1) && !container.has_comment {
+                        Ok(splice(&edited, after.key_line_start, after.content_end, ""))
+                    } else {
+                        // It stays as the empty map or list it was: a key alone reads as null,
+                        // which a client may refuse where it expects a container.
+                        let empty = match edit.location {
+                            EntryLocation::Member { .. } => " {}",
+                            EntryLocation::ListItem { .. } => " []",
+                        };
+                        Ok(splice(&edited, after.value_start, after.value_start, empty))
+                    }
                 }
                 _ => Ok(edited),
             }
@@ -720,7 +740,7 @@ fn quote_string(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ConfigFormat, EntryEdit, EntryLocation, EntryValue};
+    use super::super::{ConfigFormat, EntryEdit, EntryLocation, EntryValue, PruneDepth};
 
     fn goose_entry(url: &str) -> EntryValue {
         EntryValue::map([
@@ -739,7 +759,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(&["extensions"], "ours"),
             value,
-            prune: true,
+            prune: PruneDepth::ALL,
         }]
     }
 
@@ -755,7 +775,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::list_item(&["mcpServers"], "name", "ours"),
             value,
-            prune: true,
+            prune: PruneDepth::ALL,
         }]
     }
 
@@ -849,7 +869,7 @@ mod tests {
         vec![EntryEdit {
             location: EntryLocation::member(&["extensions"], "atlassian-rovo-mcp"),
             value,
-            prune: false,
+            prune: PruneDepth::NONE,
         }]
     }
 
@@ -918,6 +938,70 @@ mod tests {
                 )
                 .is_err(),
             "reading refuses it too, so no entry is reported that could not be removed"
+        );
+    }
+
+    /// The first case is the input in `fuzz/regressions/edit_yaml/empty-container-comes-back-as-null`
+    /// (after its selector byte): removal left `extensions:` alone, which reads as null.
+    #[test]
+    fn removal_gives_back_a_container_that_was_empty_before_we_added_to_it() {
+        // YAML entries live in a top-level container, so the path holds one container: depth 0
+        // keeps it, depth 1 takes it out. Adding to `{}` or `[]` rewrites it as a block.
+        for (before, without_container, set, unset) in [
+            (
+                "GOOSE_MODEL: x\nextensions: {}\n",
+                "GOOSE_MODEL: x\n",
+                goose(Some(goose_entry("https://a"))),
+                goose(None),
+            ),
+            (
+                "name: Assistant\nmcpServers: []\n",
+                "name: Assistant\n",
+                continue_edit(Some(continue_entry())),
+                continue_edit(None),
+            ),
+        ] {
+            let added = ConfigFormat::Yaml
+                .edit(Some(before.as_bytes()), &set)
+                .unwrap();
+            let removal = |depth| {
+                let edits = [EntryEdit {
+                    prune: PruneDepth(depth),
+                    ..unset[0].clone()
+                }];
+                String::from_utf8(ConfigFormat::Yaml.edit(Some(&added), &edits).unwrap()).unwrap()
+            };
+            assert_eq!(
+                removal(0),
+                before,
+                "keeping the container writes it back empty as it was, byte for byte"
+            );
+            assert_eq!(
+                removal(1),
+                without_container,
+                "depth 1 takes the container out, which was there before, so it is too deep here"
+            );
+        }
+    }
+
+    #[test]
+    fn a_container_written_as_its_key_alone_comes_back_as_an_empty_container() {
+        // `extensions:` alone reads as null, not as an empty map: once our entry is in it, it
+        // cannot be told from `extensions: {}`, and the empty map is what clients read as one.
+        let added = ConfigFormat::Yaml
+            .edit(
+                Some(b"extensions:\n"),
+                &goose(Some(goose_entry("https://a"))),
+            )
+            .unwrap();
+        let edits = [EntryEdit {
+            prune: PruneDepth::NONE,
+            ..goose(None)[0].clone()
+        }];
+        assert_eq!(
+            ConfigFormat::Yaml.edit(Some(&added), &edits),
+            Ok(b"extensions: {}\n".to_vec()),
+            "a container kept empty is written as the empty map it is"
         );
     }
 
