@@ -133,9 +133,12 @@ pub struct WriteUndo {
 /// The keychain item the write replaced.
 #[derive(Debug, Default)]
 enum KeychainBefore {
-    /// The write stored nothing, or what was there could not be read: leave the keychain be.
+    /// The write stored nothing: leave the keychain be.
     #[default]
     Untouched,
+    /// The write stored the credential, but what was there before could not be read: it
+    /// cannot be put back, so the new item stays.
+    Unknown,
     /// The account had no item: delete the one the write stored.
     Empty { account: String },
     /// The account held this secret: put it back.
@@ -156,8 +159,8 @@ pub struct UndoOutcome {
 pub enum CredentialUndo {
     /// The keychain item and the app's record of the credential are back as they were.
     Restored,
-    /// Left as the write made them, for `reason`: a client could not be put back and still
-    /// holds the new credential.
+    /// Left as the write made them, for `reason`: a client that could not be put back still
+    /// uses the new credential, or what the keychain held before is unknown.
     Kept { reason: String },
     /// Putting the keychain item back failed; `message` says why and what to do.
     Failed { message: String },
@@ -280,7 +283,7 @@ fn write_with(
     let keychain_before = match keychain.read(&account) {
         Ok(Some(secret)) => KeychainBefore::Held { account, secret },
         Ok(None) => KeychainBefore::Empty { account },
-        Err(_) => KeychainBefore::Untouched,
+        Err(_) => KeychainBefore::Unknown,
     };
     let state_before = state.load().unwrap_or_default();
     let setup = setup::set_up(&request, checked.verdict, environment, keychain, &state)?;
@@ -375,6 +378,13 @@ pub fn undo(
 /// Puts the keychain item the write replaced back, or deletes the one it added.
 fn restore_keychain(before: &KeychainBefore, keychain: &dyn SecretStore) -> CredentialUndo {
     let restored = match before {
+        KeychainBefore::Unknown => {
+            return CredentialUndo::Kept {
+                reason: "the keychain could not be read before the write, so what it held then \
+                         is unknown and the new credential stays"
+                    .to_owned(),
+            };
+        }
         KeychainBefore::Untouched => Ok(()),
         KeychainBefore::Empty { account } => keychain.delete(account),
         KeychainBefore::Held { account, secret } => keychain.store(account, secret),
@@ -578,7 +588,7 @@ mod tests {
     /// Previews and writes Cursor alone with [`checked`], as the wizard does.
     fn write_cursor(
         environment: &ClientEnvironment,
-        keychain: &InMemorySecretStore,
+        keychain: &dyn SecretStore,
     ) -> (WizardWriteOutcome, WriteUndo) {
         let checked = checked();
         let choices = [choice("cursor")];
@@ -700,6 +710,48 @@ mod tests {
             keychain.read(&service_account()).unwrap().unwrap().expose(),
             "s3cr3t-key",
             "Cursor still uses the new key, so the keychain keeps it"
+        );
+    }
+
+    /// A keychain that cannot be read but can be written: what it held before is unknown.
+    struct WriteOnlyKeychain(InMemorySecretStore);
+
+    impl SecretStore for WriteOnlyKeychain {
+        fn read(&self, _account: &str) -> Result<Option<Secret>> {
+            Err(Error::new(
+                ErrorKind::KeychainUnavailable,
+                "the keychain is locked",
+            ))
+        }
+
+        fn store(&self, account: &str, secret: &Secret) -> Result<()> {
+            self.0.store(account, secret)
+        }
+
+        fn delete(&self, account: &str) -> Result<()> {
+            self.0.delete(account)
+        }
+    }
+
+    #[test]
+    fn undo_keeps_a_keychain_item_whose_predecessor_could_not_be_read() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root.path().join("home");
+        std::fs::create_dir_all(home.join(".cursor")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, &home, []);
+        let keychain = WriteOnlyKeychain(InMemorySecretStore::default());
+        let (_, write) = write_cursor(&environment, &keychain);
+
+        let undone = undo(&write, &environment, &keychain);
+
+        assert!(
+            matches!(&undone.credential, CredentialUndo::Kept { reason } if reason.contains("unknown")),
+            "an item that replaced an unknown one is not deleted, and Undo says why: {:?}",
+            undone.credential
+        );
+        assert!(
+            keychain.0.read(&service_account()).unwrap().is_some(),
+            "the new credential stays in the keychain"
         );
     }
 

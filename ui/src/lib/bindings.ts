@@ -229,8 +229,8 @@ export type CredentialUndo =
 /**  The keychain item and the app's record of the credential are back as they were. */
 { status: "restored" } | 
 /**
- *  Left as the write made them, for `reason`: a client could not be put back and still
- *  holds the new credential.
+ *  Left as the write made them, for `reason`: a client that could not be put back still
+ *  uses the new credential, or what the keychain held before is unknown.
  */
 { status: "kept"; reason: string } | 
 /**  Putting the keychain item back failed; `message` says why and what to do. */
