@@ -173,7 +173,7 @@ screenshots: test-e2e
 package: setup
 	# tauri-cli looks for the config beside the app crate (src-tauri/tauri.conf.json is a
 	# symlink to the root one) and must be told where the UI lives.
-	TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --ci --bundles deb,rpm
+	TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --ci --bundles deb,rpm -- --locked
 	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 
 clean:
