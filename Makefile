@@ -131,7 +131,7 @@ fresh-captures:
 
 # The last test: no test secret, in any form, in anything the suite kept in $(CAPTURES).
 leak-scan:
-	cargo test --locked -p rovo-e2e --test leak_scan -- --ignored --nocapture
+	cargo test --locked -p rovo-e2e --test leak_scan -- --nocapture
 
 # Fuzzing on the stable toolchain: libFuzzer's coverage guidance without a sanitizer (there is
 # no unsafe code to sanitise). Seeds come from the test fixtures (fuzz/seed-corpora.sh); what a

@@ -1,7 +1,7 @@
 //! The last step of `make test`: every log, state file and stdout/stderr capture the whole
 //! suite kept in `target/test-captures` (see `rovo_test_support::leak_scan`) is searched for
 //! every test secret, as typed, percent-encoded and inside base64. It must run after every
-//! other test (`make leak-scan`), so a plain `cargo test` skips it.
+//! other test (`make leak-scan`), so a plain `cargo test` does not build it (`test = false`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -48,7 +48,6 @@ fn binary_of(path: &Path) -> String {
     clippy::print_stdout,
     reason = "the scan reports what it covered, which `make test` shows"
 )]
-#[ignore = "run by `make test` after every other test: it scans what they kept"]
 fn no_test_secret_in_any_log_state_file_or_output_the_suite_kept() {
     let folder = leak_scan::captures_folder();
     let files = every_file_under(&folder);
