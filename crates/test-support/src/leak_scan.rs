@@ -5,10 +5,10 @@
 //!
 //! The app writes no crash report file: a panic goes to stderr, which is captured here too.
 
+use std::ffi::OsString;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -112,11 +112,6 @@ fn capture_path(extension: &str) -> PathBuf {
     ))
 }
 
-/// A new log file for one run of the app.
-pub fn log_file() -> PathBuf {
-    capture_path("log")
-}
-
 /// The log file of this test process's own (in-process) logging, the same for every call.
 pub fn in_process_log_file() -> &'static Path {
     static FILE: OnceLock<PathBuf> = OnceLock::new();
@@ -124,28 +119,17 @@ pub fn in_process_log_file() -> &'static Path {
 }
 
 /// The environment for one run of the app that logs everything into a new captured log file.
-pub fn trace_logging() -> [(&'static str, PathBuf); 2] {
+pub fn trace_logging() -> [(&'static str, OsString); 2] {
     [
-        (LOG_ENV, PathBuf::from("trace")),
-        (LOG_FILE_ENV, log_file()),
+        (LOG_ENV, OsString::from("trace")),
+        (LOG_FILE_ENV, capture_path("log").into_os_string()),
     ]
-}
-
-/// Sets `command` to log everything into a new captured log file.
-pub fn log_everything(command: &mut Command) -> &mut Command {
-    command.envs(trace_logging())
 }
 
 /// Keeps what a run of the app printed.
 pub fn keep_output(output: &Output) {
-    keep_streams(&output.stdout, &output.stderr);
-}
-
-/// Keeps a run's stdout and stderr.
-pub fn keep_streams(stdout: &[u8], stderr: &[u8]) {
-    for (extension, bytes) in [("stdout", stdout), ("stderr", stderr)] {
-        let mut file = fs::File::create(capture_path(extension)).expect("a capture file");
-        file.write_all(bytes).expect("a capture is written");
+    for (extension, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        fs::write(capture_path(extension), bytes).expect("a capture is written");
     }
 }
 
