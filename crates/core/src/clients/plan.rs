@@ -494,6 +494,17 @@ mod tests {
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
     }
 
+    /// Our entry with a Basic header in the client's own file.
+    fn inline_settings() -> EntrySettings<'static> {
+        EntrySettings {
+            name: DEFAULT_SERVER_NAME,
+            endpoint: DEFAULT_ENDPOINT,
+            mode: SecretMode::Inline,
+            authorization: "Basic c2VjcmV0",
+            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
+        }
+    }
+
     #[test]
     fn a_backup_from_before_our_entry_picks_the_depth_that_keeps_what_was_there() {
         let home = tempfile::tempdir().unwrap();
@@ -503,13 +514,7 @@ mod tests {
         // `mcp` was there, empty; `servers` comes with our entry.
         let before = "{\"mcp\": {}}\n";
         std::fs::write(&path, before).unwrap();
-        let settings = EntrySettings {
-            name: DEFAULT_SERVER_NAME,
-            endpoint: DEFAULT_ENDPOINT,
-            mode: SecretMode::Inline,
-            authorization: "Basic c2VjcmV0",
-            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
-        };
+        let settings = inline_settings();
         plan_configure(&NESTED, &environment, &settings)
             .unwrap()
             .apply(&backups)
@@ -548,13 +553,7 @@ mod tests {
     fn every_client_plans_on_an_empty_home() {
         let home = tempfile::tempdir().unwrap();
         let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
-        let settings = EntrySettings {
-            name: DEFAULT_SERVER_NAME,
-            endpoint: DEFAULT_ENDPOINT,
-            mode: SecretMode::Inline,
-            authorization: "Basic c2VjcmV0",
-            bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
-        };
+        let settings = inline_settings();
         for client in ALL {
             if client.config_path(&environment).is_none() {
                 continue;
