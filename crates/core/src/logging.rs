@@ -46,7 +46,7 @@ pub fn init(verbose: bool) {
 /// first call in a process wins: later ones change nothing, so in-process tests may each call
 /// it.
 pub fn init_with(filter: Option<&str>, log_file: Option<&Path>, to_stderr: bool) {
-    if !to_stderr && log_file.is_none() {
+    if (!to_stderr && log_file.is_none()) || tracing::dispatcher::has_been_set() {
         return;
     }
     let filter = match filter.map(EnvFilter::try_new) {
@@ -73,6 +73,7 @@ pub fn init_with(filter: Option<&str>, log_file: Option<&Path>, to_stderr: bool)
         .with_env_filter(filter)
         .with_ansi(false)
         .with_target(true);
+    // Another thread may have set one since the check above; then this one is dropped.
     let _already_set = match (to_stderr, file) {
         (true, Some(file)) => builder
             .with_writer(std::io::stderr.and(Mutex::new(file)))
