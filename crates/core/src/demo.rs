@@ -2,10 +2,12 @@
 //! few AI clients in it, so anyone can walk the whole wizard without an account and without
 //! touching their own files.
 //!
-//! The stand-in answers like the real endpoint for the paths a person meets: a scoped token
-//! (`ATATT3…`) or a service key sees every product tool; a token that does not look scoped is
-//! the classic kind, which signs in but sees only the platform tools (`limited`); a missing or
-//! malformed `Authorization` header is a 401.
+//! The stand-in answers like the real endpoint of today for the paths a person meets: `/v2/mcp`
+//! lists the primary tools and the meta-tools, `/v2/mcp?tools=all` every tool, `/v1/mcp` every
+//! tool under its v1 name. A scoped token (`ATATT3…`) or a service key sees every product tool
+//! an admin has not left off; a token that does not look scoped is the classic kind, which
+//! signs in, lists the platform and Teamwork Graph tools and is refused at call time for not
+//! being a modern token (`limited`); a missing or malformed `Authorization` header is a 401.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -36,8 +38,33 @@ use crate::catalogue::{Access, Catalogue, GroupAuth, Product};
 use crate::clients::{ClientEnvironment, Os};
 use crate::{Error, ErrorKind, Result};
 
-/// The path the stand-in serves MCP on, like the real endpoint's.
-const MCP_PATH: &str = "/v1/mcp";
+/// The paths the stand-in serves MCP on, like the real endpoint's.
+const MCP_PATH: &str = "/v2/mcp";
+const V1_MCP_PATH: &str = "/v1/mcp";
+/// The tools v2 lists in its plain list, as a user observed them (research/atlassian-mcp.md,
+/// corrections of 2026-12-03); the meta-tools come with them.
+const PRIMARY_TOOLS: [&str; 17] = [
+    "atlassianUserInfo",
+    "getAccessibleAtlassianResources",
+    "getConfluenceContent",
+    "createConfluenceContent",
+    "updateConfluenceContent",
+    "searchConfluence",
+    "getJiraIssue",
+    "searchJiraIssuesUsingJql",
+    "createJiraIssue",
+    "editJiraIssue",
+    "transitionJiraIssue",
+    "addOrEditJiraIssueComment",
+    "getLoomVideo",
+    "getGraphContext",
+    "getGraphObject",
+    "addGraphContext",
+    "search",
+];
+/// What the classic token's calls are refused with, in the words it has been seen with.
+const CLASSIC_TOKEN_REFUSAL: &str =
+    "Teamwork Graph tools require a modern API token (API token with scopes).";
 /// The site every demo credential reaches.
 const DEMO_SITE_URL: &str = "https://your-company.atlassian.net";
 const DEMO_CLOUD_ID: &str = "0d3c1f5e-7a2b-4c9d-8e6f-1a2b3c4d5e6f";
@@ -251,23 +278,46 @@ impl DemoCaller {
         }
     }
 
-    /// The catalogue's tools this caller sees (OAuth-only groups never show to a token).
-    fn tools(&self) -> Vec<Tool> {
-        Catalogue::known()
+    /// The catalogue's tools this caller sees on `surface` (OAuth-only groups never show to a
+    /// token, and groups an admin must turn on are off).
+    fn tools(&self, surface: DemoSurface) -> Vec<Tool> {
+        let catalogue = Catalogue::known();
+        let unlocked = catalogue
             .groups
             .iter()
-            .filter(|group| group.auth != GroupAuth::OauthOnly)
-            .filter(|group| {
-                matches!(self, Self::Scoped { .. }) || group.product == Product::Platform
-            })
-            .flat_map(|group| {
-                group
-                    .tools
-                    .iter()
-                    .map(move |name| demo_tool(name, group.product, group.access))
-            })
+            .filter(|group| group.auth != GroupAuth::OauthOnly && !group.off_by_default)
+            .filter(|group| matches!(self, Self::Scoped { .. }) || group.product.is_sign_in_only())
+            .flat_map(|group| group.tools.iter().map(move |name| (name.as_str(), group)));
+        let named: Vec<(&str, _)> = match surface {
+            DemoSurface::V1 => unlocked
+                .filter(|(name, _)| !catalogue.renamed.values().any(|new| new == name))
+                .collect(),
+            DemoSurface::V2All => unlocked
+                .filter(|(name, _)| !catalogue.is_v1_name(name))
+                .collect(),
+            DemoSurface::V2Primary => unlocked
+                .filter(|(name, _)| PRIMARY_TOOLS.contains(name))
+                .collect(),
+        };
+        let meta = (surface == DemoSurface::V2Primary)
+            .then_some(&catalogue.meta_tools)
+            .into_iter()
+            .flatten()
+            .map(|name| demo_tool(name, Product::Other, Access::Read));
+        named
+            .into_iter()
+            .map(|(name, group)| demo_tool(name, group.product, group.access))
+            .chain(meta)
             .collect()
     }
+}
+
+/// Which list a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DemoSurface {
+    V1,
+    V2Primary,
+    V2All,
 }
 
 fn demo_tool(name: &str, product: Product, access: Access) -> Tool {
@@ -278,12 +328,32 @@ fn demo_tool(name: &str, product: Product, access: Access) -> Tool {
         product.display_name()
     );
     Tool::new(name.to_owned(), description, Arc::new(schema))
-        .annotate(ToolAnnotations::new().read_only(access != Access::Write))
+        .annotate(ToolAnnotations::new().read_only(access.only_reads()))
 }
 
-/// The MCP side of the stand-in.
+/// The MCP side of the stand-in, for one path.
 #[derive(Debug, Clone)]
-struct DemoRovo;
+struct DemoRovo {
+    v1: bool,
+}
+
+impl DemoRovo {
+    fn surface_of(&self, context: &RequestContext<RoleServer>) -> DemoSurface {
+        if self.v1 {
+            return DemoSurface::V1;
+        }
+        let all = context
+            .extensions
+            .get::<http::request::Parts>()
+            .and_then(|parts| parts.uri.query())
+            .is_some_and(|query| query.split('&').any(|pair| pair == "tools=all"));
+        if all {
+            DemoSurface::V2All
+        } else {
+            DemoSurface::V2Primary
+        }
+    }
+}
 
 fn caller_of(context: &RequestContext<RoleServer>) -> Option<DemoCaller> {
     let parts = context.extensions.get::<http::request::Parts>()?;
@@ -304,7 +374,9 @@ impl ServerHandler for DemoRovo {
     ) -> std::result::Result<ListToolsResult, ErrorData> {
         let caller =
             caller_of(&context).ok_or_else(|| ErrorData::invalid_request("no credential", None))?;
-        Ok(ListToolsResult::with_all_items(caller.tools()))
+        Ok(ListToolsResult::with_all_items(
+            caller.tools(self.surface_of(&context)),
+        ))
     }
 
     async fn call_tool(
@@ -314,10 +386,23 @@ impl ServerHandler for DemoRovo {
     ) -> std::result::Result<rmcp::model::CallToolResponse, ErrorData> {
         let caller =
             caller_of(&context).ok_or_else(|| ErrorData::invalid_request("no credential", None))?;
-        if !caller.tools().iter().any(|tool| tool.name == request.name) {
+        let offered = [DemoSurface::V1, DemoSurface::V2Primary, DemoSurface::V2All]
+            .into_iter()
+            .any(|surface| {
+                caller
+                    .tools(surface)
+                    .iter()
+                    .any(|tool| tool.name == request.name)
+            });
+        if !offered {
             return Err(ErrorData::method_not_found::<
                 rmcp::model::CallToolRequestMethod,
             >());
+        }
+        if matches!(caller, DemoCaller::Classic { .. }) {
+            return Ok(
+                CallToolResult::error(vec![ContentBlock::text(CLASSIC_TOKEN_REFUSAL)]).into(),
+            );
         }
         let output = match request.name.as_ref() {
             "atlassianUserInfo" => json!({
@@ -344,17 +429,21 @@ type DemoBody = BoxBody<Bytes, Infallible>;
 /// Answers each connection: a request without a usable `Authorization` header gets the 401 the
 /// real server sends; every other request goes to the MCP service.
 async fn serve(listener: TcpListener) {
-    let mcp: StreamableHttpService<DemoRovo, LocalSessionManager> = StreamableHttpService::new(
-        || Ok(DemoRovo),
-        Arc::new(LocalSessionManager::default()),
-        StreamableHttpServerConfig::default(),
-    );
+    let sessions = Arc::new(LocalSessionManager::default());
+    let service = |v1: bool| -> DemoService {
+        StreamableHttpService::new(
+            move || Ok(DemoRovo { v1 }),
+            Arc::clone(&sessions),
+            StreamableHttpServerConfig::default(),
+        )
+    };
+    let (v2, v1) = (service(false), service(true));
     let mut connections = JoinSet::new();
     while let Ok((stream, _peer)) = listener.accept().await {
-        let mcp = mcp.clone();
+        let (v2, v1) = (v2.clone(), v1.clone());
         let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
-            let mcp = mcp.clone();
-            async move { Ok::<_, Infallible>(answer(&mcp, request).await) }
+            let (v2, v1) = (v2.clone(), v1.clone());
+            async move { Ok::<_, Infallible>(answer(&v2, &v1, request).await) }
         });
         connections.spawn(async move {
             // A client that goes away mid-request is an ordinary end here.
@@ -366,13 +455,18 @@ async fn serve(listener: TcpListener) {
     }
 }
 
+type DemoService = StreamableHttpService<DemoRovo, LocalSessionManager>;
+
 async fn answer(
-    mcp: &StreamableHttpService<DemoRovo, LocalSessionManager>,
+    v2: &DemoService,
+    v1: &DemoService,
     request: Request<hyper::body::Incoming>,
 ) -> Response<DemoBody> {
-    if request.uri().path() != MCP_PATH {
-        return plain(StatusCode::NOT_FOUND, "not found");
-    }
+    let mcp = match request.uri().path() {
+        MCP_PATH => v2,
+        V1_MCP_PATH => v1,
+        _ => return plain(StatusCode::NOT_FOUND, "not found"),
+    };
     let signed_in = request
         .headers()
         .get(header::AUTHORIZATION)

@@ -613,14 +613,20 @@ impl Policy {
             .settings
             .required_tools
             .iter()
-            .filter(|required| !report.tools.iter().any(|tool| &tool.name == *required))
+            // A tool required under its v1 name is there under its v2 name too.
+            .filter(|required| {
+                !report.tools.iter().any(|tool| {
+                    crate::catalogue::Catalogue::known().same_tool(&tool.name, required)
+                })
+            })
             .map(String::as_str)
             .collect();
         if missing.is_empty() {
             return;
         }
         report.verdict = crate::probe::Verdict::Limited;
-        report.limitation = Some(crate::probe::report::Advice {
+        report.limitation = Some(crate::probe::report::Limitation {
+            cause: crate::probe::report::LimitationCause::RequiredToolsMissing,
             message: format!(
                 "{} requires tools this credential does not unlock: {}",
                 self.named(),

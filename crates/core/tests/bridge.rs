@@ -21,7 +21,9 @@ use rovo_mcp_core::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, TestMcpServer};
+use rovo_test_support::mcp_server::{
+    Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, Surface, TestMcpServer,
+};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
@@ -135,7 +137,7 @@ async fn every_tool_is_listed_and_a_tool_call_returns_its_result() {
         .map(|tool| tool.name.to_string())
         .collect();
     let expected: Vec<&str> = Grant::FullScope
-        .tools()
+        .tools_on(Surface::V2Primary)
         .into_iter()
         .map(|tool| tool.name)
         .collect();
@@ -588,7 +590,7 @@ async fn tools_listed_over_pages_pass_every_cursor_through() {
         .map(|tool| tool.name.to_string())
         .collect();
     let expected: Vec<&str> = Grant::FullScope
-        .tools()
+        .tools_on(Surface::V2Primary)
         .into_iter()
         .map(|tool| tool.name)
         .collect();

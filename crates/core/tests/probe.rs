@@ -12,13 +12,14 @@ use rovo_mcp_core::catalogue::Product;
 use rovo_mcp_core::clients::{ClientEnvironment, Os};
 use rovo_mcp_core::credentials::{Credential, prepare_credential};
 use rovo_mcp_core::policy::POLICY_ENV;
-use rovo_mcp_core::probe::report::MissingReason;
+use rovo_mcp_core::probe::report::{LimitationCause, MissingReason};
 use rovo_mcp_core::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::wizard::check_entered;
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{
-    ACCOUNT_EMAIL, Grant, Misbehaviour, SITE_CLOUD_ID, TestMcpServer, TestMcpServerBuilder,
+    ACCOUNT_EMAIL, CallRefusal, Grant, META_TOOLS, Misbehaviour, OddAccount, SECOND_SITE_CLOUD_ID,
+    SITE_CLOUD_ID, Surface, TestMcpServer, TestMcpServerBuilder,
 };
 
 const EMAIL: &str = "me@example.com";
@@ -111,8 +112,20 @@ async fn granted(
         .unwrap()
 }
 
+/// How many tools [`Grant::FullScope`] unlocks, and how many v2 shows in its plain list.
+fn full_scope_counts() -> (usize, usize) {
+    (
+        Grant::FullScope.tools_on(Surface::V2All).len(),
+        Grant::FullScope
+            .tools_on(Surface::V2Primary)
+            .iter()
+            .filter(|tool| !META_TOOLS.iter().any(|meta| meta.name == tool.name))
+            .count(),
+    )
+}
+
 #[tokio::test]
-async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchanges() {
+async fn a_fully_scoped_token_on_v2_is_ok_with_every_tool_account_and_sites_in_two_exchanges() {
     let credential = personal();
     // A little latency keeps the notification's 202 from finishing before tools/list arrives,
     // so the server's own count of waves is exact.
@@ -127,9 +140,56 @@ async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchan
     assert_eq!(
         report.verdict,
         Verdict::Ok,
-        "product tools are listed: {report:#?}"
+        "product tools are listed and the account call answered: {report:#?}"
     );
-    assert_eq!(report.tools.len(), 8, "every granted tool is listed");
+    let (total, primary) = full_scope_counts();
+    assert_eq!(
+        report.tools.len(),
+        total,
+        "every tool the credential unlocks is counted (the ?tools=all list), not only the primary ones"
+    );
+    let exposure = report
+        .exposure
+        .as_ref()
+        .expect("v2 shows how tools are exposed");
+    assert_eq!(
+        (
+            exposure.primary as usize,
+            exposure.total as usize,
+            exposure.flat
+        ),
+        (primary, total, false),
+        "a client of the plain v2 endpoint sees the primary tools directly"
+    );
+    assert!(
+        exposure.all_tools_endpoint.ends_with("/v2/mcp?tools=all"),
+        "the flat list's URL is named: {}",
+        exposure.all_tools_endpoint
+    );
+    assert_eq!(
+        report.meta_tools,
+        [
+            "discover",
+            "executeRead",
+            "executeWrite",
+            "executeDestructive"
+        ],
+        "the meta-tools are reported apart"
+    );
+    assert!(
+        !report
+            .tools
+            .iter()
+            .any(|tool| tool.name.starts_with("execute") || tool.name == "discover"),
+        "a meta-tool is never a product tool"
+    );
+    assert!(
+        report
+            .tools
+            .iter()
+            .any(|tool| tool.name == "listJiraProjects" && !tool.primary),
+        "a tool reached through discover is listed, marked as not primary"
+    );
     assert_eq!(report.protocol_version.as_deref(), Some("2025-11-25"));
     assert_eq!(
         report.server.as_ref().map(|server| server.name.as_str()),
@@ -149,8 +209,33 @@ async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchan
         .expect("Jira is one of the products");
     assert_eq!(
         (jira.read, jira.write),
-        (2, 1),
+        (10, 7),
         "Jira's tools split by read/write"
+    );
+    for product in [
+        Product::Loom,
+        Product::Goals,
+        Product::Projects,
+        Product::Teams,
+        Product::Focus,
+        Product::Talent,
+        Product::TeamworkGraph,
+    ] {
+        assert!(
+            report
+                .products
+                .iter()
+                .any(|summary| summary.product == product),
+            "{product:?} is a product of its own, not Other: {:?}",
+            report.products
+        );
+    }
+    assert!(
+        !report
+            .products
+            .iter()
+            .any(|summary| summary.product == Product::Other),
+        "every tool of today's server has its product"
     );
     assert_eq!(
         report
@@ -166,52 +251,298 @@ async fn a_fully_scoped_token_is_ok_with_tools_account_and_sites_in_three_exchan
         "the sites come from getAccessibleAtlassianResources"
     );
     assert_eq!(report.sites[0].cloud_id, SITE_CLOUD_ID);
-    let compass = report
+    let missing: Vec<&str> = report
         .missing_groups
         .iter()
-        .find(|group| group.group == "read_compass")
-        .expect("Compass is missing for any token");
-    assert_eq!(compass.reason, MissingReason::OauthOnly);
-    assert!(
-        !report
+        .map(|group| group.group.as_str())
+        .collect();
+    for granted in [
+        "read_confluence",
+        "write_confluence",
+        "search_confluence",
+        "read_jira",
+        "write_jira",
+        "read_loom",
+    ] {
+        assert!(
+            !missing.contains(&granted),
+            "{granted} is granted under its new names: {missing:?}"
+        );
+    }
+    let reason = |id: &str| {
+        report
             .missing_groups
             .iter()
-            .any(|group| group.group == "write_jira"),
-        "a listed group is not missing"
-    );
+            .find(|group| group.group == id)
+            .map(|group| group.reason)
+    };
+    assert_eq!(reason("read_compass"), Some(MissingReason::OauthOnly));
+    assert_eq!(reason("delete_jira"), Some(MissingReason::OffByDefault));
     assert_eq!(
-        report.timings.sequential_exchanges, 3,
-        "initialize, then tools/list beside the notification, then both account calls together"
+        report.timings.sequential_exchanges, 2,
+        "initialize on both lists, then everything else at once: the floor"
     );
     assert_eq!(
         server.log().sequential_exchanges(&http::Method::DELETE),
-        3,
-        "the server saw three sequential exchanges too"
+        2,
+        "the server saw two sequential exchanges too"
     );
-    assert!(
+    assert_eq!(
         server
             .log()
             .requests()
             .iter()
-            .any(|request| request.http_method == http::Method::DELETE),
-        "the session is ended with DELETE"
+            .filter(|request| request.http_method == http::Method::DELETE)
+            .count(),
+        2,
+        "both sessions are ended with DELETE"
     );
 }
 
 #[tokio::test]
-async fn a_classic_token_that_sees_only_platform_tools_is_limited() {
+async fn v1_lists_every_tool_flat_under_its_old_names_and_is_ok() {
+    let credential = personal();
+    let server = granted(TestMcpServer::builder(), &credential, Grant::FullScope).await;
+    let report = run(server.v1_url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Ok, "{report:#?}");
+    assert!(
+        report
+            .tools
+            .iter()
+            .any(|tool| tool.name == "getConfluencePage"),
+        "v1 still speaks the old names"
+    );
+    assert!(report.meta_tools.is_empty(), "v1 has no meta-tools");
+    let exposure = report.exposure.expect("exposure is reported");
+    assert_eq!(
+        exposure.primary, exposure.total,
+        "v1 ignores ?tools=all: a client sees every tool directly"
+    );
+    assert!(
+        !report
+            .missing_groups
+            .iter()
+            .any(|group| group.group == "read_confluence"),
+        "old names count for their group"
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_with_its_own_query_keeps_it_and_one_with_tools_all_is_flat() {
+    let credential = personal();
+    let server = granted(TestMcpServer::builder(), &credential, Grant::FullScope).await;
+    let with_query = format!("{}?tenant=a", server.url());
+    let report = run(&with_query, &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Ok, "{report:#?}");
+    assert!(
+        report
+            .exposure
+            .as_ref()
+            .is_some_and(|exposure| exposure.all_tools_endpoint.ends_with("?tenant=a&tools=all")),
+        "the endpoint's own query is kept: {:?}",
+        report.exposure
+    );
+    let flat = format!("{}?tools=all", server.url());
+    let report = run(&flat, &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Ok, "{report:#?}");
+    let exposure = report.exposure.expect("exposure is reported");
+    assert!(
+        exposure.flat,
+        "an endpoint that asks for every tool is flat"
+    );
+    assert_eq!(
+        exposure.primary, exposure.total,
+        "and its client sees every tool"
+    );
+}
+
+#[tokio::test]
+async fn a_token_whose_scopes_match_no_tool_is_limited() {
     let credential = personal();
     let server = granted(TestMcpServer::builder(), &credential, Grant::PlatformOnly).await;
     let report = run(server.url(), &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Limited, "signed in is not enough");
     assert_eq!(report.verdict.exit_code(), 5);
     let limitation = report.limitation.expect("limited says why");
+    assert_eq!(limitation.cause, LimitationCause::ScopesMatchNoTool);
+    assert!(report.error.is_none(), "limited is a verdict, not an error");
+}
+
+#[tokio::test]
+async fn a_classic_token_and_a_token_for_the_wrong_app_are_limited_and_told_apart() {
+    let credential = personal();
+    let classic = granted(TestMcpServer::builder(), &credential, Grant::ClassicToken).await;
+    let report = run(classic.url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Limited, "{report:#?}");
+    let limitation = report.limitation.expect("limited says why");
+    assert_eq!(
+        limitation.cause,
+        LimitationCause::ClassicToken,
+        "the server's words say classic"
+    );
     assert!(
-        limitation.message.contains("classic token"),
-        "names the likely cause: {}",
+        limitation.message.contains("modern API token"),
+        "the server's words are shown: {}",
         limitation.message
     );
-    assert!(report.error.is_none(), "limited is a verdict, not an error");
+    assert!(report.account.is_none(), "a refusal is never the account");
+
+    let wrong_app = granted(TestMcpServer::builder(), &credential, Grant::WrongApp).await;
+    let report = run(wrong_app.url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Limited, "{report:#?}");
+    let limitation = report.limitation.expect("limited says why");
+    assert_eq!(limitation.cause, LimitationCause::WrongApp);
+    assert!(
+        limitation.hint.contains("Rovo MCP V2"),
+        "the hint names the app to choose: {}",
+        limitation.hint
+    );
+}
+
+#[tokio::test]
+async fn api_token_sign_in_turned_off_is_forbidden_whatever_form_the_refusal_takes() {
+    for refusal in [
+        CallRefusal::ApiTokenSignInOff,
+        CallRefusal::ApiTokenSignInOffMarkedError,
+        CallRefusal::Http403,
+    ] {
+        let credential = personal();
+        let server = granted(
+            TestMcpServer::builder(),
+            &credential,
+            Grant::CallsRefused(refusal),
+        )
+        .await;
+        let report = run(server.url(), &credential, ProbeOptions::default()).await;
+        assert_eq!(
+            report.verdict,
+            Verdict::Failed(ErrorKind::Forbidden),
+            "{refusal:?}: a listed catalogue is not a working credential: {report:#?}"
+        );
+        assert_eq!(report.verdict.exit_code(), 4);
+        let error = report.error.as_ref().expect("forbidden carries its error");
+        assert!(
+            error.hint.contains("Rovo MCP server → Authentication"),
+            "{refusal:?}: the hint names the admin setting: {}",
+            error.hint
+        );
+        assert!(
+            report.account.is_none(),
+            "{refusal:?}: the refusal is never shown as the account"
+        );
+        assert!(
+            report.tools.is_empty(),
+            "{refusal:?}: nothing is offered as usable"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_ip_refusal_at_call_time_is_forbidden_ip() {
+    let credential = personal();
+    let server = granted(
+        TestMcpServer::builder(),
+        &credential,
+        Grant::CallsRefused(CallRefusal::IpAllowlist),
+    )
+    .await;
+    let report = run(server.url(), &credential, ProbeOptions::default()).await;
+    assert_failure(&report, ErrorKind::ForbiddenIp, None);
+    assert!(report.account.is_none());
+}
+
+#[tokio::test]
+async fn a_scope_refusal_names_the_missing_scope() {
+    let credential = personal();
+    let server = granted(
+        TestMcpServer::builder(),
+        &credential,
+        Grant::CallsRefused(CallRefusal::Scope),
+    )
+    .await;
+    let report = run(server.url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(
+        report.verdict,
+        Verdict::Limited,
+        "a refused call is never ok: {report:#?}"
+    );
+    let limitation = report.limitation.expect("limited says why");
+    assert_eq!(limitation.cause, LimitationCause::InsufficientScope);
+    assert!(
+        limitation.message.contains("read:me:agent-interface")
+            && limitation.hint.contains("read:me:agent-interface"),
+        "the missing scope is named: {limitation:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_account_answer_that_is_not_an_account_is_never_shown_as_one() {
+    for odd in [OddAccount::NotJson, OddAccount::WrongShape] {
+        let credential = personal();
+        let server = granted(
+            TestMcpServer::builder(),
+            &credential,
+            Grant::OddAccount(odd),
+        )
+        .await;
+        let report = run(server.url(), &credential, ProbeOptions::default()).await;
+        assert_eq!(
+            report.verdict,
+            Verdict::Ok,
+            "{odd:?}: the sites call answered for the credential: {report:#?}"
+        );
+        assert!(report.account.is_none(), "{odd:?}: no account is made up");
+        assert_eq!(report.sites.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_token_reaching_two_sites_reports_both() {
+    let credential = personal();
+    let server = granted(TestMcpServer::builder(), &credential, Grant::TwoSites).await;
+    let report = run(server.url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Ok);
+    let ids: Vec<&str> = report
+        .sites
+        .iter()
+        .map(|site| site.cloud_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [SITE_CLOUD_ID, SECOND_SITE_CLOUD_ID],
+        "each site with its cloud id"
+    );
+}
+
+#[tokio::test]
+async fn thousands_of_tools_are_counted_and_a_list_that_never_ends_is_a_protocol_error() {
+    let credential = personal();
+    let server = granted(
+        TestMcpServer::builder().extra_tools(3000).page_size(500),
+        &credential,
+        Grant::FullScope,
+    )
+    .await;
+    let report = run(server.url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Ok, "{:?}", report.error);
+    assert_eq!(
+        report.tools.len(),
+        full_scope_counts().0 + 3000,
+        "every tool is counted"
+    );
+
+    let server = granted(
+        TestMcpServer::builder().endless_tool_pages(),
+        &credential,
+        Grant::FullScope,
+    )
+    .await;
+    let report = run(server.url(), &credential, ProbeOptions::default()).await;
+    assert_failure(&report, ErrorKind::ProtocolError, None);
+    assert!(
+        report.error.unwrap().message.contains("never ends"),
+        "the message says what is wrong"
+    );
 }
 
 #[tokio::test]
@@ -399,7 +730,7 @@ async fn hanging_endless_and_slow_servers_hit_the_deadline() {
 async fn every_page_of_the_tool_list_is_read() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder().page_size(3),
+        TestMcpServer::builder().page_size(20),
         &credential,
         Grant::FullScope,
     )
@@ -408,12 +739,12 @@ async fn every_page_of_the_tool_list_is_read() {
     assert_eq!(report.verdict, Verdict::Ok);
     assert_eq!(
         report.tools.len(),
-        8,
-        "three pages of 3, 3 and 2 tools are joined"
+        full_scope_counts().0,
+        "the pages of 20 are joined"
     );
     assert_eq!(
-        report.timings.sequential_exchanges, 5,
-        "each further page costs one exchange"
+        report.timings.sequential_exchanges, 4,
+        "each further page of the longer list costs one exchange; the shorter one is paged beside it"
     );
 }
 
@@ -478,8 +809,8 @@ async fn a_server_without_initialize_is_spoken_to_in_the_stateless_protocol() {
     );
     assert_eq!(report.sites.len(), 1, "tool calls carry their own _meta");
     assert_eq!(
-        report.timings.sequential_exchanges, 3,
-        "the refused initialize, server/discover beside the first page, then the account calls"
+        report.timings.sequential_exchanges, 2,
+        "the refused initialize, then server/discover beside the first pages and the account calls"
     );
 }
 

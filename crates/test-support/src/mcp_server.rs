@@ -1,7 +1,11 @@
 //! A real MCP Streamable HTTP server (rmcp on axum) on a loopback port that answers like the
-//! Atlassian Rovo endpoint: it accepts the credentials a test grants, lists the tools each one
-//! unlocks, and refuses or misbehaves the way the real server and the networks in front of it
-//! do (research/atlassian-mcp.md §2.3): 401 with a plain-text body, the legacy-token and
+//! Atlassian Rovo endpoint as it is today (research/atlassian-mcp.md, corrections of
+//! 2026-12-03): `/v2/mcp` lists the primary tools with the meta-tools, `/v2/mcp?tools=all` the
+//! flat, paginated list of every tool, `/v1/mcp` every tool under the v1 names (ignoring
+//! `?tools=all`). It accepts the credentials a test grants, lists the tools each one unlocks,
+//! refuses at call time inside a tool result (API-token sign-in off, IP allowlist, classic
+//! token, scopes) or with a 403, and refuses or misbehaves the way the real server and the
+//! networks in front of it do (§2.3): 401 with a plain-text body, the legacy-token and
 //! IP-allowlist 403s, 429 with `Retry-After`, 5xx, an HTML page, a reply that hangs, an event
 //! stream that never ends, a huge or non-UTF-8 reply, a JSON-RPC error, slow replies.
 //!
@@ -42,8 +46,11 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::{JoinHandle, JoinSet};
 
-/// The path the real endpoint serves MCP on.
-pub const MCP_PATH: &str = "/v1/mcp";
+/// The path the real endpoint recommends for every client (v2).
+pub const MCP_PATH: &str = "/v2/mcp";
+/// The v1 path, still served: a flat list of every tool under the v1 names, and `?tools=all`
+/// ignored.
+pub const V1_MCP_PATH: &str = "/v1/mcp";
 
 /// The one resource the server offers after [`TestMcpServer::offer_resources_and_prompts`].
 pub const STAND_IN_RESOURCE_URI: &str = "atlassian://stand-in/readme";
@@ -55,96 +62,450 @@ pub const ACCOUNT_EMAIL: &str = "stand-in@example.com";
 /// The one site `getAccessibleAtlassianResources` returns.
 pub const SITE_CLOUD_ID: &str = "1324a887-45db-1bf4-1e99-ef0ff456d421";
 pub const SITE_URL: &str = "https://stand-in.atlassian.net";
+/// The second site of [`Grant::TwoSites`].
+pub const SECOND_SITE_CLOUD_ID: &str = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b";
+pub const SECOND_SITE_URL: &str = "https://stand-in-eu.atlassian.net";
 
-/// What a granted credential can see, matching the cases the real server produces.
+/// The server's words when an admin turned API-token sign-in off: the text of a tool result,
+/// without `isError` (research/atlassian-mcp.md, corrections of 2026-12-03).
+pub const API_TOKEN_OFF_REFUSAL: &str = r#"{"error":true,"message":"You don't have permission to connect via API token. Please ask your organization admin for access."}"#;
+/// The same refusal for a network outside the organisation's IP allowlist.
+pub const IP_REFUSAL: &str = r#"{"error":true,"message":"You don't have permission to connect from this IP address. Please ask your admin for access."}"#;
+/// The classic token's refusal at call time, as it has been seen worded.
+pub const CLASSIC_TOKEN_REFUSAL: &str =
+    "Teamwork Graph tools require a modern API token (API token with scopes).";
+/// A scope refusal at call time.
+pub const SCOPE_REFUSAL: &str =
+    r#"Insufficient scopes for "atlassianUserInfo". Required: [read:me:agent-interface]"#;
+
+/// Which list a request asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Surface {
+    /// `/v1/mcp`, with or without `?tools=all`: every tool, v1 names.
+    V1,
+    /// `/v2/mcp`: the primary tools and the meta-tools.
+    V2Primary,
+    /// `/v2/mcp?tools=all`: every tool, flat.
+    V2All,
+}
+
+/// What a granted credential can see and how its tool calls are answered, matching the cases
+/// the real server produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Grant {
     /// A scoped token with every Rovo MCP scope: product tools plus the platform tools.
     FullScope,
-    /// A classic (unscoped) token: signed in, but only the two platform tools.
+    /// A token whose scopes match no tool: signed in, but only the two platform tools.
     PlatformOnly,
     /// A personal token sent as `Bearer`: signed in, but only the Teamwork Graph tools.
     TeamworkGraphOnly,
+    /// A token made for the other token app: platform and Teamwork Graph tools.
+    WrongApp,
+    /// A classic token: platform and Teamwork Graph tools listed, every call refused with the
+    /// "modern API token" words.
+    ClassicToken,
+    /// Everything listed, every call refused inside the result.
+    CallsRefused(CallRefusal),
+    /// Everything listed; the token reaches two sites.
+    TwoSites,
+    /// Everything listed; `atlassianUserInfo` answers with something that is not an account.
+    OddAccount(OddAccount),
 }
 
-/// One tool of the stand-in catalogue: name, title, and whether it only reads.
+/// How tool calls are refused at call time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallRefusal {
+    /// API-token sign-in turned off: the refusal object without `isError`.
+    ApiTokenSignInOff,
+    /// The same with `isError: true`.
+    ApiTokenSignInOffMarkedError,
+    /// Outside the IP allowlist, inside the result.
+    IpAllowlist,
+    /// HTTP 403 to `tools/call`, its body the API-token refusal.
+    Http403,
+    /// The platform tools refused for a missing scope.
+    Scope,
+}
+
+/// What an odd `atlassianUserInfo` answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OddAccount {
+    /// Text that is not JSON.
+    NotJson,
+    /// JSON of the wrong shape.
+    WrongShape,
+}
+
+/// One tool of the stand-in catalogue: name (v2), title, whether it only reads, whether v2
+/// lists it in the plain list, and its name on v1 (`None`: not on v1).
 #[derive(Debug, Clone, Copy)]
 pub struct CatalogueTool {
     pub name: &'static str,
     pub title: &'static str,
     pub read_only: bool,
+    pub primary: bool,
+    pub v1_name: Option<&'static str>,
+}
+
+const fn tool(
+    name: &'static str,
+    title: &'static str,
+    read_only: bool,
+    primary: bool,
+    v1_name: Option<&'static str>,
+) -> CatalogueTool {
+    CatalogueTool {
+        name,
+        title,
+        read_only,
+        primary,
+        v1_name,
+    }
 }
 
 /// The platform tools every signed-in credential sees.
 pub const PLATFORM_TOOLS: [CatalogueTool; 2] = [
-    CatalogueTool {
-        name: "atlassianUserInfo",
-        title: "Atlassian user info",
-        read_only: true,
-    },
-    CatalogueTool {
-        name: "getAccessibleAtlassianResources",
-        title: "Accessible Atlassian resources",
-        read_only: true,
-    },
+    tool(
+        "atlassianUserInfo",
+        "Atlassian user info",
+        true,
+        true,
+        Some("atlassianUserInfo"),
+    ),
+    tool(
+        "getAccessibleAtlassianResources",
+        "Accessible Atlassian resources",
+        true,
+        true,
+        Some("getAccessibleAtlassianResources"),
+    ),
 ];
 
-/// The Teamwork Graph tools, all a personal token sent as `Bearer` sees.
-pub const TEAMWORK_GRAPH_TOOLS: [CatalogueTool; 2] = [
-    CatalogueTool {
-        name: "getTeamworkGraphContext",
-        title: "Teamwork Graph context",
-        read_only: true,
-    },
-    CatalogueTool {
-        name: "getTeamworkGraphObject",
-        title: "Teamwork Graph object",
-        read_only: true,
-    },
+/// The Teamwork Graph tools: v2 names, their v1 names, and v2's new write tool.
+pub const TEAMWORK_GRAPH_TOOLS: [CatalogueTool; 3] = [
+    tool(
+        "getGraphContext",
+        "Teamwork Graph context",
+        true,
+        true,
+        Some("getTeamworkGraphContext"),
+    ),
+    tool(
+        "getGraphObject",
+        "Teamwork Graph object",
+        true,
+        true,
+        Some("getTeamworkGraphObject"),
+    ),
+    tool(
+        "addGraphContext",
+        "Add Teamwork Graph context",
+        false,
+        true,
+        None,
+    ),
 ];
 
-/// A representative slice of the product tools of the official catalogue (Aug 2026).
-pub const PRODUCT_TOOLS: [CatalogueTool; 6] = [
-    CatalogueTool {
-        name: "getVisibleJiraProjects",
-        title: "Visible Jira projects",
-        read_only: true,
-    },
-    CatalogueTool {
-        name: "searchJiraIssuesUsingJql",
-        title: "Search Jira issues with JQL",
-        read_only: true,
-    },
-    CatalogueTool {
-        name: "createJiraIssue",
-        title: "Create Jira issue",
-        read_only: false,
-    },
-    CatalogueTool {
-        name: "getConfluencePage",
-        title: "Get Confluence page",
-        read_only: true,
-    },
-    CatalogueTool {
-        name: "createConfluencePage",
-        title: "Create Confluence page",
-        read_only: false,
-    },
-    CatalogueTool {
-        name: "search",
-        title: "Search Rovo",
-        read_only: true,
-    },
+/// v2's meta-tools, listed with the primary tools on the plain v2 endpoint only.
+pub const META_TOOLS: [CatalogueTool; 4] = [
+    tool("discover", "Discover tools", true, true, None),
+    tool("executeRead", "Run a read tool", true, true, None),
+    tool("executeWrite", "Run a write tool", false, true, None),
+    tool(
+        "executeDestructive",
+        "Run a destructive tool",
+        false,
+        true,
+        None,
+    ),
+];
+
+/// The product tools of today's server: the primary ones as a user observed them on v2
+/// (research/atlassian-mcp.md, corrections of 2026-12-03), the rest of the documented
+/// catalogue, and one tool each of the products whose tool names are not documented yet (names
+/// of the stand-in's own, which the catalogue sorts by name).
+pub const PRODUCT_TOOLS: [CatalogueTool; 38] = [
+    tool(
+        "getJiraIssue",
+        "Get Jira issue",
+        true,
+        true,
+        Some("getJiraIssue"),
+    ),
+    tool(
+        "searchJiraIssuesUsingJql",
+        "Search Jira issues with JQL",
+        true,
+        true,
+        Some("searchJiraIssuesUsingJql"),
+    ),
+    tool(
+        "createJiraIssue",
+        "Create Jira issue",
+        false,
+        true,
+        Some("createJiraIssue"),
+    ),
+    tool(
+        "editJiraIssue",
+        "Edit Jira issue",
+        false,
+        true,
+        Some("editJiraIssue"),
+    ),
+    tool(
+        "transitionJiraIssue",
+        "Transition Jira issue",
+        false,
+        true,
+        Some("transitionJiraIssue"),
+    ),
+    tool(
+        "addOrEditJiraIssueComment",
+        "Comment on a Jira issue",
+        false,
+        true,
+        Some("addCommentToJiraIssue"),
+    ),
+    tool(
+        "listJiraProjects",
+        "Jira projects",
+        true,
+        false,
+        Some("getVisibleJiraProjects"),
+    ),
+    tool(
+        "listJiraProjectIssueTypesMetadata",
+        "Issue types of a project",
+        true,
+        false,
+        Some("getJiraProjectIssueTypesMetadata"),
+    ),
+    tool(
+        "getJiraIssueTypeMetaWithFields",
+        "Issue type fields",
+        true,
+        false,
+        Some("getJiraIssueTypeMetaWithFields"),
+    ),
+    tool(
+        "listJiraIssueTransitions",
+        "Transitions of an issue",
+        true,
+        false,
+        Some("getTransitionsForJiraIssue"),
+    ),
+    tool(
+        "lookupJiraAccountId",
+        "Look up a Jira account",
+        true,
+        false,
+        Some("lookupJiraAccountId"),
+    ),
+    tool(
+        "getJiraIssueRemoteIssueLinks",
+        "Remote links of an issue",
+        true,
+        false,
+        Some("getJiraIssueRemoteIssueLinks"),
+    ),
+    tool(
+        "getIssueLinkTypes",
+        "Issue link types",
+        true,
+        false,
+        Some("getIssueLinkTypes"),
+    ),
+    tool(
+        "listJiraIssueComments",
+        "Comments of an issue",
+        true,
+        false,
+        None,
+    ),
+    tool(
+        "addWorklogToJiraIssue",
+        "Log work",
+        false,
+        false,
+        Some("addWorklogToJiraIssue"),
+    ),
+    tool(
+        "createJiraIssueLink",
+        "Link two issues",
+        false,
+        false,
+        Some("createIssueLink"),
+    ),
+    tool(
+        "uploadAttachmentToJiraIssue",
+        "Attach a file",
+        false,
+        false,
+        None,
+    ),
+    tool(
+        "getConfluenceContent",
+        "Get Confluence content",
+        true,
+        true,
+        Some("getConfluencePage"),
+    ),
+    tool(
+        "createConfluenceContent",
+        "Create Confluence content",
+        false,
+        true,
+        Some("createConfluencePage"),
+    ),
+    tool(
+        "updateConfluenceContent",
+        "Update Confluence content",
+        false,
+        true,
+        Some("updateConfluencePage"),
+    ),
+    tool(
+        "searchConfluence",
+        "Search Confluence",
+        true,
+        true,
+        Some("searchConfluenceUsingCql"),
+    ),
+    tool(
+        "getConfluenceSpaces",
+        "Confluence spaces",
+        true,
+        false,
+        Some("getConfluenceSpaces"),
+    ),
+    tool(
+        "getPagesInConfluenceSpace",
+        "Pages of a space",
+        true,
+        false,
+        Some("getPagesInConfluenceSpace"),
+    ),
+    tool(
+        "getConfluencePageFooterComments",
+        "Footer comments",
+        true,
+        false,
+        Some("getConfluencePageFooterComments"),
+    ),
+    tool(
+        "createConfluenceFooterComment",
+        "Add a footer comment",
+        false,
+        false,
+        Some("createConfluenceFooterComment"),
+    ),
+    tool(
+        "listConfluenceContentVersions",
+        "Versions of a page",
+        true,
+        false,
+        None,
+    ),
+    tool(
+        "archiveConfluenceContent",
+        "Archive a page",
+        false,
+        false,
+        None,
+    ),
+    tool(
+        "getJsmOpsAlerts",
+        "JSM alerts",
+        true,
+        false,
+        Some("getJsmOpsAlerts"),
+    ),
+    tool(
+        "updateJsmOpsAlert",
+        "Update a JSM alert",
+        false,
+        false,
+        Some("updateJsmOpsAlert"),
+    ),
+    tool(
+        "bitbucketRepository",
+        "Bitbucket repository",
+        true,
+        false,
+        Some("bitbucketRepository"),
+    ),
+    tool(
+        "bitbucketPullRequest",
+        "Bitbucket pull request",
+        true,
+        false,
+        Some("bitbucketPullRequest"),
+    ),
+    tool("getLoomVideo", "Get Loom video", true, true, None),
+    tool("getGoal", "Get a goal", true, false, None),
+    tool(
+        "getAtlassianProjectUpdate",
+        "Project update",
+        true,
+        false,
+        None,
+    ),
+    tool("getTeamMembers", "Members of a team", true, false, None),
+    tool("getFocusArea", "Focus area", true, false, None),
+    tool("getTalentPosition", "Talent position", true, false, None),
+    tool("search", "Search Rovo", true, true, Some("search")),
 ];
 
 impl Grant {
-    /// The tools this grant lists, platform tools first as the real server does.
-    pub fn tools(self) -> Vec<CatalogueTool> {
+    /// Every tool this grant unlocks, under its v2 name, platform tools first as the real
+    /// server does.
+    fn unlocked(self) -> Vec<CatalogueTool> {
         match self {
-            Self::FullScope => PLATFORM_TOOLS.into_iter().chain(PRODUCT_TOOLS).collect(),
             Self::PlatformOnly => PLATFORM_TOOLS.to_vec(),
             Self::TeamworkGraphOnly => TEAMWORK_GRAPH_TOOLS.to_vec(),
+            Self::WrongApp | Self::ClassicToken => PLATFORM_TOOLS
+                .into_iter()
+                .chain(TEAMWORK_GRAPH_TOOLS)
+                .collect(),
+            Self::FullScope | Self::CallsRefused(_) | Self::TwoSites | Self::OddAccount(_) => {
+                PLATFORM_TOOLS
+                    .into_iter()
+                    .chain(PRODUCT_TOOLS)
+                    .chain(TEAMWORK_GRAPH_TOOLS)
+                    .collect()
+            }
         }
+    }
+
+    /// The tools this grant lists on `surface`, each under the name it has there.
+    pub fn tools_on(self, surface: Surface) -> Vec<CatalogueTool> {
+        let unlocked = self.unlocked();
+        match surface {
+            Surface::V2All => unlocked,
+            Surface::V2Primary => unlocked
+                .into_iter()
+                .filter(|tool| tool.primary)
+                .chain(META_TOOLS)
+                .collect(),
+            Surface::V1 => unlocked
+                .into_iter()
+                .filter_map(|tool| {
+                    Some(CatalogueTool {
+                        name: tool.v1_name?,
+                        ..tool
+                    })
+                })
+                .collect(),
+        }
+    }
+
+    /// Whether `name` is a tool of this grant under either of its names.
+    fn unlocks(self, name: &str) -> bool {
+        self.unlocked()
+            .iter()
+            .chain(META_TOOLS.iter())
+            .any(|tool| tool.name == name || tool.v1_name == Some(name))
     }
 }
 
@@ -307,6 +668,8 @@ pub struct TestMcpServerBuilder {
     latency: Duration,
     newest_protocol: ProtocolVersion,
     stateless_only: bool,
+    extra_tools: usize,
+    endless_tool_pages: bool,
 }
 
 impl Default for TestMcpServerBuilder {
@@ -319,6 +682,8 @@ impl Default for TestMcpServerBuilder {
             latency: Duration::ZERO,
             newest_protocol: ProtocolVersion::LATEST_WITH_INITIALIZE,
             stateless_only: false,
+            extra_tools: 0,
+            endless_tool_pages: false,
         }
     }
 }
@@ -341,6 +706,20 @@ impl TestMcpServerBuilder {
     ) -> Self {
         self.misbehaviours
             .insert(authorization.into(), misbehaviour);
+        self
+    }
+
+    /// Adds `count` made-up Jira tools to every flat list, as a catalogue of thousands would.
+    #[must_use]
+    pub fn extra_tools(mut self, count: usize) -> Self {
+        self.extra_tools = count;
+        self
+    }
+
+    /// Gives every page of a flat list (`?tools=all`, v1) a new `nextCursor`, forever.
+    #[must_use]
+    pub fn endless_tool_pages(mut self) -> Self {
+        self.endless_tool_pages = true;
         self
     }
 
@@ -390,28 +769,35 @@ impl TestMcpServerBuilder {
             .tools_page_size
             .store(self.page_size.unwrap_or(0), Ordering::SeqCst);
         let sessions = Arc::new(LocalSessionManager::default());
-        let handler_grants = Arc::clone(&grants);
-        let handler_controls = Arc::clone(&controls);
-        let newest_protocol = self.newest_protocol;
-        let stateless_only = self.stateless_only;
         let mut config = StreamableHttpServerConfig::default();
         if self.json_replies {
             config = config
                 .with_legacy_session_mode(false)
                 .with_json_response(true);
         }
-        let mcp: StreamableHttpService<FakeRovo, LocalSessionManager> = StreamableHttpService::new(
-            move || {
-                Ok(FakeRovo {
-                    grants: Arc::clone(&handler_grants),
-                    controls: Arc::clone(&handler_controls),
-                    newest_protocol: newest_protocol.clone(),
-                    stateless_only,
-                })
-            },
-            Arc::clone(&sessions),
-            config,
-        );
+        let surface = FakeRovo {
+            grants: Arc::clone(&grants),
+            controls: Arc::clone(&controls),
+            newest_protocol: self.newest_protocol,
+            stateless_only: self.stateless_only,
+            v1: false,
+            extra_tools: self.extra_tools,
+            endless_tool_pages: self.endless_tool_pages,
+        };
+        let service = |v1: bool| {
+            let handler = FakeRovo {
+                v1,
+                ..surface.clone()
+            };
+            let service: StreamableHttpService<FakeRovo, LocalSessionManager> =
+                StreamableHttpService::new(
+                    move || Ok(handler.clone()),
+                    Arc::clone(&sessions),
+                    config.clone(),
+                );
+            service
+        };
+        let (v2, v1) = (service(false), service(true));
         let log = Arc::new(RequestLog::default());
         let gate = Arc::new(Gate {
             grants,
@@ -421,15 +807,18 @@ impl TestMcpServerBuilder {
             latency: self.latency,
         });
         let app = axum::Router::new()
-            .nest_service(MCP_PATH, mcp)
+            .nest_service(MCP_PATH, v2)
+            .nest_service(V1_MCP_PATH, v1)
             .layer(middleware::from_fn_with_state(gate, gatekeeper))
             .layer(middleware::from_fn_with_state(Arc::clone(&log), record));
 
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}{MCP_PATH}", listener.local_addr()?);
+        let v1_url = format!("http://{}{V1_MCP_PATH}", listener.local_addr()?);
         let task = tokio::spawn(serve_connections(listener, app));
         Ok(TestMcpServer {
             url,
+            v1_url,
             log,
             task,
             controls,
@@ -442,6 +831,7 @@ impl TestMcpServerBuilder {
 #[derive(Debug)]
 pub struct TestMcpServer {
     url: String,
+    v1_url: String,
     log: Arc<RequestLog>,
     /// Accepts connections and owns every open one: aborting it drops them all.
     task: JoinHandle<()>,
@@ -467,9 +857,14 @@ impl TestMcpServer {
         TestMcpServerBuilder::default()
     }
 
-    /// The endpoint URL, `http://127.0.0.1:<port>/v1/mcp`.
+    /// The endpoint URL, `http://127.0.0.1:<port>/v2/mcp`.
     pub fn url(&self) -> &str {
         &self.url
+    }
+
+    /// The v1 endpoint URL, `http://127.0.0.1:<port>/v1/mcp`.
+    pub fn v1_url(&self) -> &str {
+        &self.v1_url
     }
 
     /// Every request received so far.
@@ -748,6 +1143,26 @@ async fn gatekeeper(
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .iter()
         .any(|value| value == authorization);
+    if gate.grants.get(authorization) == Some(&Grant::CallsRefused(CallRefusal::Http403)) {
+        let (parts, body) = request.into_parts();
+        let bytes = axum::body::to_bytes(body, 1024 * 1024)
+            .await
+            .unwrap_or_default();
+        let is_call = serde_json::from_slice::<Value>(&bytes).is_ok_and(|message| {
+            message.get("method").and_then(Value::as_str) == Some("tools/call")
+        });
+        if is_call {
+            return (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "application/json")],
+                API_TOKEN_OFF_REFUSAL,
+            )
+                .into_response();
+        }
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
     if gate.grants.contains_key(authorization) && !revoked {
         next.run(request).await
     } else {
@@ -778,6 +1193,10 @@ struct FakeRovo {
     controls: Arc<Controls>,
     newest_protocol: ProtocolVersion,
     stateless_only: bool,
+    /// Serves `/v1/mcp`, which ignores `?tools=all`.
+    v1: bool,
+    extra_tools: usize,
+    endless_tool_pages: bool,
 }
 
 /// The versions of a server that no longer has `initialize`.
@@ -797,6 +1216,22 @@ impl FakeRovo {
             Err(ErrorData::method_not_found::<
                 rmcp::model::ListResourcesRequestMethod,
             >())
+        }
+    }
+
+    fn surface_of(&self, context: &RequestContext<RoleServer>) -> Surface {
+        if self.v1 {
+            return Surface::V1;
+        }
+        let all = context
+            .extensions
+            .get::<axum::http::request::Parts>()
+            .and_then(|parts| parts.uri.query())
+            .is_some_and(|query| query.split('&').any(|pair| pair == "tools=all"));
+        if all {
+            Surface::V2All
+        } else {
+            Surface::V2Primary
         }
     }
 
@@ -904,13 +1339,41 @@ impl ServerHandler for FakeRovo {
         let grant = self
             .grant_of(&context)
             .ok_or_else(|| ErrorData::invalid_request("no granted credential", None))?;
-        let tools: Vec<Tool> = grant.tools().into_iter().map(to_mcp_tool).collect();
+        let surface = self.surface_of(&context);
+        let mut tools: Vec<Tool> = grant
+            .tools_on(surface)
+            .into_iter()
+            .map(to_mcp_tool)
+            .collect();
+        if surface != Surface::V2Primary {
+            tools.extend((0..self.extra_tools).map(|index| {
+                to_mcp_tool(CatalogueTool {
+                    name: Box::leak(format!("getJiraExtraTool{index}").into_boxed_str()),
+                    title: "An extra tool",
+                    read_only: true,
+                    primary: false,
+                    v1_name: None,
+                })
+            }));
+        }
         let page_size = match self.controls.tools_page_size.load(Ordering::SeqCst) {
             0 => tools.len(),
             size => size,
         };
+        let cursor = request.and_then(|request| request.cursor);
+        if self.endless_tool_pages && surface != Surface::V2Primary {
+            // Each page points to one more, whose number never repeats.
+            let next = cursor
+                .as_deref()
+                .and_then(|cursor| cursor.strip_prefix("page-"))
+                .and_then(|number| number.parse::<u64>().ok())
+                .map_or(1, |number| number + 1);
+            let mut page = ListToolsResult::with_all_items(tools.into_iter().take(1).collect());
+            page.next_cursor = Some(format!("page-{next}"));
+            return Ok(page);
+        }
         // The cursor is the index of the page's first tool.
-        let start = match request.and_then(|request| request.cursor) {
+        let start = match cursor {
             Some(cursor) => cursor
                 .parse::<usize>()
                 .ok()
@@ -932,10 +1395,13 @@ impl ServerHandler for FakeRovo {
         let grant = self
             .grant_of(&context)
             .ok_or_else(|| ErrorData::invalid_request("no granted credential", None))?;
-        if !grant.tools().iter().any(|tool| tool.name == request.name) {
+        if !grant.unlocks(&request.name) {
             return Err(ErrorData::method_not_found::<
                 rmcp::model::CallToolRequestMethod,
             >());
+        }
+        if let Some(refused) = refusal_of(grant, &request.name) {
+            return Ok(refused.into());
         }
         if self.controls.hold_tool_calls.load(Ordering::SeqCst) {
             // `notify_one` keeps the signal for a waiter that has not started waiting yet.
@@ -971,16 +1437,60 @@ impl ServerHandler for FakeRovo {
                 })?;
             text = format!("{text} with {root_count} roots of the client");
         }
+        if let (Grant::OddAccount(odd), "atlassianUserInfo") = (grant, request.name.as_ref()) {
+            let text = match odd {
+                OddAccount::NotJson => "Hello from the account service",
+                OddAccount::WrongShape => "[1, 2, 3]",
+            };
+            return Ok(CallToolResult::success(vec![ContentBlock::text(text)]).into());
+        }
         let mut result = CallToolResult::success(vec![ContentBlock::text(text)]);
-        result.structured_content = platform_tool_output(&request.name);
+        result.structured_content = platform_tool_output(&request.name, grant);
         Ok(result.into())
+    }
+}
+
+/// How `grant` refuses a call of `tool` inside its result, if it does.
+fn refusal_of(grant: Grant, tool: &str) -> Option<CallToolResult> {
+    let text = |text: &str| vec![ContentBlock::text(text)];
+    match grant {
+        Grant::ClassicToken => Some(CallToolResult::error(text(CLASSIC_TOKEN_REFUSAL))),
+        Grant::CallsRefused(CallRefusal::ApiTokenSignInOff) => {
+            Some(CallToolResult::success(text(API_TOKEN_OFF_REFUSAL)))
+        }
+        Grant::CallsRefused(CallRefusal::ApiTokenSignInOffMarkedError) => {
+            Some(CallToolResult::error(text(API_TOKEN_OFF_REFUSAL)))
+        }
+        Grant::CallsRefused(CallRefusal::IpAllowlist) => {
+            Some(CallToolResult::success(text(IP_REFUSAL)))
+        }
+        Grant::CallsRefused(CallRefusal::Scope)
+            if PLATFORM_TOOLS.iter().any(|platform| platform.name == tool) =>
+        {
+            Some(CallToolResult::error(text(SCOPE_REFUSAL)))
+        }
+        _ => None,
     }
 }
 
 /// What the platform tools return, in the shape of Atlassian's own: the account, and the
 /// sites with their cloud ids (the REST `accessible-resources` shape).
-fn platform_tool_output(tool: &str) -> Option<Value> {
+fn platform_tool_output(tool: &str, grant: Grant) -> Option<Value> {
     match tool {
+        "getAccessibleAtlassianResources" if grant == Grant::TwoSites => Some(json!([
+            {
+                "id": SITE_CLOUD_ID,
+                "url": SITE_URL,
+                "name": "stand-in",
+                "scopes": ["read:jira-work", "write:jira-work"],
+            },
+            {
+                "id": SECOND_SITE_CLOUD_ID,
+                "url": SECOND_SITE_URL,
+                "name": "stand-in-eu",
+                "scopes": ["read:jira-work"],
+            },
+        ])),
         "atlassianUserInfo" => Some(json!({
             "account_id": "5b10a2844c20165700ede21g",
             "email": ACCOUNT_EMAIL,

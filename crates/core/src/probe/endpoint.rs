@@ -8,8 +8,10 @@ use reqwest::Url;
 
 use crate::{Error, ErrorKind, Result};
 
-/// Where API tokens talk to the Rovo MCP server (research §1.1).
-pub const DEFAULT_ENDPOINT: &str = "https://mcp.atlassian.com/v1/mcp";
+/// Where API tokens talk to the Rovo MCP server: v2, recommended for every client;
+/// `/v1/mcp` and `/v1/mcp/authv2` stay served (atlassian/atlassian-mcp-server README and
+/// support.atlassian.com "Authenticate with a service account", read 2026-12-03).
+pub const DEFAULT_ENDPOINT: &str = "https://mcp.atlassian.com/v2/mcp";
 
 /// The environment variable that overrides the default endpoint (design §7).
 pub const ENDPOINT_ENV: &str = "ROVO_MCP_ENDPOINT";

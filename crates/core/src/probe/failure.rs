@@ -123,7 +123,7 @@ pub fn from_http_status(status: u16, body: &[u8], host: &str) -> ProbeFailure {
         _ => ProbeFailure::new(
             ErrorKind::NotMcp,
             format!("{host} answered HTTP {status}, not an MCP reply"),
-            "check the endpoint URL: the Rovo MCP server for API tokens is https://mcp.atlassian.com/v1/mcp",
+            "check the endpoint URL: the Rovo MCP server for API tokens is https://mcp.atlassian.com/v2/mcp",
         ),
     };
     failure.with_reply(status, body)

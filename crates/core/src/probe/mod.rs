@@ -1,18 +1,25 @@
 //! The probe (design §4): checks a credential against the MCP endpoint and tells what it can
-//! do. `initialize` (2025-11-25, accepting what the server negotiates down to), then
-//! `notifications/initialized` alongside the first `tools/list` page, the remaining pages,
-//! then `atlassianUserInfo` and `getAccessibleAtlassianResources` side by side when listed:
-//! three sequential exchanges for a one-page tool list. The session's `DELETE` runs after.
+//! do. On v2 a plain `tools/list` shows only the primary tools and the meta-tools; `?tools=all`
+//! lists every tool (atlassian/atlassian-mcp-server README, "How the server exposes tools",
+//! read 2026-12-03). So the probe opens two sessions side by side, one on the endpoint as chosen
+//! and one on its `?tools=all` form, and needs two sequential exchanges, the floor: `initialize`
+//! on both, then at once the initialized notifications, the first page of both lists,
+//! `atlassianUserInfo` and `getAccessibleAtlassianResources`. Further pages of a long list add
+//! one exchange each. The sessions' `DELETE`s run after, off the wall time.
 //! A server that refuses every protocol with `initialize` is spoken to in the stateless
 //! protocol (2026-07-28): `server/discover` beside the first page, each request carrying its
 //! own `_meta`.
 //!
-//! The verdict comes from the tool list, never from a 200 alone. No output carries the secret.
+//! The verdict rests on the tool list and a real call together: a refusal inside a tool
+//! result (API-token sign-in off, an IP allowlist) is a refusal, never the account, and
+//! meta-tools never make a credential `ok`. No output carries the secret.
 
+pub mod call_reading;
 pub mod endpoint;
 pub mod failure;
 pub mod report;
 mod transport;
+mod verdict;
 
 use std::time::Duration;
 
@@ -23,13 +30,14 @@ use tokio::time::Instant;
 
 pub use endpoint::{DEFAULT_ENDPOINT, ENDPOINT_ENV, Endpoint};
 pub use failure::ProbeFailure;
-pub use report::{ProbeReport, Verdict};
+pub use report::{ProbeReport, ToolExposure, Verdict};
 use transport::Transport;
 pub use transport::parse_http_reply;
 
 use crate::ErrorKind;
 use crate::catalogue::Catalogue;
 use crate::credentials::Credential;
+use call_reading::CallReading;
 
 /// The protocol versions with `initialize` that the probe speaks, newest first.
 pub const SUPPORTED_PROTOCOL_VERSIONS: [&str; 3] = ["2025-11-25", "2025-06-18", "2025-03-26"];
@@ -40,6 +48,10 @@ pub const STATELESS_PROTOCOL_VERSION: &str = "2026-07-28";
 const UNSUPPORTED_PROTOCOL_VERSION: i64 = -32022;
 /// A tool list longer than this many pages is treated as a server bug.
 const MAX_TOOL_PAGES: u32 = 50;
+/// A tool list longer than this is treated as a server bug (the whole catalogue is about 100).
+const MAX_TOOLS: usize = 5000;
+/// The query that asks v2 for the flat list of every tool.
+const ALL_TOOLS_QUERY: (&str, &str) = ("tools", "all");
 const USER_INFO_TOOL: &str = "atlassianUserInfo";
 const RESOURCES_TOOL: &str = "getAccessibleAtlassianResources";
 
@@ -75,19 +87,22 @@ pub enum ProbeProgress {
 /// The background `DELETE` that ends a probe's session, off the critical path: the report is
 /// ready before it finishes.
 #[derive(Debug, Default)]
-pub struct SessionClose(Option<JoinHandle<()>>);
+pub struct SessionClose(Vec<JoinHandle<()>>);
 
 impl SessionClose {
-    /// Gives the `DELETE` up to `within` to finish; for a process about to exit.
+    /// Gives the `DELETE`s up to `within` to finish; for a process about to exit.
     pub async fn finish(self, within: Duration) {
-        if let Some(close) = self.0 {
-            let _finished = tokio::time::timeout(within, close).await;
-        }
+        let closes = async {
+            for close in self.0 {
+                let _ended = close.await;
+            }
+        };
+        let _finished = tokio::time::timeout(within, closes).await;
     }
 }
 
 /// Checks `credential` against `endpoint` and reports the verdict, the tools and the account.
-/// Never fails: a failure is the report's verdict and `error`. The session is still being
+/// Never fails: a failure is the report's verdict and `error`. The sessions are still being
 /// ended in the background when this returns.
 pub async fn probe(
     endpoint: &Endpoint,
@@ -99,22 +114,48 @@ pub async fn probe(
     tracing::info!(endpoint = %endpoint, auth = ?credential.method(), "probe started");
     let mut exchanges = 0;
     let deadline = started + options.total_timeout;
-    let (mut report, session_close) = match Transport::new(
-        endpoint,
-        credential.authorization(),
-        options.step_timeout,
-        deadline,
-    ) {
-        Ok(mut transport) => {
-            let result = exchange(&mut transport, credential, &mut exchanges, progress).await;
-            let close = transport.close_session();
+    let transport = |endpoint: &Endpoint| {
+        Transport::new(
+            endpoint,
+            credential.authorization(),
+            options.step_timeout,
+            deadline,
+        )
+    };
+    let all_tools = all_tools_endpoint(endpoint);
+    let transports = transport(&all_tools).and_then(|all| {
+        let plain = (all_tools != *endpoint)
+            .then(|| transport(endpoint))
+            .transpose()?;
+        Ok((all, plain))
+    });
+    let (mut report, closes) = match transports {
+        Ok((mut all, mut plain)) => {
+            let result = exchange(
+                &mut all,
+                plain.as_mut(),
+                credential,
+                &mut exchanges,
+                progress,
+            )
+            .await;
+            let closes = std::iter::once(&all)
+                .chain(plain.as_ref())
+                .filter_map(Transport::close_session)
+                .collect();
             let report = match result {
-                Ok(report) => report,
+                Ok(mut report) => {
+                    report.exposure = Some(exposure(&report.tools, &all_tools, plain.is_none()));
+                    report
+                }
                 Err(failure) => ProbeReport::failed(redacted(failure, credential)),
             };
-            (report, close)
+            (report, closes)
         }
-        Err(failure) => (ProbeReport::failed(redacted(failure, credential)), None),
+        Err(failure) => (
+            ProbeReport::failed(redacted(failure, credential)),
+            Vec::new(),
+        ),
     };
     report.auth = Some(credential.method());
     report.endpoint = Some(endpoint.to_string());
@@ -131,81 +172,180 @@ pub async fn probe(
         error = ?report.error.as_ref().map(|failure| failure.kind),
         http_status = ?report.error.as_ref().and_then(|failure| failure.http_status),
         tools = report.tools.len(),
+        meta_tools = report.meta_tools.len(),
         total_ms = report.timings.total_ms,
         exchanges,
         "probe finished"
     );
-    (report, SessionClose(session_close))
+    (report, SessionClose(closes))
+}
+
+/// `endpoint` asking for the flat list of every tool: its own query kept, `tools=all` set.
+pub fn all_tools_endpoint(endpoint: &Endpoint) -> Endpoint {
+    let (key, value) = ALL_TOOLS_QUERY;
+    let mut url = endpoint.url().clone();
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(name, _)| name != key)
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair(key, value);
+    Endpoint::parse(url.as_str()).unwrap_or_else(|_| endpoint.clone())
+}
+
+fn exposure(tools: &[report::ToolSummary], all_tools: &Endpoint, flat: bool) -> ToolExposure {
+    let count = |tools: usize| u32::try_from(tools).unwrap_or(u32::MAX);
+    ToolExposure {
+        all_tools_endpoint: all_tools.to_string(),
+        primary: count(tools.iter().filter(|tool| tool.primary).count()),
+        total: count(tools.len()),
+        flat,
+    }
+}
+
+/// A session that `initialize` opened, or the stateless protocol the server asked for.
+enum Opened {
+    Session(InitializeResult),
+    Stateless,
+}
+
+/// `initialize` on `transport`, or the switch to the stateless protocol when the server
+/// refuses every version with `initialize`.
+async fn open(transport: &mut Transport) -> Result<Opened, ProbeFailure> {
+    match initialize(transport).await {
+        Ok(initialized) => Ok(Opened::Session(initialized)),
+        Err(failure) if failure.json_rpc_code == Some(UNSUPPORTED_PROTOCOL_VERSION) => {
+            transport.use_stateless_protocol(STATELESS_PROTOCOL_VERSION, &client_info());
+            Ok(Opened::Stateless)
+        }
+        Err(failure) => Err(failure),
+    }
+}
+
+/// What goes out beside the first page on an opened connection: the initialized notification,
+/// or the stateless `server/discover`; the server's identity, when this connection learns it.
+async fn companion(
+    transport: &Transport,
+    opened: &Opened,
+) -> Result<Option<report::ServerIdentity>, ProbeFailure> {
+    match opened {
+        Opened::Session(_) => {
+            transport
+                .notify("notifications/initialized", "the initialized notification")
+                .await?;
+            Ok(None)
+        }
+        Opened::Stateless => discover(transport).await.map(Some),
+    }
 }
 
 async fn exchange(
-    transport: &mut Transport,
+    all: &mut Transport,
+    plain: Option<&mut Transport>,
     credential: &Credential,
     exchanges: &mut u32,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> Result<ProbeReport, ProbeFailure> {
     progress(ProbeProgress::Connecting);
     *exchanges += 1;
-    let (server, version, tools) = match initialize(transport).await {
-        Ok(initialized) => {
-            let version = initialized.protocol_version.to_string();
-            let server = report::ServerIdentity {
-                name: initialized.server_info.name,
-                version: initialized.server_info.version,
-            };
-            progress(ProbeProgress::SignedIn);
-            // The notification needs no answer, so it goes out beside the first page.
-            let initialized_notification =
-                transport.notify("notifications/initialized", "the initialized notification");
-            let ((), tools) =
-                list_all_tools(transport, initialized_notification, exchanges, progress).await?;
-            (server, version, tools)
+    let (all_opened, plain_opened) = match plain {
+        Some(plain) => {
+            let (all_opened, plain_opened) = tokio::join!(open(all), open(plain));
+            (all_opened?, Some((&*plain, plain_opened?)))
         }
-        Err(failure) if failure.json_rpc_code == Some(UNSUPPORTED_PROTOCOL_VERSION) => {
-            transport.use_stateless_protocol(STATELESS_PROTOCOL_VERSION, &client_info());
-            let transport = &*transport;
-            let (server, tools) =
-                list_all_tools(transport, discover(transport), exchanges, progress).await?;
-            progress(ProbeProgress::SignedIn);
-            (server, STATELESS_PROTOCOL_VERSION.to_owned(), tools)
-        }
-        Err(failure) => return Err(failure),
+        None => (open(all).await?, None),
     };
-    let transport = &*transport;
+    let all = &*all;
+    if matches!(all_opened, Opened::Session(_)) {
+        progress(ProbeProgress::SignedIn);
+    }
+    progress(ProbeProgress::ListingTools { page: 1 });
+    *exchanges += 1;
+    let plain_first = async {
+        match &plain_opened {
+            Some((transport, opened)) => {
+                let (companion, page) = tokio::join!(
+                    companion(transport, opened),
+                    list_tools_page(transport, 2, None)
+                );
+                companion?;
+                page.map(Some)
+            }
+            None => Ok(None),
+        }
+    };
+    let (all_companion, all_page, plain_page, account, resources) = tokio::join!(
+        companion(all, &all_opened),
+        list_tools_page(all, 2, None),
+        plain_first,
+        call(all, 100, USER_INFO_TOOL),
+        call(all, 101, RESOURCES_TOOL),
+    );
+    let discovered = all_companion?;
+    let (all_tools, plain_tools) = rest_of_lists(
+        all,
+        all_page?,
+        plain_opened.as_ref().map(|(transport, _)| *transport),
+        plain_page?,
+        exchanges,
+        progress,
+    )
+    .await?;
+    let (account, resources) = (account?, resources?);
+    progress(ProbeProgress::ReadingAccount);
+    let server = match (&all_opened, discovered) {
+        (Opened::Session(initialized), _) => report::ServerIdentity {
+            name: initialized.server_info.name.clone(),
+            version: initialized.server_info.version.clone(),
+        },
+        (Opened::Stateless, discovered) => discovered.unwrap_or(report::ServerIdentity {
+            name: String::new(),
+            version: String::new(),
+        }),
+    };
+    let version = match &all_opened {
+        Opened::Session(initialized) => initialized.protocol_version.to_string(),
+        Opened::Stateless => STATELESS_PROTOCOL_VERSION.to_owned(),
+    };
 
     let catalogue = Catalogue::known();
-    let summaries = report::summarise_tools(&tools, catalogue);
-    let listed = |name: &str| summaries.iter().any(|tool| tool.name == name);
-    let (account, sites) = if listed(USER_INFO_TOOL) || listed(RESOURCES_TOOL) {
-        progress(ProbeProgress::ReadingAccount);
-        *exchanges += 1;
-        let (account, resources) = tokio::join!(
-            call_if(transport, 100, USER_INFO_TOOL, listed(USER_INFO_TOOL)),
-            call_if(transport, 101, RESOURCES_TOOL, listed(RESOURCES_TOOL)),
-        );
-        let sites = resources?
-            .as_ref()
-            .map(report::sites_of)
-            .unwrap_or_default();
-        (account?, sites)
-    } else {
-        (None, Vec::new())
+    let primary: Option<Vec<String>> =
+        plain_tools.map(|tools| tools.iter().map(|tool| tool.name.to_string()).collect());
+    let summaries = report::summarise_tools(&all_tools, primary.as_deref(), catalogue);
+    let mut meta_tools = report::meta_tools_of(&all_tools, catalogue);
+    if let Some(primary) = &primary {
+        for name in primary {
+            if catalogue.is_meta_tool(name) && !meta_tools.contains(name) {
+                meta_tools.push(name.clone());
+            }
+        }
+    }
+    let judged = verdict::judge(&summaries, &account, &resources, credential.method())?;
+    let account = judged
+        .account
+        .then(|| call_reading::account_of(&account).ok())
+        .flatten();
+    let sites = match &resources {
+        CallReading::Answered(output) => report::sites_of(output),
+        _ => Vec::new(),
     };
-
-    let verdict = report::verdict_of(&summaries);
     Ok(ProbeReport {
-        verdict,
+        verdict: judged.verdict,
         auth: None,
         endpoint: None,
         server: Some(server),
         protocol_version: Some(version),
         products: report::summarise_products(&summaries),
-        missing_groups: report::missing_groups(&summaries, catalogue),
-        limitation: (verdict == Verdict::Limited)
-            .then(|| report::limitation(&summaries, credential.method())),
+        missing_groups: report::missing_groups(&summaries, catalogue, credential.method()),
+        limitation: judged.limitation,
         account,
         sites,
         tools: summaries,
+        exposure: None,
+        meta_tools,
         error: None,
         warnings: Vec::new(),
         timings: report::Timings::default(),
@@ -282,42 +422,110 @@ async fn discover(transport: &Transport) -> Result<report::ServerIdentity, Probe
     })
 }
 
-/// Every page of `tools/list`. `companion` (the initialized notification, or the stateless
-/// `server/discover`) goes out beside the first page, since neither waits for the other.
-async fn list_all_tools<T>(
-    transport: &Transport,
-    companion: impl Future<Output = Result<T, ProbeFailure>>,
+/// The rest of both lists after their first pages, the two paged side by side.
+async fn rest_of_lists(
+    all: &Transport,
+    all_first: ListToolsResult,
+    plain: Option<&Transport>,
+    plain_first: Option<ListToolsResult>,
     exchanges: &mut u32,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
-) -> Result<(T, Vec<Tool>), ProbeFailure> {
-    progress(ProbeProgress::ListingTools { page: 1 });
-    *exchanges += 1;
-    let (companion, first_page) = tokio::join!(companion, list_tools_page(transport, 2, None));
-    let companion = companion?;
-    let mut page = first_page?;
-    let mut tools: Vec<Tool> = Vec::new();
-    let mut seen_cursors: Vec<String> = Vec::new();
+) -> Result<(Vec<Tool>, Option<Vec<Tool>>), ProbeFailure> {
+    let mut all_list = ToolPages::new(all_first);
+    let mut plain_list = plain
+        .zip(plain_first)
+        .map(|(transport, first)| (transport, ToolPages::new(first)));
     for page_number in 2..=MAX_TOOL_PAGES + 1 {
-        tools.append(&mut page.tools);
-        let Some(cursor) = page.next_cursor.filter(|cursor| !cursor.is_empty()) else {
-            return Ok((companion, tools));
+        let all_cursor = all_list.next_cursor(all)?;
+        let plain_cursor = match &mut plain_list {
+            Some((transport, list)) => list.next_cursor(transport)?,
+            None => None,
         };
-        if page_number > MAX_TOOL_PAGES || seen_cursors.contains(&cursor) {
+        if all_cursor.is_none() && plain_cursor.is_none() {
+            return Ok((all_list.tools, plain_list.map(|(_, list)| list.tools)));
+        }
+        if page_number > MAX_TOOL_PAGES {
             break;
         }
-        seen_cursors.push(cursor.clone());
         progress(ProbeProgress::ListingTools { page: page_number });
         *exchanges += 1;
-        page = list_tools_page(transport, 1 + u64::from(page_number), Some(cursor)).await?;
+        let id = 1 + 2 * u64::from(page_number);
+        let next_all = async {
+            match all_cursor {
+                Some(cursor) => list_tools_page(all, id, Some(cursor)).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let next_plain = async {
+            match (&plain_list, plain_cursor) {
+                (Some((transport, _)), Some(cursor)) => {
+                    list_tools_page(transport, id + 1, Some(cursor))
+                        .await
+                        .map(Some)
+                }
+                _ => Ok(None),
+            }
+        };
+        let (next_all, next_plain) = tokio::join!(next_all, next_plain);
+        if let Some(page) = next_all? {
+            all_list.add(page);
+        }
+        if let (Some((_, list)), Some(page)) = (&mut plain_list, next_plain?) {
+            list.add(page);
+        }
     }
     Err(ProbeFailure::new(
         ErrorKind::ProtocolError,
         format!(
-            "the tool list of {} never ends (a cursor repeats or there are more than {MAX_TOOL_PAGES} pages)",
-            transport.host()
+            "the tool list of {} never ends (more than {MAX_TOOL_PAGES} pages)",
+            all.host()
         ),
         "the server's pagination is broken; report it",
     ))
+}
+
+/// One tool list being paged: what it holds so far and the cursors it has followed.
+struct ToolPages {
+    tools: Vec<Tool>,
+    cursor: Option<String>,
+    seen_cursors: Vec<String>,
+}
+
+impl ToolPages {
+    fn new(first: ListToolsResult) -> Self {
+        let mut pages = Self {
+            tools: Vec::new(),
+            cursor: None,
+            seen_cursors: Vec::new(),
+        };
+        pages.add(first);
+        pages
+    }
+
+    fn add(&mut self, mut page: ListToolsResult) {
+        self.tools.append(&mut page.tools);
+        self.cursor = page.next_cursor.filter(|cursor| !cursor.is_empty());
+    }
+
+    /// The cursor of the next page, if there is one; an error for a list that repeats a
+    /// cursor or grows past any real catalogue.
+    fn next_cursor(&mut self, transport: &Transport) -> Result<Option<String>, ProbeFailure> {
+        let Some(cursor) = self.cursor.take() else {
+            return Ok(None);
+        };
+        if self.seen_cursors.contains(&cursor) || self.tools.len() > MAX_TOOLS {
+            return Err(ProbeFailure::new(
+                ErrorKind::ProtocolError,
+                format!(
+                    "the tool list of {} never ends (a cursor repeats, or it lists more than {MAX_TOOLS} tools)",
+                    transport.host()
+                ),
+                "the server's pagination is broken; report it",
+            ));
+        }
+        self.seen_cursors.push(cursor.clone());
+        Ok(Some(cursor))
+    }
 }
 
 async fn list_tools_page(
@@ -338,17 +546,10 @@ async fn list_tools_page(
     })
 }
 
-/// Calls a read-only tool with no arguments; a tool error or unreadable output is `None`, a
-/// failed exchange is an error.
-async fn call_if(
-    transport: &Transport,
-    id: u64,
-    tool: &str,
-    listed: bool,
-) -> Result<Option<Value>, ProbeFailure> {
-    if !listed {
-        return Ok(None);
-    }
+/// Calls a read-only tool with no arguments and reads its result strictly. A tool the server
+/// does not offer, or an answer the probe cannot read, is a reading; a failed exchange other
+/// than a JSON-RPC error is an error, and an HTTP refusal at call time (403) is one too.
+async fn call(transport: &Transport, id: u64, tool: &str) -> Result<CallReading, ProbeFailure> {
     match transport
         .request(
             id,
@@ -358,8 +559,13 @@ async fn call_if(
         )
         .await
     {
-        Ok(reply) => Ok(report::tool_output(&reply.result)),
-        Err(failure) if failure.kind == ErrorKind::ProtocolError => Ok(None),
+        Ok(reply) => Ok(call_reading::read_call(&reply.result)),
+        Err(failure) if call_reading::is_not_offered(failure.json_rpc_code) => {
+            Ok(CallReading::NotOffered)
+        }
+        Err(failure) if failure.kind == ErrorKind::ProtocolError => {
+            Ok(CallReading::Unreadable(failure.message))
+        }
         Err(failure) => Err(failure),
     }
 }
