@@ -8,7 +8,10 @@ use std::process::{Command, Stdio};
 
 use base64::Engine;
 use rovo_test_support::leak_scan::{self, secret_forms};
-use rovo_test_support::mcp_server::{Grant, Misbehaviour, TestMcpServer, TestMcpServerBuilder};
+use rovo_test_support::mcp_server::{
+    CallRefusal, Grant, Misbehaviour, OddAccount, SECOND_SITE_CLOUD_ID, Surface, TestMcpServer,
+    TestMcpServerBuilder,
+};
 use serde_json::Value;
 
 const EMAIL: &str = "me@example.com";
@@ -185,10 +188,133 @@ async fn a_scoped_token_is_ok_and_the_json_has_the_contract_fields() {
         run.json["timings"]["totalMs"].is_u64(),
         "the total time is reported"
     );
+    let total = Grant::FullScope.tools_on(Surface::V2All).len();
     assert!(
-        run.stderr.contains("ok: 8 tools"),
-        "stderr has the human summary: {}",
+        run.stderr.contains(&format!("ok: {total} tools")),
+        "stderr has the human summary, counting every tool the credential unlocks: {}",
         run.stderr
+    );
+    assert_eq!(
+        run.json["metaTools"],
+        serde_json::json!([
+            "discover",
+            "executeRead",
+            "executeWrite",
+            "executeDestructive"
+        ]),
+        "the meta-tools are reported apart"
+    );
+    assert_eq!(
+        run.json["exposure"]["total"], total,
+        "every tool is counted"
+    );
+    assert!(
+        run.stderr.contains("sees 17 of them directly"),
+        "a person reads how a client sees the tools: {}",
+        run.stderr
+    );
+}
+
+/// Runs `validate` for the personal credential against a server that grants it `grant`.
+async fn validate_granted(grant: Grant) -> Run {
+    let server = personal_server(TestMcpServer::builder(), grant).await;
+    validate(&personal_args(server.url()), TOKEN, None)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refusal_at_call_time_is_never_ok() {
+    for grant in [
+        Grant::CallsRefused(CallRefusal::ApiTokenSignInOff),
+        Grant::CallsRefused(CallRefusal::ApiTokenSignInOffMarkedError),
+        Grant::CallsRefused(CallRefusal::Http403),
+    ] {
+        let run = validate_granted(grant).await;
+        assert_verdict(&run, "forbidden", 4);
+        assert!(
+            run.json["account"].is_null(),
+            "{grant:?}: the refusal object is never shown as the account: {}",
+            run.stdout
+        );
+        assert!(
+            run.json["error"]["hint"].as_str().is_some_and(|hint| hint
+                .contains("Atlassian Administration → Rovo → Rovo MCP server → Authentication")),
+            "{grant:?}: the hint names the admin path: {}",
+            run.stdout
+        );
+    }
+    let run = validate_granted(Grant::CallsRefused(CallRefusal::IpAllowlist)).await;
+    assert_failure(&run, "forbidden_ip", 4, None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_limited_credential_says_its_own_cause() {
+    for (grant, cause) in [
+        (Grant::ClassicToken, "classic_token"),
+        (Grant::WrongApp, "wrong_app"),
+        (Grant::PlatformOnly, "scopes_match_no_tool"),
+        (
+            Grant::CallsRefused(CallRefusal::Scope),
+            "insufficient_scope",
+        ),
+    ] {
+        let run = validate_granted(grant).await;
+        assert_verdict(&run, "limited", 5);
+        assert_eq!(
+            run.json["limitation"]["cause"], cause,
+            "{grant:?} is told apart by what the server returned: {}",
+            run.stdout
+        );
+    }
+    let run = validate_granted(Grant::CallsRefused(CallRefusal::Scope)).await;
+    assert!(
+        run.stderr.contains("read:me:agent-interface"),
+        "the missing scope is named to a person: {}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn v1_still_works_and_several_sites_are_said_plainly() {
+    let server = personal_server(TestMcpServer::builder(), Grant::TwoSites).await;
+    let run = validate(&personal_args(server.v1_url()), TOKEN, None);
+    assert_verdict(&run, "ok", 0);
+    assert_eq!(
+        run.json["endpoint"],
+        server.v1_url(),
+        "the endpoint as given"
+    );
+    assert!(
+        run.stderr.contains("reaches 2 sites") && run.stderr.contains(SECOND_SITE_CLOUD_ID),
+        "a token for several sites is said so, with each cloudId: {}",
+        run.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn odd_answers_and_endless_lists_get_a_clear_verdict() {
+    let run = validate_granted(Grant::OddAccount(OddAccount::NotJson)).await;
+    assert_verdict(&run, "ok", 0);
+    assert!(
+        run.json["account"].is_null(),
+        "text that is not an account is not shown as one"
+    );
+
+    let server = TestMcpServer::builder()
+        .grant(basic(EMAIL, TOKEN), Grant::FullScope)
+        .endless_tool_pages()
+        .start()
+        .await
+        .unwrap();
+    let run = validate(&personal_args(server.url()), TOKEN, None);
+    assert_failure(&run, "protocol_error", 7, None);
+
+    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let with_query = format!("{}?tools=all", server.url());
+    let run = validate(&personal_args(&with_query), TOKEN, None);
+    assert_verdict(&run, "ok", 0);
+    assert_eq!(
+        run.json["exposure"]["flat"], true,
+        "an endpoint with ?tools=all is flat"
     );
 }
 
@@ -228,7 +354,7 @@ async fn the_token_can_come_from_stdin_and_the_endpoint_from_the_environment() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_classic_token_is_limited() {
     let server = TestMcpServer::builder()
-        .grant(basic(EMAIL, CLASSIC_TOKEN), Grant::PlatformOnly)
+        .grant(basic(EMAIL, CLASSIC_TOKEN), Grant::ClassicToken)
         .start()
         .await
         .unwrap();

@@ -9,7 +9,8 @@ use rovo_mcp_core::probe::ENDPOINT_ENV;
 use rovo_mcp_core::secrets::Secret;
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{
-    ACCOUNT_EMAIL, Grant, Misbehaviour, SITE_CLOUD_ID, TestMcpServer,
+    ACCOUNT_EMAIL, CallRefusal, Grant, Misbehaviour, SECOND_SITE_CLOUD_ID, SITE_CLOUD_ID,
+    TestMcpServer,
 };
 
 #[tokio::test]
@@ -125,8 +126,8 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
     let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
     let classic = header(AuthMethod::Personal, Some(EMAIL), CLASSIC_TOKEN);
     let server = TestMcpServer::builder()
-        .grant(scoped, Grant::FullScope)
-        .grant(classic, Grant::PlatformOnly)
+        .grant(scoped, Grant::TwoSites)
+        .grant(classic, Grant::ClassicToken)
         .start()
         .await
         .unwrap();
@@ -205,9 +206,32 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
     let tools = app.wait_for_text("#tools-summary", "tools").await.unwrap();
     let sites = app.text("table.sites").await.unwrap();
     assert!(
-        sites.contains(SITE_CLOUD_ID),
-        "the tools step shows the site's cloud ID ({tools}): {sites:?}"
+        sites.contains(SITE_CLOUD_ID) && sites.contains(SECOND_SITE_CLOUD_ID),
+        "the tools step shows each site's cloud ID ({tools}): {sites:?}"
     );
+    let many = app.text("#tools-many-sites").await.unwrap();
+    assert!(
+        many.contains("2 sites") && many.contains("not bound to one site"),
+        "a token for several sites is said so plainly: {many:?}"
+    );
+    let exposure = app.text("#tools-exposure").await.unwrap();
+    assert!(
+        exposure.contains("17 of these") && exposure.contains("discover"),
+        "the step says which tools a client sees directly: {exposure:?}"
+    );
+    let jira_tools = app.text("section[data-product=jira]").await.unwrap();
+    assert!(
+        jira_tools.contains("through discover"),
+        "a tool reached through discover is marked: {jira_tools:?}"
+    );
+    for product in ["loom", "goals", "teams", "teamwork_graph"] {
+        assert!(
+            app.text(&format!("section[data-product={product}]"))
+                .await
+                .is_ok(),
+            "{product} has its own section"
+        );
+    }
     let jira = app.text("section[data-product=jira]").await.unwrap();
     assert!(
         jira.contains("Read") && jira.contains("Write"),
@@ -319,6 +343,106 @@ async fn a_megabyte_pasted_into_the_token_field_is_refused_without_a_hang() {
         "nothing is sent for a refused input"
     );
     app.screenshot("check-refused").await.unwrap();
+    app.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn refusals_at_call_time_and_each_limited_cause_have_their_own_screen() {
+    // One person per case: the email makes each header distinct.
+    let cases = [
+        (
+            "api-off@example.com",
+            Grant::CallsRefused(CallRefusal::ApiTokenSignInOff),
+            "failed",
+            "forbidden",
+        ),
+        (
+            "ip@example.com",
+            Grant::CallsRefused(CallRefusal::IpAllowlist),
+            "failed",
+            "forbidden_ip",
+        ),
+        (
+            "wrong-app@example.com",
+            Grant::WrongApp,
+            "limited",
+            "wrong_app",
+        ),
+        (
+            "scope@example.com",
+            Grant::CallsRefused(CallRefusal::Scope),
+            "limited",
+            "insufficient_scope",
+        ),
+        (
+            "no-tool@example.com",
+            Grant::PlatformOnly,
+            "limited",
+            "scopes_match_no_tool",
+        ),
+    ];
+    let server = cases
+        .iter()
+        .fold(TestMcpServer::builder(), |builder, (email, grant, _, _)| {
+            builder.grant(
+                header(AuthMethod::Personal, Some(email), SCOPED_TOKEN),
+                *grant,
+            )
+        })
+        .start()
+        .await
+        .unwrap();
+    let app = app_against(&server).await;
+    choose(&app, "personal").await;
+    app.type_into("#credential-apiToken", SCOPED_TOKEN)
+        .await
+        .unwrap();
+    for (email, _, shown, name) in cases {
+        app.type_into("#credential-email", email).await.unwrap();
+        app.click("#next").await.unwrap();
+        let screen = outcome(&app, shown).await;
+        let attribute = if shown == "failed" {
+            "data-kind"
+        } else {
+            "data-cause"
+        };
+        let selector = if shown == "failed" {
+            "#check-outcome"
+        } else {
+            "#check-outcome .alert-summary"
+        };
+        let marked = app
+            .client
+            .find(fantoccini::Locator::Css(selector))
+            .await
+            .unwrap()
+            .attr(attribute)
+            .await
+            .unwrap();
+        assert_eq!(
+            marked.as_deref(),
+            Some(name),
+            "{email}: its own screen: {screen:?}"
+        );
+        assert!(
+            !screen.contains("You don't have permission to connect via API token")
+                || name == "forbidden",
+            "{email}: a refusal is shown only where it is the verdict: {screen:?}"
+        );
+        if name == "forbidden" {
+            assert!(
+                screen.contains("Rovo MCP server → Authentication"),
+                "the forbidden screen names the admin setting: {screen:?}"
+            );
+        }
+        app.screenshot(&format!("check-{shown}-{name}"))
+            .await
+            .unwrap();
+        app.click("#back").await.unwrap();
+        app.wait_for_text("#step-title", "credentials")
+            .await
+            .unwrap();
+    }
     app.close().await.unwrap();
 }
 

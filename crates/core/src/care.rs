@@ -321,11 +321,15 @@ pub fn tray_status(state: &AppState, today: NaiveDate) -> TrayStatus {
     {
         return error(format!("Rovo MCP: token expired on {expires_on}"));
     }
-    let expiry = match days_left {
+    let mut expiry = match days_left {
         Some((_, 1)) => " · expires tomorrow".to_owned(),
         Some((_, days)) => format!(" · expires in {days} days"),
         None => String::new(),
     };
+    // Still served, so no warning; said so the person knows a move to v2 is waiting.
+    if crate::status::endpoint_move(&credential.endpoint).is_some() {
+        expiry.push_str(" · v1 endpoint");
+    }
     let expiring_soon =
         days_left.is_some_and(|(_, days)| days <= i64::from(DEFAULT_REMINDER_DAYS[0]));
     match state.last_check.as_ref().map(|check| check.verdict) {

@@ -17,6 +17,8 @@ pub struct SetupStatus {
     pub auth: Option<AuthMethod>,
     pub email: Option<String>,
     pub endpoint: Option<String>,
+    /// The v2 endpoint to move to, when the setup on record uses a v1 endpoint.
+    pub endpoint_move: Option<EndpointMove>,
     pub expires_on: Option<NaiveDate>,
     /// Days until the expiry date; negative once it has passed.
     pub days_left: Option<i64>,
@@ -25,6 +27,33 @@ pub struct SetupStatus {
     pub clients: Vec<ClientHolding>,
     /// Why the state file could not be read, when it could not (it is left as it is).
     pub state_error: Option<String>,
+}
+
+/// A setup on a v1 endpoint, and the v2 endpoint that replaces it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointMove {
+    pub from: String,
+    pub to: String,
+}
+
+/// The paths of v1, still served, and of v2, which Atlassian recommends for every client
+/// (atlassian/atlassian-mcp-server README, read 2026-12-03).
+const V1_PATHS: [&str; 3] = ["/v1/mcp", "/v1/mcp/authv2", "/v1/sse"];
+const V2_PATH: &str = "/v2/mcp";
+
+/// The move from `endpoint` to v2 on the same server, when `endpoint` is a v1 endpoint; its
+/// query is kept.
+pub fn endpoint_move(endpoint: &str) -> Option<EndpointMove> {
+    let mut url = reqwest::Url::parse(endpoint).ok()?;
+    if !V1_PATHS.contains(&url.path().trim_end_matches('/')) {
+        return None;
+    }
+    url.set_path(V2_PATH);
+    Some(EndpointMove {
+        from: endpoint.to_owned(),
+        to: url.to_string(),
+    })
 }
 
 /// A client whose config holds our entry.
@@ -88,10 +117,48 @@ pub fn status_of(
         auth: credential.map(|credential| credential.auth),
         email: credential.and_then(|credential| credential.email.clone()),
         endpoint: credential.map(|credential| credential.endpoint.clone()),
+        endpoint_move: credential.and_then(|credential| endpoint_move(&credential.endpoint)),
         expires_on,
         days_left: expires_on.map(|date| (date - today).num_days()),
         last_check: recorded.last_check,
         clients,
         state_error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_v1_endpoint_moves_to_v2_on_the_same_server_and_v2_stays() {
+        for v1 in [
+            "https://mcp.atlassian.com/v1/mcp",
+            "https://mcp.atlassian.com/v1/mcp/authv2",
+            "https://mcp.atlassian.com/v1/sse",
+            "https://mcp.atlassian.com/v1/mcp/",
+        ] {
+            assert_eq!(
+                endpoint_move(v1).map(|moved| moved.to),
+                Some("https://mcp.atlassian.com/v2/mcp".to_owned()),
+                "{v1} moves to v2"
+            );
+        }
+        assert_eq!(
+            endpoint_move("http://127.0.0.1:8080/v1/mcp?tenant=a").map(|moved| moved.to),
+            Some("http://127.0.0.1:8080/v2/mcp?tenant=a".to_owned()),
+            "the server and the query are kept"
+        );
+        assert_eq!(
+            endpoint_move("https://mcp.atlassian.com/v2/mcp"),
+            None,
+            "v2 is where to be"
+        );
+        assert_eq!(
+            endpoint_move("https://gateway.example.com/rovo"),
+            None,
+            "a gateway is not ours to move"
+        );
+        assert_eq!(endpoint_move("not a url"), None);
     }
 }

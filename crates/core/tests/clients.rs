@@ -331,7 +331,7 @@ fn an_existing_entry_with_another_url_is_updated_in_place_and_shown() {
         "{diff}"
     );
     assert!(
-        diff.contains("+      \"url\": \"https://mcp.atlassian.com/v1/mcp\","),
+        diff.contains("+      \"url\": \"https://mcp.atlassian.com/v2/mcp\","),
         "{diff}"
     );
     assert!(

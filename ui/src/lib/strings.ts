@@ -191,6 +191,14 @@ export const strings = {
     limitedHeading: "Signed in, but no Jira or Confluence tools",
     limitedExplanation:
       "The server accepted the credential but offers only account or Teamwork Graph tools. This happens with a classic token that has no scopes, or with a personal token sent as a service-account key (Bearer).",
+    limitedHeadings: {
+      classic_token: "Signed in with a classic token, which no tool accepts",
+      wrong_app: "Signed in, but the token was made for the other Rovo MCP app",
+      personal_token_as_bearer: "Signed in, but a personal token was sent as a service-account key",
+      scopes_match_no_tool: "Signed in, but the token's scopes unlock no tool",
+      insufficient_scope: "Signed in, but a tool was refused for a missing scope",
+      required_tools_missing: "Signed in, but tools your organisation requires are missing",
+    } satisfies Record<LimitationCause, string>,
     limitedAction:
       "Go back and use a scoped token or the method that matches your token, or continue with what is available.",
     warningsHeading: "Worth knowing",
@@ -223,6 +231,12 @@ export const strings = {
     searchPlaceholder: "Name or description",
     summary: (tools: number, products: number) =>
       `${tools} ${tools === 1 ? "tool" : "tools"} in ${products} ${products === 1 ? "product" : "products"}`,
+    exposure: (primary: number, total: number, meta: string) =>
+      `Your AI tools see ${primary} of these ${total} directly; they reach the other ${total - primary} through ${meta}, as Atlassian recommends. Tools marked “through discover” are among them.`,
+    viaDiscover: "through discover",
+    viaDiscoverLabel: "Reached through the discover and execute tools, not listed directly",
+    manySites: (count: number) =>
+      `This credential reaches ${count} sites. It is not bound to one site: give a tool call the cloud ID of the site you mean.`,
     productCount: (read: number, write: number) => `${read} read, ${write} write`,
     noMatch: (query: string) => `No tool matches “${query}”.`,
     read: "Read",
@@ -233,6 +247,8 @@ export const strings = {
     missingIntro: "These tool groups of the Rovo MCP server are not listed for this credential:",
     reasons: {
       oauth_only: "Only available when signing in with OAuth.",
+      not_for_service_keys: "Its scopes cannot be given to a service account's API key yet.",
+      off_by_default: "Off until an organisation admin turns it on.",
       not_granted: "The token lacks these scopes, or an admin turned the group off.",
       not_granted_or_not_linked:
         "The token lacks these scopes, or the Bitbucket workspace is not linked to the organisation.",
@@ -277,8 +293,10 @@ export const strings = {
       action: "Create a new token with “Create API token with scopes” and paste it instead.",
     },
     forbidden: {
-      cause: "An admin may have turned off API-token access to Rovo MCP, or your account lacks access.",
-      action: "Ask your Atlassian admin whether API tokens are allowed for Rovo MCP.",
+      cause:
+        "The server signed the token in, then refused to run a tool with it: an admin has turned off API-token sign-in for Rovo MCP, or your account lacks access.",
+      action:
+        "Ask your Atlassian admin to allow API tokens in Atlassian Administration → Rovo → Rovo MCP server → Authentication.",
     },
     network: {
       cause: "No connection to the server: offline, a proxy, or a name that does not resolve.",

@@ -64,6 +64,25 @@ fn human(status: &SetupStatus) -> String {
             "endpoint: {}",
             status.endpoint.as_deref().unwrap_or("?")
         );
+        if let Some(moved) = &status.endpoint_move {
+            let clients: Vec<&str> = status
+                .clients
+                .iter()
+                .map(|client| client.id.as_str())
+                .collect();
+            let _ = writeln!(
+                text,
+                "this setup uses the v1 endpoint, which Atlassian keeps serving but no longer recommends: \
+                 move to {} with `rovo-mcp-setup configure --endpoint {} --clients {}` (the same check, preview and write as a setup), or with the app",
+                moved.to,
+                moved.to,
+                if clients.is_empty() {
+                    "detected".to_owned()
+                } else {
+                    clients.join(",")
+                }
+            );
+        }
         let _ = match (status.expires_on, status.days_left) {
             (Some(date), Some(days)) if days < 0 => writeln!(text, "expired on {date}"),
             (Some(date), Some(days)) => writeln!(text, "expires on {date} ({days} days left)"),

@@ -208,6 +208,13 @@ pub(super) fn human_summary(report: &ProbeReport) -> String {
                 "limited"
             };
             lines.push(format!("{verdict}: {} tools", report.tools.len()));
+            if let Some(exposure) = report.exposure.as_ref().filter(|exposure| !exposure.flat) {
+                lines.push(format!(
+                    "  a client of this endpoint sees {} of them directly and reaches the rest through {}",
+                    exposure.primary,
+                    report.meta_tools.join(", ")
+                ));
+            }
             lines.extend(report.products.iter().map(|product| {
                 format!(
                     "  {}: {} read, {} write",
@@ -217,6 +224,12 @@ pub(super) fn human_summary(report: &ProbeReport) -> String {
             if let Some(limitation) = &report.limitation {
                 lines.push(limitation.message.clone());
                 lines.push(format!("hint: {}", limitation.hint));
+            }
+            if report.sites.len() > 1 {
+                lines.push(format!(
+                    "this credential reaches {} sites: it is not bound to one, so give tool calls the cloudId of the site you mean",
+                    report.sites.len()
+                ));
             }
             lines.extend(report.sites.iter().map(|site| {
                 format!(
