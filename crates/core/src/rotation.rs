@@ -118,6 +118,7 @@ mod tests {
     use crate::clients::Os;
     use crate::credentials::prepare_credential;
     use crate::secrets::{InMemorySecretStore, Secret};
+    use crate::probe::endpoint::EndpointChoice;
     use crate::wizard::{self, ClientChoice};
 
     const EMAIL: &str = "rotating@example.com";
@@ -141,6 +142,7 @@ mod tests {
             AuthMethod::Personal,
             Some(EMAIL),
             &Secret::new(token),
+            EndpointChoice::Recommended,
             Some(server.url()),
             environment,
             &mut |_| {},
