@@ -323,14 +323,25 @@ fn the_bridge_refuses_plain_http_to_another_host_and_user_info_before_sending_an
     let proxies = proxied_through(&proxy);
     let with_user_info = format!("http://localhost@{}/v1/mcp", target.address);
     for (endpoint, says) in [
-        ("http://mcp.example.com/v1/mcp", "plain http to another computer"),
-        ("http://127.0.0.1.nip.io/v1/mcp", "plain http to another computer"),
+        (
+            "http://mcp.example.com/v1/mcp",
+            "plain http to another computer",
+        ),
+        (
+            "http://127.0.0.1.nip.io/v1/mcp",
+            "plain http to another computer",
+        ),
         ("http://localhost./v1/mcp", "plain http to another computer"),
         (with_user_info.as_str(), "user name or password"),
     ] {
         let mut bridge = bridge(
             &home,
-            &["--endpoint", endpoint, "--authorization-env", AUTHORIZATION_VARIABLE],
+            &[
+                "--endpoint",
+                endpoint,
+                "--authorization-env",
+                AUTHORIZATION_VARIABLE,
+            ],
             &as_pairs(&proxies),
         );
         let answer = bridge.initialize();
@@ -375,13 +386,21 @@ fn the_bridge_refuses_an_endpoint_that_contradicts_the_policys_lock() {
 
     let mut flagged = bridge(
         &home,
-        &["--endpoint", &elsewhere, "--authorization-env", AUTHORIZATION_VARIABLE],
+        &[
+            "--endpoint",
+            &elsewhere,
+            "--authorization-env",
+            AUTHORIZATION_VARIABLE,
+        ],
         &policy_variable,
     );
     let answer = flagged.initialize();
     assert_refused_at_initialize(&answer, locked);
     assert!(
-        answer["error"]["message"].as_str().unwrap().contains("policy"),
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("policy"),
         "the refusal names the policy: {answer}"
     );
     assert_eq!(flagged.finish(), 2, "exit 2, invalid input");
@@ -489,8 +508,8 @@ fn a_proxy_is_used_for_a_real_endpoint_and_its_password_is_never_shown() {
         !proxy.received().contains(&basic(EMAIL, TOKEN)),
         "the proxy never sees the credential, which travels inside TLS"
     );
-    let encoded = base64::engine::general_purpose::STANDARD
-        .encode(format!("proxy-user:{PROXY_PASSWORD}"));
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("proxy-user:{PROXY_PASSWORD}"));
     for shown in [report.to_string(), stderr] {
         assert!(
             !shown.contains(PROXY_PASSWORD) && !shown.contains(&encoded),
@@ -524,7 +543,10 @@ async fn validate_accepts_loopback_written_in_decimal_or_octal_and_a_flag_repeat
     let policy_variable = ("ROVO_MCP_POLICY", policy.to_str().unwrap());
     let (code, _report, stderr) =
         validate(&home, &["--endpoint", server.url()], &[policy_variable]);
-    assert_eq!(code, 0, "a flag that repeats the lock exactly is fine: {stderr}");
+    assert_eq!(
+        code, 0,
+        "a flag that repeats the lock exactly is fine: {stderr}"
+    );
     let (code, report, _stderr) = validate(
         &home,
         &["--endpoint", "https://other.example.com/v1/mcp"],
@@ -546,9 +568,15 @@ fn validate_refuses_a_localhost_that_is_not_this_computer_and_user_info() {
     let proxies = proxied_through(&proxy);
     for (endpoint, says) in [
         ("http://localhost./v1/mcp", "plain http to another computer"),
-        ("http://127.0.0.1.nip.io:9/v1/mcp", "plain http to another computer"),
+        (
+            "http://127.0.0.1.nip.io:9/v1/mcp",
+            "plain http to another computer",
+        ),
         ("http://localhost@evil.example/", "user name or password"),
-        ("http://[2001:db8::1]/v1/mcp", "plain http to another computer"),
+        (
+            "http://[2001:db8::1]/v1/mcp",
+            "plain http to another computer",
+        ),
     ] {
         let (code, report, _stderr) =
             validate(&home, &["--endpoint", endpoint], &as_pairs(&proxies));

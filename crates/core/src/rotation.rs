@@ -117,8 +117,8 @@ mod tests {
     use super::*;
     use crate::clients::Os;
     use crate::credentials::prepare_credential;
-    use crate::secrets::{InMemorySecretStore, Secret};
     use crate::probe::endpoint::EndpointChoice;
+    use crate::secrets::{InMemorySecretStore, Secret};
     use crate::wizard::{self, ClientChoice};
 
     const EMAIL: &str = "rotating@example.com";

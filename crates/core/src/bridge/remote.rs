@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use base64::prelude::BASE64_STANDARD;
-use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::Client;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use rmcp::model::{
     ClientConfig, ClientNotification, ClientResult, ErrorData, GetMeta, Implementation,
     InitializeResult, ProtocolVersion, ServerNotification, ServerRequest,

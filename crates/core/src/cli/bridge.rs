@@ -341,7 +341,10 @@ mod tests {
     fn an_endpoint_the_rule_refuses_is_refused_before_the_keychain_is_read() {
         for (arguments, environment) in [
             (&["--endpoint", "http://mcp.example.com/mcp"][..], &[][..]),
-            (&["--endpoint", "http://localhost@evil.example/"][..], &[][..]),
+            (
+                &["--endpoint", "http://localhost@evil.example/"][..],
+                &[][..],
+            ),
             (&[][..], &[(ENDPOINT_ENV, "http://10.0.0.5:8080/mcp")][..]),
         ] {
             let setup = Recorded::new(Policy::default());

@@ -150,9 +150,7 @@ impl Endpoint {
     /// # Errors
     /// `invalid_input` for a conflict with the policy or an endpoint the rule refuses.
     pub fn choose(policy: &Policy, sources: EndpointSources<'_>) -> Result<Self> {
-        let environment = sources
-            .environment
-            .filter(|value| !value.trim().is_empty());
+        let environment = sources.environment.filter(|value| !value.trim().is_empty());
         let asked = sources.flag.or(environment);
         let chosen = policy.endpoint(asked)?;
         Self::parse(
@@ -265,10 +263,7 @@ fn loopback_addresses(
              computer ({error}); use http://127.0.0.1 with the same port and path instead"
         ))
     })?;
-    if let Some(elsewhere) = addresses
-        .iter()
-        .find(|address| !is_loopback(address.ip()))
-    {
+    if let Some(elsewhere) = addresses.iter().find(|address| !is_loopback(address.ip())) {
         return Err(invalid(format!(
             "the endpoint `{url}` uses plain http, but `{name}` resolves to {}, which is not \
              this computer (check the hosts file); use http://127.0.0.1 with the same port and \
@@ -399,7 +394,10 @@ mod tests {
     fn a_url_with_user_info_is_refused_without_repeating_it() {
         for (text, hidden) in [
             ("http://localhost@evil.example/", "localhost"),
-            ("https://me:ATATT3secret@mcp.atlassian.com/v1/mcp", "ATATT3secret"),
+            (
+                "https://me:ATATT3secret@mcp.atlassian.com/v1/mcp",
+                "ATATT3secret",
+            ),
             ("http://user:pa55word@127.0.0.1:9/mcp", "pa55word"),
         ] {
             let error = refused(text);
@@ -456,7 +454,10 @@ mod tests {
         );
 
         for (addresses, shown) in [
-            (vec![IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9))], "203.0.113.9"),
+            (
+                vec![IpAddr::V4(Ipv4Addr::new(203, 0, 113, 9))],
+                "203.0.113.9",
+            ),
             (
                 vec![
                     IpAddr::V4(Ipv4Addr::LOCALHOST),
@@ -474,9 +475,8 @@ mod tests {
                 "the message names where localhost really goes: {error}"
             );
         }
-        let error =
-            Endpoint::parse_resolving("http://localhost/mcp", &resolving_to(Vec::new()))
-                .expect_err("no address is no endpoint");
+        let error = Endpoint::parse_resolving("http://localhost/mcp", &resolving_to(Vec::new()))
+            .expect_err("no address is no endpoint");
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
         let error = Endpoint::parse_resolving("http://localhost/mcp", &|_, _| {
             Err(std::io::Error::other("resolver down"))
@@ -484,13 +484,15 @@ mod tests {
         .expect_err("a failed lookup is no endpoint");
         assert!(error.message().contains("resolver down"), "{error}");
 
-        let https = Endpoint::parse_resolving(
-            "https://localhost:8443/mcp",
-            &|_, _| -> std::io::Result<Vec<SocketAddr>> {
+        let https =
+            Endpoint::parse_resolving("https://localhost:8443/mcp", &|_,
+                                                                      _|
+             -> std::io::Result<
+                Vec<SocketAddr>,
+            > {
                 panic!("https is not looked up: TLS checks who answers")
-            },
-        )
-        .expect("https to localhost is fine");
+            })
+            .expect("https to localhost is fine");
         assert!(https.loopback, "but still never proxied");
     }
 
@@ -588,7 +590,11 @@ mod tests {
 
     #[test]
     fn only_an_endpoint_on_this_computer_goes_around_the_proxy() {
-        for text in ["http://127.0.0.1:9/mcp", "http://[::1]:9/mcp", "https://localhost/mcp"] {
+        for text in [
+            "http://127.0.0.1:9/mcp",
+            "http://[::1]:9/mcp",
+            "https://localhost/mcp",
+        ] {
             assert!(
                 Endpoint::parse(text).unwrap().loopback,
                 "{text}: on this computer, so never proxied"
