@@ -108,9 +108,9 @@ struct Home {
 
 impl Home {
     fn new() -> Self {
-        Self {
-            folder: tempfile::tempdir().unwrap(),
-        }
+        let folder = tempfile::tempdir().unwrap();
+        std::fs::write(folder.path().join("empty-policy.json"), "{}").unwrap();
+        Self { folder }
     }
 
     fn path(&self) -> &Path {
@@ -128,7 +128,8 @@ impl Home {
             .env("XDG_DATA_HOME", self.path().join(".local/share"))
             // Any read of the keychain fails at once.
             .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-            .env("ROVO_MCP_POLICY", self.path().join("no-policy.json"))
+            // No policy but the ones the tests write, whatever this machine has.
+            .env("ROVO_MCP_POLICY", self.path().join("empty-policy.json"))
             .envs(leak_scan::trace_logging());
         command
     }

@@ -940,4 +940,57 @@ mod tests {
             "a required tool that is missing makes the check limited: {report:?}"
         );
     }
+
+    #[tokio::test]
+    async fn the_endpoint_on_record_is_checked_when_the_window_asks_for_it() {
+        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+
+        let service_key = Secret::new("s3cr3t-key");
+        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
+            .unwrap()
+            .authorization()
+            .expose()
+            .to_owned();
+        let server = TestMcpServer::start([(header, Grant::FullScope)])
+            .await
+            .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let policy = root.path().join("policy.json");
+        std::fs::write(&policy, "{}").unwrap();
+        let environment = ClientEnvironment::new(
+            Os::Linux,
+            root.path(),
+            [(crate::policy::POLICY_ENV, policy.to_str().unwrap())],
+        );
+        StateFile::for_environment(&environment)
+            .update(|state| {
+                state.credential = Some(CredentialRecord {
+                    auth: AuthMethod::Service,
+                    email: None,
+                    endpoint: server.url().to_owned(),
+                    keychain_account: "service".to_owned(),
+                    expires_on: None,
+                    stored_at: chrono::DateTime::UNIX_EPOCH,
+                });
+            })
+            .unwrap();
+
+        let (report, _close, checked) = check_entered(
+            AuthMethod::Service,
+            None,
+            &service_key,
+            EndpointChoice::OnRecord,
+            None,
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect("the endpoint on record passes the rule");
+        assert_eq!(
+            (report.endpoint.as_deref(), checked.endpoint().to_string()),
+            (Some(server.url()), server.url().to_owned()),
+            "the rotate window checks against the endpoint on record, which it never names"
+        );
+        assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
+    }
 }

@@ -6,6 +6,10 @@
 //! no file change. `--authorization-env VAR` names an environment variable to use instead; it
 //! is never taken from an argument, so it does not show in the process list. Everything written
 //! to stdout is MCP; the bridge's own lines go to stderr.
+//!
+//! Whoever can start the bridge can choose its command line and environment, and on macOS and
+//! Windows the keychain item is the app's, read without a prompt: so the endpoint goes through
+//! the endpoint rule and the policy's lock before the keychain is read (issue 19, finding 1).
 
 use clap::Args;
 
