@@ -1,6 +1,7 @@
-//! What the window works on: this user's home, keychain and endpoint, or, with `--demo`, the
-//! demo's sandbox home, an in-memory keychain and the stand-in server. Commands take it from
-//! here rather than from the process, so the demo cannot reach the person's files or secrets.
+//! What the window works on: this user's home, keychain and `ROVO_MCP_ENDPOINT`, or, with
+//! `--demo`, the demo's sandbox home, an in-memory keychain and the stand-in server. Commands
+//! take it from here rather than from the process, so the demo cannot reach the person's files
+//! or secrets.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, TryLockError};
@@ -8,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use rovo_mcp_core::clients::ClientEnvironment;
 use rovo_mcp_core::demo::DemoWorld;
+use rovo_mcp_core::probe::ENDPOINT_ENV;
 use rovo_mcp_core::secrets::{InMemorySecretStore, OsKeychain, SecretStore};
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Serialize;
@@ -18,8 +20,8 @@ use crate::IpcError;
 pub struct WizardContext {
     environment: Option<ClientEnvironment>,
     keychain: Arc<dyn SecretStore + Send + Sync>,
-    /// The demo's stand-in endpoint; `None` means the usual choice (request, variable, default).
-    endpoint: Option<String>,
+    /// The demo's stand-in endpoint, which stands where `ROVO_MCP_ENDPOINT` would.
+    demo_endpoint: Option<String>,
     demo_home: Option<PathBuf>,
     /// The demo's server and sandbox, taken out and dropped by [`Self::end_demo`].
     demo: Mutex<Option<DemoWorld>>,
@@ -32,7 +34,7 @@ impl std::fmt::Debug for WizardContext {
         formatter
             .debug_struct("WizardContext")
             .field("environment", &self.environment)
-            .field("endpoint", &self.endpoint)
+            .field("demo_endpoint", &self.demo_endpoint)
             .field("demo_home", &self.demo_home)
             .finish_non_exhaustive()
     }
@@ -52,7 +54,7 @@ impl WizardContext {
         Self {
             environment: ClientEnvironment::current(),
             keychain: Arc::new(OsKeychain::new()),
-            endpoint: None,
+            demo_endpoint: None,
             demo_home: None,
             demo: Mutex::new(None),
             writes: Mutex::new(()),
@@ -64,7 +66,7 @@ impl WizardContext {
         Self {
             environment: Some(demo.environment()),
             keychain: Arc::new(InMemorySecretStore::default()),
-            endpoint: Some(demo.endpoint().to_owned()),
+            demo_endpoint: Some(demo.endpoint().to_owned()),
             demo_home: Some(demo.home().to_path_buf()),
             demo: Mutex::new(Some(demo)),
             writes: Mutex::new(()),
@@ -116,9 +118,12 @@ impl WizardContext {
         &*self.keychain
     }
 
-    /// The endpoint to check against: the demo's, else what the request asked for.
-    pub fn endpoint(&self, requested: Option<String>) -> Option<String> {
-        self.endpoint.clone().or(requested)
+    /// `ROVO_MCP_ENDPOINT` as the window sees it: the demo's stand-in server, else the
+    /// process's variable. The window itself never names an endpoint.
+    pub fn endpoint_variable(&self) -> Option<String> {
+        self.demo_endpoint
+            .clone()
+            .or_else(|| std::env::var(ENDPOINT_ENV).ok())
     }
 
     pub fn mode(&self) -> AppMode {

@@ -26,7 +26,7 @@ describe("RotateApp", () => {
       method: "personal",
       email: "me@example.com",
       token: "ATATT3xNewToken",
-      endpoint: "http://127.0.0.1:9/v1/mcp",
+      endpoint: "onRecord",
     });
     expect(backend.rotateCredential, "nothing changes before Apply").not.toHaveBeenCalled();
 

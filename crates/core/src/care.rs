@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::credentials::{self, Credential};
 use crate::policy::Policy;
+use crate::probe::endpoint::EndpointSources;
 use crate::probe::{self, Endpoint, ProbeOptions, Verdict};
 use crate::reminders::{self, DEFAULT_CHECK_INTERVAL, DEFAULT_REMINDER_DAYS, ExpiryEvent};
 use crate::secrets::SecretStore;
@@ -166,7 +167,7 @@ pub async fn background_check(
         };
     };
 
-    let check = match prepare(&record, keychain) {
+    let check = match prepare(&record, policy, keychain) {
         Ok((endpoint, credential)) => {
             let (mut report, _session_close) = probe::probe(
                 &endpoint,
@@ -192,11 +193,20 @@ pub async fn background_check(
     record_check(state, &record, check, &Schedule::of(policy), today)
 }
 
+/// The endpoint on record (the policy's when it locks one), checked by the endpoint rule
+/// before the keychain is read, and the credential.
 fn prepare(
     record: &CredentialRecord,
+    policy: &Policy,
     keychain: &(impl SecretStore + ?Sized),
 ) -> Result<(Endpoint, Credential)> {
-    let endpoint = Endpoint::parse(&record.endpoint)?;
+    let endpoint = Endpoint::choose(
+        policy,
+        EndpointSources {
+            on_record: Some(&record.endpoint),
+            ..EndpointSources::default()
+        },
+    )?;
     Ok((endpoint, credential_on_record(record, keychain)?))
 }
 

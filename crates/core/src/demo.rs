@@ -499,7 +499,7 @@ mod tests {
         email: Option<&str>,
         token: &str,
     ) -> Verdict {
-        let endpoint = Endpoint::choose(Some(world.endpoint()), None).expect("a loopback URL");
+        let endpoint = Endpoint::parse(world.endpoint()).expect("a loopback URL");
         let credential = prepare_credential(method, email, &Secret::new(token))
             .expect("a well-formed credential");
         let (report, _close) = probe::probe(

@@ -117,6 +117,7 @@ mod tests {
     use super::*;
     use crate::clients::Os;
     use crate::credentials::prepare_credential;
+    use crate::probe::endpoint::EndpointChoice;
     use crate::secrets::{InMemorySecretStore, Secret};
     use crate::wizard::{self, ClientChoice};
 
@@ -141,6 +142,7 @@ mod tests {
             AuthMethod::Personal,
             Some(EMAIL),
             &Secret::new(token),
+            EndpointChoice::Recommended,
             Some(server.url()),
             environment,
             &mut |_| {},

@@ -18,6 +18,7 @@ use crate::clients::{
 use crate::credentials::{self, Credential};
 use crate::fsutil::{self, BackupPlace, ConfigFile, WriteOutcome};
 use crate::policy::{LockedChoices, Policy, load_policy};
+use crate::probe::endpoint::{EndpointChoice, EndpointSources};
 use crate::probe::{self, Endpoint, ProbeProgress, ProbeReport, SessionClose, Verdict};
 use crate::secrets::{Secret, SecretStore};
 use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
@@ -58,8 +59,9 @@ impl CheckedCredential {
 }
 
 /// Checks what a person entered, as the wizard's check step does, under the policy of
-/// `environment`: the endpoint is the policy's, else `endpoint` if given, else
-/// `ROVO_MCP_ENDPOINT`, else Atlassian's; the credential is cleaned by
+/// `environment`: the endpoint is the policy's, else `endpoint_variable` (`ROVO_MCP_ENDPOINT`
+/// as the window sees it), else, when `endpoint` asks for it, the one on record, else
+/// Atlassian's, and it must pass the endpoint rule; the credential is cleaned by
 /// [`prepare_credential`](credentials::prepare_credential), then probed, and a tool the
 /// policy requires that is missing makes the verdict `limited`. Also hands back the prepared
 /// credential, for the write step to use once the verdict is `ok`. Dropping the future cancels
@@ -73,17 +75,28 @@ pub async fn check_entered(
     method: crate::auth_method::AuthMethod,
     email: Option<&str>,
     secret: &Secret,
-    endpoint: Option<&str>,
+    endpoint: EndpointChoice,
+    endpoint_variable: Option<&str>,
     environment: &ClientEnvironment,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
     let policy = load_policy(environment)?;
     policy.check_auth(method)?;
-    let from_variable = std::env::var(probe::ENDPOINT_ENV).ok();
-    let asked = endpoint.or(from_variable
-        .as_deref()
-        .filter(|url| !url.trim().is_empty()));
-    let endpoint = Endpoint::choose(policy.endpoint(asked)?.as_deref(), None)?;
+    let on_record = match endpoint {
+        EndpointChoice::Recommended => None,
+        EndpointChoice::OnRecord => StateFile::for_environment(environment)
+            .load()?
+            .credential
+            .map(|record| record.endpoint),
+    };
+    let endpoint = Endpoint::choose(
+        &policy,
+        EndpointSources {
+            flag: None,
+            environment: endpoint_variable,
+            on_record: on_record.as_deref(),
+        },
+    )?;
     let credential = credentials::prepare_credential(method, email, secret)?;
     let (mut report, close) = probe::probe(
         &endpoint,
@@ -507,7 +520,7 @@ mod tests {
                 .unwrap();
         CheckedCredential {
             credential,
-            endpoint: Endpoint::choose(None, None).unwrap(),
+            endpoint: Endpoint::default(),
             verdict: Verdict::Ok,
         }
     }
@@ -887,6 +900,7 @@ mod tests {
             AuthMethod::Personal,
             Some("me@example.com"),
             &Secret::new("ATATT3xToken"),
+            EndpointChoice::Recommended,
             None,
             &environment,
             &mut |_| {},
@@ -900,6 +914,7 @@ mod tests {
             AuthMethod::Service,
             None,
             &service_key,
+            EndpointChoice::Recommended,
             Some("https://elsewhere.example.com/v1/mcp"),
             &environment,
             &mut |_| {},
@@ -912,6 +927,7 @@ mod tests {
             AuthMethod::Service,
             None,
             &service_key,
+            EndpointChoice::Recommended,
             None,
             &environment,
             &mut |_| {},
@@ -923,5 +939,58 @@ mod tests {
             (Verdict::Limited, Verdict::Limited),
             "a required tool that is missing makes the check limited: {report:?}"
         );
+    }
+
+    #[tokio::test]
+    async fn the_endpoint_on_record_is_checked_when_the_window_asks_for_it() {
+        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+
+        let service_key = Secret::new("s3cr3t-key");
+        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
+            .unwrap()
+            .authorization()
+            .expose()
+            .to_owned();
+        let server = TestMcpServer::start([(header, Grant::FullScope)])
+            .await
+            .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let policy = root.path().join("policy.json");
+        std::fs::write(&policy, "{}").unwrap();
+        let environment = ClientEnvironment::new(
+            Os::Linux,
+            root.path(),
+            [(crate::policy::POLICY_ENV, policy.to_str().unwrap())],
+        );
+        StateFile::for_environment(&environment)
+            .update(|state| {
+                state.credential = Some(CredentialRecord {
+                    auth: AuthMethod::Service,
+                    email: None,
+                    endpoint: server.url().to_owned(),
+                    keychain_account: "service".to_owned(),
+                    expires_on: None,
+                    stored_at: chrono::DateTime::UNIX_EPOCH,
+                });
+            })
+            .unwrap();
+
+        let (report, _close, checked) = check_entered(
+            AuthMethod::Service,
+            None,
+            &service_key,
+            EndpointChoice::OnRecord,
+            None,
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect("the endpoint on record passes the rule");
+        assert_eq!(
+            (report.endpoint.as_deref(), checked.endpoint().to_string()),
+            (Some(server.url()), server.url().to_owned()),
+            "the rotate window checks against the endpoint on record, which it never names"
+        );
+        assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
     }
 }

@@ -18,6 +18,7 @@ use rmcp::service::{
 };
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use rovo_mcp_core::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use rovo_mcp_core::probe::Endpoint;
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
 use rovo_test_support::leak_scan;
@@ -65,7 +66,7 @@ fn start_bridge(endpoint: &str, authorization: &str) -> (DuplexStream, Bridge) {
     let (client_end, bridge_end) = tokio::io::duplex(1 << 16);
     let (input, output) = tokio::io::split(bridge_end);
     let config = BridgeConfig {
-        endpoint: endpoint.to_owned(),
+        endpoint: Endpoint::parse(endpoint).expect("the stand-in's URL passes the endpoint rule"),
         authorization: Secret::new(authorization),
     };
     let bridge = tokio::spawn(run_bridge(config, input, output));

@@ -12,6 +12,7 @@ use rovo_mcp_core::catalogue::Product;
 use rovo_mcp_core::clients::{ClientEnvironment, Os};
 use rovo_mcp_core::credentials::{Credential, prepare_credential};
 use rovo_mcp_core::policy::POLICY_ENV;
+use rovo_mcp_core::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::probe::report::{LimitationCause, MissingReason};
 use rovo_mcp_core::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
 use rovo_mcp_core::secrets::Secret;
@@ -915,6 +916,7 @@ async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
         AuthMethod::Service,
         None,
         &Secret::new(format!("  Bearer {TOKEN}\n")),
+        EndpointChoice::Recommended,
         Some(server.url()),
         &environment,
         &mut |stage| stages.push(stage),
@@ -932,6 +934,7 @@ async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
         AuthMethod::Personal,
         Some("not an email"),
         &Secret::new(TOKEN),
+        EndpointChoice::Recommended,
         Some(server.url()),
         &environment,
         &mut |_| {},

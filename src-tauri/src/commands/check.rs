@@ -5,6 +5,7 @@
 use std::sync::Mutex;
 
 use rovo_mcp_core::auth_method::AuthMethod;
+use rovo_mcp_core::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::probe::{ProbeProgress, ProbeReport};
 use rovo_mcp_core::secrets::Secret;
 use rovo_mcp_core::wizard;
@@ -31,8 +32,8 @@ pub struct CheckCredentialRequest {
     pub method: AuthMethod,
     pub email: Option<String>,
     pub token: String,
-    /// Overrides `ROVO_MCP_ENDPOINT` and the default endpoint.
-    pub endpoint: Option<String>,
+    /// Which endpoint to check against; the URL itself is chosen in Rust.
+    pub endpoint: EndpointChoice,
 }
 
 /// Probes the credential, sending each stage to `on_progress`. `null` when the check was
@@ -55,7 +56,7 @@ pub async fn check_credential(
     let cancelled = state.start()?;
     let _running = Running(&state);
     let secret = Secret::new(request.token);
-    let endpoint = context.endpoint(request.endpoint);
+    let endpoint_variable = context.endpoint_variable();
     let environment = context.environment()?;
     let mut progress = |stage: ProbeProgress| {
         // A closed window has no one to tell; the check finishes regardless.
@@ -65,7 +66,8 @@ pub async fn check_credential(
         request.method,
         request.email.as_deref(),
         &secret,
-        endpoint.as_deref(),
+        request.endpoint,
+        endpoint_variable.as_deref(),
         &environment,
         &mut progress,
     );

@@ -148,8 +148,8 @@ export type CheckCredentialRequest = {
 	method: AuthMethod,
 	email: string | null,
 	token: string,
-	/**  Overrides `ROVO_MCP_ENDPOINT` and the default endpoint. */
-	endpoint: string | null,
+	/**  Which endpoint to check against; the URL itself is chosen in Rust. */
+	endpoint: EndpointChoice,
 };
 
 /**  The person's choice in step 1. */
@@ -250,6 +250,19 @@ export type CredentialWarning =
 "pasted_header_prefix" | 
 /**  A base64 `email:token` was pasted; it was unpacked into the email and the token. */
 "unpacked_basic_pair";
+
+/**
+ *  Which endpoint the window asks to check a credential against. The URL itself is always
+ *  chosen in Rust, so script in the webview cannot send a typed token anywhere it likes.
+ */
+export type EndpointChoice = 
+/**  The policy's endpoint, else `ROVO_MCP_ENDPOINT`, else Atlassian's own. */
+"recommended" | 
+/**
+ *  The endpoint of the setup on record (rotating a token keeps its endpoint); the
+ *  recommended one when nothing is set up.
+ */
+"onRecord";
 
 /**  What an existing entry of ours says about itself, read back from the file. */
 export type EntrySummary = {

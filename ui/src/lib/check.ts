@@ -29,7 +29,7 @@ export async function startCheck(backend: Backend): Promise<void> {
     method: wizard.method,
     email: personal ? wizard.credentials.email : null,
     token: personal ? wizard.credentials.apiToken : wizard.credentials.serviceKey,
-    endpoint: null,
+    endpoint: "recommended" as const,
   };
   try {
     const report = await backend.checkCredential(request, (progress) => {

@@ -49,7 +49,7 @@ describe("CheckStep", () => {
   it("sends the token once and shows each stage as it arrives", async () => {
     const { backend, progress } = renderRunning();
     expect(backend.checkCredential).toHaveBeenCalledExactlyOnceWith(
-      { method: "service", email: null, token: TOKEN, endpoint: null },
+      { method: "service", email: null, token: TOKEN, endpoint: "recommended" },
       expect.any(Function),
     );
 

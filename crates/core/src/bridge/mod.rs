@@ -23,6 +23,7 @@
 mod failure;
 mod forward;
 mod remote;
+mod stdio;
 
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -38,14 +39,16 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use self::failure::{LinkFailure, RequestFailure};
 use self::forward::forward_request;
 use self::remote::{RemoteLink, forward_client_notification};
+use self::stdio::BoundedStdio;
+use crate::probe::Endpoint;
 use crate::secrets::Secret;
 use crate::{Error, ErrorKind, Result};
 
 /// Where the bridge connects and with what.
 #[derive(Debug)]
 pub struct BridgeConfig {
-    /// The remote MCP endpoint, e.g. `https://mcp.atlassian.com/v1/mcp`.
-    pub endpoint: String,
+    /// The remote MCP endpoint, checked by the endpoint rule.
+    pub endpoint: Endpoint,
     /// The whole `Authorization` header value, scheme included (`Basic …` or `Bearer …`).
     pub authorization: Secret,
 }
@@ -57,14 +60,15 @@ pub struct BridgeConfig {
 /// `initialize` (rejected credential, unreachable server), the client has already received
 /// that as a JSON-RPC error and the same failure is returned, its kind giving the exit code.
 /// Unparsable lines on `input` are skipped; a request the bridge cannot read is answered
-/// with an "Invalid request" error.
+/// with an "Invalid request" error, and one larger than the bridge reads (16 MiB) with an
+/// error naming that limit.
 pub async fn run_bridge<I, O>(config: BridgeConfig, input: I, output: O) -> Result<()>
 where
     I: AsyncRead + Send + Unpin + 'static,
     O: AsyncWrite + Send + Unpin + 'static,
 {
     serve(
-        RemoteLink::new(config.endpoint, config.authorization),
+        RemoteLink::new(&config.endpoint, config.authorization),
         input,
         output,
     )
@@ -97,7 +101,7 @@ where
         remote_answer: Mutex::new(None),
         initialize_failure: Arc::clone(&initialize_failure),
     };
-    let not_started = match bridge.serve((input, output)).await {
+    let not_started = match bridge.serve(BoundedStdio::new(input, output)).await {
         Ok(running) => {
             let ended = running.waiting().await;
             link.close().await;

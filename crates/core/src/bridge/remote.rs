@@ -6,13 +6,13 @@
 //! passes through `RemoteLink::redact` first.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, Once, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::prelude::BASE64_STANDARD;
+use reqwest::Client;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
-use reqwest::{Client, Url, redirect};
 use rmcp::model::{
     ClientConfig, ClientNotification, ClientResult, ErrorData, GetMeta, Implementation,
     InitializeResult, ProtocolVersion, ServerNotification, ServerRequest,
@@ -26,23 +26,16 @@ use rmcp::{RoleClient, RoleServer, Service};
 use super::failure::{self, LinkFailure, RequestFailure};
 use super::forward::{ProgressTokens, forward_request};
 use crate::ErrorKind;
+use crate::probe::Endpoint;
 use crate::secrets::Secret;
 
 /// How long opening a TCP connection (and TLS) to the endpoint may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
-/// When an idle connection is first probed, how often after that, and how many unanswered
-/// probes end it: a connection the network dropped silently (a laptop's Wi-Fi changed) fails
-/// its pending request within about a minute instead of the OS default of hours.
-const TCP_KEEPALIVE: Duration = Duration::from_secs(30);
-const TCP_KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
-const TCP_KEEPALIVE_RETRIES: u32 = 3;
 /// How many times a dropped event stream is reopened, and the first wait (it doubles, and is
 /// at least the server's own SSE `retry` interval). Without a bound, rmcp retries forever and a
 /// request pending on a dead server never ends.
 const STREAM_REOPEN_ATTEMPTS: usize = 3;
 const STREAM_REOPEN_FIRST_WAIT: Duration = Duration::from_millis(250);
-/// Same-origin redirects followed at most (307/308 only, which keep the POST and its body).
-const MAX_REDIRECTS: usize = 3;
 
 /// The running session with the remote server.
 type RemoteSession = RunningService<RoleClient, RemoteFacing>;
@@ -71,12 +64,12 @@ struct Connector {
 }
 
 impl RemoteLink {
-    /// A link to `endpoint` that sends `authorization`. A link that cannot work (the endpoint
-    /// is not a URL, the header value is not sendable) is still made: it fails at `initialize`
-    /// so the AI client shows why.
-    pub fn new(endpoint: String, authorization: Secret) -> Self {
-        let connector = Connector::new(&endpoint, &authorization);
-        Self::with_connector(endpoint, Some(authorization), connector)
+    /// A link to `endpoint` that sends `authorization`. A link that cannot work (the header
+    /// value is not sendable) is still made: it fails at `initialize` so the AI client shows
+    /// why.
+    pub fn new(endpoint: &Endpoint, authorization: Secret) -> Self {
+        let connector = Connector::new(endpoint, &authorization);
+        Self::with_connector(endpoint.to_string(), Some(authorization), connector)
     }
 
     /// A link that refuses every request with `failure`: the credential could not be read.
@@ -231,16 +224,7 @@ impl RemoteLink {
 }
 
 impl Connector {
-    fn new(endpoint: &str, authorization: &Secret) -> Result<Self, LinkFailure> {
-        let url = Url::parse(endpoint).map_err(|_| {
-            LinkFailure::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "the endpoint `{endpoint}` is not a URL; set it to \
-                     https://mcp.atlassian.com/v1/mcp with Rovo MCP Setup"
-                ),
-            )
-        })?;
+    fn new(endpoint: &Endpoint, authorization: &Secret) -> Result<Self, LinkFailure> {
         let mut authorization = HeaderValue::from_str(authorization.expose()).map_err(|_| {
             LinkFailure::new(
                 ErrorKind::InvalidInput,
@@ -251,7 +235,7 @@ impl Connector {
         // Keeps the value out of hyper's and reqwest's debug output.
         authorization.set_sensitive(true);
         Ok(Self {
-            http: http_client(&url)?,
+            http: http_client(endpoint)?,
             authorization,
         })
     }
@@ -282,35 +266,14 @@ fn credential_forms(authorization: &str) -> Vec<Secret> {
     forms
 }
 
-/// An HTTP client that sends the credential only to the endpoint's own origin and never
-/// gives up waiting for an answer on its own: a tool call may take minutes, and the AI client
-/// decides when to cancel.
-fn http_client(endpoint: &Url) -> Result<Client, LinkFailure> {
-    static CRYPTO: Once = Once::new();
-    CRYPTO.call_once(|| {
-        // Fails only when another provider was installed first, which serves as well.
-        let _installed = rustls::crypto::ring::default_provider().install_default();
-    });
-    let origin = endpoint.origin();
-    let redirects = redirect::Policy::custom(move |attempt| {
-        let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
-        if keeps_method
-            && attempt.url().origin() == origin
-            && attempt.previous().len() <= MAX_REDIRECTS
-        {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    });
-    Client::builder()
-        .user_agent(concat!("rovo-mcp-setup-bridge/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(CONNECT_TIMEOUT)
-        .tcp_keepalive(TCP_KEEPALIVE)
-        .tcp_keepalive_interval(TCP_KEEPALIVE_INTERVAL)
-        .tcp_keepalive_retries(TCP_KEEPALIVE_RETRIES)
-        .redirect(redirects)
-        .build()
+/// The endpoint's HTTP client ([`Endpoint::http_client`]), which never gives up waiting for an
+/// answer on its own: a tool call may take minutes, and the AI client decides when to cancel.
+fn http_client(endpoint: &Endpoint) -> Result<Client, LinkFailure> {
+    endpoint
+        .http_client(
+            concat!("rovo-mcp-setup-bridge/", env!("CARGO_PKG_VERSION")),
+            CONNECT_TIMEOUT,
+        )
         .map_err(|error| {
             LinkFailure::new(
                 ErrorKind::Tls,
@@ -472,7 +435,7 @@ mod tests {
     fn every_form_of_a_basic_credential_is_redacted() {
         // base64("me@example.com:s3cret-token-value")
         let link = RemoteLink::new(
-            "https://mcp.example/v1/mcp".to_owned(),
+            &Endpoint::parse("https://mcp.example/v1/mcp").unwrap(),
             Secret::new("Basic bWVAZXhhbXBsZS5jb206czNjcmV0LXRva2VuLXZhbHVl"),
         );
         let echoed = "got Basic bWVAZXhhbXBsZS5jb206czNjcmV0LXRva2VuLXZhbHVl, \
@@ -497,7 +460,7 @@ mod tests {
     #[test]
     fn a_bearer_key_is_redacted_and_short_words_are_not() {
         let link = RemoteLink::new(
-            "https://mcp.example/v1/mcp".to_owned(),
+            &Endpoint::parse("https://mcp.example/v1/mcp").unwrap(),
             Secret::new("Bearer ATSTTkey-0123456789"),
         );
         assert_eq!(

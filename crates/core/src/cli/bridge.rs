@@ -6,23 +6,29 @@
 //! no file change. `--authorization-env VAR` names an environment variable to use instead; it
 //! is never taken from an argument, so it does not show in the process list. Everything written
 //! to stdout is MCP; the bridge's own lines go to stderr.
+//!
+//! Whoever can start the bridge can choose its command line and environment, and on macOS and
+//! Windows the keychain item is the app's, read without a prompt: so the endpoint goes through
+//! the endpoint rule and the policy's lock before the keychain is read (issue 19, finding 1).
 
 use clap::Args;
 
+use super::validate::current_policy;
 use crate::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
 use crate::care;
 use crate::clients::ClientEnvironment;
-use crate::probe::{DEFAULT_ENDPOINT, ENDPOINT_ENV as ENDPOINT_VARIABLE};
-use crate::secrets::OsKeychain;
-use crate::secrets::Secret;
-use crate::state::StateFile;
+use crate::policy::Policy;
+use crate::probe::endpoint::EndpointSources;
+use crate::probe::{ENDPOINT_ENV, Endpoint};
+use crate::secrets::{OsKeychain, Secret};
+use crate::state::{CredentialRecord, StateFile};
 use crate::{Error, ErrorKind};
 
 /// Options of `bridge`.
 #[derive(Debug, Args)]
 pub struct BridgeArgs {
-    /// The remote MCP endpoint [default: `ROVO_MCP_ENDPOINT`, else
-    /// `https://mcp.atlassian.com/v1/mcp`]
+    /// The remote MCP endpoint [default: the policy's, else `ROVO_MCP_ENDPOINT`, else the one
+    /// set up with this app, else `https://mcp.atlassian.com/v1/mcp`]
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
     /// The environment variable that holds the whole `Authorization` header value
@@ -48,7 +54,7 @@ pub fn main(args: &BridgeArgs) -> u8 {
     let input = tokio::io::stdin();
     let output = tokio::io::stdout();
     let outcome = runtime.block_on(async {
-        match bridge_config(args, |name| std::env::var(name).ok(), stored_credential) {
+        match bridge_config(args, |name| std::env::var(name).ok(), &ThisUser) {
             Ok(config) => run_bridge(config, input, output).await,
             Err(reason) => run_unavailable_bridge(reason, input, output).await,
         }
@@ -61,45 +67,76 @@ pub fn main(args: &BridgeArgs) -> u8 {
     }
 }
 
-/// The credential set up with this app: the endpoint on record and the `Authorization` value
-/// built from the keychain's secret.
-fn stored_credential() -> Result<(String, Secret), Error> {
-    let not_set_up = || {
-        Error::new(
-            ErrorKind::InvalidInput,
-            "no credential is set up for the bridge: open Rovo MCP Setup, or run \
-             `rovo-mcp-setup configure`",
-        )
-    };
-    let environment = ClientEnvironment::current().ok_or_else(not_set_up)?;
-    let state = StateFile::for_environment(&environment).load()?;
-    let record = state.credential.ok_or_else(not_set_up)?;
-    let credential = care::credential_on_record(&record, &OsKeychain::new())?;
-    Ok((
-        record.endpoint,
-        Secret::new(credential.authorization().expose()),
-    ))
+/// What the bridge reads besides its arguments, in the order it may read them: the policy,
+/// then the setup on record, and the keychain only once the endpoint has passed the rule.
+trait Setup {
+    fn policy(&self) -> Result<Policy, Error>;
+    fn on_record(&self) -> Result<CredentialRecord, Error>;
+    /// The whole `Authorization` value for `record`, from the keychain.
+    fn authorization(&self, record: &CredentialRecord) -> Result<Secret, Error>;
 }
 
-/// The bridge's endpoint and credential from `args` and the environment (`variable` looks a
-/// variable up), else from `stored` (the setup on record), or why there is none to use.
+/// The setup of the user running the bridge: the policy in force, the state file, the OS
+/// keychain.
+struct ThisUser;
+
+impl Setup for ThisUser {
+    fn policy(&self) -> Result<Policy, Error> {
+        current_policy()
+    }
+
+    fn on_record(&self) -> Result<CredentialRecord, Error> {
+        let not_set_up = || {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "no credential is set up for the bridge: open Rovo MCP Setup, or run \
+                 `rovo-mcp-setup configure`",
+            )
+        };
+        let environment = ClientEnvironment::current().ok_or_else(not_set_up)?;
+        let state = StateFile::for_environment(&environment).load()?;
+        state.credential.ok_or_else(not_set_up)
+    }
+
+    fn authorization(&self, record: &CredentialRecord) -> Result<Secret, Error> {
+        let credential = care::credential_on_record(record, &OsKeychain::new())?;
+        Ok(Secret::new(credential.authorization().expose()))
+    }
+}
+
+/// The bridge's endpoint and credential, or why there is none to use. The endpoint is the
+/// policy's, else `--endpoint`, else `ROVO_MCP_ENDPOINT` (`variable` looks a variable up), else
+/// the one on record, else Atlassian's, and must pass the endpoint rule before any credential
+/// is read: one named by a flag or variable against the policy's lock, or not allowed by the
+/// rule, is refused without touching the keychain. The credential is the variable named by
+/// `--authorization-env`, else the setup on record.
 fn bridge_config(
     args: &BridgeArgs,
     variable: impl Fn(&str) -> Option<String>,
-    stored: impl FnOnce() -> Result<(String, Secret), Error>,
+    setup: &dyn Setup,
 ) -> Result<BridgeConfig, Error> {
-    let chosen_endpoint = args
-        .endpoint
-        .clone()
-        .or_else(|| variable(ENDPOINT_VARIABLE).filter(|value| !value.trim().is_empty()));
+    let policy = setup.policy()?;
+    let environment_endpoint = variable(ENDPOINT_ENV);
+    let sources = EndpointSources {
+        flag: args.endpoint.as_deref(),
+        environment: environment_endpoint.as_deref(),
+        on_record: None,
+    };
     let Some(name) = &args.authorization_env else {
-        let (recorded_endpoint, authorization) = stored()?;
+        let record = setup.on_record()?;
+        let endpoint = Endpoint::choose(
+            &policy,
+            EndpointSources {
+                on_record: Some(&record.endpoint),
+                ..sources
+            },
+        )?;
         return Ok(BridgeConfig {
-            endpoint: chosen_endpoint.unwrap_or(recorded_endpoint),
-            authorization,
+            endpoint,
+            authorization: setup.authorization(&record)?,
         });
     };
-    let endpoint = chosen_endpoint.unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
+    let endpoint = Endpoint::choose(&policy, sources)?;
     let authorization = variable(name)
         .map(|value| value.trim().to_owned())
         .filter(|value| !value.is_empty())
@@ -121,12 +158,19 @@ fn bridge_config(
 
 #[cfg(test)]
 mod tests {
+    use std::cell::Cell;
     use std::collections::HashMap;
 
+    use chrono::DateTime;
     use clap::Parser;
 
     use super::*;
+    use crate::auth_method::AuthMethod;
     use crate::cli::{Cli, Command};
+    use crate::policy::{PolicyFile, PolicySource};
+    use crate::probe::DEFAULT_ENDPOINT;
+
+    const RECORDED: &str = "https://recorded.example/mcp";
 
     fn parse(arguments: &[&str]) -> BridgeArgs {
         let cli = Cli::try_parse_from(["rovo-mcp-setup", "bridge"].iter().chain(arguments))
@@ -137,7 +181,63 @@ mod tests {
         }
     }
 
-    fn config(arguments: &[&str], environment: &[(&str, &str)]) -> Result<BridgeConfig, Error> {
+    /// A setup on record at [`RECORDED`] under `policy`, counting keychain reads.
+    struct Recorded {
+        policy: Policy,
+        record: Option<CredentialRecord>,
+        keychain_reads: Cell<usize>,
+    }
+
+    impl Recorded {
+        fn new(policy: Policy) -> Self {
+            Self {
+                policy,
+                record: Some(CredentialRecord {
+                    auth: AuthMethod::Personal,
+                    email: Some("me@example.com".to_owned()),
+                    endpoint: RECORDED.to_owned(),
+                    keychain_account: "me@example.com".to_owned(),
+                    expires_on: None,
+                    stored_at: DateTime::UNIX_EPOCH,
+                }),
+                keychain_reads: Cell::new(0),
+            }
+        }
+    }
+
+    impl Setup for Recorded {
+        fn policy(&self) -> Result<Policy, Error> {
+            Ok(self.policy.clone())
+        }
+
+        fn on_record(&self) -> Result<CredentialRecord, Error> {
+            self.record
+                .clone()
+                .ok_or_else(|| Error::new(ErrorKind::InvalidInput, "no credential is set up"))
+        }
+
+        fn authorization(&self, _record: &CredentialRecord) -> Result<Secret, Error> {
+            self.keychain_reads.set(self.keychain_reads.get() + 1);
+            Ok(Secret::new("Basic c3RvcmVk"))
+        }
+    }
+
+    fn locking(endpoint: &str) -> Policy {
+        Policy {
+            settings: PolicyFile {
+                endpoint: Some(endpoint.to_owned()),
+                ..PolicyFile::default()
+            },
+            sources: vec![PolicySource::File("policy.json".into())],
+            warnings: Vec::new(),
+        }
+    }
+
+    fn config_with(
+        setup: &Recorded,
+        arguments: &[&str],
+        environment: &[(&str, &str)],
+    ) -> Result<BridgeConfig, Error> {
         let environment: HashMap<String, String> = environment
             .iter()
             .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
@@ -145,20 +245,19 @@ mod tests {
         bridge_config(
             &parse(arguments),
             |name| environment.get(name).cloned(),
-            || {
-                Ok((
-                    "https://recorded.example/mcp".to_owned(),
-                    Secret::new("Basic c3RvcmVk"),
-                ))
-            },
+            setup,
         )
+    }
+
+    fn config(arguments: &[&str], environment: &[(&str, &str)]) -> Result<BridgeConfig, Error> {
+        config_with(&Recorded::new(Policy::default()), arguments, environment)
     }
 
     #[test]
     fn the_endpoint_comes_from_the_flag_then_the_environment_then_the_default() {
         let environment = [
             ("AUTH", "Basic abc"),
-            (ENDPOINT_VARIABLE, "https://env.example/mcp"),
+            (ENDPOINT_ENV, "https://env.example/mcp"),
         ];
         let arguments = ["--authorization-env", "AUTH"];
         assert_eq!(
@@ -167,22 +266,24 @@ mod tests {
                 &environment
             )
             .unwrap()
-            .endpoint,
+            .endpoint
+            .to_string(),
             "https://flag.example/mcp",
             "--endpoint wins"
         );
         assert_eq!(
-            config(&arguments, &environment).unwrap().endpoint,
+            config(&arguments, &environment)
+                .unwrap()
+                .endpoint
+                .to_string(),
             "https://env.example/mcp",
             "then ROVO_MCP_ENDPOINT"
         );
         assert_eq!(
-            config(
-                &arguments,
-                &[("AUTH", "Basic abc"), (ENDPOINT_VARIABLE, " ")]
-            )
-            .unwrap()
-            .endpoint,
+            config(&arguments, &[("AUTH", "Basic abc"), (ENDPOINT_ENV, " ")])
+                .unwrap()
+                .endpoint
+                .to_string(),
             DEFAULT_ENDPOINT,
             "an empty ROVO_MCP_ENDPOINT is no override"
         );
@@ -228,21 +329,82 @@ mod tests {
             "the keychain's credential"
         );
         assert_eq!(
-            stored.endpoint, "https://recorded.example/mcp",
+            stored.endpoint.to_string(),
+            RECORDED,
             "and the endpoint on record"
         );
         let flagged = config(&["--endpoint", "https://flag.example/mcp"], &[]).unwrap();
         assert_eq!(
-            flagged.endpoint, "https://flag.example/mcp",
+            flagged.endpoint.to_string(),
+            "https://flag.example/mcp",
             "--endpoint still wins"
         );
     }
 
     #[test]
+    fn an_endpoint_the_rule_refuses_is_refused_before_the_keychain_is_read() {
+        for (arguments, environment) in [
+            (&["--endpoint", "http://mcp.example.com/mcp"][..], &[][..]),
+            (
+                &["--endpoint", "http://localhost@evil.example/"][..],
+                &[][..],
+            ),
+            (&[][..], &[(ENDPOINT_ENV, "http://10.0.0.5:8080/mcp")][..]),
+        ] {
+            let setup = Recorded::new(Policy::default());
+            let error = config_with(&setup, arguments, environment)
+                .expect_err("the endpoint rule holds for the bridge too");
+            assert_eq!(error.kind(), ErrorKind::InvalidInput, "exit 2: {error}");
+            assert_eq!(
+                setup.keychain_reads.get(),
+                0,
+                "{arguments:?} {environment:?}: the keychain is never read for such an endpoint"
+            );
+        }
+    }
+
+    #[test]
+    fn the_policys_endpoint_wins_and_a_conflicting_one_is_refused_naming_the_policy() {
+        let locked = "https://locked.example/mcp";
+        let setup = Recorded::new(locking(locked));
+        let error = config_with(&setup, &["--endpoint", "https://other.example/mcp"], &[])
+            .expect_err("the flag contradicts the policy");
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        assert!(
+            error.message().contains("policy") && error.message().contains(locked),
+            "the refusal names the policy and its endpoint: {error}"
+        );
+        assert_eq!(setup.keychain_reads.get(), 0, "the keychain is not read");
+
+        let repeated = config_with(&setup, &["--endpoint", locked], &[])
+            .expect("a flag that repeats the lock exactly is fine");
+        assert_eq!(repeated.endpoint.to_string(), locked);
+        let recorded = config_with(&setup, &[], &[]).unwrap();
+        assert_eq!(
+            recorded.endpoint.to_string(),
+            locked,
+            "the lock replaces the endpoint on record"
+        );
+        let from_variable = config_with(
+            &setup,
+            &["--authorization-env", "AUTH"],
+            &[("AUTH", "Basic abc")],
+        )
+        .unwrap();
+        assert_eq!(
+            from_variable.endpoint.to_string(),
+            locked,
+            "and the default when the credential comes from a variable"
+        );
+    }
+
+    #[test]
     fn without_a_setup_on_record_the_reason_reaches_the_client() {
-        let not_set_up = Error::new(ErrorKind::InvalidInput, "no credential is set up");
-        let error = bridge_config(&parse(&[]), |_| None, || Err(not_set_up))
-            .expect_err("there is no credential");
+        let setup = Recorded {
+            record: None,
+            ..Recorded::new(Policy::default())
+        };
+        let error = config_with(&setup, &[], &[]).expect_err("there is no credential");
         assert_eq!(
             error.message(),
             "no credential is set up",

@@ -116,6 +116,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     } = runtime.block_on(check(
         &args.credential,
         args.endpoint.as_deref(),
+        None,
         args.timeout,
         &policy,
     ));

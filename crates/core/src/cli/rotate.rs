@@ -26,7 +26,8 @@ use crate::{Error, ErrorKind};
 pub struct RotateArgs {
     #[command(flatten)]
     pub credential: CredentialArgs,
-    /// The MCP endpoint (default: the one on record, else `$ROVO_MCP_ENDPOINT` or Atlassian's).
+    /// The MCP endpoint (default: the policy's, else `$ROVO_MCP_ENDPOINT`, else the one on
+    /// record, else Atlassian's).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
     /// The new token's expiry date (YYYY-MM-DD), so the app can remind before it.
@@ -77,15 +78,6 @@ pub fn main(args: &RotateArgs) -> u8 {
     {
         credential_args.email = on_record.and_then(|credential| credential.email.clone());
     }
-    let endpoint = args
-        .endpoint
-        .clone()
-        .or_else(|| std::env::var(crate::probe::ENDPOINT_ENV).ok())
-        // A policy's endpoint replaces the one on record rather than conflicting with it.
-        .or_else(|| {
-            let recorded = on_record.map(|credential| credential.endpoint.clone());
-            recorded.filter(|_| policy.settings.endpoint.is_none())
-        });
 
     let runtime = match network_runtime() {
         Ok(runtime) => runtime,
@@ -97,7 +89,8 @@ pub fn main(args: &RotateArgs) -> u8 {
         input,
     } = runtime.block_on(check(
         &credential_args,
-        endpoint.as_deref(),
+        args.endpoint.as_deref(),
+        on_record.map(|credential| credential.endpoint.as_str()),
         args.timeout,
         &policy,
     ));

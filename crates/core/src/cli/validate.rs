@@ -14,6 +14,7 @@ use super::credential_args::CredentialArgs;
 use crate::clients::ClientEnvironment;
 use crate::credentials::Credential;
 use crate::policy::{Policy, load_policy};
+use crate::probe::endpoint::EndpointSources;
 use crate::probe::{
     self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport,
     SessionClose, Verdict,
@@ -76,6 +77,7 @@ async fn validate(args: &ValidateArgs) -> (ProbeReport, SessionClose) {
             check(
                 &args.credential,
                 args.endpoint.as_deref(),
+                None,
                 args.timeout,
                 &policy,
             )
@@ -123,20 +125,26 @@ pub(super) fn current_policy() -> crate::Result<Policy> {
 }
 
 /// Reads the endpoint and credential from the flags (within the policy) and probes, showing
-/// progress on stderr.
+/// progress on stderr. The endpoint is chosen by [`Endpoint::choose`], `on_record` standing
+/// after the flag and `ROVO_MCP_ENDPOINT`; nothing is read or sent for one it refuses.
 pub(super) async fn check(
     credential_args: &CredentialArgs,
     endpoint_flag: Option<&str>,
+    on_record: Option<&str>,
     timeout_seconds: f64,
     policy: &Policy,
 ) -> Checked {
     let environment_endpoint = std::env::var(ENDPOINT_ENV).ok();
     let prepared = (|| {
         policy.check_auth(credential_args.auth)?;
-        let asked = endpoint_flag.or(environment_endpoint
-            .as_deref()
-            .filter(|url| !url.trim().is_empty()));
-        let endpoint = Endpoint::choose(policy.endpoint(asked)?.as_deref(), None)?;
+        let endpoint = Endpoint::choose(
+            policy,
+            EndpointSources {
+                flag: endpoint_flag,
+                environment: environment_endpoint.as_deref(),
+                on_record,
+            },
+        )?;
         Ok::<_, Error>((endpoint, credential_args.read_credential()?))
     })();
     let (endpoint, credential) = match prepared {

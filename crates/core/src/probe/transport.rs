@@ -5,11 +5,10 @@
 //! The `Authorization` header goes only to the endpoint's own origin: redirects to anywhere
 //! else are not followed, and TLS verification is never switched off.
 
-use std::sync::Once;
 use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use reqwest::{Client, Response, StatusCode, Url, redirect};
+use reqwest::{Client, Response, StatusCode, Url};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -23,8 +22,6 @@ use crate::secrets::Secret;
 pub const MAX_REPLY_BYTES: usize = 4 * 1024 * 1024;
 /// How long the probe waits for a `Retry-After` without a value.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
-/// How many same-origin redirects (307/308 only, which keep the POST) are followed.
-const MAX_REDIRECTS: usize = 3;
 const SESSION_HEADER: &str = "mcp-session-id";
 const PROTOCOL_HEADER: &str = "mcp-protocol-version";
 /// The request headers of the stateless protocol (2026-07-28) that repeat the body's method
@@ -336,32 +333,13 @@ impl Transport {
     }
 }
 
-/// The HTTP client: system proxy settings and `HTTPS_PROXY`/`NO_PROXY` (reqwest's defaults),
-/// the operating system's certificate verifier, HTTP/2 where offered, connections reused, and
-/// redirects followed only within the endpoint's own origin so the credential stays there.
+/// The endpoint's HTTP client ([`Endpoint::http_client`]), its failure as the probe reports it.
 fn http_client(endpoint: &Endpoint, connect_timeout: Duration) -> Result<Client, ProbeFailure> {
-    static CRYPTO: Once = Once::new();
-    CRYPTO.call_once(|| {
-        // Fails only when another provider was installed first, which is as good.
-        let _installed = rustls::crypto::ring::default_provider().install_default();
-    });
-    let origin = endpoint.url().origin();
-    let redirects = redirect::Policy::custom(move |attempt| {
-        let keeps_method = matches!(attempt.status().as_u16(), 307 | 308);
-        if keeps_method
-            && attempt.url().origin() == origin
-            && attempt.previous().len() <= MAX_REDIRECTS
-        {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    });
-    Client::builder()
-        .user_agent(concat!("rovo-mcp-setup/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(connect_timeout)
-        .redirect(redirects)
-        .build()
+    endpoint
+        .http_client(
+            concat!("rovo-mcp-setup/", env!("CARGO_PKG_VERSION")),
+            connect_timeout,
+        )
         .map_err(|error| {
             ProbeFailure::new(
                 ErrorKind::Tls,
