@@ -54,6 +54,7 @@ export type {
   UndoOutcome,
   CredentialUndo,
   WizardWriteOutcome,
+  LimitationCause,
   MissingReason,
   ProbeFailure,
   ProbeProgress,

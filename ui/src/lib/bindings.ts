@@ -86,7 +86,11 @@ export const commands = {
 
 /* Types */
 /**  What a permission group lets a credential do. */
-export type Access = "read" | "write" | "search";
+export type Access = "read" | "write" | "search" | 
+/**  Deleting (Jira's `delete_jira`): off until an admin turns it on. */
+"delete" | 
+/**  Managing versions and sprints (Jira's `manage_jira`): off until an admin turns it on. */
+"manage";
 
 /**
  *  How the account is typed across IPC: the fields `atlassianUserInfo` is known to return.
@@ -96,12 +100,6 @@ export type AccountShape = {
 	account_id?: string | null,
 	email?: string | null,
 	name?: string | null,
-};
-
-/**  A message and what to do about it. */
-export type Advice = {
-	message: string,
-	hint: string,
 };
 
 /**  Whether the app runs as the demo. */
@@ -335,6 +333,31 @@ export type KeychainOutcome = {
 	error: string | null,
 };
 
+/**  Why a `limited` credential is limited: its cause, a message and what to do about it. */
+export type Limitation = {
+	cause: LimitationCause,
+	message: string,
+	hint: string,
+};
+
+/**  What makes a credential `limited`, told apart by what the server returned. */
+export type LimitationCause = 
+/**  A tool call answered that the tools need a modern API token: a classic token. */
+"classic_token" | 
+/**
+ *  Platform and Teamwork Graph tools only, for a personal token: made for the other token
+ *  app ("Rovo MCP" against "Rovo MCP V2").
+ */
+"wrong_app" | 
+/**  Teamwork Graph tools only, sent as Bearer: a personal token sent as a service key. */
+"personal_token_as_bearer" | 
+/**  The platform tools only: the token's scopes match no tool. */
+"scopes_match_no_tool" | 
+/**  A tool call was refused for a scope the token lacks. */
+"insufficient_scope" | 
+/**  The organisation's policy requires tools this credential does not unlock. */
+"required_tools_missing";
+
 /**
  *  What the wizard shows of the policy: who sets it, where to get help, and each locked choice
  *  with its value (`None`: the person chooses).
@@ -379,6 +402,10 @@ export type MissingGroup = {
 export type MissingReason = 
 /**  The group is offered only to OAuth sign-in (Compass). */
 "oauth_only" | 
+/**  The group's scopes cannot be granted to a service account's API key yet (Teams). */
+"not_for_service_keys" | 
+/**  The group is off until an organisation admin turns it on (`delete_jira`, `manage_jira`). */
+"off_by_default" | 
 /**  The token lacks the group's scopes, or an admin turned the group off. */
 "not_granted" | 
 /**  Bitbucket also needs the workspace linked to the organisation. */
@@ -432,21 +459,26 @@ export type ProbeReport = {
 	endpoint: string | null,
 	server: ServerIdentity | null,
 	protocolVersion: string | null,
+	/**  Every tool the credential unlocks (the flat list, `?tools=all` on v2), meta-tools left out. */
 	tools: ToolSummary[],
+	/**  How the endpoint as chosen shows the tools to a client. */
+	exposure: ToolExposure | null,
+	/**  v2's `discover`/`execute*` tools, which reach the others; never product tools. */
+	metaTools: string[],
 	products: ProductSummary[],
 	missingGroups: MissingGroup[],
-	/**  What `atlassianUserInfo` returned, as it returned it. */
+	/**  What `atlassianUserInfo` returned, when it is an account; a refusal never is. */
 	account: AccountShape | null,
 	sites: Site[],
 	/**  Why a `limited` credential is limited and what to do; `None` otherwise. */
-	limitation: Advice | null,
+	limitation: Limitation | null,
 	error: ProbeFailure | null,
 	warnings: WarningReport[],
 	timings: Timings,
 };
 
 /**  The product a tool belongs to, in the order the wizard shows them. */
-export type Product = "jira" | "confluence" | "jira_service_management" | "bitbucket" | "compass" | "teamwork_graph" | "rovo_search" | 
+export type Product = "jira" | "confluence" | "jira_service_management" | "bitbucket" | "compass" | "loom" | "goals" | "projects" | "teams" | "focus" | "talent" | "teamwork_graph" | "rovo_search" | 
 /**  `atlassianUserInfo` and `getAccessibleAtlassianResources`, present for every sign-in. */
 "platform" | 
 /**  A tool whose name matches no known product. */
@@ -543,6 +575,18 @@ export type Timings = {
 	sequentialExchanges: number,
 };
 
+/**  How the endpoint shows the tools a credential unlocks. */
+export type ToolExposure = {
+	/**  The URL of the flat list of every tool (`?tools=all`), which the probe counted. */
+	allToolsEndpoint: string,
+	/**  How many product and platform tools a client sees directly in the plain list. */
+	primary: number,
+	/**  How many the credential unlocks in all. */
+	total: number,
+	/**  Whether the plain list is already every tool (v1, or an endpoint given with `?tools=all`). */
+	flat: boolean,
+};
+
 /**  One listed tool. */
 export type ToolSummary = {
 	name: string,
@@ -550,10 +594,15 @@ export type ToolSummary = {
 	title: string,
 	description: string | null,
 	product: Product,
-	/**  The catalogue's permission group, when the tool is documented there. */
+	/**  The permission group: the catalogue's, else the one its name and annotations point to. */
 	group: string | null,
 	/**  The server's `readOnlyHint`, else the catalogue group's access, else false. */
 	readOnly: boolean,
+	/**
+	 *  Whether a client given the endpoint as chosen sees the tool in its plain `tools/list`
+	 *  (v2's primary tools); the others it reaches through `discover` and `execute*`.
+	 */
+	primary: boolean,
 };
 
 /**  What Undo did: each client, and the credential the write stored. */

@@ -1,7 +1,15 @@
 // Every piece of text the wizard shows, in one object, so that it can be translated later.
 // Components never hard-code user-visible text; tests look text up here too.
 
-import type { AuthMethod, Change, CredentialField, ErrorKind, MissingReason, SecretMode } from "./backend";
+import type {
+  AuthMethod,
+  Change,
+  CredentialField,
+  ErrorKind,
+  LimitationCause,
+  MissingReason,
+  SecretMode,
+} from "./backend";
 import type { StepId } from "./wizard.svelte";
 
 type StepText = {

@@ -88,11 +88,11 @@ describe("CheckStep", () => {
     expect(screen.getByText(text.okSummary(4, 3))).toBeInTheDocument();
   });
 
-  it("explains a limited credential, shows the core's warnings, and leads back", async () => {
+  it("explains a limited credential by its cause, shows the core's warnings, and leads back", async () => {
     const user = userEvent.setup();
     const { onback } = await renderDone(LIMITED_REPORT);
-    expect(screen.getByText(text.limitedHeading)).toBeInTheDocument();
-    expect(screen.getByText(text.limitedExplanation)).toBeInTheDocument();
+    expect(screen.getByText(text.limitedHeadings.scopes_match_no_tool)).toBeInTheDocument();
+    expect(screen.getByText("Signed in, but only the platform tools are listed.")).toBeInTheDocument();
     expect(screen.getByText("Create a token with scopes.")).toBeInTheDocument();
     expect(screen.getByText("The token does not start with ATATT3.")).toBeInTheDocument();
 

@@ -8,9 +8,9 @@ import ToolsStep from "./ToolsStep.svelte";
 
 const text = strings.tools;
 
-function renderStep() {
+function renderStep(report = OK_REPORT) {
   wizard.step = 3;
-  Object.assign(wizard.check, { status: "done", report: OK_REPORT });
+  Object.assign(wizard.check, { status: "done", report });
   render(ToolsStep);
 }
 
@@ -28,6 +28,31 @@ describe("ToolsStep", () => {
     expect(create).toHaveTextContent(text.write);
     const get = within(jira).getByText("Get Jira issue").closest("li");
     expect(get).toHaveTextContent(text.read);
+  });
+
+  it("says which tools a client sees directly and marks the others", () => {
+    renderStep();
+    expect(
+      screen.getByText(text.exposure(3, 4, "discover, executeRead, executeWrite, executeDestructive")),
+    ).toBeInTheDocument();
+    const jira = screen.getByRole("region", { name: /Jira/ });
+    const create = within(jira).getByText("Create Jira issue").closest("li");
+    expect(create).toHaveTextContent(text.viaDiscover);
+    const get = within(jira).getByText("Get Jira issue").closest("li");
+    expect(get).not.toHaveTextContent(text.viaDiscover);
+    expect(screen.queryByText(text.manySites(1))).not.toBeInTheDocument();
+  });
+
+  it("says plainly when a credential reaches several sites", () => {
+    renderStep({
+      ...OK_REPORT,
+      sites: [
+        ...OK_REPORT.sites,
+        { cloudId: "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", url: "https://eu.atlassian.net", name: "eu" },
+      ],
+    });
+    expect(screen.getByText(text.manySites(2))).toBeInTheDocument();
+    expect(screen.getAllByRole("button", { name: /Copy the cloud ID/ })).toHaveLength(2);
   });
 
   it("filters the tools with the search box", async () => {
