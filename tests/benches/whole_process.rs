@@ -57,7 +57,7 @@ const PAINT_DEADLINE: Duration = Duration::from_secs(60);
 /// How long the tray-only process runs before its memory is read.
 const TRAY_SETTLE: Duration = Duration::from_secs(3);
 /// Delays per request for the check: none, and one like a distant server.
-const LATENCIES_MS: [u64; 2] = [0, 50];
+const LATENCIES_MS: [u64; 2] = [0, 300];
 
 #[derive(Debug, Clone, Copy)]
 struct SharedClient {
