@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use base64::Engine;
 use rovo_test_support::leak_scan::{self, every_file_under, secret_forms};
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_test_support::mcp_server::{Grant, Surface, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
@@ -720,8 +720,8 @@ fn keychain_mode_writes_no_secret_and_the_entry_serves_the_tools() {
             .expect("tools/list through the bridge");
         assert_eq!(
             tools.len(),
-            8,
-            "every tool of the full-scope grant comes through"
+            Grant::FullScope.tools_on(Surface::V2Primary).len(),
+            "every tool the endpoint lists for the full-scope grant comes through"
         );
         let result = client
             .call_tool(CallToolRequestParams::new("getVisibleJiraProjects"))
@@ -866,7 +866,8 @@ fn a_policy_locks_the_endpoint_auth_and_clients_and_requires_tools() {
         "Cursor, the policy's client, is written"
     );
 
-    sandbox.set_policy(r#"{ "requiredTools": ["getVisibleJiraProjects", "getJsmOpsAlerts"] }"#);
+    // A tool required under its v1 name is met by its v2 name; Compass never is for a token.
+    sandbox.set_policy(r#"{ "requiredTools": ["getVisibleJiraProjects", "getCompassComponent"] }"#);
     let limited = sandbox.run(
         "validate",
         &["--email", EMAIL, "--token-env", TOKEN_VARIABLE],
@@ -879,7 +880,7 @@ fn a_policy_locks_the_endpoint_auth_and_clients_and_requires_tools() {
     );
     let why = limited.json["limitation"]["message"].as_str().unwrap();
     assert!(
-        why.contains("getJsmOpsAlerts"),
+        why.contains("getCompassComponent"),
         "the missing tool is named: {why}"
     );
     assert!(
@@ -1092,4 +1093,37 @@ fn no_secret_in_any_output_or_file_the_app_wrote_in_keychain_mode() {
             );
         }
     }
+}
+
+#[test]
+fn a_setup_on_v1_is_shown_as_such_and_moves_to_v2_in_one_command() {
+    let sandbox = Sandbox::new();
+    let v1 = sandbox.server.v1_url().to_owned();
+    let v2 = sandbox.server.url().to_owned();
+    let setup = sandbox.configure(&["--endpoint", &v1, "--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(setup.code, 0, "v1 is still served: {}", setup.stderr);
+
+    let status = sandbox.run("status", &[], TOKEN);
+    assert_eq!(
+        status.json["endpointMove"],
+        serde_json::json!({ "from": v1, "to": v2 }),
+        "a setup on v1 is shown with its move to v2: {}",
+        status.stdout
+    );
+
+    let moved = sandbox.configure(&["--endpoint", &v2, "--clients", "cursor", "--yes"], TOKEN);
+    assert_eq!(moved.code, 0, "the move is a setup: {}", moved.stderr);
+    let cursor: Value =
+        serde_json::from_str(&sandbox.read(".cursor/mcp.json").expect("Cursor's file")).unwrap();
+    assert_eq!(
+        cursor["mcpServers"]["atlassian-rovo-mcp"]["url"], v2,
+        "the client's entry now points at v2"
+    );
+    let status = sandbox.run("status", &[], TOKEN);
+    assert_eq!(status.json["endpoint"], v2, "the setup on record is on v2");
+    assert!(
+        status.json["endpointMove"].is_null(),
+        "nothing is left to move: {}",
+        status.stdout
+    );
 }

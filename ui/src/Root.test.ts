@@ -29,4 +29,16 @@ describe("Root", () => {
     await userEvent.click(rotate);
     expect(backend.openRotateWindow).toHaveBeenCalledTimes(1);
   });
+
+  it("shows a setup on v1 and moves it to v2 through the setup, its email kept and its method picked", async () => {
+    const backend = fakeBackend();
+    render(Root, { backend, view: "setup" });
+    expect(
+      await screen.findByText(strings.onRecord.v1("http://127.0.0.1:9/v1/mcp", "http://127.0.0.1:9/v2/mcp")),
+    ).toBeInTheDocument();
+    await screen.findByLabelText(strings.method.options.personal.label);
+    await userEvent.click(screen.getByRole("button", { name: strings.onRecord.moveToV2 }));
+    expect(screen.getByLabelText(strings.method.options.personal.label)).toBeChecked();
+    expect(backend.chooseAuthMethod).toHaveBeenCalledWith("personal");
+  });
 });

@@ -23,6 +23,8 @@ pub struct RotationTarget {
     pub email: Option<String>,
     /// The endpoint the credential on record was checked against.
     pub endpoint: String,
+    /// The move to v2, when that endpoint is a v1 one.
+    pub endpoint_move: Option<status::EndpointMove>,
     /// `YYYY-MM-DD`, when the person gave one.
     pub expires_on: Option<String>,
     /// Days until the expiry date; negative once it has passed.
@@ -64,6 +66,7 @@ pub fn rotation_target(
     Ok(RotationTarget {
         auth,
         email: status.email,
+        endpoint_move: status.endpoint_move,
         endpoint,
         expires_on: status.expires_on.map(|date| date.to_string()),
         days_left: status

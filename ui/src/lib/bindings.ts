@@ -262,6 +262,12 @@ export type EndpointChoice =
  */
 "onRecord";
 
+/**  A setup on a v1 endpoint, and the v2 endpoint that replaces it. */
+export type EndpointMove = {
+	from: string,
+	to: string,
+};
+
 /**  What an existing entry of ours says about itself, read back from the file. */
 export type EntrySummary = {
 	/**  The server URL the entry points at, when one could be found. */
@@ -522,6 +528,8 @@ export type RotationTarget = {
 	email: string | null,
 	/**  The endpoint the credential on record was checked against. */
 	endpoint: string,
+	/**  The move to v2, when that endpoint is a v1 one. */
+	endpointMove: EndpointMove | null,
 	/**  `YYYY-MM-DD`, when the person gave one. */
 	expiresOn: string | null,
 	/**  Days until the expiry date; negative once it has passed. */

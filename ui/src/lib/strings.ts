@@ -74,6 +74,11 @@ export const strings = {
     unused: "No client uses it right now.",
     rotate: "Rotate token…",
     rotateHint: "Replace it everywhere at once; or set up again below.",
+    v1: (from: string, to: string) =>
+      `It uses the v1 endpoint (${from}). Atlassian keeps serving it but now recommends v2 (${to}), which offers every newer tool.`,
+    moveToV2: "Move to v2",
+    moveHint:
+      "Set up again with the same token: the check runs against v2 and every client's change is shown before it is written.",
   },
 
   stepsLabel: "Setup steps",

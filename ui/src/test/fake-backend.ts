@@ -132,6 +132,7 @@ export const ROTATION_TARGET: RotationTarget = {
   auth: "personal",
   email: "me@example.com",
   endpoint: "http://127.0.0.1:9/v1/mcp",
+  endpointMove: { from: "http://127.0.0.1:9/v1/mcp", to: "http://127.0.0.1:9/v2/mcp" },
   expiresOn: "2026-12-07",
   daysLeft: 10,
   clients: [

@@ -70,17 +70,23 @@ fn human(status: &SetupStatus) -> String {
                 .iter()
                 .map(|client| client.id.as_str())
                 .collect();
+            let credential = match (status.auth, status.email.as_deref()) {
+                (Some(crate::auth_method::AuthMethod::Personal), Some(email)) => {
+                    format!("--auth personal --email {email}")
+                }
+                _ => "--auth service".to_owned(),
+            };
+            let clients = if clients.is_empty() {
+                "detected".to_owned()
+            } else {
+                clients.join(",")
+            };
             let _ = writeln!(
                 text,
-                "this setup uses the v1 endpoint, which Atlassian keeps serving but no longer recommends: \
-                 move to {} with `rovo-mcp-setup configure --endpoint {} --clients {}` (the same check, preview and write as a setup), or with the app",
-                moved.to,
-                moved.to,
-                if clients.is_empty() {
-                    "detected".to_owned()
-                } else {
-                    clients.join(",")
-                }
+                "this setup uses a v1 endpoint, which Atlassian keeps serving but no longer recommends; \
+                 move it to {to} with the same check, preview and write as a setup:\n  \
+                 rovo-mcp-setup configure {credential} --endpoint {to} --clients {clients}",
+                to = moved.to,
             );
         }
         let _ = match (status.expires_on, status.days_left) {
