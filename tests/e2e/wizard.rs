@@ -295,8 +295,8 @@ async fn a_service_key_check_shows_progress_can_be_cancelled_and_runs_once_on_a_
     outcome(&app, "ok").await;
     assert_eq!(
         initializes(&server) - before,
-        1,
-        "a double click on Check sends one initialize"
+        2,
+        "a double click on Check runs one check: one initialize for each of its two lists (plain and ?tools=all)"
     );
 
     app.click("#next").await.unwrap();

@@ -393,7 +393,7 @@ fn the_status_line_reads_like_a_sentence() {
     state.record_credential(CredentialRecord {
         auth: AuthMethod::Service,
         email: None,
-        endpoint: "https://mcp.atlassian.com/v1/mcp".to_owned(),
+        endpoint: "https://mcp.atlassian.com/v2/mcp".to_owned(),
         keychain_account: "service".to_owned(),
         expires_on: Some(today + Days::new(1)),
         stored_at: noon(today),
@@ -410,6 +410,14 @@ fn the_status_line_reads_like_a_sentence() {
     let limited = tray_status(&state, today);
     assert_eq!(limited.level, TrayLevel::Warning);
     assert_eq!(limited.line, "Rovo MCP: limited access · expires tomorrow");
+    if let Some(credential) = state.credential.as_mut() {
+        credential.endpoint = "https://mcp.atlassian.com/v1/mcp".to_owned();
+    }
+    assert_eq!(
+        tray_status(&state, today).line,
+        "Rovo MCP: limited access · expires tomorrow · v1 endpoint",
+        "a setup on v1 says so, so the move to v2 is not forgotten"
+    );
 }
 
 #[test]
