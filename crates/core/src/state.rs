@@ -1,7 +1,9 @@
 //! The app's own state file (design §6): which credential is set up and until when, what the
 //! last check found, which clients hold our entry in which mode, and which reminders were sent.
 //! It never holds a secret. It is versioned; a file that is corrupt or written by a newer
-//! release is kept and reported, never overwritten.
+//! release is kept and reported, never overwritten. Keys this release does not know, at the
+//! top or inside a record, are kept as they were when it rewrites the file: a newer release of
+//! the same version may have added them, and a downgrade must not lose its data.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,9 @@ use crate::fsutil::{BackupPlace, ConfigFile, WriteOutcome, replace_config};
 use crate::probe::Verdict;
 use crate::reminders::ExpiryEvent;
 use crate::{Error, ErrorKind, Result};
+
+/// Keys of a JSON object this release does not know, kept to be written back as they were.
+pub type UnknownKeys = serde_json::Map<String, serde_json::Value>;
 
 /// The version this release writes; a file with a higher one is left alone.
 pub const STATE_VERSION: u32 = 1;
@@ -34,6 +39,8 @@ pub struct AppState {
     pub clients: Vec<ConfiguredClient>,
     /// Reminders already shown for the current credential.
     pub reminders_sent: Vec<ExpiryEvent>,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 /// The credential that was set up: everything but the secret, which is in the keychain.
@@ -49,6 +56,8 @@ pub struct CredentialRecord {
     /// The expiry date the person chose when creating the token, for reminders.
     pub expires_on: Option<NaiveDate>,
     pub stored_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 /// One check's outcome.
@@ -59,6 +68,8 @@ pub struct CheckRecord {
     pub verdict: Verdict,
     /// The failure's one-line message, when the check failed.
     pub message: Option<String>,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 /// A client that holds our entry.
@@ -69,14 +80,40 @@ pub struct ConfiguredClient {
     pub config_path: PathBuf,
     pub mode: SecretMode,
     pub configured_at: DateTime<Utc>,
+    /// Whether our setup created `config_path` (it did not exist before our first write): only
+    /// then may `remove` delete it. Absent in files of older releases, which means no.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub created_file: bool,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 impl AppState {
-    /// Records that `client` now holds our entry, replacing an older record of it.
-    pub fn record_client(&mut self, client: ConfiguredClient) {
+    /// Records that `client` now holds our entry, replacing an older record of it. What the
+    /// older record knew about the same file stays: that our setup created it, and the keys of
+    /// a newer release.
+    pub fn record_client(&mut self, mut client: ConfiguredClient) {
+        if let Some(older) = self.clients.iter().find(|known| known.id == client.id) {
+            if older.config_path == client.config_path {
+                client.created_file |= older.created_file;
+            }
+            for (key, value) in &older.unknown {
+                client
+                    .unknown
+                    .entry(key.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
         self.clients.retain(|known| known.id != client.id);
         self.clients.push(client);
         self.clients.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// Whether the record of `client_id` says our setup created the file at `config_path`.
+    pub fn created_file(&self, client_id: &str, config_path: &Path) -> bool {
+        self.clients.iter().any(|known| {
+            known.id == client_id && known.created_file && known.config_path == config_path
+        })
     }
 
     /// Records that `client_id` no longer holds our entry.
@@ -232,6 +269,8 @@ mod tests {
             config_path: PathBuf::from(format!("/home/me/.{id}/mcp.json")),
             mode: SecretMode::Inline,
             configured_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+            created_file: false,
+            unknown: UnknownKeys::new(),
         }
     }
 
@@ -332,6 +371,7 @@ mod tests {
             keychain_account: "service-account".to_owned(),
             expires_on: None,
             stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+            unknown: UnknownKeys::new(),
         });
         assert!(
             state.reminders_sent.is_empty(),

@@ -1,6 +1,7 @@
 //! `rovo-mcp-setup remove [--clients LIST] [--json]`: takes our entry out of client configs so
-//! each file is what it would be had we never added it (design §5, §7). One client failing does
-//! not stop the others; any failure makes the exit code 8.
+//! each file is what it would be had we never added it (design §5, §7). Only a file the state
+//! file records as created by our setup may be deleted; any other keeps its (empty) container.
+//! One client failing does not stop the others; any failure makes the exit code 8.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use super::output::{Output, no_home};
 use crate::Error;
-use crate::clients::{self, Change, Client, ClientEnvironment, ClientWriteResult};
+use crate::clients::{self, Change, Client, ClientEnvironment, ClientWriteResult, FileOrigin};
 use crate::policy::load_policy;
 use crate::secrets::{OsKeychain, SecretStore};
 use crate::state::StateFile;
@@ -81,8 +82,18 @@ pub fn run(
         Ok(chosen) => chosen,
         Err(error) => return Output::error(&error, args.json).with_warnings(&policy.warnings),
     };
+    // A state file that cannot be read records nothing: every file is then the person's.
+    let on_record = state.load().unwrap_or_default();
     let results = clients::write_each(&chosen, environment, backup_folder, |client| {
-        clients::plan_remove(client, environment, entry_name, backup_folder)
+        let created = client
+            .config_path(environment)
+            .is_some_and(|path| on_record.created_file(client.id, &path));
+        let origin = if created {
+            FileOrigin::CreatedBySetup
+        } else {
+            FileOrigin::Found
+        };
+        clients::plan_remove(client, environment, entry_name, backup_folder, origin)
     });
     let removed: Vec<&str> = results
         .iter()
@@ -230,7 +241,7 @@ mod tests {
     use crate::auth_method::AuthMethod;
     use crate::clients::Os;
     use crate::secrets::{InMemorySecretStore, Secret};
-    use crate::state::CredentialRecord;
+    use crate::state::{CredentialRecord, UnknownKeys};
 
     struct Sandbox {
         _root: tempfile::TempDir,
@@ -308,8 +319,16 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(results, [("cursor", "delete"), ("codex", "update")]);
-        assert!(!sandbox.home.join(".cursor/mcp.json").exists());
+        assert_eq!(
+            results,
+            [("cursor", "update"), ("codex", "update")],
+            "no setup on record created Cursor's file, so it stays"
+        );
+        assert_eq!(
+            std::fs::read_to_string(sandbox.home.join(".cursor/mcp.json")).unwrap(),
+            "{\n  \"mcpServers\": {}\n}\n",
+            "the person's own file keeps its empty container"
+        );
         assert_eq!(
             std::fs::read_to_string(sandbox.home.join(".codex/config.toml")).unwrap(),
             "model = \"o4\"\n"
@@ -336,7 +355,7 @@ mod tests {
             output.stderr
         );
         assert!(
-            output.stderr.contains("Cursor: deleted"),
+            output.stderr.contains("Cursor: removed our entry"),
             "the other client is still served: {}",
             output.stderr
         );
@@ -383,6 +402,7 @@ mod tests {
                     keychain_account: "me@example.com".to_owned(),
                     expires_on: None,
                     stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                    unknown: UnknownKeys::new(),
                 });
             })
             .unwrap();
