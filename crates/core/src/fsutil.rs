@@ -947,4 +947,135 @@ mod tests {
 
         assert_eq!(fs::read(&path).unwrap(), new);
     }
+    #[cfg(unix)]
+    fn make_fifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+        assert!(made.success(), "mkfifo made the FIFO");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_where_the_config_should_be_is_refused_without_blocking() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        make_fifo(&path);
+
+        let error = ConfigFile::read(&path).unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
+        assert!(
+            error.message().contains("named pipe (FIFO), not a regular file"),
+            "it says what the file is: {error}"
+        );
+        assert!(
+            error.message().contains(&path.display().to_string()),
+            "and names it: {error}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_before_a_byte_is_read() {
+        let error = read_regular_file(Path::new("/dev/zero"), CONFIG_FILE_LIMIT).unwrap_err();
+        assert!(
+            error.to_string().contains("`/dev/zero` is a device"),
+            "an endless device is never read: {error}"
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_with_the_limit_named() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("state.json");
+        fs::write(&path, "12345").unwrap();
+
+        let error = read_regular_file(&path, 4).unwrap_err();
+
+        let message = error.to_string();
+        assert!(message.contains("larger than 4 bytes"), "{message}");
+        assert!(message.contains("state.json"), "the file is named: {message}");
+        assert_eq!(
+            read_regular_file(&path, 5).unwrap(),
+            b"12345",
+            "a file of exactly the limit is read whole"
+        );
+        assert_eq!(
+            size_text(CONFIG_FILE_LIMIT),
+            "64 MiB",
+            "limits read as people say them"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_stays_not_found_for_the_callers() {
+        let sandbox = Sandbox::new();
+        let error = read_regular_file(&sandbox.home.join("nothing.json"), 10).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::NotFound, "callers tell missing apart");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_replace_makes_a_shared_file_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+        assert!(file.was_readable_by_others(), "0644 is readable by others");
+
+        replace_private_config(&file, Some(b"secret"), sandbox.place()).unwrap();
+
+        assert_eq!(mode(&path), 0o600, "the file now holds a secret");
+        assert!(!ConfigFile::read(&path).unwrap().was_readable_by_others());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_same_bytes_in_a_shared_file_are_rewritten_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "secret").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o664)).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let outcome = replace_private_config(&file, Some(b"secret"), sandbox.place()).unwrap();
+
+        assert!(
+            matches!(outcome, WriteOutcome::Written { .. }),
+            "an older release left it shared: {outcome:?}"
+        );
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_another_user_owns_is_refused_with_its_owner_and_kept() {
+        use std::os::unix::fs::MetadataExt as _;
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "theirs").unwrap();
+        if rustix::process::geteuid().as_raw() != 0 {
+            eprintln!("skipped: giving a file to another user needs root");
+            return;
+        }
+        std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let error = replace_config(&file, Some(b"ours"), sandbox.place()).unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
+        assert!(
+            error.message().contains("(uid 65534)") || error.message().contains("uid 65534"),
+            "the owner is named: {error}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"theirs", "the file is untouched");
+        assert_eq!(
+            fs::metadata(&path).unwrap().uid(),
+            65534,
+            "and still theirs"
+        );
+        assert!(sandbox.backups().is_empty(), "nothing was written, so no backup");
+    }
 }

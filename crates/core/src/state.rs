@@ -378,4 +378,82 @@ mod tests {
             "reminders of the old token do not carry over"
         );
     }
+    #[test]
+    fn keys_this_release_does_not_know_are_kept_at_the_top_and_in_records() {
+        let (_root, file) = sandbox();
+        file.update(|state| {
+            state.record_client(a_client("cursor"));
+            state.record_credential(CredentialRecord {
+                auth: AuthMethod::Service,
+                email: None,
+                endpoint: "https://mcp.atlassian.com/v1/mcp".to_owned(),
+                keychain_account: "service-account".to_owned(),
+                expires_on: None,
+                stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                unknown: UnknownKeys::new(),
+            });
+            state.last_check = Some(CheckRecord {
+                at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                verdict: Verdict::Ok,
+                message: None,
+                unknown: UnknownKeys::new(),
+            });
+        })
+        .unwrap();
+        let mut newer: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file.path()).unwrap()).unwrap();
+        newer["trayPosition"] = serde_json::json!({ "x": 10, "y": 20 });
+        newer["credential"]["passkeyId"] = serde_json::json!("pk-1");
+        newer["lastCheck"]["latencyMs"] = serde_json::json!(412);
+        newer["clients"][0]["pinned"] = serde_json::json!(true);
+        std::fs::write(file.path(), newer.to_string()).unwrap();
+
+        file.update(|state| {
+            state.record_client(a_client("codex"));
+            state.record_client(a_client("cursor"));
+        })
+        .unwrap();
+
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file.path()).unwrap()).unwrap();
+        assert_eq!(
+            saved["trayPosition"],
+            serde_json::json!({ "x": 10, "y": 20 }),
+            "a top-level key of a newer release survives: {saved}"
+        );
+        assert_eq!(saved["credential"]["passkeyId"], "pk-1", "{saved}");
+        assert_eq!(saved["lastCheck"]["latencyMs"], 412, "{saved}");
+        let cursor = saved["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|client| client["id"] == "cursor")
+            .unwrap();
+        assert_eq!(
+            cursor["pinned"], true,
+            "recording a client again keeps what the older record knew: {saved}"
+        );
+        assert_eq!(saved["version"], 1, "the version is not an unknown key");
+        assert_eq!(
+            saved.as_object().unwrap().keys().filter(|key| *key == "version").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_file_our_setup_created_stays_on_record_when_recorded_again() {
+        let mut state = AppState::default();
+        let path = PathBuf::from("/home/me/.cursor/mcp.json");
+        state.record_client(ConfiguredClient {
+            created_file: true,
+            ..a_client("cursor")
+        });
+        state.record_client(a_client("cursor"));
+        assert!(
+            state.created_file("cursor", &path),
+            "a second configure does not make our file the person's"
+        );
+        assert!(!state.created_file("cursor", Path::new("/elsewhere/mcp.json")));
+        assert!(!state.created_file("codex", &path));
+    }
 }

@@ -140,7 +140,7 @@ export type Change =
 "update" | 
 /**  The file already is what it should be; nothing is written. */
 "unchanged" | 
-/**  Our entry was all the file held, so the file (which we created) will be deleted. */
+/**  Our entry was all the file held, so the file (which our setup created) will be deleted. */
 "delete";
 
 /**  What the person entered in step 2. No `Debug`: it holds the token. */
@@ -207,6 +207,11 @@ export type ClientWriteResult = {
 	 *  replaced (an old URL, another mode).
 	 */
 	previousEntry: EntrySummary | null,
+	/**
+	 *  What else the person should know about the file: that it was readable by other users
+	 *  and, now holding the credential, was made readable by them only.
+	 */
+	note: string | null,
 	error: ClientWriteError | null,
 };
 

@@ -100,131 +100,144 @@ pub(super) fn is_secret_name(key: &str) -> bool {
 /// One line with its secret values masked, and what it leaves open for the next lines.
 fn mask_line(body: &str) -> (String, Open) {
     let bytes = body.as_bytes();
-    let mut shown = String::with_capacity(body.len());
-    let mut copied = 0;
+    let mut line = Line {
+        body,
+        shown: String::with_capacity(body.len()),
+        copied: 0,
+        open: Open::Nothing,
+    };
     let mut flow_depth = 0_usize;
     let mut at = 0;
-    let mut open = Open::Nothing;
-    let replace = |shown: &mut String, copied: &mut usize, start: usize, end: usize, with: &str| {
-        shown.push_str(&body[*copied..start]);
-        shown.push_str(with);
-        *copied = end;
-    };
     while at < bytes.len() {
         let byte = bytes[at];
-        if byte.is_ascii_whitespace() {
+        if byte.is_ascii_whitespace() || matches!(byte, b',' | b':' | b'=') {
             at += 1;
             continue;
         }
         if byte == b'#' || body[at..].starts_with("//") {
             break;
         }
-        let token = match byte {
-            b'"' | b'\'' => Token::Quoted(quoted_end(body, at)),
-            b'{' | b'[' => {
-                flow_depth += 1;
-                at += 1;
-                continue;
-            }
-            b'}' | b']' => {
-                flow_depth = flow_depth.saturating_sub(1);
-                at += 1;
-                continue;
-            }
-            b',' | b':' | b'=' => {
-                at += 1;
-                continue;
-            }
-            _ => Token::Bare(bare_end(bytes, at)),
-        };
-        let (key_start, key_end, token_end) = match token {
-            Token::Quoted(end) => (at + 1, end.saturating_sub(1).max(at + 1), end),
-            Token::Bare(end) => (at, end, end),
+        if matches!(byte, b'{' | b'[') {
+            flow_depth += 1;
+            at += 1;
+            continue;
+        }
+        if matches!(byte, b'}' | b']') {
+            flow_depth = flow_depth.saturating_sub(1);
+            at += 1;
+            continue;
+        }
+        let (name, token_end, quoted) = if matches!(byte, b'"' | b'\'') {
+            let end = quoted_end(body, at);
+            ((at + 1, end.saturating_sub(1).max(at + 1)), end, true)
+        } else {
+            let end = bare_end(bytes, at);
+            ((at, end), end, false)
         };
         let after_token = skip_spaces(bytes, token_end);
-        let is_key = after_token < bytes.len() && matches!(bytes[after_token], b':' | b'=');
-        if !is_key {
-            if let Token::Quoted(_) = token
-                && let Some(masked) = mask_embedded(&body[key_start..key_end])
-            {
-                replace(&mut shown, &mut copied, key_start, key_end, &masked);
+        if after_token < bytes.len() && matches!(bytes[after_token], b':' | b'=') {
+            let secret = is_secret_name(&body[name.0..name.1]);
+            at = line.value(secret, skip_spaces(bytes, after_token + 1), flow_depth > 0);
+        } else {
+            if quoted && let Some(masked) = mask_embedded(&body[name.0..name.1]) {
+                line.replace(name.0, name.1, &masked);
             }
             at = token_end;
-            continue;
         }
-        let secret = is_secret_name(&body[key_start..key_end]);
-        let value_start = skip_spaces(bytes, after_token + 1);
-        if value_start >= bytes.len() || bytes[value_start] == b'#' {
-            at = value_start;
-            continue;
+    }
+    line.shown.push_str(&body[line.copied..]);
+    (line.shown, line.open)
+}
+
+/// A line being masked: what is shown so far, up to `copied` in `body`.
+struct Line<'a> {
+    body: &'a str,
+    shown: String,
+    copied: usize,
+    open: Open,
+}
+
+impl Line<'_> {
+    fn replace(&mut self, start: usize, end: usize, with: &str) {
+        self.shown.push_str(&self.body[self.copied..start]);
+        self.shown.push_str(with);
+        self.copied = end;
+    }
+
+    /// Masks the value of a key starting at `start` when it is a secret (`secret`) or carries
+    /// one; returns where scanning goes on. A flow collection is scanned into, for its keys.
+    fn value(&mut self, secret: bool, start: usize, in_flow: bool) -> usize {
+        let body = self.body;
+        let bytes = body.as_bytes();
+        if start >= bytes.len() || bytes[start] == b'#' {
+            return start;
         }
-        let rest = &body[value_start..];
-        if let Some(delimiter) = ["\"\"\"", "'''"].into_iter().find(|d| rest.starts_with(d)) {
-            let inner_start = value_start + 3;
-            match body[inner_start..].find(delimiter) {
-                Some(length) if secret => {
-                    let inner_end = inner_start + length;
-                    replace(&mut shown, &mut copied, inner_start, inner_end, MASK);
-                    at = inner_end + 3;
-                }
-                Some(length) => at = inner_start + length + 3,
-                None if secret => {
-                    replace(&mut shown, &mut copied, inner_start, body.len(), MASK);
-                    open = Open::MultilineString(delimiter);
-                    at = body.len();
-                }
-                None => at = body.len(),
-            }
-            continue;
+        if let Some(delimiter) = ["\"\"\"", "'''"]
+            .into_iter()
+            .find(|delimiter| body[start..].starts_with(delimiter))
+        {
+            return self.multiline_string(secret, start + 3, delimiter);
         }
-        match bytes[value_start] {
+        match bytes[start] {
             b'"' | b'\'' => {
-                let end = quoted_end(body, value_start);
-                let inner = (value_start + 1, end.saturating_sub(1).max(value_start + 1));
+                let end = quoted_end(body, start);
+                let inner = (start + 1, end.saturating_sub(1).max(start + 1));
+                let text = &body[inner.0..inner.1];
                 let masked = if secret {
-                    masked_value(&body[inner.0..inner.1])
+                    masked_value(text)
                 } else {
-                    mask_embedded(&body[inner.0..inner.1])
+                    mask_embedded(text)
                 };
                 if let Some(masked) = masked {
-                    replace(&mut shown, &mut copied, inner.0, inner.1, &masked);
+                    self.replace(inner.0, inner.1, &masked);
                 }
-                at = end;
+                end
             }
-            b'{' | b'[' => at = value_start,
+            b'{' | b'[' => start,
             b'|' | b'>' => {
                 if secret {
-                    open = Open::BlockScalar {
+                    self.open = Open::BlockScalar {
                         indent: indentation(body),
                     };
                 }
-                at = body.len();
+                body.len()
             }
             _ => {
-                let end = plain_end(body, value_start, flow_depth > 0);
-                let value = body[value_start..end].trim_end();
-                let value_end = value_start + value.len();
+                let end = plain_end(body, start, in_flow);
+                let value = body[start..end].trim_end();
                 let masked = if secret && !is_plain_non_string(value) {
                     masked_value(value)
                 } else {
                     mask_embedded(value)
                 };
                 if let Some(masked) = masked {
-                    replace(&mut shown, &mut copied, value_start, value_end, &masked);
+                    self.replace(start, start + value.len(), &masked);
                 }
-                at = end;
+                end
             }
         }
     }
-    shown.push_str(&body[copied..]);
-    (shown, open)
-}
 
-/// A token on a line: a quoted string or a bare word, with the index just past it.
-#[derive(Debug, Clone, Copy)]
-enum Token {
-    Quoted(usize),
-    Bare(usize),
+    /// A TOML `"""` or `'''` string whose text starts at `inner_start`: masked when `secret`,
+    /// up to its end on this line or on a later one.
+    fn multiline_string(&mut self, secret: bool, inner_start: usize, delimiter: &'static str) -> usize {
+        let body = self.body;
+        match body[inner_start..].find(delimiter) {
+            Some(length) => {
+                if secret {
+                    self.replace(inner_start, inner_start + length, MASK);
+                }
+                inner_start + length + delimiter.len()
+            }
+            None => {
+                if secret {
+                    self.replace(inner_start, body.len(), MASK);
+                    self.open = Open::MultilineString(delimiter);
+                }
+                body.len()
+            }
+        }
+    }
 }
 
 fn skip_spaces(bytes: &[u8], mut at: usize) -> usize {
