@@ -147,6 +147,8 @@ impl Sandbox {
             .env("ROVO_MCP_LOG", "trace")
             .env("ROVO_MCP_LOG_FILE", self.root.path().join("rovo-mcp-setup.log"))
             .env(TOKEN_VARIABLE, TOKEN)
+            // Nothing leaves the machine: without the stand-in server, a refused loopback port.
+            .env("ROVO_MCP_ENDPOINT", "http://127.0.0.1:9/v1/mcp")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if let Some(services) = &self.services {
