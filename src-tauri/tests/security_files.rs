@@ -145,7 +145,10 @@ impl Sandbox {
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("ROVO_MCP_POLICY", self.root.path().join("policy.json"))
             .env("ROVO_MCP_LOG", "trace")
-            .env("ROVO_MCP_LOG_FILE", self.root.path().join("rovo-mcp-setup.log"))
+            .env(
+                "ROVO_MCP_LOG_FILE",
+                self.root.path().join("rovo-mcp-setup.log"),
+            )
             .env(TOKEN_VARIABLE, TOKEN)
             // Nothing leaves the machine: without the stand-in server, a refused loopback port.
             .env("ROVO_MCP_ENDPOINT", "http://127.0.0.1:9/v1/mcp")
@@ -221,15 +224,13 @@ fn within_deadline(command: &mut Command, input: Option<Vec<u8>>, args: &[&str])
     std::thread::spawn(move || {
         let _ = sender.send(child.wait_with_output());
     });
-    match receiver.recv_timeout(DEADLINE) {
-        Ok(output) => output.expect("the binary's output is collected"),
-        Err(_) => {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status();
-            panic!("`rovo-mcp-setup {}` hung for {DEADLINE:?}", args.join(" "));
-        }
-    }
+    let Ok(output) = receiver.recv_timeout(DEADLINE) else {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+        panic!("`rovo-mcp-setup {}` hung for {DEADLINE:?}", args.join(" "));
+    };
+    output.expect("the binary's output is collected")
 }
 
 #[cfg(unix)]
@@ -311,7 +312,11 @@ fn a_client_file_another_user_owns_is_refused_with_its_owner_and_kept() {
 
     let run = sandbox.configure(&["--clients", "cursor", "--yes", "--json"]);
 
-    assert_eq!(run.code, 8, "a client not written is exit 8: {}", run.stderr);
+    assert_eq!(
+        run.code, 8,
+        "a client not written is exit 8: {}",
+        run.stderr
+    );
     let message = client_result(&run.json(), "cursor")["error"]["message"]
         .as_str()
         .unwrap()
@@ -430,7 +435,11 @@ fn a_fifo_as_the_policy_file_is_a_clear_error_and_no_hang() {
         &[("ROVO_MCP_POLICY", &policy)],
     );
 
-    assert_eq!(run.code, 2, "a policy that cannot be read stops the run: {}", run.stderr);
+    assert_eq!(
+        run.code, 2,
+        "a policy that cannot be read stops the run: {}",
+        run.stderr
+    );
     let error = &run.json()["error"];
     assert_eq!(error["kind"], "invalid_input", "{error}");
     let message = error["message"].as_str().unwrap();

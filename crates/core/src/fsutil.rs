@@ -152,8 +152,8 @@ pub fn size_text(limit: u64) -> String {
     const KIB: u64 = 1024;
     const MIB: u64 = 1024 * KIB;
     match limit {
-        _ if limit >= MIB && limit % MIB == 0 => format!("{} MiB", limit / MIB),
-        _ if limit >= KIB && limit % KIB == 0 => format!("{} KiB", limit / KIB),
+        _ if limit >= MIB && limit.is_multiple_of(MIB) => format!("{} MiB", limit / MIB),
+        _ if limit >= KIB && limit.is_multiple_of(KIB) => format!("{} KiB", limit / KIB),
         _ => format!("{limit} bytes"),
     }
 }
@@ -949,7 +949,10 @@ mod tests {
     }
     #[cfg(unix)]
     fn make_fifo(path: &Path) {
-        let made = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
         assert!(made.success(), "mkfifo made the FIFO");
     }
 
@@ -964,7 +967,9 @@ mod tests {
 
         assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
         assert!(
-            error.message().contains("named pipe (FIFO), not a regular file"),
+            error
+                .message()
+                .contains("named pipe (FIFO), not a regular file"),
             "it says what the file is: {error}"
         );
         assert!(
@@ -993,7 +998,10 @@ mod tests {
 
         let message = error.to_string();
         assert!(message.contains("larger than 4 bytes"), "{message}");
-        assert!(message.contains("state.json"), "the file is named: {message}");
+        assert!(
+            message.contains("state.json"),
+            "the file is named: {message}"
+        );
         assert_eq!(
             read_regular_file(&path, 5).unwrap(),
             b"12345",
@@ -1010,7 +1018,11 @@ mod tests {
     fn a_missing_file_stays_not_found_for_the_callers() {
         let sandbox = Sandbox::new();
         let error = read_regular_file(&sandbox.home.join("nothing.json"), 10).unwrap_err();
-        assert_eq!(error.kind(), io::ErrorKind::NotFound, "callers tell missing apart");
+        assert_eq!(
+            error.kind(),
+            io::ErrorKind::NotFound,
+            "callers tell missing apart"
+        );
     }
 
     #[cfg(unix)]
@@ -1076,6 +1088,9 @@ mod tests {
             65534,
             "and still theirs"
         );
-        assert!(sandbox.backups().is_empty(), "nothing was written, so no backup");
+        assert!(
+            sandbox.backups().is_empty(),
+            "nothing was written, so no backup"
+        );
     }
 }

@@ -435,7 +435,12 @@ mod tests {
         );
         assert_eq!(saved["version"], 1, "the version is not an unknown key");
         assert_eq!(
-            saved.as_object().unwrap().keys().filter(|key| *key == "version").count(),
+            saved
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|key| *key == "version")
+                .count(),
             1
         );
     }

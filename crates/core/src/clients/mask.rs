@@ -220,22 +220,24 @@ impl Line<'_> {
 
     /// A TOML `"""` or `'''` string whose text starts at `inner_start`: masked when `secret`,
     /// up to its end on this line or on a later one.
-    fn multiline_string(&mut self, secret: bool, inner_start: usize, delimiter: &'static str) -> usize {
+    fn multiline_string(
+        &mut self,
+        secret: bool,
+        inner_start: usize,
+        delimiter: &'static str,
+    ) -> usize {
         let body = self.body;
-        match body[inner_start..].find(delimiter) {
-            Some(length) => {
-                if secret {
-                    self.replace(inner_start, inner_start + length, MASK);
-                }
-                inner_start + length + delimiter.len()
+        if let Some(length) = body[inner_start..].find(delimiter) {
+            if secret {
+                self.replace(inner_start, inner_start + length, MASK);
             }
-            None => {
-                if secret {
-                    self.replace(inner_start, body.len(), MASK);
-                    self.open = Open::MultilineString(delimiter);
-                }
-                body.len()
+            inner_start + length + delimiter.len()
+        } else {
+            if secret {
+                self.replace(inner_start, body.len(), MASK);
+                self.open = Open::MultilineString(delimiter);
             }
+            body.len()
         }
     }
 }
