@@ -215,7 +215,10 @@ fn summary(results: &[ClientWriteResult]) -> String {
         let _ = match (&result.change, &result.error) {
             (_, Some(error)) => write!(text, "{name}: failed: {}", error.message),
             (Some(Change::Delete), _) => {
-                write!(text, "{name}: deleted `{path}`, which held only our entry")
+                write!(
+                    text,
+                    "{name}: deleted `{path}`, which our setup created and which held only our entry"
+                )
             }
             (Some(Change::Unchanged) | None, _) => {
                 write!(text, "{name}: no entry of ours in `{path}`")
@@ -240,8 +243,9 @@ mod tests {
     use super::*;
     use crate::auth_method::AuthMethod;
     use crate::clients::Os;
+    use crate::clients::SecretMode;
     use crate::secrets::{InMemorySecretStore, Secret};
-    use crate::state::{CredentialRecord, UnknownKeys};
+    use crate::state::{ConfiguredClient, CredentialRecord, UnknownKeys};
 
     struct Sandbox {
         _root: tempfile::TempDir,
@@ -332,6 +336,40 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(sandbox.home.join(".codex/config.toml")).unwrap(),
             "model = \"o4\"\n"
+        );
+    }
+
+    #[test]
+    fn a_file_our_setup_created_is_deleted_when_our_entry_was_all_it_held() {
+        let sandbox = sandbox();
+        let cursor = sandbox.home.join(".cursor/mcp.json");
+        sandbox
+            .state()
+            .update(|state| {
+                state.record_client(ConfiguredClient {
+                    id: "cursor".to_owned(),
+                    config_path: cursor.clone(),
+                    mode: SecretMode::Inline,
+                    configured_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                    created_file: true,
+                    unknown: UnknownKeys::new(),
+                });
+            })
+            .unwrap();
+        let args = RemoveArgs {
+            clients: vec!["cursor".to_owned()],
+            forget: false,
+            json: false,
+        };
+
+        let output = sandbox.run(&args);
+
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        assert!(!cursor.exists(), "the file our setup created is gone");
+        assert!(
+            output.stderr.contains("which our setup created"),
+            "the person is told why it went: {}",
+            output.stderr
         );
     }
 
