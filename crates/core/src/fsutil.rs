@@ -52,8 +52,8 @@ pub struct ConfigFile {
     path: PathBuf,
     real_path: PathBuf,
     bytes: Option<Vec<u8>>,
-    /// Whether users other than the owner could read the file when we read it.
-    readable_by_others: bool,
+    /// Whether the file's mode gave users other than its owner any access when we read it.
+    open_to_others: bool,
 }
 
 impl ConfigFile {
@@ -63,12 +63,12 @@ impl ConfigFile {
     pub fn read(path: &Path) -> Result<Self> {
         let real_path = resolve_symlinks(path)?;
         let bytes = read_if_present(&real_path)?;
-        let readable_by_others = bytes.is_some() && is_readable_by_others(&real_path);
+        let open_to_others = bytes.is_some() && is_open_to_others(&real_path);
         Ok(Self {
             path: path.to_path_buf(),
             real_path,
             bytes,
-            readable_by_others,
+            open_to_others,
         })
     }
 
@@ -87,10 +87,11 @@ impl ConfigFile {
         self.bytes.as_deref()
     }
 
-    /// Whether users other than its owner could read the file when we read it (never on
-    /// Windows, where files under the profile inherit per-user ACLs).
-    pub fn was_readable_by_others(&self) -> bool {
-        self.readable_by_others
+    /// Whether the file's mode gave users other than its owner any access (group or others
+    /// bits) when we read it; never on Windows, where files under the profile inherit per-user
+    /// ACLs.
+    pub fn was_open_to_others(&self) -> bool {
+        self.open_to_others
     }
 
     /// Whether the file on disk still holds what we read.
@@ -205,13 +206,13 @@ fn refused(message: String) -> io::Error {
 }
 
 #[cfg(unix)]
-fn is_readable_by_others(path: &Path) -> bool {
+fn is_open_to_others(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt as _;
     fs::metadata(path).is_ok_and(|metadata| metadata.permissions().mode() & 0o077 != 0)
 }
 
 #[cfg(not(unix))]
-fn is_readable_by_others(_path: &Path) -> bool {
+fn is_open_to_others(_path: &Path) -> bool {
     false
 }
 
@@ -265,7 +266,7 @@ pub fn replace_config(
 }
 
 /// [`replace_config`] for contents that hold a secret: the file ends up 0600 even when it was
-/// readable by others before ([`ConfigFile::was_readable_by_others`] tells).
+/// open to other users before ([`ConfigFile::was_open_to_others`] tells).
 pub fn replace_private_config(
     file: &ConfigFile,
     new: Option<&[u8]>,
@@ -281,7 +282,7 @@ fn replace(
     privacy: Privacy,
 ) -> Result<WriteOutcome> {
     // Same bytes are still rewritten when they must become private: the rewrite sets the mode.
-    if file.bytes() == new && (privacy == Privacy::KeepMode || !file.was_readable_by_others()) {
+    if file.bytes() == new && (privacy == Privacy::KeepMode || !file.was_open_to_others()) {
         return Ok(WriteOutcome::Unchanged);
     }
     let real_path = file.real_path();
@@ -1034,12 +1035,12 @@ mod tests {
         fs::write(&path, "old").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         let file = ConfigFile::read(&path).unwrap();
-        assert!(file.was_readable_by_others(), "0644 is readable by others");
+        assert!(file.was_open_to_others(), "0644 lets others read it");
 
         replace_private_config(&file, Some(b"secret"), sandbox.place()).unwrap();
 
         assert_eq!(mode(&path), 0o600, "the file now holds a secret");
-        assert!(!ConfigFile::read(&path).unwrap().was_readable_by_others());
+        assert!(!ConfigFile::read(&path).unwrap().was_open_to_others());
     }
 
     #[cfg(unix)]

@@ -208,8 +208,8 @@ export type ClientWriteResult = {
 	 */
 	previousEntry: EntrySummary | null,
 	/**
-	 *  What else the person should know about the file: that it was readable by other users
-	 *  and, now holding the credential, was made readable by them only.
+	 *  What else the person should know about the file: that other users could open it and,
+	 *  now holding the credential, it was made readable by the person only.
 	 */
 	note: string | null,
 	error: ClientWriteError | null,

@@ -80,7 +80,7 @@ describe("WriteStep", () => {
 
   it("shows the core's note when a shared file was made private", async () => {
     const backend = fakeBackend();
-    const note = "`/home/me/.cursor/mcp.json` was readable by other users of this computer; it holds the credential now, so it was made readable by you only (0600)";
+    const note = "`/home/me/.cursor/mcp.json` could be opened by other users of this computer; it holds the credential now, so it was made readable by you only (0600)";
     backend.writeClients.mockResolvedValue({
       setup: {
         ...WRITE_OUTCOME.setup,

@@ -358,11 +358,11 @@ impl ClientPlan {
     }
 
     /// What applying the plan does to who may read the file, for the person: set when the file
-    /// was readable by other users and gets our header value, so it is made private.
+    /// was open to other users and gets our header value, so it is made private.
     pub fn privacy_note(&self) -> Option<String> {
-        (self.holds_secret && self.file.was_readable_by_others()).then(|| {
+        (self.holds_secret && self.file.was_open_to_others()).then(|| {
             format!(
-                "`{}` was readable by other users of this computer; it holds the credential now, \
+                "`{}` could be opened by other users of this computer; it holds the credential now, \
                  so it was made readable by you only (0600)",
                 self.file.path().display()
             )

@@ -27,8 +27,8 @@ pub struct ClientWriteResult {
     /// Our entry as it was before, when the file held one: an update in place says what it
     /// replaced (an old URL, another mode).
     pub previous_entry: Option<EntrySummary>,
-    /// What else the person should know about the file: that it was readable by other users
-    /// and, now holding the credential, was made readable by them only.
+    /// What else the person should know about the file: that other users could open it and,
+    /// now holding the credential, it was made readable by the person only.
     pub note: Option<String>,
     pub error: Option<ClientWriteError>,
 }
