@@ -87,7 +87,7 @@ fn mask_whole_line(body: &str) -> String {
 
 /// Whether a key names a secret. A dotted TOML key is judged by its last part; a key naming an
 /// environment variable (Codex's `bearer_token_env_var`) holds a name, not a secret.
-pub(super) fn is_secret_name(key: &str) -> bool {
+fn is_secret_name(key: &str) -> bool {
     let last = key.rsplit('.').next().unwrap_or(key);
     let normalized: String = last
         .chars()
