@@ -534,7 +534,7 @@ mod tests {
     use rovo_mcp_core::credentials::prepare_credential;
     use rovo_mcp_core::probe::Verdict;
     use rovo_mcp_core::secrets::{InMemorySecretStore, Secret};
-    use rovo_mcp_core::state::{CheckRecord, CredentialRecord};
+    use rovo_mcp_core::state::{CheckRecord, CredentialRecord, UnknownKeys};
     use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
     use super::*;
@@ -554,11 +554,13 @@ mod tests {
                     keychain_account: "service".to_owned(),
                     expires_on: None,
                     stored_at: checked_at,
+                    unknown: UnknownKeys::new(),
                 });
                 state.last_check = Some(CheckRecord {
                     at: checked_at,
                     verdict: Verdict::Ok,
                     message: None,
+                    unknown: UnknownKeys::new(),
                 });
             })
             .unwrap();

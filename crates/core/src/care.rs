@@ -16,7 +16,7 @@ use crate::probe::endpoint::EndpointSources;
 use crate::probe::{self, Endpoint, ProbeOptions, Verdict};
 use crate::reminders::{self, DEFAULT_CHECK_INTERVAL, DEFAULT_REMINDER_DAYS, ExpiryEvent};
 use crate::secrets::SecretStore;
-use crate::state::{AppState, CheckRecord, CredentialRecord, StateFile};
+use crate::state::{AppState, CheckRecord, CredentialRecord, StateFile, UnknownKeys};
 use crate::{Error, ErrorKind, Result};
 
 /// After a check that could not reach a verdict, the next one comes this soon (or at the
@@ -182,12 +182,14 @@ pub async fn background_check(
                 at: now,
                 verdict: report.verdict,
                 message: report.error.map(|error| error.message),
+                unknown: UnknownKeys::new(),
             }
         }
         Err(error) => CheckRecord {
             at: now,
             verdict: Verdict::Failed(error.kind()),
             message: Some(error.message().to_owned()),
+            unknown: UnknownKeys::new(),
         },
     };
     record_check(state, &record, check, &Schedule::of(policy), today)

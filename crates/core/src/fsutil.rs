@@ -4,10 +4,12 @@
 //! file since we read it (research/aesthetics.md §4).
 //!
 //! This module knows nothing about formats or clients; it moves bytes. It never falls back to
-//! writing somewhere else when the real location fails.
+//! writing somewhere else when the real location fails, never writes over a file another user
+//! owns, and reads every file through [`read_regular_file`], which has a size limit and refuses
+//! what is not a regular file (a FIFO would hang us, `/dev/zero` would never end).
 
 use std::fs;
-use std::io::{self, Write as _};
+use std::io::{self, Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -15,6 +17,17 @@ use crate::{Error, ErrorKind, Result};
 
 /// How many links deep we follow a symlink chain before calling it a loop (Linux's own limit).
 const MAX_SYMLINK_DEPTH: usize = 40;
+
+/// The most we read of a client config file, a backup of one, or the state file. Claude Code's
+/// `~/.claude.json` keeps history and reaches several megabytes; no config comes near this.
+pub const CONFIG_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The most we read of a policy file or a managed-preferences plist: a few keys.
+pub const POLICY_FILE_LIMIT: u64 = 1024 * 1024;
+
+/// The most we read of the user database when naming a file's owner.
+#[cfg(unix)]
+const USER_DATABASE_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// How many backups we keep per config file; older ones are deleted.
 const BACKUPS_KEPT_PER_FILE: usize = 10;
@@ -39,23 +52,23 @@ pub struct ConfigFile {
     path: PathBuf,
     real_path: PathBuf,
     bytes: Option<Vec<u8>>,
+    /// Whether the file's mode gave users other than its owner any access when we read it.
+    open_to_others: bool,
 }
 
 impl ConfigFile {
     /// Reads `path`, following symlinks. A missing file is not an error (`bytes()` is `None`);
-    /// a dangling symlink, a symlink loop, a folder where the file should be, or a file where a
-    /// folder should be is.
+    /// a dangling symlink, a symlink loop, a folder where the file should be, a file where a
+    /// folder should be, a FIFO, a device or a file over [`CONFIG_FILE_LIMIT`] is.
     pub fn read(path: &Path) -> Result<Self> {
         let real_path = resolve_symlinks(path)?;
-        let bytes = match fs::read(&real_path) {
-            Ok(bytes) => Some(bytes),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
-            Err(error) => return Err(read_error(&real_path, &error)),
-        };
+        let bytes = read_if_present(&real_path)?;
+        let open_to_others = bytes.is_some() && is_open_to_others(&real_path);
         Ok(Self {
             path: path.to_path_buf(),
             real_path,
             bytes,
+            open_to_others,
         })
     }
 
@@ -74,15 +87,133 @@ impl ConfigFile {
         self.bytes.as_deref()
     }
 
+    /// Whether the file's mode gave users other than its owner any access (group or others
+    /// bits) when we read it; never on Windows, where files under the profile inherit per-user
+    /// ACLs.
+    pub fn was_open_to_others(&self) -> bool {
+        self.open_to_others
+    }
+
     /// Whether the file on disk still holds what we read.
     fn is_unchanged_on_disk(&self) -> Result<bool> {
-        let now = match fs::read(&self.real_path) {
-            Ok(bytes) => Some(bytes),
-            Err(error) if error.kind() == io::ErrorKind::NotFound => None,
-            Err(error) => return Err(read_error(&self.real_path, &error)),
-        };
-        Ok(now == self.bytes)
+        Ok(read_if_present(&self.real_path)? == self.bytes)
     }
+}
+
+/// The bytes of the config file at `path`, or `None` when there is none.
+fn read_if_present(path: &Path) -> Result<Option<Vec<u8>>> {
+    match read_regular_file(path, CONFIG_FILE_LIMIT) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(read_error(path, &error)),
+    }
+}
+
+/// Reads the regular file at `path`, at most `limit` bytes. Every file the app reads goes
+/// through here: a FIFO, a device, a socket or a folder is refused without being read (a FIFO
+/// is opened without blocking, and its type checked on the open handle, so swapping one in
+/// after the first look does not hang us either), and so is a file longer than `limit`.
+///
+/// A refusal's message names the file and the limit and says what to do; a missing file keeps
+/// the `NotFound` kind so that callers can tell it apart.
+pub fn read_regular_file(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    refuse_unless_regular(path, &fs::metadata(path)?)?;
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        rustix::fs::OFlags::NONBLOCK.bits().cast_signed(),
+    );
+    let file = options.open(path)?;
+    refuse_unless_regular(path, &file.metadata()?)?;
+    let bytes = read_at_most(file, limit)?;
+    bytes.ok_or_else(|| {
+        refused(format!(
+            "`{}` is larger than {}, the most this app reads from it; it was left as it is: \
+             shrink it or move it away",
+            path.display(),
+            size_text(limit)
+        ))
+    })
+}
+
+/// Reads `reader` to its end when that is at most `limit` bytes; `None` when it goes on longer.
+/// Never reads more than one byte past the limit, so an endless source costs nothing.
+pub fn read_at_most(reader: impl io::Read, limit: u64) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((u64::try_from(bytes.len()).unwrap_or(u64::MAX) <= limit).then_some(bytes))
+}
+
+/// `limit` for people: `64 MiB`, `16 KiB`, `100 bytes`.
+pub fn size_text(limit: u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    match limit {
+        _ if limit >= MIB && limit.is_multiple_of(MIB) => format!("{} MiB", limit / MIB),
+        _ if limit >= KIB && limit.is_multiple_of(KIB) => format!("{} KiB", limit / KIB),
+        _ => format!("{limit} bytes"),
+    }
+}
+
+fn refuse_unless_regular(path: &Path, metadata: &fs::Metadata) -> io::Result<()> {
+    let kind = metadata.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_dir() {
+        "a folder"
+    } else {
+        special_file_kind(kind)
+    };
+    Err(refused(format!(
+        "`{}` is {what}, not a regular file; this app reads only regular files, so it was left \
+         as it is: move it away or replace it with a file",
+        path.display()
+    )))
+}
+
+#[cfg(unix)]
+fn special_file_kind(kind: fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt as _;
+    if kind.is_fifo() {
+        "a named pipe (FIFO)"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "a device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_kind: fs::FileType) -> &'static str {
+    "a special file"
+}
+
+/// A refusal of [`read_regular_file`]: its message is complete (it names the file), so callers
+/// pass it on instead of wrapping it in their own "could not read".
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(String);
+
+fn refused(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, Refused(message))
+}
+
+#[cfg(unix)]
+fn is_open_to_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::metadata(path).is_ok_and(|metadata| metadata.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_open_to_others(_path: &Path) -> bool {
+    false
 }
 
 /// Where backups go and under which name, so the tray's "restore" can find them.
@@ -109,26 +240,61 @@ pub enum WriteOutcome {
     ChangedSinceRead,
 }
 
+/// The mode a replaced file gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Privacy {
+    /// The file keeps the mode the person gave it.
+    KeepMode,
+    /// The file is readable and writable by its owner only (0600), whatever it was: it now
+    /// holds a secret.
+    OwnerOnly,
+}
+
 /// Replaces `file` with `new` (or deletes it when `new` is `None`): backup, temp file in the same
 /// folder, fsync, rename, fsync the folder, then read back and compare.
 ///
 /// Refuses a read-only file or folder: someone made it so on purpose (people lock
-/// `claude_desktop_config.json` against the app rewriting it). Keeps the file's mode; a new file
-/// is created 0600 and new folders 0700.
+/// `claude_desktop_config.json` against the app rewriting it), and a file another user owns:
+/// the rename would replace it with one of ours. Keeps the file's mode; a new file is created
+/// 0600 and new folders 0700.
 pub fn replace_config(
     file: &ConfigFile,
     new: Option<&[u8]>,
     backups: BackupPlace<'_>,
 ) -> Result<WriteOutcome> {
-    if file.bytes() == new {
+    replace(file, new, backups, Privacy::KeepMode)
+}
+
+/// [`replace_config`] for contents that hold a secret: the file ends up 0600 even when it was
+/// open to other users before ([`ConfigFile::was_open_to_others`] tells).
+pub fn replace_private_config(
+    file: &ConfigFile,
+    new: Option<&[u8]>,
+    backups: BackupPlace<'_>,
+) -> Result<WriteOutcome> {
+    replace(file, new, backups, Privacy::OwnerOnly)
+}
+
+fn replace(
+    file: &ConfigFile,
+    new: Option<&[u8]>,
+    backups: BackupPlace<'_>,
+    privacy: Privacy,
+) -> Result<WriteOutcome> {
+    // Same bytes are still rewritten when they must become private: the rewrite sets the mode.
+    if file.bytes() == new && (privacy == Privacy::KeepMode || !file.was_open_to_others()) {
         return Ok(WriteOutcome::Unchanged);
     }
     let real_path = file.real_path();
-    let existing_permissions = match fs::metadata(real_path) {
-        Ok(metadata) => Some(metadata.permissions()),
+    let existing = match fs::metadata(real_path) {
+        Ok(metadata) => Some(metadata),
         Err(error) if error.kind() == io::ErrorKind::NotFound => None,
         Err(error) => return Err(read_error(real_path, &error)),
     };
+    if let Some(metadata) = &existing {
+        refuse_another_users_file(real_path, metadata)?;
+    }
+    let existing_permissions = existing.map(|metadata| metadata.permissions());
     if existing_permissions
         .as_ref()
         .is_some_and(fs::Permissions::readonly)
@@ -173,7 +339,7 @@ pub fn replace_config(
         .tempfile_in(folder)
         .map_err(|error| io_write_error("create a temporary file in", folder, &error))?;
     temp.write_all(new)
-        .and_then(|()| keep_mode(temp.as_file(), existing_permissions))
+        .and_then(|()| set_mode(temp.as_file(), existing_permissions, privacy))
         .and_then(|()| temp.as_file().sync_all())
         .map_err(|error| io_write_error("write", temp.path(), &error))?;
 
@@ -186,7 +352,8 @@ pub fn replace_config(
     rename_with_retry(temp, real_path)?;
     sync_folder(folder);
 
-    let written = fs::read(real_path).map_err(|error| read_error(real_path, &error))?;
+    let written = read_regular_file(real_path, CONFIG_FILE_LIMIT)
+        .map_err(|error| read_error(real_path, &error))?;
     if written != new {
         return Err(write_error(format!(
             "`{}` does not hold what we wrote when read back; another program changed it",
@@ -268,18 +435,69 @@ fn remove_leftover_temp_files(folder: &Path, file_name: &str) {
     }
 }
 
-/// Gives the temp file the mode of the file it replaces; a new file keeps the temp file's 0600.
+/// Gives the temp file the mode of the file it replaces, or 0600 when the contents are private;
+/// a new file keeps the temp file's 0600.
 #[cfg(unix)]
-fn keep_mode(temp: &fs::File, existing: Option<fs::Permissions>) -> io::Result<()> {
+fn set_mode(
+    temp: &fs::File,
+    existing: Option<fs::Permissions>,
+    privacy: Privacy,
+) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt as _;
-    let mode = existing.map_or(NEW_FILE_MODE, |permissions| permissions.mode());
+    let mode = match (privacy, existing) {
+        (Privacy::KeepMode, Some(permissions)) => permissions.mode(),
+        (Privacy::OwnerOnly, _) | (_, None) => NEW_FILE_MODE,
+    };
     temp.set_permissions(fs::Permissions::from_mode(mode))
 }
 
 /// Windows has no mode bits: files under the profile inherit the per-user ACLs of their folder.
 #[cfg(not(unix))]
-fn keep_mode(_temp: &fs::File, _existing: Option<fs::Permissions>) -> io::Result<()> {
+fn set_mode(
+    _temp: &fs::File,
+    _existing: Option<fs::Permissions>,
+    _privacy: Privacy,
+) -> io::Result<()> {
     Ok(())
+}
+
+/// Refuses a file another user owns: renaming ours over it would take it from them, and a
+/// file someone else controls is no place for the person's secret.
+#[cfg(unix)]
+fn refuse_another_users_file(path: &Path, metadata: &fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    let owner = metadata.uid();
+    if owner == rustix::process::geteuid().as_raw() {
+        return Ok(());
+    }
+    let named = match user_name(owner) {
+        Some(name) => format!("the user `{name}` (uid {owner})"),
+        None => format!("uid {owner}"),
+    };
+    Err(write_error(format!(
+        "`{}` belongs to {named}, not to you, so it was left as it is: have that user make the \
+         change, or make the file yours (`chown`) and run this again",
+        path.display()
+    )))
+}
+
+/// Windows: files under the profile belong to the person; their ACLs decide the rest.
+#[cfg(not(unix))]
+fn refuse_another_users_file(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
+    Ok(())
+}
+
+/// The name of the user `uid` from `/etc/passwd`, when it lists it (macOS keeps most users in
+/// its directory service; the uid alone is named then).
+#[cfg(unix)]
+fn user_name(uid: u32) -> Option<String> {
+    let database = read_regular_file(Path::new("/etc/passwd"), USER_DATABASE_LIMIT).ok()?;
+    let uid = uid.to_string();
+    String::from_utf8_lossy(&database).lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        (fields.nth(1)? == uid && !name.is_empty()).then(|| name.to_owned())
+    })
 }
 
 fn rename_with_retry(mut temp: tempfile::NamedTempFile, target: &Path) -> Result<()> {
@@ -351,7 +569,7 @@ pub fn backed_up_versions(real_path: &Path, place: BackupPlace<'_>) -> Vec<Vec<u
     backups.reverse();
     backups
         .iter()
-        .filter_map(|backup| fs::read(backup).ok())
+        .filter_map(|backup| read_regular_file(backup, CONFIG_FILE_LIMIT).ok())
         .collect()
 }
 
@@ -395,6 +613,9 @@ fn prune_backups(folder: &Path, file_name: &str) {
 }
 
 fn read_error(path: &Path, error: &io::Error) -> Error {
+    if let Some(Refused(message)) = error.get_ref().and_then(|inner| inner.downcast_ref()) {
+        return write_error(message.clone());
+    }
     let reason = match error.kind() {
         io::ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
         io::ErrorKind::NotADirectory => {
@@ -726,5 +947,152 @@ mod tests {
         replace_config(&file, Some(&new), sandbox.place()).unwrap();
 
         assert_eq!(fs::read(&path).unwrap(), new);
+    }
+
+    #[cfg(unix)]
+    fn make_fifo(path: &Path) {
+        let made = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo made the FIFO");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_where_the_config_should_be_is_refused_without_blocking() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        make_fifo(&path);
+
+        let error = ConfigFile::read(&path).unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
+        assert!(
+            error
+                .message()
+                .contains("named pipe (FIFO), not a regular file"),
+            "it says what the file is: {error}"
+        );
+        assert!(
+            error.message().contains(&path.display().to_string()),
+            "and names it: {error}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_refused_before_a_byte_is_read() {
+        let error = read_regular_file(Path::new("/dev/zero"), CONFIG_FILE_LIMIT).unwrap_err();
+        assert!(
+            error.to_string().contains("`/dev/zero` is a device"),
+            "an endless device is never read: {error}"
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_with_the_limit_named() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("state.json");
+        fs::write(&path, "12345").unwrap();
+
+        let error = read_regular_file(&path, 4).unwrap_err();
+
+        let message = error.to_string();
+        assert!(message.contains("larger than 4 bytes"), "{message}");
+        assert!(
+            message.contains("state.json"),
+            "the file is named: {message}"
+        );
+        assert_eq!(
+            read_regular_file(&path, 5).unwrap(),
+            b"12345",
+            "a file of exactly the limit is read whole"
+        );
+        assert_eq!(
+            size_text(CONFIG_FILE_LIMIT),
+            "64 MiB",
+            "limits read as people say them"
+        );
+    }
+
+    #[test]
+    fn a_missing_file_stays_not_found_for_the_callers() {
+        let sandbox = Sandbox::new();
+        let error = read_regular_file(&sandbox.home.join("nothing.json"), 10).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            io::ErrorKind::NotFound,
+            "callers tell missing apart"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_private_replace_makes_a_shared_file_owner_only() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+        assert!(file.was_open_to_others(), "0644 lets others read it");
+
+        replace_private_config(&file, Some(b"secret"), sandbox.place()).unwrap();
+
+        assert_eq!(mode(&path), 0o600, "the file now holds a secret");
+        assert!(!ConfigFile::read(&path).unwrap().was_open_to_others());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_same_bytes_in_a_shared_file_are_rewritten_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "secret").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o664)).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let outcome = replace_private_config(&file, Some(b"secret"), sandbox.place()).unwrap();
+
+        assert!(
+            matches!(outcome, WriteOutcome::Written { .. }),
+            "an older release left it shared: {outcome:?}"
+        );
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_another_user_owns_is_refused_with_its_owner_and_kept() {
+        use std::os::unix::fs::MetadataExt as _;
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "theirs").unwrap();
+        if rustix::process::geteuid().as_raw() != 0 {
+            eprintln!("skipped: giving a file to another user needs root");
+            return;
+        }
+        std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+        let file = ConfigFile::read(&path).unwrap();
+
+        let error = replace_config(&file, Some(b"ours"), sandbox.place()).unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
+        assert!(
+            error.message().contains("uid 65534"),
+            "the owner is named: {error}"
+        );
+        assert_eq!(fs::read(&path).unwrap(), b"theirs", "the file is untouched");
+        assert_eq!(
+            fs::metadata(&path).unwrap().uid(),
+            65534,
+            "and still theirs"
+        );
+        assert!(
+            sandbox.backups().is_empty(),
+            "nothing was written, so no backup"
+        );
     }
 }

@@ -263,7 +263,7 @@ pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
 
 /// A source file's bytes; `None` when there is no such file.
 fn read_source(source: &PolicySource, path: &Path) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
+    match crate::fsutil::read_regular_file(path, crate::fsutil::POLICY_FILE_LIMIT) {
         Ok(bytes) => Ok(Some(bytes)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(error) => Err(refusal(source, &format!("cannot be read: {error}"))),

@@ -12,7 +12,7 @@ use crate::clients::{
 use crate::credentials::{self, Credential};
 use crate::probe::{Endpoint, Verdict};
 use crate::secrets::SecretStore;
-use crate::state::{CheckRecord, ConfiguredClient, CredentialRecord, StateFile};
+use crate::state::{CheckRecord, ConfiguredClient, CredentialRecord, StateFile, UnknownKeys};
 use crate::{Error, ErrorKind, Result};
 
 /// What to set up.
@@ -199,11 +199,13 @@ pub fn set_up(
             keychain_account: account,
             expires_on: request.expires_on,
             stored_at: now,
+            unknown: UnknownKeys::new(),
         });
         state.last_check = Some(CheckRecord {
             at: now,
             verdict,
             message: None,
+            unknown: UnknownKeys::new(),
         });
         for (&client, result) in request.clients.iter().zip(&results) {
             if result.error.is_some() {
@@ -215,6 +217,8 @@ pub fn set_up(
                     config_path: path,
                     mode: mode_for(client, request),
                     configured_at: now,
+                    created_file: result.change == Some(Change::Create),
+                    unknown: UnknownKeys::new(),
                 });
             }
         }
@@ -339,11 +343,13 @@ pub fn rotate(
             keychain_account: account,
             expires_on,
             stored_at: now,
+            unknown: UnknownKeys::new(),
         });
         state.last_check = Some(CheckRecord {
             at: now,
             verdict,
             message: None,
+            unknown: UnknownKeys::new(),
         });
     });
     Ok(RotateOutcome {

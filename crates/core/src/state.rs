@@ -1,7 +1,9 @@
 //! The app's own state file (design §6): which credential is set up and until when, what the
 //! last check found, which clients hold our entry in which mode, and which reminders were sent.
 //! It never holds a secret. It is versioned; a file that is corrupt or written by a newer
-//! release is kept and reported, never overwritten.
+//! release is kept and reported, never overwritten. Keys this release does not know, at the
+//! top or inside a record, are kept as they were when it rewrites the file: a newer release of
+//! the same version may have added them, and a downgrade must not lose its data.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +16,9 @@ use crate::fsutil::{BackupPlace, ConfigFile, WriteOutcome, replace_config};
 use crate::probe::Verdict;
 use crate::reminders::ExpiryEvent;
 use crate::{Error, ErrorKind, Result};
+
+/// Keys of a JSON object this release does not know, kept to be written back as they were.
+pub type UnknownKeys = serde_json::Map<String, serde_json::Value>;
 
 /// The version this release writes; a file with a higher one is left alone.
 pub const STATE_VERSION: u32 = 1;
@@ -34,6 +39,8 @@ pub struct AppState {
     pub clients: Vec<ConfiguredClient>,
     /// Reminders already shown for the current credential.
     pub reminders_sent: Vec<ExpiryEvent>,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 /// The credential that was set up: everything but the secret, which is in the keychain.
@@ -49,6 +56,8 @@ pub struct CredentialRecord {
     /// The expiry date the person chose when creating the token, for reminders.
     pub expires_on: Option<NaiveDate>,
     pub stored_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 /// One check's outcome.
@@ -59,6 +68,8 @@ pub struct CheckRecord {
     pub verdict: Verdict,
     /// The failure's one-line message, when the check failed.
     pub message: Option<String>,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 /// A client that holds our entry.
@@ -69,14 +80,40 @@ pub struct ConfiguredClient {
     pub config_path: PathBuf,
     pub mode: SecretMode,
     pub configured_at: DateTime<Utc>,
+    /// Whether our setup created `config_path` (it did not exist before our first write): only
+    /// then may `remove` delete it. Absent in files of older releases, which means no.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub created_file: bool,
+    #[serde(flatten)]
+    pub unknown: UnknownKeys,
 }
 
 impl AppState {
-    /// Records that `client` now holds our entry, replacing an older record of it.
-    pub fn record_client(&mut self, client: ConfiguredClient) {
+    /// Records that `client` now holds our entry, replacing an older record of it. What the
+    /// older record knew about the same file stays: that our setup created it, and the keys of
+    /// a newer release.
+    pub fn record_client(&mut self, mut client: ConfiguredClient) {
+        if let Some(older) = self.clients.iter().find(|known| known.id == client.id) {
+            if older.config_path == client.config_path {
+                client.created_file |= older.created_file;
+            }
+            for (key, value) in &older.unknown {
+                client
+                    .unknown
+                    .entry(key.clone())
+                    .or_insert_with(|| value.clone());
+            }
+        }
         self.clients.retain(|known| known.id != client.id);
         self.clients.push(client);
         self.clients.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// Whether the record of `client_id` says our setup created the file at `config_path`.
+    pub fn created_file(&self, client_id: &str, config_path: &Path) -> bool {
+        self.clients.iter().any(|known| {
+            known.id == client_id && known.created_file && known.config_path == config_path
+        })
     }
 
     /// Records that `client_id` no longer holds our entry.
@@ -232,6 +269,8 @@ mod tests {
             config_path: PathBuf::from(format!("/home/me/.{id}/mcp.json")),
             mode: SecretMode::Inline,
             configured_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+            created_file: false,
+            unknown: UnknownKeys::new(),
         }
     }
 
@@ -332,10 +371,94 @@ mod tests {
             keychain_account: "service-account".to_owned(),
             expires_on: None,
             stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+            unknown: UnknownKeys::new(),
         });
         assert!(
             state.reminders_sent.is_empty(),
             "reminders of the old token do not carry over"
         );
+    }
+    #[test]
+    fn keys_this_release_does_not_know_are_kept_at_the_top_and_in_records() {
+        let (_root, file) = sandbox();
+        file.update(|state| {
+            state.record_client(a_client("cursor"));
+            state.record_credential(CredentialRecord {
+                auth: AuthMethod::Service,
+                email: None,
+                endpoint: "https://mcp.atlassian.com/v1/mcp".to_owned(),
+                keychain_account: "service-account".to_owned(),
+                expires_on: None,
+                stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                unknown: UnknownKeys::new(),
+            });
+            state.last_check = Some(CheckRecord {
+                at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                verdict: Verdict::Ok,
+                message: None,
+                unknown: UnknownKeys::new(),
+            });
+        })
+        .unwrap();
+        let mut newer: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file.path()).unwrap()).unwrap();
+        newer["trayPosition"] = serde_json::json!({ "x": 10, "y": 20 });
+        newer["credential"]["passkeyId"] = serde_json::json!("pk-1");
+        newer["lastCheck"]["latencyMs"] = serde_json::json!(412);
+        newer["clients"][0]["pinned"] = serde_json::json!(true);
+        std::fs::write(file.path(), newer.to_string()).unwrap();
+
+        file.update(|state| {
+            state.record_client(a_client("codex"));
+            state.record_client(a_client("cursor"));
+        })
+        .unwrap();
+
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(file.path()).unwrap()).unwrap();
+        assert_eq!(
+            saved["trayPosition"],
+            serde_json::json!({ "x": 10, "y": 20 }),
+            "a top-level key of a newer release survives: {saved}"
+        );
+        assert_eq!(saved["credential"]["passkeyId"], "pk-1", "{saved}");
+        assert_eq!(saved["lastCheck"]["latencyMs"], 412, "{saved}");
+        let cursor = saved["clients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|client| client["id"] == "cursor")
+            .unwrap();
+        assert_eq!(
+            cursor["pinned"], true,
+            "recording a client again keeps what the older record knew: {saved}"
+        );
+        assert_eq!(saved["version"], 1, "the version is not an unknown key");
+        assert_eq!(
+            saved
+                .as_object()
+                .unwrap()
+                .keys()
+                .filter(|key| *key == "version")
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_file_our_setup_created_stays_on_record_when_recorded_again() {
+        let mut state = AppState::default();
+        let path = PathBuf::from("/home/me/.cursor/mcp.json");
+        state.record_client(ConfiguredClient {
+            created_file: true,
+            ..a_client("cursor")
+        });
+        state.record_client(a_client("cursor"));
+        assert!(
+            state.created_file("cursor", &path),
+            "a second configure does not make our file the person's"
+        );
+        assert!(!state.created_file("cursor", Path::new("/elsewhere/mcp.json")));
+        assert!(!state.created_file("codex", &path));
     }
 }

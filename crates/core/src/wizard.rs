@@ -337,6 +337,7 @@ pub fn undo(
                 backup: None,
                 needs_restart: false,
                 previous_entry: None,
+                note: None,
                 error: None,
             };
             match restore(result, &backup_folder) {
@@ -422,7 +423,7 @@ fn restore(result: &ClientWriteResult, backup_folder: &Path) -> Result<(Change, 
     let previous = match (result.change, result.backup.as_deref()) {
         (Some(Change::Create), _) => None,
         (Some(Change::Update | Change::Delete), Some(backup)) => {
-            Some(std::fs::read(backup).map_err(|error| {
+            Some(fsutil::read_regular_file(Path::new(backup), fsutil::CONFIG_FILE_LIMIT).map_err(|error| {
                 Error::new(
                     ErrorKind::ConfigWriteFailed,
                     format!(
@@ -643,6 +644,7 @@ mod tests {
                     keychain_account: service_account(),
                     expires_on: None,
                     stored_at: chrono::Utc::now(),
+                    unknown: crate::state::UnknownKeys::new(),
                 });
             })
             .unwrap();

@@ -15,7 +15,7 @@ use rovo_mcp_core::policy::Policy;
 use rovo_mcp_core::probe::Verdict;
 use rovo_mcp_core::reminders::ExpiryEvent;
 use rovo_mcp_core::secrets::{InMemorySecretStore, Secret, SecretStore};
-use rovo_mcp_core::state::{AppState, CheckRecord, CredentialRecord, StateFile};
+use rovo_mcp_core::state::{AppState, CheckRecord, CredentialRecord, StateFile, UnknownKeys};
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
@@ -63,11 +63,13 @@ fn set_up(endpoint: &str, set_up_at: DateTime<Utc>, expires_in: Option<u64>) -> 
                 keychain_account: ACCOUNT.to_owned(),
                 expires_on: expires_in.map(|days| local_date(set_up_at) + Days::new(days)),
                 stored_at: set_up_at,
+                unknown: UnknownKeys::new(),
             });
             state.last_check = Some(CheckRecord {
                 at: set_up_at,
                 verdict: Verdict::Ok,
                 message: None,
+                unknown: UnknownKeys::new(),
             });
         })
         .unwrap();
@@ -397,6 +399,7 @@ fn the_status_line_reads_like_a_sentence() {
         keychain_account: "service".to_owned(),
         expires_on: Some(today + Days::new(1)),
         stored_at: noon(today),
+        unknown: UnknownKeys::new(),
     });
     assert_eq!(
         tray_status(&state, today).line,
@@ -406,6 +409,7 @@ fn the_status_line_reads_like_a_sentence() {
         at: noon(today),
         verdict: Verdict::Limited,
         message: None,
+        unknown: UnknownKeys::new(),
     });
     let limited = tray_status(&state, today);
     assert_eq!(limited.level, TrayLevel::Warning);

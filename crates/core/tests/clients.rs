@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rovo_mcp_core::ErrorKind;
 use rovo_mcp_core::clients::{
     self, ALL, Change, Client, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME,
-    EntrySettings, Os, SecretMode, plan_configure, plan_remove,
+    EntrySettings, FileOrigin, Os, SecretMode, plan_configure, plan_remove,
 };
 use rovo_mcp_core::edit::ConfigFormat;
 use rovo_mcp_core::fsutil::WriteOutcome;
@@ -185,6 +185,7 @@ fn every_client_gets_its_entry_in_a_realistic_file_and_remove_restores_it() {
             &home.environment,
             DEFAULT_SERVER_NAME,
             home.backups(),
+            FileOrigin::Found,
         )
         .unwrap();
         assert_eq!(removal.change(), Change::Update, "{}", client.id);
@@ -225,6 +226,7 @@ fn a_file_we_create_is_deleted_again_by_remove() {
             &home.environment,
             DEFAULT_SERVER_NAME,
             home.backups(),
+            FileOrigin::CreatedBySetup,
         )
         .unwrap();
         assert_eq!(removal.change(), Change::Delete, "{}", client.id);
@@ -247,6 +249,7 @@ fn removing_from_a_client_without_our_entry_changes_nothing() {
             &home.environment,
             DEFAULT_SERVER_NAME,
             home.backups(),
+            FileOrigin::Found,
         )
         .unwrap();
         assert_eq!(
@@ -261,6 +264,7 @@ fn removing_from_a_client_without_our_entry_changes_nothing() {
             &home.environment,
             DEFAULT_SERVER_NAME,
             home.backups(),
+            FileOrigin::Found,
         )
         .unwrap();
         assert_eq!(seeded.change(), Change::Unchanged, "{}", client.id);
@@ -301,6 +305,7 @@ fn vscode_prompt_mode_adds_an_input_and_switching_back_drops_it() {
         &home.environment,
         DEFAULT_SERVER_NAME,
         home.backups(),
+        FileOrigin::Found,
     )
     .unwrap();
     removal.apply(home.backups()).unwrap();
@@ -511,6 +516,7 @@ fn a_five_megabyte_config_is_edited_without_losing_a_byte() {
         &home.environment,
         DEFAULT_SERVER_NAME,
         home.backups(),
+        FileOrigin::Found,
     )
     .unwrap()
     .apply(home.backups())
@@ -630,6 +636,7 @@ fn crlf_and_bom_files_keep_them() {
         &home.environment,
         DEFAULT_SERVER_NAME,
         home.backups(),
+        FileOrigin::Found,
     )
     .unwrap()
     .apply(home.backups())

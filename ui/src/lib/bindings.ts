@@ -138,7 +138,7 @@ export type Change =
 "update" | 
 /**  The file already is what it should be; nothing is written. */
 "unchanged" | 
-/**  Our entry was all the file held, so the file (which we created) will be deleted. */
+/**  Our entry was all the file held, so the file (which our setup created) will be deleted. */
 "delete";
 
 /**  What the person entered in step 2. No `Debug`: it holds the token. */
@@ -205,6 +205,11 @@ export type ClientWriteResult = {
 	 *  replaced (an old URL, another mode).
 	 */
 	previousEntry: EntrySummary | null,
+	/**
+	 *  What else the person should know about the file: that other users could open it and,
+	 *  now holding the credential, it was made readable by the person only.
+	 */
+	note: string | null,
 	error: ClientWriteError | null,
 };
 

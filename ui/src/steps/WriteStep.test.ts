@@ -78,6 +78,22 @@ describe("WriteStep", () => {
     expect(items[1]).toHaveTextContent("line 1: expected a value");
   });
 
+  it("shows the core's note when a shared file was made private", async () => {
+    const backend = fakeBackend();
+    const note = "`/home/me/.cursor/mcp.json` could be opened by other users of this computer; it holds the credential now, so it was made readable by you only (0600)";
+    backend.writeClients.mockResolvedValue({
+      setup: {
+        ...WRITE_OUTCOME.setup,
+        clients: [writeResult("cursor", "Cursor", { change: "update", note }), writeResult("codex", "Codex")],
+      },
+      replanned: [],
+    });
+    await renderWritten(backend);
+    const items = within(screen.getByRole("list", { name: text.resultsLabel })).getAllByRole("listitem");
+    expect(items[0], "the person learns the mode changed").toHaveTextContent("made readable by you only (0600)");
+    expect(items[1]).not.toHaveTextContent("readable by you only");
+  });
+
   it("undoes the write and says what was restored", async () => {
     const user = userEvent.setup();
     const { backend } = await renderWritten();

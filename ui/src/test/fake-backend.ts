@@ -109,6 +109,7 @@ export function writeResult(id: string, name: string, overrides: Partial<ClientW
     backup: null,
     needsRestart: false,
     previousEntry: null,
+    note: null,
     error: null,
     ...overrides,
   };

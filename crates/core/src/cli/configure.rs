@@ -294,6 +294,9 @@ fn outcome_text(outcome: &SetupOutcome) -> String {
         if result.needs_restart {
             let _ = write!(text, "; restart {name} to pick this up");
         }
+        if let Some(note) = &result.note {
+            let _ = write!(text, "\n  note: {note}");
+        }
         text.push('\n');
     }
     if let Some(error) = &outcome.state_error {

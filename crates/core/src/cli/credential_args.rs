@@ -2,14 +2,17 @@
 //! and email as flags, the secret from an environment variable, standard input or the keychain,
 //! never from an argument value.
 
-use std::io::Read;
-
 use clap::Args;
 
 use crate::auth_method::AuthMethod;
 use crate::credentials::{self, Credential};
+use crate::fsutil::{read_at_most, size_text};
 use crate::secrets::{OsKeychain, Secret, SecretStore};
 use crate::{Error, ErrorKind};
+
+/// The most `--token-stdin` reads: Atlassian tokens are a few hundred characters, and a stdin
+/// that never ends (`/dev/zero`, a stream) must not grow the process.
+const TOKEN_STDIN_LIMIT: u64 = 16 * 1024;
 
 /// Which credential to use and where its secret comes from.
 #[derive(Debug, Clone, Args)]
@@ -47,16 +50,7 @@ impl CredentialArgs {
                 )
             })?)
         } else if self.token_stdin {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|error| {
-                    Error::new(
-                        ErrorKind::InvalidInput,
-                        format!("could not read the token from standard input: {error}"),
-                    )
-                })?;
-            Secret::new(text)
+            Secret::new(read_token_from(std::io::stdin().lock())?)
         } else {
             let account = credentials::keychain_account(self.auth, self.email.as_deref());
             if self.auth == AuthMethod::Personal && account.is_empty() {
@@ -75,5 +69,58 @@ impl CredentialArgs {
             })?
         };
         credentials::prepare_credential(self.auth, self.email.as_deref(), &secret)
+    }
+}
+
+/// The token piped to `--token-stdin`, up to [`TOKEN_STDIN_LIMIT`]. What was read is never
+/// quoted in an error: it may be the secret.
+fn read_token_from(input: impl std::io::Read) -> crate::Result<String> {
+    let invalid = |reason: String| Error::new(ErrorKind::InvalidInput, reason);
+    let bytes = read_at_most(input, TOKEN_STDIN_LIMIT)
+        .map_err(|error| {
+            invalid(format!(
+                "could not read the token from standard input: {error}"
+            ))
+        })?
+        .ok_or_else(|| {
+            invalid(format!(
+                "standard input holds more than {}, which is no token; pipe the token alone to \
+                 --token-stdin",
+                size_text(TOKEN_STDIN_LIMIT)
+            ))
+        })?;
+    String::from_utf8(bytes).map_err(|_| {
+        invalid("the token on standard input is not UTF-8 text; pipe the token alone".to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_on_stdin_is_read_whole() {
+        let token = read_token_from(&b"ATATT3xFfGF0-token\n"[..]).unwrap();
+        assert_eq!(token, "ATATT3xFfGF0-token\n", "the cleaner trims it later");
+    }
+
+    #[test]
+    fn an_endless_stdin_is_refused_after_the_limit() {
+        let error = read_token_from(std::io::repeat(b'A')).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        assert!(
+            error.message().contains("16 KiB"),
+            "the limit is named: {error}"
+        );
+        assert!(
+            !error.message().contains("AAAA"),
+            "what was read is never quoted: {error}"
+        );
+    }
+
+    #[test]
+    fn a_stdin_that_is_not_text_is_refused() {
+        let error = read_token_from(&[0xff, 0xfe][..]).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
     }
 }

@@ -1,6 +1,7 @@
 //! `rovo-mcp-setup remove [--clients LIST] [--json]`: takes our entry out of client configs so
-//! each file is what it would be had we never added it (design §5, §7). One client failing does
-//! not stop the others; any failure makes the exit code 8.
+//! each file is what it would be had we never added it (design §5, §7). Only a file the state
+//! file records as created by our setup may be deleted; any other keeps its (empty) container.
+//! One client failing does not stop the others; any failure makes the exit code 8.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use super::output::{Output, no_home};
 use crate::Error;
-use crate::clients::{self, Change, Client, ClientEnvironment, ClientWriteResult};
+use crate::clients::{self, Change, Client, ClientEnvironment, ClientWriteResult, FileOrigin};
 use crate::policy::load_policy;
 use crate::secrets::{OsKeychain, SecretStore};
 use crate::state::StateFile;
@@ -81,8 +82,18 @@ pub fn run(
         Ok(chosen) => chosen,
         Err(error) => return Output::error(&error, args.json).with_warnings(&policy.warnings),
     };
+    // A state file that cannot be read records nothing: every file is then the person's.
+    let on_record = state.load().unwrap_or_default();
     let results = clients::write_each(&chosen, environment, backup_folder, |client| {
-        clients::plan_remove(client, environment, entry_name, backup_folder)
+        let created = client
+            .config_path(environment)
+            .is_some_and(|path| on_record.created_file(client.id, &path));
+        let origin = if created {
+            FileOrigin::CreatedBySetup
+        } else {
+            FileOrigin::Found
+        };
+        clients::plan_remove(client, environment, entry_name, backup_folder, origin)
     });
     let removed: Vec<&str> = results
         .iter()
@@ -204,7 +215,10 @@ fn summary(results: &[ClientWriteResult]) -> String {
         let _ = match (&result.change, &result.error) {
             (_, Some(error)) => write!(text, "{name}: failed: {}", error.message),
             (Some(Change::Delete), _) => {
-                write!(text, "{name}: deleted `{path}`, which held only our entry")
+                write!(
+                    text,
+                    "{name}: deleted `{path}`, which our setup created and which held only our entry"
+                )
             }
             (Some(Change::Unchanged) | None, _) => {
                 write!(text, "{name}: no entry of ours in `{path}`")
@@ -229,8 +243,9 @@ mod tests {
     use super::*;
     use crate::auth_method::AuthMethod;
     use crate::clients::Os;
+    use crate::clients::SecretMode;
     use crate::secrets::{InMemorySecretStore, Secret};
-    use crate::state::CredentialRecord;
+    use crate::state::{ConfiguredClient, CredentialRecord, UnknownKeys};
 
     struct Sandbox {
         _root: tempfile::TempDir,
@@ -308,11 +323,53 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(results, [("cursor", "delete"), ("codex", "update")]);
-        assert!(!sandbox.home.join(".cursor/mcp.json").exists());
+        assert_eq!(
+            results,
+            [("cursor", "update"), ("codex", "update")],
+            "no setup on record created Cursor's file, so it stays"
+        );
+        assert_eq!(
+            std::fs::read_to_string(sandbox.home.join(".cursor/mcp.json")).unwrap(),
+            "{\n  \"mcpServers\": {}\n}\n",
+            "the person's own file keeps its empty container"
+        );
         assert_eq!(
             std::fs::read_to_string(sandbox.home.join(".codex/config.toml")).unwrap(),
             "model = \"o4\"\n"
+        );
+    }
+
+    #[test]
+    fn a_file_our_setup_created_is_deleted_when_our_entry_was_all_it_held() {
+        let sandbox = sandbox();
+        let cursor = sandbox.home.join(".cursor/mcp.json");
+        sandbox
+            .state()
+            .update(|state| {
+                state.record_client(ConfiguredClient {
+                    id: "cursor".to_owned(),
+                    config_path: cursor.clone(),
+                    mode: SecretMode::Inline,
+                    configured_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                    created_file: true,
+                    unknown: UnknownKeys::new(),
+                });
+            })
+            .unwrap();
+        let args = RemoveArgs {
+            clients: vec!["cursor".to_owned()],
+            forget: false,
+            json: false,
+        };
+
+        let output = sandbox.run(&args);
+
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        assert!(!cursor.exists(), "the file our setup created is gone");
+        assert!(
+            output.stderr.contains("which our setup created"),
+            "the person is told why it went: {}",
+            output.stderr
         );
     }
 
@@ -336,7 +393,7 @@ mod tests {
             output.stderr
         );
         assert!(
-            output.stderr.contains("Cursor: deleted"),
+            output.stderr.contains("Cursor: removed our entry"),
             "the other client is still served: {}",
             output.stderr
         );
@@ -383,6 +440,7 @@ mod tests {
                     keychain_account: "me@example.com".to_owned(),
                     expires_on: None,
                     stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                    unknown: UnknownKeys::new(),
                 });
             })
             .unwrap();

@@ -155,6 +155,9 @@ fn outcome_text(outcome: Option<&RotateOutcome>) -> String {
             Some(error) => writeln!(text, "{}: failed: {}", result.name, error.message),
             None => writeln!(text, "{}: rewrote `{path}`", result.name),
         };
+        if let Some(note) = &result.note {
+            let _ = writeln!(text, "  note: {note}");
+        }
     }
     for name in &outcome.keychain_clients {
         let _ = writeln!(text, "{name}: reads the keychain; nothing to change");

@@ -7,6 +7,7 @@
 
 mod entry;
 mod environment;
+mod mask;
 mod plan;
 mod write;
 
@@ -47,7 +48,7 @@ use entry::{
 };
 pub use entry::{EntrySettings, EntrySummary, SecretMode};
 pub use environment::{ClientEnvironment, Os};
-pub use plan::{Change, ClientPlan, ClientStatus, plan_configure, plan_remove, status};
+pub use plan::{Change, ClientPlan, ClientStatus, FileOrigin, plan_configure, plan_remove, status};
 pub use write::{ClientWriteError, ClientWriteResult, exit_code, write_each};
 
 use crate::edit::ConfigFormat;

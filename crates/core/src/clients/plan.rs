@@ -1,8 +1,8 @@
 //! What configuring or removing our entry would change in one client's file, as exact bytes and
 //! as a unified diff, before anything is written; and applying that change safely (fsutil).
 //!
-//! Diffs mask every `Basic …`/`Bearer …` value, old or new: they are shown on screens and in
-//! terminals.
+//! Diffs mask every secret-looking value, ours or another server's, old or new (`mask`): they
+//! are shown on screens, in terminals and in the webview.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -10,9 +10,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::entry::{self, EntrySettings, EntrySummary, SecretMode};
+use super::mask::mask_secrets;
 use super::{Client, ClientEnvironment};
 use crate::edit::{ConfigFormat, EditError, EntryEdit, EntryLocation, PruneDepth};
-use crate::fsutil::{BackupPlace, ConfigFile, WriteOutcome, backed_up_versions, replace_config};
+use crate::fsutil::{
+    BackupPlace, ConfigFile, WriteOutcome, backed_up_versions, replace_config,
+    replace_private_config,
+};
 use crate::{Error, ErrorKind, Result};
 
 /// What a plan does to the file.
@@ -25,8 +29,26 @@ pub enum Change {
     Update,
     /// The file already is what it should be; nothing is written.
     Unchanged,
-    /// Our entry was all the file held, so the file (which we created) will be deleted.
+    /// Our entry was all the file held, so the file (which our setup created) will be deleted.
     Delete,
+}
+
+/// Who made a config file, as far as the app's records tell: only a file our setup created may
+/// be deleted when taking our entry out leaves it empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileOrigin {
+    /// The state file records that our setup created this file.
+    CreatedBySetup,
+    /// The file was there before our first write, or nothing on record says otherwise: it is
+    /// the person's, and keeps its (empty) container.
+    Found,
+}
+
+/// What a plan is for, which decides what happens to a file left without entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Configure,
+    Remove(FileOrigin),
 }
 
 /// The change to one client's config file, computed from the file as read.
@@ -34,8 +56,9 @@ pub struct ClientPlan {
     client: &'static Client,
     file: ConfigFile,
     edits: Vec<EntryEdit>,
-    /// Whether the plan takes our entry out, so a file left empty is deleted.
-    removing: bool,
+    purpose: Purpose,
+    /// Whether the new contents hold our header value, so the file must be private (0600).
+    holds_secret: bool,
     /// The new contents, or `None` to delete the file (or leave a missing one missing).
     after: Option<Vec<u8>>,
     /// Our entry as the file held it before, so an entry updated in place can be reported.
@@ -77,7 +100,7 @@ pub fn plan_configure(
     );
     let path = config_path(client, environment)?;
     let file = ConfigFile::read(&path)?;
-    let after = edited(client.format, &file, &edits, false)?;
+    let after = edited(client.format, &file, &edits, Purpose::Configure)?;
     let previous_entry = match file.bytes() {
         Some(bytes) => read_summary(client, file.path(), bytes, settings.name)?,
         None => None,
@@ -86,7 +109,8 @@ pub fn plan_configure(
         client,
         file,
         edits,
-        removing: false,
+        purpose: Purpose::Configure,
+        holds_secret: settings.mode == SecretMode::Inline,
         after,
         previous_entry,
     })
@@ -98,13 +122,16 @@ pub fn plan_configure(
 /// How many of the containers our entry leaves empty go too depends on which were there before,
 /// even empty: the backups in `backup_folder` tell, as the version from before ours equals the
 /// result of one prune depth (per location, for a client with more than one). Without such a
-/// backup every container stays, unless the file then holds nothing at all: then we created it,
-/// and it is deleted.
+/// backup every container stays, unless `origin` says our setup created the file and it then
+/// holds nothing at all: then it is deleted. A file the person had is never deleted: at most it
+/// is left with its empty container, as they had it (backups are pruned, so their absence
+/// proves nothing).
 pub fn plan_remove(
     client: &'static Client,
     environment: &ClientEnvironment,
     name: &str,
     backup_folder: &Path,
+    origin: FileOrigin,
 ) -> Result<ClientPlan> {
     let path = config_path(client, environment)?;
     let file = ConfigFile::read(&path)?;
@@ -142,7 +169,8 @@ pub fn plan_remove(
                 });
             from_backup.unwrap_or_else(|| {
                 let (deepest, pruned) = results.pop().expect("there is always one combination");
-                if client.format.is_empty_document(&pruned) {
+                if origin == FileOrigin::CreatedBySetup && client.format.is_empty_document(&pruned)
+                {
                     deepest
                 } else {
                     vec![PruneDepth::NONE; locations.len()]
@@ -151,7 +179,8 @@ pub fn plan_remove(
         }
     };
     let edits = removal(&depths);
-    let after = edited(client.format, &file, &edits, true)?;
+    let purpose = Purpose::Remove(origin);
+    let after = edited(client.format, &file, &edits, purpose)?;
     let previous_entry = match file.bytes() {
         Some(bytes) => read_summary(client, file.path(), bytes, name)?,
         None => None,
@@ -160,7 +189,8 @@ pub fn plan_remove(
         client,
         file,
         edits,
-        removing: true,
+        purpose,
+        holds_secret: false,
         after,
         previous_entry,
     })
@@ -206,16 +236,18 @@ fn edited(
     format: ConfigFormat,
     file: &ConfigFile,
     edits: &[EntryEdit],
-    removing: bool,
+    purpose: Purpose,
 ) -> Result<Option<Vec<u8>>> {
     let before = file.bytes();
-    if removing && before.is_none() {
+    if purpose != Purpose::Configure && before.is_none() {
         return Ok(None);
     }
     let after = format
         .edit(before, edits)
         .map_err(|error| invalid_config(file.path(), &error))?;
-    let emptied = removing && before != Some(after.as_slice()) && format.is_empty_document(&after);
+    let emptied = purpose == Purpose::Remove(FileOrigin::CreatedBySetup)
+        && before != Some(after.as_slice())
+        && format.is_empty_document(&after);
     Ok((!emptied).then_some(after))
 }
 
@@ -229,7 +261,7 @@ fn invalid_config(path: &Path, error: &EditError) -> Error {
         ErrorKind::ConfigInvalid,
         format!(
             "{location}: {}; the file was left untouched",
-            mask_credentials(&error.message)
+            mask_secrets(&error.message)
         ),
     )
 }
@@ -264,10 +296,10 @@ impl ClientPlan {
         if self.change() == Change::Unchanged {
             return String::new();
         }
-        let before = mask_credentials(&String::from_utf8_lossy(
+        let before = mask_secrets(&String::from_utf8_lossy(
             self.file.bytes().unwrap_or_default(),
         ));
-        let after = mask_credentials(&String::from_utf8_lossy(
+        let after = mask_secrets(&String::from_utf8_lossy(
             self.after.as_deref().unwrap_or_default(),
         ));
         let path = self.file.path().display().to_string();
@@ -291,15 +323,23 @@ impl ClientPlan {
     /// Writes the change: backup, atomic replace, read back. If the client rewrote the file
     /// since the plan was made, the edit is redone once on the new contents (our edit touches
     /// only our entry, so their change is kept); a second change in that window is an error.
+    ///
+    /// A file that gets our header value inline is made private (0600) whatever its mode was
+    /// ([`ClientPlan::privacy_note`] says when that changed it).
     pub fn apply(&self, backup_folder: &Path) -> Result<WriteOutcome> {
         let backups = backup_place(self.client, backup_folder);
         let mut file = self.file.clone();
         let mut after = self.after.clone();
         for _ in 0..2 {
-            match replace_config(&file, after.as_deref(), backups)? {
+            let outcome = if self.holds_secret {
+                replace_private_config(&file, after.as_deref(), backups)?
+            } else {
+                replace_config(&file, after.as_deref(), backups)?
+            };
+            match outcome {
                 WriteOutcome::ChangedSinceRead => {
                     file = ConfigFile::read(self.file.path())?;
-                    after = edited(self.client.format, &file, &self.edits, self.removing)?;
+                    after = edited(self.client.format, &file, &self.edits, self.purpose)?;
                 }
                 outcome => {
                     self.confirm(after.is_some())?;
@@ -315,6 +355,18 @@ impl ClientPlan {
                 self.client.name
             ),
         ))
+    }
+
+    /// What applying the plan does to who may read the file, for the person: set when the file
+    /// was open to other users and gets our header value, so it is made private.
+    pub fn privacy_note(&self) -> Option<String> {
+        (self.holds_secret && self.file.was_open_to_others()).then(|| {
+            format!(
+                "`{}` could be opened by other users of this computer; it holds the credential now, \
+                 so it was made readable by you only (0600)",
+                self.file.path().display()
+            )
+        })
     }
 
     /// Reads the file back and checks our entry is what we meant it to be (design §5).
@@ -339,31 +391,6 @@ impl ClientPlan {
                 ),
             ))
         }
-    }
-}
-
-/// Replaces the credential after every `Basic ` and `Bearer ` with a mask.
-fn mask_credentials(text: &str) -> String {
-    let mut masked = String::with_capacity(text.len());
-    let mut rest = text;
-    loop {
-        let next = ["Basic ", "Bearer "]
-            .iter()
-            .filter_map(|scheme| rest.find(scheme).map(|at| (at, scheme.len())))
-            .min();
-        let Some((at, scheme_len)) = next else {
-            masked.push_str(rest);
-            return masked;
-        };
-        let value_start = at + scheme_len;
-        masked.push_str(&rest[..value_start]);
-        let value_len = rest[value_start..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || "+/=-_.~".contains(c)))
-            .unwrap_or(rest.len() - value_start);
-        if value_len > 0 {
-            masked.push_str("••••••••");
-        }
-        rest = &rest[value_start + value_len..];
     }
 }
 
@@ -460,14 +487,6 @@ mod tests {
     }
 
     #[test]
-    fn credentials_are_masked_in_diffs() {
-        assert_eq!(
-            mask_credentials("\"Authorization\": \"Basic ZTp0==\",\nx: Bearer abc.def\n"),
-            "\"Authorization\": \"Basic ••••••••\",\nx: Bearer ••••••••\n"
-        );
-    }
-
-    #[test]
     fn parser_messages_never_carry_a_credential() {
         let error = invalid_config(
             Path::new("mcp.json"),
@@ -525,16 +544,24 @@ mod tests {
             &environment,
             DEFAULT_SERVER_NAME,
             &home.path().join("no-backups"),
+            FileOrigin::Found,
         )
         .unwrap();
         assert_eq!(
             without_backups.change(),
-            Change::Delete,
-            "without a backup the fallback applies: taking out every container leaves nothing, \
-             so the file looks like one we created"
+            Change::Update,
+            "without a backup and without a record of creating it, the file is the person's: \
+             it stays, with every container"
         );
 
-        let removal = plan_remove(&NESTED, &environment, DEFAULT_SERVER_NAME, &backups).unwrap();
+        let removal = plan_remove(
+            &NESTED,
+            &environment,
+            DEFAULT_SERVER_NAME,
+            &backups,
+            FileOrigin::Found,
+        )
+        .unwrap();
         assert_eq!(
             removal.change(),
             Change::Update,
@@ -547,6 +574,105 @@ mod tests {
             "the backup equals depth 1, between keeping `servers` (0) and taking out `mcp` (2): \
              the file is given back byte for byte"
         );
+    }
+
+    #[test]
+    fn a_file_emptied_by_remove_is_deleted_only_when_our_setup_created_it() {
+        let home = tempfile::tempdir().unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let cursor = find("cursor").unwrap();
+        let path = home.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let only_ours = "{\n  \"mcpServers\": {\n    \"atlassian-rovo-mcp\": { \"url\": \"https://mcp.atlassian.com/v1/mcp\" }\n  }\n}\n";
+        let no_backups = home.path().join("backups");
+
+        std::fs::write(&path, only_ours).unwrap();
+        let found = plan_remove(
+            cursor,
+            &environment,
+            DEFAULT_SERVER_NAME,
+            &no_backups,
+            FileOrigin::Found,
+        )
+        .unwrap();
+        assert_eq!(found.change(), Change::Update, "a file we found is kept");
+        found.apply(&no_backups).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\n  \"mcpServers\": {}\n}\n",
+            "its container stays, empty, as the person had it"
+        );
+
+        std::fs::write(&path, only_ours).unwrap();
+        let created = plan_remove(
+            cursor,
+            &environment,
+            DEFAULT_SERVER_NAME,
+            &no_backups,
+            FileOrigin::CreatedBySetup,
+        )
+        .unwrap();
+        assert_eq!(
+            created.change(),
+            Change::Delete,
+            "a file our setup created, left empty, goes"
+        );
+    }
+
+    #[test]
+    fn a_file_the_person_had_empty_is_kept_when_a_backup_matches_it() {
+        let home = tempfile::tempdir().unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let backups = home.path().join("backups");
+        let path = home.path().join("nested.json");
+        std::fs::write(&path, "{}\n").unwrap();
+        plan_configure(&NESTED, &environment, &inline_settings())
+            .unwrap()
+            .apply(&backups)
+            .unwrap();
+
+        let removal = plan_remove(
+            &NESTED,
+            &environment,
+            DEFAULT_SERVER_NAME,
+            &backups,
+            FileOrigin::Found,
+        )
+        .unwrap();
+
+        assert_eq!(
+            removal.change(),
+            Change::Update,
+            "an empty document is still the person's file"
+        );
+        removal.apply(&backups).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{}\n");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_inline_write_makes_a_shared_file_private_and_says_so() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let home = tempfile::tempdir().unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let path = home.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "{}\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let cursor = find("cursor").unwrap();
+
+        let plan = plan_configure(cursor, &environment, &inline_settings()).unwrap();
+        let note = plan.privacy_note().expect("the person is told");
+        plan.apply(&home.path().join("backups")).unwrap();
+
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(
+            mode, 0o600,
+            "the header value is readable by the person only"
+        );
+        assert!(note.contains("mcp.json"), "the note names the file: {note}");
+        let again = plan_configure(cursor, &environment, &inline_settings()).unwrap();
+        assert_eq!(again.privacy_note(), None, "a private file needs no note");
     }
 
     #[test]

@@ -27,6 +27,9 @@ pub struct ClientWriteResult {
     /// Our entry as it was before, when the file held one: an update in place says what it
     /// replaced (an old URL, another mode).
     pub previous_entry: Option<EntrySummary>,
+    /// What else the person should know about the file: that other users could open it and,
+    /// now holding the credential, it was made readable by the person only.
+    pub note: Option<String>,
     pub error: Option<ClientWriteError>,
 }
 
@@ -58,16 +61,20 @@ pub fn write_each(
                 backup: None,
                 needs_restart: false,
                 previous_entry: None,
+                note: None,
                 error: None,
             };
             let written = plan(client).and_then(|plan| {
                 result.previous_entry = plan.previous_entry().cloned();
                 let change = plan.change();
-                plan.apply(backup_folder).map(|outcome| (change, outcome))
+                let note = plan.privacy_note();
+                plan.apply(backup_folder)
+                    .map(|outcome| (change, note, outcome))
             });
             match written {
-                Ok((change, outcome)) => {
+                Ok((change, note, outcome)) => {
                     result.change = Some(change);
+                    result.note = note;
                     result.needs_restart = client.needs_restart && change != Change::Unchanged;
                     result.backup = match outcome {
                         WriteOutcome::Written {
