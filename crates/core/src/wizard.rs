@@ -973,6 +973,7 @@ mod tests {
                     keychain_account: "service".to_owned(),
                     expires_on: None,
                     stored_at: chrono::DateTime::UNIX_EPOCH,
+                    unknown: crate::state::UnknownKeys::new(),
                 });
             })
             .unwrap();

@@ -199,6 +199,7 @@ mod tests {
                     keychain_account: "me@example.com".to_owned(),
                     expires_on: None,
                     stored_at: DateTime::UNIX_EPOCH,
+                    unknown: crate::state::UnknownKeys::new(),
                 }),
                 keychain_reads: Cell::new(0),
             }
