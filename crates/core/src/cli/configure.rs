@@ -40,6 +40,11 @@ pub struct ConfigureArgs {
     /// The MCP endpoint (default: `$ROVO_MCP_ENDPOINT`, else Atlassian's own endpoint).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
+    /// Give the clients every tool directly (`?tools=all`) instead of the primary tools and the
+    /// discover/execute tools Atlassian recommends. Every tool's description then sits in each
+    /// conversation's context: about 40 more tools' worth, tens of kilobytes, on every request.
+    #[arg(long)]
+    pub all_tools: bool,
     /// The token's expiry date (YYYY-MM-DD), so the app can remind before it.
     #[arg(long, value_name = "DATE")]
     pub expires: Option<NaiveDate>,
@@ -117,6 +122,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
         &args.credential,
         args.endpoint.as_deref(),
         None,
+        args.all_tools,
         args.timeout,
         &policy,
     ));

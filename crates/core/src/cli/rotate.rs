@@ -91,6 +91,7 @@ pub fn main(args: &RotateArgs) -> u8 {
         &credential_args,
         args.endpoint.as_deref(),
         on_record.map(|credential| credential.endpoint.as_str()),
+        false,
         args.timeout,
         &policy,
     ));

@@ -81,6 +81,7 @@ async fn validate(args: &ValidateArgs) -> (ProbeReport, SessionClose) {
                 &args.credential,
                 args.endpoint.as_deref(),
                 None,
+                false,
                 args.timeout,
                 &policy,
             )
@@ -129,11 +130,14 @@ pub(super) fn current_policy() -> crate::Result<Policy> {
 
 /// Reads the endpoint and credential from the flags (within the policy) and probes, showing
 /// progress on stderr. The endpoint is chosen by [`Endpoint::choose`], `on_record` standing
-/// after the flag and `ROVO_MCP_ENDPOINT`; nothing is read or sent for one it refuses.
+/// after the flag and `ROVO_MCP_ENDPOINT`; nothing is read or sent for one it refuses. With
+/// `all_tools` the chosen endpoint asks for the flat list of every tool (`?tools=all`), which is
+/// then what the clients get.
 pub(super) async fn check(
     credential_args: &CredentialArgs,
     endpoint_flag: Option<&str>,
     on_record: Option<&str>,
+    all_tools: bool,
     timeout_seconds: f64,
     policy: &Policy,
 ) -> Checked {
@@ -148,6 +152,11 @@ pub(super) async fn check(
                 on_record,
             },
         )?;
+        let endpoint = if all_tools {
+            probe::all_tools_endpoint(&endpoint)
+        } else {
+            endpoint
+        };
         Ok::<_, Error>((endpoint, credential_args.read_credential()?))
     })();
     let (endpoint, credential) = match prepared {
