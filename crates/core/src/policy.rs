@@ -6,8 +6,8 @@
 //! and unknown keys are warned.
 //!
 //! Where the machine's policy is read, highest precedence first (docs/it-deployment.md says the
-//! same to admins). Nothing in the person's environment removes these sources: no variable
-//! switches the machine's policy off.
+//! same to admins). No variable a person can set removes these sources (`%ProgramData%` and
+//! `USER` still say where two of them are, as the platform does).
 //! - Windows: `HKLM\SOFTWARE\Policies\RovoMcpSetup`, then `HKCU\SOFTWARE\Policies\RovoMcpSetup`,
 //!   then `%ProgramData%\Rovo MCP Setup\policy.json`.
 //! - macOS: the configuration profile's managed preferences for the computer
@@ -294,6 +294,25 @@ fn read_layer(source: &PolicySource) -> Result<Option<(PolicySource, PolicyFile,
         tracing::info!(%source, warnings = warnings.len(), "policy loaded");
         (source.clone(), file, warnings)
     }))
+}
+
+/// The policy in force for this process ([`load_policy`] of its environment), the machine's
+/// even when no home folder is known: unsetting `HOME` must not switch it off.
+pub fn load_current_policy() -> Result<Policy> {
+    if let Some(environment) = ClientEnvironment::current() {
+        return load_policy(&environment);
+    }
+    let variables: Vec<(&str, String)> = [POLICY_ENV, "ProgramData", "USER"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok().map(|value| (name, value)))
+        .collect();
+    load_policy(&ClientEnvironment::new(
+        Os::current(),
+        PathBuf::new(),
+        variables
+            .iter()
+            .map(|(name, value)| (*name, value.as_str())),
+    ))
 }
 
 /// A source file's bytes; `None` when there is no such file.
