@@ -255,9 +255,10 @@ fn macos_user(environment: &ClientEnvironment) -> Option<String> {
 pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
     let mut layers = Vec::new();
     for source in machine_policy_sources(environment) {
-        match read_layer(&source)? {
-            Some(layer) => layers.push(layer),
-            None => tracing::trace!(%source, "no policy here"),
+        if let Some(layer) = read_layer(&source)? {
+            layers.push(layer);
+        } else {
+            tracing::trace!(%source, "no policy here");
         }
     }
     if let Some(path) = added_policy_file(environment) {

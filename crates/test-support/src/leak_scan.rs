@@ -249,7 +249,7 @@ pub fn leaks_in(file: &Path, bytes: &[u8]) -> Vec<Leak> {
             at.map(|at| Leak {
                 file: file.to_path_buf(),
                 secret: name,
-                line: searched[..at].iter().filter(|&&byte| byte == b'\n').count() + 1,
+                line: searched[..at].split(|&byte| byte == b'\n').count(),
             })
         })
         .collect()

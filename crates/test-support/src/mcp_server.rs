@@ -811,14 +811,7 @@ async fn gatekeeper(
                 .into_response();
         }
         Some(Misbehaviour::EchoAuthorization { status, echo }) => {
-            return Response::builder()
-                .status(*status)
-                .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
-                .body(Body::from(format!(
-                    "Refused by the gateway. Request headers: authorization: {}",
-                    echo.write(authorization)
-                )))
-                .expect("an echo is a valid response");
+            return echo_authorization(*status, *echo, authorization);
         }
         Some(Misbehaviour::RateLimited { .. }) | None => {}
     }
@@ -842,6 +835,18 @@ async fn gatekeeper(
         )
             .into_response()
     }
+}
+
+/// A gateway's refusal that lists the request's `Authorization` value, written as `echo` says.
+fn echo_authorization(status: u16, echo: HeaderEcho, authorization: &str) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Body::from(format!(
+            "Refused by the gateway. Request headers: authorization: {}",
+            echo.write(authorization)
+        )))
+        .expect("an echo is a valid response")
 }
 
 fn event_stream(body: Body) -> Response {

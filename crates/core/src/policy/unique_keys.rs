@@ -1,4 +1,4 @@
-//! A policy file's JSON read with every key checked for a twin: serde_json keeps the last of
+//! A policy file's JSON read with every key checked for a twin: `serde_json` keeps the last of
 //! two equal keys in one object, so a second `endpoint` far down a long file would silently
 //! replace the first one IT reviewed.
 
@@ -37,7 +37,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Value, JsonRefusal> {
     }
 }
 
-/// Builds a `Value` like serde_json's own, knowing where it is so that a twin key is named by
+/// Builds a `Value` like `serde_json`'s own, knowing where it is so that a twin key is named by
 /// its whole path; the path is kept in `twice_given`, as serde's error carries only text.
 struct UniqueKeys<'a> {
     path: String,
