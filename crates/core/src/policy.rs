@@ -32,6 +32,7 @@ mod managed_preferences;
 mod registry;
 mod unique_keys;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -185,6 +186,10 @@ pub struct Policy {
     pub sources: Vec<PolicySource>,
     /// Keys that no release knows, per source: warned, never fatal.
     pub warnings: Vec<String>,
+    /// The source whose value is in force for each key a refusal is about (`endpoint`,
+    /// `allowedAuth`, `secretMode`, `startAtLogin`, `clients.never.<id>`), so the refusal names
+    /// the file that set it; a key not here is named after the highest source.
+    pub origins: BTreeMap<String, PolicySource>,
 }
 
 /// The machine's policy sources on `environment`'s platform, highest precedence first (see the
@@ -331,6 +336,25 @@ fn merge_layers(layers: Vec<(PolicySource, PolicyFile, Vec<String>)>) -> Policy 
     // Lowest precedence first, so that a higher layer's keys replace a lower one's.
     for (source, file, warnings) in layers.into_iter().rev() {
         policy.warnings.splice(0..0, warnings);
+        let set = [
+            ("endpoint", file.endpoint.is_some()),
+            ("allowedAuth", file.allowed_auth.is_some()),
+            ("secretMode", file.secret_mode.is_some()),
+            ("startAtLogin", file.start_at_login.is_some()),
+        ];
+        let keys = set
+            .into_iter()
+            .filter(|(_, set)| *set)
+            .map(|(key, _)| key.to_owned())
+            .chain(
+                file.clients
+                    .iter()
+                    .flat_map(|clients| &clients.never)
+                    .map(|id| format!("clients.never.{id}")),
+            );
+        for key in keys {
+            policy.origins.insert(key, source.clone());
+        }
         merge(&mut policy.settings, file);
         policy.sources.insert(0, source);
     }
@@ -550,11 +574,13 @@ fn joined(mut higher: Vec<String>, lower: &[String]) -> Vec<String> {
 }
 
 impl Policy {
-    /// Who to name in a refusal: the organisation and the policy's highest source.
-    fn named(&self) -> String {
+    /// Who to name in a refusal about `key`: the organisation and the source that set the key,
+    /// else the policy's highest source.
+    fn named(&self, key: &str) -> String {
         let location = self
-            .sources
-            .first()
+            .origins
+            .get(key)
+            .or_else(|| self.sources.first())
             .map_or_else(String::new, PolicySource::location);
         match &self.settings.organization {
             Some(organization) => format!("{}'s policy {location}", organization.name),
@@ -562,7 +588,7 @@ impl Policy {
         }
     }
 
-    fn locked(&self, what: &str, value: &str) -> Error {
+    fn locked(&self, key: &str, what: &str, value: &str) -> Error {
         let help = self
             .settings
             .organization
@@ -573,7 +599,7 @@ impl Policy {
             ErrorKind::InvalidInput,
             format!(
                 "{} sets {what} to {value}, so it cannot be changed here{help}",
-                self.named()
+                self.named(key)
             ),
         )
     }
@@ -584,7 +610,7 @@ impl Policy {
             (Some(locked), Some(asked))
                 if locked.trim_end_matches('/') != asked.trim_end_matches('/') =>
             {
-                Err(self.locked("the endpoint", &format!("`{locked}`")))
+                Err(self.locked("endpoint", "the endpoint", &format!("`{locked}`")))
             }
             (Some(locked), _) => Ok(Some(locked.clone())),
             (None, asked) => Ok(asked.map(str::to_owned)),
@@ -596,7 +622,11 @@ impl Policy {
         match &self.settings.allowed_auth {
             Some(allowed) if !allowed.contains(&auth) => {
                 let names: Vec<&str> = allowed.iter().map(|method| method.name()).collect();
-                Err(self.locked("the allowed auth kinds", &names.join(" and ")))
+                Err(self.locked(
+                    "allowedAuth",
+                    "the allowed auth kinds",
+                    &names.join(" and "),
+                ))
             }
             _ => Ok(()),
         }
@@ -606,7 +636,7 @@ impl Policy {
     pub fn secret_mode(&self, asked: Option<SecretMode>) -> Result<Option<SecretMode>> {
         match (self.settings.secret_mode, asked) {
             (Some(locked), Some(asked)) if locked != asked => {
-                Err(self.locked("the secret mode", locked.name()))
+                Err(self.locked("secretMode", "the secret mode", locked.name()))
             }
             (Some(locked), _) => Ok(Some(locked)),
             (None, asked) => Ok(asked),
@@ -623,7 +653,11 @@ impl Policy {
             asked.to_vec()
         };
         if let Some(id) = chosen.iter().find(|id| policy.never.contains(id)) {
-            return Err(self.locked(&format!("`{id}`"), "never be touched"));
+            return Err(self.locked(
+                &format!("clients.never.{id}"),
+                &format!("`{id}`"),
+                "never be touched",
+            ));
         }
         Ok(chosen)
     }
@@ -632,8 +666,8 @@ impl Policy {
     /// keeps it on, `false` keeps it from being turned on (turning it off stays allowed).
     pub fn check_start_at_login(&self, enabled: bool) -> Result<()> {
         match self.settings.start_at_login {
-            Some(true) if !enabled => Err(self.locked("start at login", "on")),
-            Some(false) if enabled => Err(self.locked("start at login", "off")),
+            Some(true) if !enabled => Err(self.locked("startAtLogin", "start at login", "on")),
+            Some(false) if enabled => Err(self.locked("startAtLogin", "start at login", "off")),
             _ => Ok(()),
         }
     }
@@ -698,7 +732,7 @@ impl Policy {
         report.limitation = Some(crate::probe::report::Advice {
             message: format!(
                 "{} requires tools this credential does not unlock: {}",
-                self.named(),
+                self.named("requiredTools"),
                 missing.join(", ")
             ),
             hint: "create a token with the scopes for them, or ask your admin to turn their \
@@ -905,7 +939,7 @@ mod tests {
         Policy {
             settings,
             sources: vec![PolicySource::File(PathBuf::from(PATH))],
-            warnings: Vec::new(),
+            ..Policy::default()
         }
     }
 
@@ -1108,6 +1142,21 @@ mod tests {
             "what the machine leaves open, the added file may set"
         );
         assert_eq!(policy.entry_name(), "trial", "and so is the entry name");
+        let endpoint = policy
+            .endpoint(Some("http://127.0.0.1:9/mcp"))
+            .expect_err("the machine's endpoint is locked");
+        assert!(
+            endpoint.message().contains(&machine.display().to_string()),
+            "a refusal names the file that set the key: {endpoint}"
+        );
+        let never = policy
+            .clients(&["windsurf".to_owned()])
+            .expect_err("the added file keeps Windsurf out");
+        assert!(
+            never.message().contains(&added.display().to_string())
+                && !never.message().contains(&machine.display().to_string()),
+            "the added file is named for its own refusal, not the machine's: {never}"
+        );
         assert_eq!(
             policy.sources,
             [PolicySource::File(machine), PolicySource::File(added)],
@@ -1267,7 +1316,7 @@ mod tests {
                 ..PolicyFile::default()
             },
             sources: vec![PolicySource::Registry(RegistryHive::LocalMachine)],
-            warnings: Vec::new(),
+            ..Policy::default()
         };
         let error = policy
             .endpoint(Some("https://other.example/mcp"))
