@@ -336,13 +336,13 @@ fn merge_layers(layers: Vec<(PolicySource, PolicyFile, Vec<String>)>) -> Policy 
     // Lowest precedence first, so that a higher layer's keys replace a lower one's.
     for (source, file, warnings) in layers.into_iter().rev() {
         policy.warnings.splice(0..0, warnings);
-        let set = [
+        let locks = [
             ("endpoint", file.endpoint.is_some()),
             ("allowedAuth", file.allowed_auth.is_some()),
             ("secretMode", file.secret_mode.is_some()),
             ("startAtLogin", file.start_at_login.is_some()),
         ];
-        let keys = set
+        let keys = locks
             .into_iter()
             .filter(|(_, set)| *set)
             .map(|(key, _)| key.to_owned())
