@@ -129,8 +129,10 @@ fn echo_end(text: &[u8], mut at: usize, form: &[u8]) -> Option<usize> {
 fn echoed_byte(text: &[u8], expected: u8) -> Option<usize> {
     let same = |byte: u8| byte.eq_ignore_ascii_case(&expected);
     let hex = |digits: &[u8]| {
+        // `from_str_radix` would take a sign too: `%+5` is no escape.
         std::str::from_utf8(digits)
             .ok()
+            .filter(|digits| digits.bytes().all(|digit| digit.is_ascii_hexdigit()))
             .and_then(|digits| u32::from_str_radix(digits, 16).ok())
             .and_then(|code| u8::try_from(code).ok())
     };

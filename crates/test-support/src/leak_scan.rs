@@ -260,8 +260,10 @@ pub fn leaks_in(file: &Path, bytes: &[u8]) -> Vec<Leak> {
 /// that lines count the same as in `bytes`.
 fn unescaped_lowercase(bytes: &[u8]) -> Vec<u8> {
     let hex = |digits: &[u8]| {
+        // `from_str_radix` would take a sign too: `%+5` is no escape.
         std::str::from_utf8(digits)
             .ok()
+            .filter(|digits| digits.bytes().all(|digit| digit.is_ascii_hexdigit()))
             .and_then(|digits| u32::from_str_radix(digits, 16).ok())
             .and_then(|code| u8::try_from(code).ok())
             .filter(|byte| byte.is_ascii() && *byte != b'\n')
