@@ -119,8 +119,12 @@ impl Sandbox {
                 self.secret_service.bus_address(),
             )
             .env("ROVO_MCP_ENDPOINT", self.server.url())
-            // A policy only when a test writes one, never the machine's own.
-            .env("ROVO_MCP_POLICY", self.policy_path())
+            // A policy file only when a test writes one: a missing one is an error.
+            .envs(
+                self.policy_path()
+                    .exists()
+                    .then(|| ("ROVO_MCP_POLICY", self.policy_path())),
+            )
             .env("ROVO_MCP_LOG", "trace")
             .env("ROVO_MCP_LOG_FILE", self.log_path())
             .env(TOKEN_VARIABLE, token)

@@ -78,7 +78,6 @@ fn configure(home: &Path, endpoint: &str) -> Command {
         // No keychain: the token is written inline, so the test needs no Secret Service.
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
         .env("ROVO_MCP_ENDPOINT", endpoint)
-        .env("ROVO_MCP_POLICY", home.join("no-policy.json"))
         .env("ROVO_TEST_TOKEN", TOKEN)
         .envs(leak_scan::trace_logging())
         .stdin(Stdio::null())

@@ -156,7 +156,6 @@ fn clients_json(home: &Path, args: &[&str], extra: &[(&str, &Path)]) -> Output {
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("ROVO_MCP_POLICY", home.join("no-policy.json"))
         .args(args);
     for (name, value) in extra {
         command.env(name, value);

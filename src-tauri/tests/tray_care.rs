@@ -45,7 +45,6 @@ fn app(home: &Path, bus: &str, display: &str) -> Command {
         .env("DBUS_SESSION_BUS_ADDRESS", bus)
         .env("DISPLAY", display)
         .env("NO_AT_BRIDGE", "1")
-        .env("ROVO_MCP_POLICY", home.join("no-policy.json"))
         .envs(leak_scan::trace_logging())
         .stdin(Stdio::null());
     command

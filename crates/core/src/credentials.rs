@@ -11,7 +11,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::auth_method::AuthMethod;
-use crate::secrets::Secret;
+use crate::secrets::{Secret, redact_echoes};
 use crate::{Error, ErrorKind, Result};
 
 /// How every scoped API token (personal or service account) starts; classic tokens do not.
@@ -101,18 +101,36 @@ impl Credential {
         &self.warnings
     }
 
-    /// `text` with every form of this credential (token, header, base64 pair) replaced by
-    /// `<redacted>`, for showing text that came from elsewhere, such as a server's reply.
+    /// `text` with every echo of this credential replaced by `<redacted>`, for showing text
+    /// that came from elsewhere, such as a server's reply: see [`redact_authorization`].
     pub fn redact(&self, text: &str) -> String {
-        let header = self.authorization.expose();
-        let encoded = header.split_once(' ').map_or(header, |(_, value)| value);
-        [header, encoded, self.token.expose()]
-            .into_iter()
-            .filter(|secret| !secret.is_empty())
-            .fold(text.to_owned(), |text, secret| {
-                text.replace(secret, "<redacted>")
-            })
+        redact_authorization(self.authorization.expose(), text)
     }
+}
+
+/// `text` with every echo of the `Authorization` value `authorization` replaced by
+/// `<redacted>`: the whole value, the part after its scheme, and for `Basic` the decoded
+/// `email:token` and the token alone, each in every form [`redact_echoes`] finds (any letter
+/// case, percent-encoded, JSON-escaped, inside base64). The probe and the bridge both clean
+/// what a server sent with it before showing or logging it.
+pub fn redact_authorization(authorization: &str, text: &str) -> String {
+    let whole = authorization.trim();
+    let mut secrets = vec![Zeroizing::new(whole.to_owned())];
+    if let Some((scheme, credential)) = whole.split_once(' ') {
+        let credential = credential.trim();
+        secrets.push(Zeroizing::new(credential.to_owned()));
+        if scheme.eq_ignore_ascii_case("basic")
+            && let Ok(decoded) = STANDARD.decode(credential)
+        {
+            let pair = Zeroizing::new(String::from_utf8_lossy(&decoded).into_owned());
+            if let Some((_email, token)) = pair.split_once(':') {
+                secrets.push(Zeroizing::new(token.to_owned()));
+            }
+            secrets.push(pair);
+        }
+    }
+    let secrets: Vec<&str> = secrets.iter().map(|secret| secret.as_str()).collect();
+    redact_echoes(text, &secrets)
 }
 
 /// Cleans and checks what a person entered for `method` and builds the credential.
@@ -572,11 +590,45 @@ mod tests {
     fn redact_hides_every_form_of_the_secret() {
         let credential = personal(Some(EMAIL), SCOPED).unwrap();
         let header = credential.authorization().expose().to_owned();
-        let echoed = format!("token {SCOPED} header {header} pair {}", &header[6..]);
-        let redacted = credential.redact(&echoed);
-        assert!(
-            !redacted.contains(SCOPED) && !redacted.contains(&header[6..]),
-            "server text that echoes the credential is shown without it: {redacted}"
+        let pair = &header["Basic ".len()..];
+        let echoes = [
+            SCOPED.to_owned(),
+            header.clone(),
+            pair.to_owned(),
+            format!("{EMAIL}:{SCOPED}"),
+            header.replace(' ', "%20").replace('=', "%3D"),
+            header.replace(' ', "+").replace('=', "%3d"),
+            STANDARD.encode(&header).trim_end_matches('=').to_owned(),
+            STANDARD.encode(SCOPED),
+            STANDARD.encode(format!("{{\"authorization\":\"{header}\"}}")),
+            SCOPED.to_lowercase(),
+            header.to_uppercase(),
+            serde_json::to_string(&header).unwrap().replace('/', "\\/"),
+        ];
+        for echo in echoes {
+            let redacted = credential.redact(&format!("401: you sent {echo}."));
+            for secret in [SCOPED, pair] {
+                assert!(
+                    !redacted.to_lowercase().contains(&secret.to_lowercase()),
+                    "server text that echoes the credential is shown without it: {redacted}"
+                );
+            }
+            assert!(
+                redacted.starts_with("401: you sent ") && redacted.contains("<redacted>"),
+                "the text around the echo stays: {redacted}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bearer_key_is_redacted_and_the_scheme_word_stays() {
+        assert_eq!(
+            redact_authorization(
+                "Bearer ATSTTkey-0123456789",
+                "the key atsttkey-0123456789 was refused by Bearer auth"
+            ),
+            "the key <redacted> was refused by Bearer auth",
+            "the key goes, in any case; the scheme word stays"
         );
     }
 

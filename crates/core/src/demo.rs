@@ -87,8 +87,6 @@ pub struct DemoWorld {
 /// What every sandbox folder's name starts with, in the temporary folder.
 const SANDBOX_PREFIX: &str = "rovo-mcp-demo-";
 const LOCK_FILE: &str = ".demo.lock";
-/// The demo's policy file, which is never created (see [`DemoWorld::environment`]).
-const DEMO_POLICY_FILE: &str = "no-policy-in-the-demo.json";
 
 impl DemoWorld {
     /// Creates the sandbox home with its clients and starts the stand-in server on a free
@@ -133,15 +131,10 @@ impl DemoWorld {
 
     /// The environment of the sandbox: this OS, the sandbox home, and none of this user's
     /// variables, so every client path and our own state and backups land inside the sandbox.
-    /// Its policy is a file in the sandbox that does not exist: an organisation's policy (a
-    /// locked endpoint, say) would stop the demo from reaching its own stand-in server.
+    /// It reads no policy: an organisation's policy (a locked endpoint, say) would stop the
+    /// demo from reaching its own stand-in server, and the sandbox is all the demo touches.
     pub fn environment(&self) -> ClientEnvironment {
-        let policy = self.home.path().join(DEMO_POLICY_FILE);
-        ClientEnvironment::new(
-            Os::current(),
-            self.home.path(),
-            [(crate::policy::POLICY_ENV, policy.to_string_lossy().as_ref())],
-        )
+        ClientEnvironment::new(Os::current(), self.home.path(), []).with_machine_policy(Vec::new())
     }
 }
 

@@ -1,12 +1,13 @@
 //! The organisation's policy (design §8): what an IT team pins down for every machine — the
 //! endpoint, the entry name, the allowed auth kinds, which clients to configure or never touch,
 //! the secret mode, the tools that must be present, reminders, checks and start at login — read
-//! from the
-//! platform's managed locations. A policy is never silently ignored: a source that does not parse
-//! or holds a bad value is refused with the source and key named, and unknown keys are warned.
+//! from the platform's managed locations. A policy is never silently ignored: a source that does
+//! not parse, gives a key twice or holds a bad value is refused with the source and key named,
+//! and unknown keys are warned.
 //!
-//! Where it is read, highest precedence first (docs/it-deployment.md says the same to admins):
-//! - `ROVO_MCP_POLICY` names one JSON file that replaces every other source (tests, trials).
+//! Where the machine's policy is read, highest precedence first (docs/it-deployment.md says the
+//! same to admins). No variable a person can set removes these sources (`%ProgramData%` and
+//! `USER` still say where two of them are, as the platform does).
 //! - Windows: `HKLM\SOFTWARE\Policies\RovoMcpSetup`, then `HKCU\SOFTWARE\Policies\RovoMcpSetup`,
 //!   then `%ProgramData%\Rovo MCP Setup\policy.json`.
 //! - macOS: the configuration profile's managed preferences for the computer
@@ -15,15 +16,23 @@
 //!   `/Library/Application Support/Rovo MCP Setup/policy.json`.
 //! - Linux: `/etc/rovo-mcp-setup/policy.json`.
 //!
-//! Sources merge top-level key by key: a key set by a higher source replaces the same key of a
-//! lower one, and keys it does not set come from below. MDM-managed settings (profiles,
-//! registry) win over the file because they are what the MDM enforces and reports on; the
-//! computer wins over the user as it does for Chrome and Edge, so a user-scoped profile cannot
-//! loosen what the machine's policy locks.
+//! `ROVO_MCP_POLICY` names one more JSON file (tests, trials, custom deployments), read below
+//! all of them: it can add to the machine's policy, never loosen it, and a file it names that
+//! does not exist is an error, not an empty policy.
+//!
+//! Sources merge key by key (`merge`): a value a higher source sets (the endpoint, the secret
+//! mode, the allowed auth kinds, `clients.configure`…) wins over a lower one's, and the lists
+//! of what to refuse (`clients.never`, `requiredTools`) are joined, so every source's refusals
+//! hold. MDM-managed settings (profiles, registry) win over the file because they are what the
+//! MDM enforces and reports on; the computer wins over the user as it does for Chrome and Edge,
+//! so a user-scoped profile cannot loosen what the machine's policy locks; and the machine wins
+//! over `ROVO_MCP_POLICY`.
 
 mod managed_preferences;
 mod registry;
+mod unique_keys;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -38,7 +47,7 @@ use crate::{Error, ErrorKind, Result};
 pub use managed_preferences::parse_managed_preferences;
 pub use registry::{RegistryHive, RegistryValue, parse_registry_policy};
 
-/// The environment variable naming a policy file to read instead of the managed ones (tests).
+/// The environment variable naming a policy file read below the machine's own (tests, trials).
 pub const POLICY_ENV: &str = "ROVO_MCP_POLICY";
 
 /// The preference domain of macOS configuration profiles: the app's bundle identifier.
@@ -177,15 +186,17 @@ pub struct Policy {
     pub sources: Vec<PolicySource>,
     /// Keys that no release knows, per source: warned, never fatal.
     pub warnings: Vec<String>,
+    /// The source whose value is in force for each key a refusal is about (`endpoint`,
+    /// `allowedAuth`, `secretMode`, `startAtLogin`, `clients.never.<id>`), so the refusal names
+    /// the file that set it; a key not here is named after the highest source.
+    pub origins: BTreeMap<String, PolicySource>,
 }
 
-/// The policy sources this platform reads, highest precedence first (see the module doc).
-pub fn policy_sources(environment: &ClientEnvironment) -> Vec<PolicySource> {
-    if let Some(path) = environment
-        .variable(POLICY_ENV)
-        .filter(|path| !path.trim().is_empty())
-    {
-        return vec![PolicySource::File(PathBuf::from(path))];
+/// The machine's policy sources on `environment`'s platform, highest precedence first (see the
+/// module doc), unless the environment was built with others (the demo's sandbox, tests).
+pub fn machine_policy_sources(environment: &ClientEnvironment) -> Vec<PolicySource> {
+    if let Some(sources) = environment.machine_policy() {
+        return sources.to_vec();
     }
     match environment.os() {
         Os::Linux => vec![PolicySource::File(PathBuf::from(
@@ -220,6 +231,14 @@ pub fn policy_sources(environment: &ClientEnvironment) -> Vec<PolicySource> {
     }
 }
 
+/// The file `ROVO_MCP_POLICY` adds below the machine's policy, when it names one.
+fn added_policy_file(environment: &ClientEnvironment) -> Option<PathBuf> {
+    environment
+        .variable(POLICY_ENV)
+        .filter(|path| !path.trim().is_empty())
+        .map(PathBuf::from)
+}
+
 /// The short name macOS files a user's managed preferences under: `USER`, else the home
 /// folder's name (`/Users/<name>`).
 fn macos_user(environment: &ClientEnvironment) -> Option<String> {
@@ -235,30 +254,71 @@ fn macos_user(environment: &ClientEnvironment) -> Option<String> {
         })
 }
 
-/// Reads and merges the policy sources that exist. No source is no policy; a source that
-/// exists but cannot be used is an error naming it.
+/// Reads and merges the machine's policy sources that exist and the file `ROVO_MCP_POLICY`
+/// adds below them. No machine source is no machine policy; a source that exists but cannot be
+/// used, or an added file that does not exist, is an error naming it.
 pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
     let mut layers = Vec::new();
-    for source in policy_sources(environment) {
-        let layer = match &source {
-            PolicySource::File(path) => read_source(&source, path)?
-                .map(|bytes| parse_policy(path, &bytes))
-                .transpose()?,
-            PolicySource::ManagedPreferences(path) => read_source(&source, path)?
-                .map(|bytes| parse_managed_preferences(path, &bytes))
-                .transpose()?,
-            PolicySource::Registry(hive) => registry::read(*hive)?
-                .map(|values| parse_registry_policy(*hive, &values))
-                .transpose()?,
-        };
-        if let Some((file, warnings)) = layer {
-            tracing::info!(%source, warnings = warnings.len(), "policy loaded");
-            layers.push((source, file, warnings));
+    for source in machine_policy_sources(environment) {
+        if let Some(layer) = read_layer(&source)? {
+            layers.push(layer);
         } else {
             tracing::trace!(%source, "no policy here");
         }
     }
+    if let Some(path) = added_policy_file(environment) {
+        let source = PolicySource::File(path);
+        let layer = read_layer(&source)?.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "{source}, named by {POLICY_ENV}, does not exist; nothing was changed: \
+                     point {POLICY_ENV} at a policy file, or unset it to use only this \
+                     machine's policy"
+                ),
+            )
+        })?;
+        layers.push(layer);
+    }
     Ok(merge_layers(layers))
+}
+
+/// One source's policy and warnings; `None` when the source is not there.
+fn read_layer(source: &PolicySource) -> Result<Option<(PolicySource, PolicyFile, Vec<String>)>> {
+    let layer = match source {
+        PolicySource::File(path) => read_source(source, path)?
+            .map(|bytes| parse_policy(path, &bytes))
+            .transpose()?,
+        PolicySource::ManagedPreferences(path) => read_source(source, path)?
+            .map(|bytes| parse_managed_preferences(path, &bytes))
+            .transpose()?,
+        PolicySource::Registry(hive) => registry::read(*hive)?
+            .map(|values| parse_registry_policy(*hive, &values))
+            .transpose()?,
+    };
+    Ok(layer.map(|(file, warnings)| {
+        tracing::info!(%source, warnings = warnings.len(), "policy loaded");
+        (source.clone(), file, warnings)
+    }))
+}
+
+/// The policy in force for this process ([`load_policy`] of its environment), the machine's
+/// even when no home folder is known: unsetting `HOME` must not switch it off.
+pub fn load_current_policy() -> Result<Policy> {
+    if let Some(environment) = ClientEnvironment::current() {
+        return load_policy(&environment);
+    }
+    let variables: Vec<(&str, String)> = [POLICY_ENV, "ProgramData", "USER"]
+        .into_iter()
+        .filter_map(|name| std::env::var(name).ok().map(|value| (name, value)))
+        .collect();
+    load_policy(&ClientEnvironment::new(
+        Os::current(),
+        PathBuf::new(),
+        variables
+            .iter()
+            .map(|(name, value)| (*name, value.as_str())),
+    ))
 }
 
 /// A source file's bytes; `None` when there is no such file.
@@ -276,6 +336,25 @@ fn merge_layers(layers: Vec<(PolicySource, PolicyFile, Vec<String>)>) -> Policy 
     // Lowest precedence first, so that a higher layer's keys replace a lower one's.
     for (source, file, warnings) in layers.into_iter().rev() {
         policy.warnings.splice(0..0, warnings);
+        let locks = [
+            ("endpoint", file.endpoint.is_some()),
+            ("allowedAuth", file.allowed_auth.is_some()),
+            ("secretMode", file.secret_mode.is_some()),
+            ("startAtLogin", file.start_at_login.is_some()),
+        ];
+        let keys = locks
+            .into_iter()
+            .filter(|(_, set)| *set)
+            .map(|(key, _)| key.to_owned())
+            .chain(
+                file.clients
+                    .iter()
+                    .flat_map(|clients| &clients.never)
+                    .map(|id| format!("clients.never.{id}")),
+            );
+        for key in keys {
+            policy.origins.insert(key, source.clone());
+        }
         merge(&mut policy.settings, file);
         policy.sources.insert(0, source);
     }
@@ -289,14 +368,20 @@ fn refusal(source: &PolicySource, detail: &str) -> Error {
     )
 }
 
-/// Parses and checks one policy file. Unknown keys come back as warnings.
+/// Parses and checks one policy file. Unknown keys come back as warnings; a key given twice
+/// is refused, and a leading byte-order mark (Notepad writes one) is not part of the JSON.
 pub fn parse_policy(path: &Path, bytes: &[u8]) -> Result<(PolicyFile, Vec<String>)> {
     let source = PolicySource::File(path.to_owned());
-    let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|error| {
-        refusal(
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let value = unique_keys::parse(bytes).map_err(|refused| match refused {
+        unique_keys::JsonRefusal::Syntax(error) => refusal(
             &source,
             &format!("is not JSON (line {}: {error})", error.line()),
-        )
+        ),
+        unique_keys::JsonRefusal::TwiceGiven { key, line } => refusal(
+            &source,
+            &format!("gives the key `{key}` twice (the second on line {line}): keep one"),
+        ),
     })?;
     let (known, warnings) = known_keys(&source, &value);
     Ok((typed(&source, &known)?, warnings))
@@ -445,7 +530,9 @@ fn check(source: &PolicySource, file: &PolicyFile) -> Result<()> {
     Ok(())
 }
 
-/// Replaces every key `higher` sets.
+/// Lays `higher` over `lower`, key by key: a value `higher` sets replaces `lower`'s (each of
+/// `clients`' two keys on its own), and the lists of what to refuse are joined, so a higher
+/// source can add to them but never drop what a lower one refuses.
 fn merge(lower: &mut PolicyFile, higher: PolicyFile) {
     let PolicyFile {
         schema: _,
@@ -464,22 +551,36 @@ fn merge(lower: &mut PolicyFile, higher: PolicyFile) {
     lower.endpoint = endpoint.or(lower.endpoint.take());
     lower.entry_name = entry_name.or(lower.entry_name.take());
     lower.allowed_auth = allowed_auth.or(lower.allowed_auth.take());
-    lower.clients = clients.or(lower.clients.take());
-    lower.secret_mode = secret_mode.or(lower.secret_mode.take());
-    if !required_tools.is_empty() {
-        lower.required_tools = required_tools;
+    if let Some(higher_clients) = clients {
+        let merged = lower.clients.get_or_insert_with(ClientsPolicy::default);
+        merged.configure = higher_clients.configure.or(merged.configure.take());
+        merged.never = joined(higher_clients.never, &merged.never);
     }
+    lower.secret_mode = secret_mode.or(lower.secret_mode.take());
+    lower.required_tools = joined(required_tools, &lower.required_tools);
     lower.reminder_days = reminder_days.or(lower.reminder_days);
     lower.check_interval_hours = check_interval_hours.or(lower.check_interval_hours);
     lower.start_at_login = start_at_login.or(lower.start_at_login);
 }
 
+/// `higher`'s items, then those of `lower` that `higher` does not list.
+fn joined(mut higher: Vec<String>, lower: &[String]) -> Vec<String> {
+    for item in lower {
+        if !higher.contains(item) {
+            higher.push(item.clone());
+        }
+    }
+    higher
+}
+
 impl Policy {
-    /// Who to name in a refusal: the organisation and the policy's highest source.
-    fn named(&self) -> String {
+    /// Who to name in a refusal about `key`: the organisation and the source that set the key,
+    /// else the policy's highest source.
+    fn named(&self, key: &str) -> String {
         let location = self
-            .sources
-            .first()
+            .origins
+            .get(key)
+            .or_else(|| self.sources.first())
             .map_or_else(String::new, PolicySource::location);
         match &self.settings.organization {
             Some(organization) => format!("{}'s policy {location}", organization.name),
@@ -487,7 +588,7 @@ impl Policy {
         }
     }
 
-    fn locked(&self, what: &str, value: &str) -> Error {
+    fn locked(&self, key: &str, what: &str, value: &str) -> Error {
         let help = self
             .settings
             .organization
@@ -498,7 +599,7 @@ impl Policy {
             ErrorKind::InvalidInput,
             format!(
                 "{} sets {what} to {value}, so it cannot be changed here{help}",
-                self.named()
+                self.named(key)
             ),
         )
     }
@@ -509,7 +610,7 @@ impl Policy {
             (Some(locked), Some(asked))
                 if locked.trim_end_matches('/') != asked.trim_end_matches('/') =>
             {
-                Err(self.locked("the endpoint", &format!("`{locked}`")))
+                Err(self.locked("endpoint", "the endpoint", &format!("`{locked}`")))
             }
             (Some(locked), _) => Ok(Some(locked.clone())),
             (None, asked) => Ok(asked.map(str::to_owned)),
@@ -521,7 +622,11 @@ impl Policy {
         match &self.settings.allowed_auth {
             Some(allowed) if !allowed.contains(&auth) => {
                 let names: Vec<&str> = allowed.iter().map(|method| method.name()).collect();
-                Err(self.locked("the allowed auth kinds", &names.join(" and ")))
+                Err(self.locked(
+                    "allowedAuth",
+                    "the allowed auth kinds",
+                    &names.join(" and "),
+                ))
             }
             _ => Ok(()),
         }
@@ -531,7 +636,7 @@ impl Policy {
     pub fn secret_mode(&self, asked: Option<SecretMode>) -> Result<Option<SecretMode>> {
         match (self.settings.secret_mode, asked) {
             (Some(locked), Some(asked)) if locked != asked => {
-                Err(self.locked("the secret mode", locked.name()))
+                Err(self.locked("secretMode", "the secret mode", locked.name()))
             }
             (Some(locked), _) => Ok(Some(locked)),
             (None, asked) => Ok(asked),
@@ -548,7 +653,11 @@ impl Policy {
             asked.to_vec()
         };
         if let Some(id) = chosen.iter().find(|id| policy.never.contains(id)) {
-            return Err(self.locked(&format!("`{id}`"), "never be touched"));
+            return Err(self.locked(
+                &format!("clients.never.{id}"),
+                &format!("`{id}`"),
+                "never be touched",
+            ));
         }
         Ok(chosen)
     }
@@ -557,8 +666,8 @@ impl Policy {
     /// keeps it on, `false` keeps it from being turned on (turning it off stays allowed).
     pub fn check_start_at_login(&self, enabled: bool) -> Result<()> {
         match self.settings.start_at_login {
-            Some(true) if !enabled => Err(self.locked("start at login", "on")),
-            Some(false) if enabled => Err(self.locked("start at login", "off")),
+            Some(true) if !enabled => Err(self.locked("startAtLogin", "start at login", "on")),
+            Some(false) if enabled => Err(self.locked("startAtLogin", "start at login", "off")),
             _ => Ok(()),
         }
     }
@@ -629,7 +738,7 @@ impl Policy {
             cause: crate::probe::report::LimitationCause::RequiredToolsMissing,
             message: format!(
                 "{} requires tools this credential does not unlock: {}",
-                self.named(),
+                self.named("requiredTools"),
                 missing.join(", ")
             ),
             hint: "create a token with the scopes for them, or ask your admin to turn their \
@@ -836,7 +945,7 @@ mod tests {
         Policy {
             settings,
             sources: vec![PolicySource::File(PathBuf::from(PATH))],
-            warnings: Vec::new(),
+            ..Policy::default()
         }
     }
 
@@ -901,7 +1010,7 @@ mod tests {
             [("ProgramData", r"D:\ProgramData")],
         );
         assert_eq!(
-            policy_sources(&windows),
+            machine_policy_sources(&windows),
             [
                 PolicySource::Registry(RegistryHive::LocalMachine),
                 PolicySource::Registry(RegistryHive::CurrentUser),
@@ -911,7 +1020,7 @@ mod tests {
         );
         let macos = ClientEnvironment::new(Os::MacOs, "/Users/ada", [("USER", "ada")]);
         assert_eq!(
-            policy_sources(&macos),
+            machine_policy_sources(&macos),
             [
                 PolicySource::ManagedPreferences(PathBuf::from(
                     "/Library/Managed Preferences/com.rovomcpsetup.desktop.plist"
@@ -927,18 +1036,218 @@ mod tests {
         );
         let without_user = ClientEnvironment::new(Os::MacOs, "/Users/grace", []);
         assert_eq!(
-            policy_sources(&without_user)[1],
+            machine_policy_sources(&without_user)[1],
             PolicySource::ManagedPreferences(PathBuf::from(
                 "/Library/Managed Preferences/grace/com.rovomcpsetup.desktop.plist"
             )),
             "without USER the home folder's name is the user's"
         );
-        let test =
-            ClientEnvironment::new(Os::Windows, r"C:\Users\ada", [(POLICY_ENV, "policy.json")]);
+        let linux = ClientEnvironment::new(Os::Linux, "/home/ada", [(POLICY_ENV, "policy.json")]);
         assert_eq!(
-            policy_sources(&test),
-            [PolicySource::File(PathBuf::from("policy.json"))],
-            "ROVO_MCP_POLICY replaces every managed source"
+            machine_policy_sources(&linux),
+            [PolicySource::File(PathBuf::from(
+                "/etc/rovo-mcp-setup/policy.json"
+            ))],
+            "ROVO_MCP_POLICY leaves the machine's own source where it is"
+        );
+    }
+
+    /// A temporary folder holding `policy.json` with `text`, and its path.
+    fn policy_file(folder: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+        let path = folder.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    /// An environment whose machine policy is `machine` and whose `ROVO_MCP_POLICY` is `added`.
+    fn environment(machine: &[&Path], added: Option<&Path>) -> ClientEnvironment {
+        let added = added.map(|path| path.to_string_lossy().into_owned());
+        let variables: Vec<(&str, &str)> = added
+            .iter()
+            .map(|path| (POLICY_ENV, path.as_str()))
+            .collect();
+        ClientEnvironment::new(Os::Linux, "/home/ada", variables).with_machine_policy(
+            machine
+                .iter()
+                .map(|path| PolicySource::File(path.to_path_buf()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn rovo_mcp_policy_naming_a_missing_file_is_an_error_not_an_empty_policy() {
+        let folder = tempfile::tempdir().unwrap();
+        let missing = folder.path().join("absent.json");
+
+        let error = load_policy(&environment(&[], Some(&missing)))
+            .expect_err("a policy file that is not there is not no policy");
+
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{error}");
+        assert!(
+            error.message().contains(&missing.display().to_string())
+                && error.message().contains(POLICY_ENV),
+            "the file and the variable are named: {error}"
+        );
+    }
+
+    #[test]
+    fn the_machine_policy_applies_over_the_added_file_key_by_key() {
+        let folder = tempfile::tempdir().unwrap();
+        let machine = policy_file(
+            &folder,
+            "machine.json",
+            r#"{ "organization": { "name": "Example Corp" },
+                 "endpoint": "https://mcp.atlassian.com/v1/mcp", "secretMode": "keychain",
+                 "allowedAuth": ["personal"], "startAtLogin": true,
+                 "clients": { "never": ["zed"] }, "requiredTools": ["getJiraIssue"] }"#,
+        );
+        let added = policy_file(
+            &folder,
+            "added.json",
+            r#"{ "endpoint": "http://127.0.0.1:9/mcp", "secretMode": "inline",
+                 "allowedAuth": ["personal", "service"], "startAtLogin": false,
+                 "clients": { "configure": ["cursor"], "never": ["windsurf"] },
+                 "requiredTools": ["getConfluencePage"], "entryName": "trial" }"#,
+        );
+
+        let policy = load_policy(&environment(&[&machine], Some(&added))).unwrap();
+
+        let settings = &policy.settings;
+        assert_eq!(
+            settings.endpoint.as_deref(),
+            Some("https://mcp.atlassian.com/v1/mcp"),
+            "the machine's locked endpoint stays"
+        );
+        assert_eq!(
+            settings.secret_mode,
+            Some(SecretMode::Keychain),
+            "and its secret mode"
+        );
+        assert_eq!(
+            settings.allowed_auth,
+            Some(vec![AuthMethod::Personal]),
+            "and its auth kinds: the added file cannot allow more"
+        );
+        assert_eq!(settings.start_at_login, Some(true), "and start at login");
+        assert_eq!(
+            settings.clients.as_ref().map(|clients| &clients.never),
+            Some(&vec!["zed".to_owned(), "windsurf".to_owned()]),
+            "both files' clients never to touch hold"
+        );
+        assert_eq!(
+            settings.required_tools,
+            ["getJiraIssue", "getConfluencePage"],
+            "both files' required tools are required"
+        );
+        assert_eq!(
+            settings
+                .clients
+                .as_ref()
+                .and_then(|clients| clients.configure.as_deref()),
+            Some(&["cursor".to_owned()][..]),
+            "what the machine leaves open, the added file may set"
+        );
+        assert_eq!(policy.entry_name(), "trial", "and so is the entry name");
+        let endpoint = policy
+            .endpoint(Some("http://127.0.0.1:9/mcp"))
+            .expect_err("the machine's endpoint is locked");
+        assert!(
+            endpoint.message().contains(&machine.display().to_string()),
+            "a refusal names the file that set the key: {endpoint}"
+        );
+        let never = policy
+            .clients(&["windsurf".to_owned()])
+            .expect_err("the added file keeps Windsurf out");
+        assert!(
+            never.message().contains(&added.display().to_string())
+                && !never.message().contains(&machine.display().to_string()),
+            "the added file is named for its own refusal, not the machine's: {never}"
+        );
+        assert_eq!(
+            policy.sources,
+            [PolicySource::File(machine), PolicySource::File(added)],
+            "the machine's source first, the added file last"
+        );
+    }
+
+    #[test]
+    fn without_a_machine_policy_the_added_file_is_the_policy() {
+        let folder = tempfile::tempdir().unwrap();
+        let absent_machine = folder.path().join("machine.json");
+        let added = policy_file(&folder, "added.json", r#"{ "secretMode": "inline" }"#);
+
+        let policy = load_policy(&environment(&[&absent_machine], Some(&added))).unwrap();
+
+        assert_eq!(
+            policy.settings.secret_mode,
+            Some(SecretMode::Inline),
+            "the added file applies where the machine sets nothing"
+        );
+        assert_eq!(
+            policy.sources,
+            [PolicySource::File(added)],
+            "the machine's missing file is no source"
+        );
+    }
+
+    #[test]
+    fn a_key_given_twice_is_refused_naming_it_and_the_file() {
+        let message = refused(
+            "{\n  \"endpoint\": \"https://a.example/mcp\",\n  \"endpoint\": \"https://b.example/mcp\"\n}",
+        );
+        assert!(
+            message.contains("gives the key `endpoint` twice (the second on line 3)"),
+            "the key and the line are named: {message}"
+        );
+        let message =
+            refused(r#"{ "clients": { "never": ["zed"], "configure": [], "never": [] } }"#);
+        assert!(
+            message.contains("`clients.never` twice"),
+            "a nested key is named by its path: {message}"
+        );
+    }
+
+    #[test]
+    fn a_leading_byte_order_mark_is_accepted() {
+        let text = "\u{feff}{ \"secretMode\": \"inline\" }";
+        let (file, warnings) = parse_policy(Path::new(PATH), text.as_bytes())
+            .expect("a file saved with a byte-order mark is a policy");
+        assert_eq!(file.secret_mode, Some(SecretMode::Inline), "its keys apply");
+        assert!(warnings.is_empty(), "and nothing is warned: {warnings:?}");
+    }
+
+    #[test]
+    fn lists_of_refusals_join_and_clients_merge_key_by_key() {
+        let mut merged = PolicyFile {
+            clients: Some(ClientsPolicy {
+                configure: Some(vec!["vscode".to_owned()]),
+                never: vec!["zed".to_owned(), "cline".to_owned()],
+            }),
+            required_tools: vec!["getJiraIssue".to_owned()],
+            ..PolicyFile::default()
+        };
+        merge(
+            &mut merged,
+            PolicyFile {
+                clients: Some(ClientsPolicy {
+                    configure: None,
+                    never: vec!["cline".to_owned(), "windsurf".to_owned()],
+                }),
+                ..PolicyFile::default()
+            },
+        );
+        assert_eq!(
+            merged.clients,
+            Some(ClientsPolicy {
+                configure: Some(vec!["vscode".to_owned()]),
+                never: vec!["cline".to_owned(), "windsurf".to_owned(), "zed".to_owned()],
+            }),
+            "a higher `clients.never` keeps the lower one's and its `configure`, once each"
+        );
+        assert_eq!(
+            merged.required_tools,
+            ["getJiraIssue"],
+            "a higher source without required tools drops none"
         );
     }
 
@@ -1013,7 +1322,7 @@ mod tests {
                 ..PolicyFile::default()
             },
             sources: vec![PolicySource::Registry(RegistryHive::LocalMachine)],
-            warnings: Vec::new(),
+            ..Policy::default()
         };
         let error = policy
             .endpoint(Some("https://other.example/mcp"))

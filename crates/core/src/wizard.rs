@@ -830,7 +830,7 @@ mod tests {
             "every locked choice, with who locks it and where to get help"
         );
         let without =
-            ClientEnvironment::new(Os::Linux, root.path(), [("ROVO_MCP_POLICY", "absent.json")]);
+            ClientEnvironment::new(Os::Linux, root.path(), []).with_machine_policy(Vec::new());
         assert!(
             !locked_choices(&without).unwrap().any(),
             "no policy locks nothing"

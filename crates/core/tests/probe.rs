@@ -11,7 +11,6 @@ use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::catalogue::Product;
 use rovo_mcp_core::clients::{ClientEnvironment, Os};
 use rovo_mcp_core::credentials::{Credential, prepare_credential};
-use rovo_mcp_core::policy::POLICY_ENV;
 use rovo_mcp_core::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::probe::report::{LimitationCause, MissingReason};
 use rovo_mcp_core::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
@@ -906,12 +905,8 @@ async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
     let server = granted(TestMcpServer::builder(), &service(), Grant::FullScope).await;
     let mut stages = Vec::new();
     let home = tempfile::tempdir().unwrap();
-    let no_policy = home.path().join("no-policy.json");
-    let environment = ClientEnvironment::new(
-        Os::Linux,
-        home.path(),
-        [(POLICY_ENV, no_policy.to_str().unwrap())],
-    );
+    let environment =
+        ClientEnvironment::new(Os::Linux, home.path(), []).with_machine_policy(Vec::new());
     let (report, _close, _checked) = check_entered(
         AuthMethod::Service,
         None,

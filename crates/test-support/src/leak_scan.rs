@@ -43,27 +43,72 @@ const LOG_FILE_ENV: &str = "ROVO_MCP_LOG_FILE";
 /// Overrides where captures are kept.
 const CAPTURES_ENV: &str = "ROVO_TEST_CAPTURES";
 
-/// Every text a secret can travel in: as typed, percent-encoded, and inside base64 at each of
-/// the three byte alignments, so that `base64(email:token)` is found whatever the email. For
-/// base64, the part that depends on the secret alone: the groups holding bytes from before or
-/// after it are left out.
+/// Every text a secret can travel in, written out, for a test that checks one output with
+/// `contains`:
+/// - as typed, lower-cased and upper-cased;
+/// - percent-encoded (every byte but letters, digits and `-._~`);
+/// - JSON-escaped, as escaping encoders write it (`\/`, and `\u00XX` for every byte but
+///   letters and digits, as .NET does for `+`);
+/// - inside base64 at each of the three byte alignments, padded or not: the token alone in
+///   base64, and `base64(email:token)` whatever the email;
+/// - inside the base64 of that base64: the whole `Basic` header value sent on as base64.
+///
+/// [`leaks_in`] finds each of these, and any mix of them, in one search.
 pub fn secret_forms(secret: &str) -> Vec<String> {
+    let mut forms = vec![
+        secret.to_owned(),
+        secret.to_lowercase(),
+        secret.to_uppercase(),
+        escaped(secret, |byte| {
+            let unreserved = byte.is_ascii_alphanumeric() || b"-._~".contains(&byte);
+            (!unreserved).then(|| format!("%{byte:02X}"))
+        }),
+        secret.replace('/', "\\/"),
+        escaped(secret, |byte| {
+            (!byte.is_ascii_alphanumeric()).then(|| format!("\\u{byte:04X}"))
+        }),
+    ];
+    forms.extend(plain_forms(secret).into_iter().skip(1));
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// `text` with each byte `escape` has an escape for replaced by it.
+fn escaped(text: &str, escape: impl Fn(u8) -> Option<String>) -> String {
+    text.bytes()
+        .map(|byte| escape(byte).unwrap_or_else(|| char::from(byte).to_string()))
+        .collect()
+}
+
+/// The forms no escaping or letter case is applied to: the secret, and the parts of base64
+/// texts that depend on it alone.
+fn plain_forms(secret: &str) -> Vec<String> {
     let mut forms = vec![secret.to_owned()];
-    let percent_encoded = secret.replace('=', "%3D").replace('+', "%2B");
-    if percent_encoded != secret {
-        forms.push(percent_encoded);
+    let once = base64_cores(secret.as_bytes());
+    for core in &once {
+        forms.extend(base64_cores(core.as_bytes()));
     }
+    forms.extend(once);
+    forms
+}
+
+/// The part of `bytes`' base64 that depends on them alone, at each of the three alignments
+/// they can have inside a longer text: the groups holding bytes from before or after them are
+/// left out, and so is the padding.
+fn base64_cores(bytes: &[u8]) -> Vec<String> {
+    let mut cores = Vec::new();
     for lead in 0..3 {
-        let mut bytes = vec![b'.'; lead];
-        bytes.extend_from_slice(secret.as_bytes());
-        let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+        let mut led = vec![b'.'; lead];
+        led.extend_from_slice(bytes);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(&led);
         let start = if lead == 0 { 0 } else { 4 };
-        let end = (bytes.len() / 3) * 4;
+        let end = (led.len() / 3) * 4;
         if end > start + 8 {
-            forms.push(encoded[start..end].to_owned());
+            cores.push(encoded[start..end].to_owned());
         }
     }
-    forms
+    cores
 }
 
 /// Where captures are kept: `ROVO_TEST_CAPTURES`, or `target/test-captures` of the workspace
@@ -175,27 +220,73 @@ pub struct Leak {
 }
 
 /// Every test secret, in every form, found in `bytes`; `file` names where they came from.
+/// The search runs over `bytes` with percent-encoding and JSON escapes undone and letters
+/// lower-cased, for the plain forms lower-cased: so each form [`secret_forms`] lists is found,
+/// and any mix of them, while a match still needs the whole secret.
 pub fn leaks_in(file: &Path, bytes: &[u8]) -> Vec<Leak> {
-    let mut found = Vec::new();
-    for (name, secret) in TEST_SECRETS {
-        for form in secret_forms(secret) {
-            if let Some(at) = find(bytes, form.as_bytes()) {
-                found.push(Leak {
-                    file: file.to_path_buf(),
-                    secret: name,
-                    line: String::from_utf8_lossy(&bytes[..at]).split('\n').count(),
-                });
-                break;
+    let searched = unescaped_lowercase(bytes);
+    // One pass over the text for every form of every secret, each form tried only where the
+    // text has its first byte: the suite's captures are megabytes, the forms nearly a hundred.
+    let mut forms_by_first_byte: Vec<Vec<(usize, Vec<u8>)>> = vec![Vec::new(); 256];
+    for (index, (_, secret)) in TEST_SECRETS.iter().enumerate() {
+        for form in plain_forms(secret) {
+            let form = form.to_lowercase().into_bytes();
+            forms_by_first_byte[usize::from(form[0])].push((index, form));
+        }
+    }
+    let mut first_at = [None; TEST_SECRETS.len()];
+    for (at, byte) in searched.iter().enumerate() {
+        for (index, form) in &forms_by_first_byte[usize::from(*byte)] {
+            if first_at[*index].is_none() && searched[at..].starts_with(form) {
+                first_at[*index] = Some(at);
             }
         }
     }
-    found
+    TEST_SECRETS
+        .iter()
+        .zip(first_at)
+        .filter_map(|((name, _), at)| {
+            at.map(|at| Leak {
+                file: file.to_path_buf(),
+                secret: name,
+                line: searched[..at].split(|&byte| byte == b'\n').count(),
+            })
+        })
+        .collect()
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+/// `bytes` with `%XX`, `\uXXXX` (for ASCII) and `\/`, `\"`, `\\` written as the byte they
+/// stand for, and ASCII letters lower-cased. An escaped line break stays as it was written, so
+/// that lines count the same as in `bytes`.
+fn unescaped_lowercase(bytes: &[u8]) -> Vec<u8> {
+    let hex = |digits: &[u8]| {
+        // `from_str_radix` would take a sign too: `%+5` is no escape.
+        std::str::from_utf8(digits)
+            .ok()
+            .filter(|digits| digits.bytes().all(|digit| digit.is_ascii_hexdigit()))
+            .and_then(|digits| u32::from_str_radix(digits, 16).ok())
+            .and_then(|code| u8::try_from(code).ok())
+            .filter(|byte| byte.is_ascii() && *byte != b'\n')
+    };
+    let mut plain = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let (byte, length) = match rest {
+            [b'%', high, low, ..] if hex(&[*high, *low]).is_some() => {
+                (hex(&[*high, *low]).unwrap_or_default(), 3)
+            }
+            [b'\\', b'u', a, b, c, d, ..] if hex(&[*a, *b, *c, *d]).is_some() => {
+                (hex(&[*a, *b, *c, *d]).unwrap_or_default(), 6)
+            }
+            [b'\\', escaped @ (b'/' | b'"' | b'\\'), ..] => (*escaped, 2),
+            [byte, ..] => (*byte, 1),
+            [] => break,
+        };
+        plain.push(byte.to_ascii_lowercase());
+        at += length;
+    }
+    plain
 }
 
 #[cfg(test)]
@@ -234,12 +325,86 @@ mod tests {
     }
 
     #[test]
+    fn every_listed_form_and_a_mix_of_them_is_found() {
+        for form in secret_forms(SCOPED_TOKEN) {
+            let text = format!("some text, then {form} and more");
+            assert_eq!(
+                leaks_in(Path::new("log"), text.as_bytes())
+                    .iter()
+                    .map(|leak| leak.secret)
+                    .collect::<Vec<_>>(),
+                ["SCOPED_TOKEN"],
+                "each form the scan lists is found: {text}"
+            );
+        }
+        let mixed = format!(
+            "{{\"echo\":\"{}\"}}",
+            SCOPED_TOKEN.to_lowercase().replace('=', "%3d")
+        );
+        assert_eq!(
+            leaks_in(Path::new("log"), mixed.as_bytes()).len(),
+            1,
+            "lower-cased and percent-encoded at once: {mixed}"
+        );
+    }
+
+    #[test]
+    fn the_whole_basic_header_sent_on_as_base64_is_found() {
+        let engine = base64::engine::general_purpose::STANDARD;
+        for email in ["a@b.c", "ab@b.c", "abc@example.com"] {
+            let header = format!("Basic {}", engine.encode(format!("{email}:{SERVICE_KEY}")));
+            for prefix in ["", "x", "xy"] {
+                let echo = engine.encode(format!("{prefix}{header}"));
+                let unpadded = echo.trim_end_matches('=');
+                assert_eq!(
+                    leaks_in(Path::new("log"), unpadded.as_bytes())
+                        .iter()
+                        .map(|leak| leak.secret)
+                        .collect::<Vec<_>>(),
+                    ["SERVICE_KEY"],
+                    "base64 of the header is found at any alignment: {unpadded}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn text_without_a_secret_has_no_leak() {
         let text =
             "TRACE probe: POST https://mcp.example/v1/mcp 200 in 3 ms (account me@example.com)";
         assert!(
             leaks_in(Path::new("log"), text.as_bytes()).is_empty(),
             "ordinary log lines are no leak"
+        );
+    }
+
+    #[test]
+    fn pieces_of_a_secret_in_any_case_or_escaping_are_no_leak() {
+        let pieces = format!(
+            "{} %41%54%41%54%54 \\u0041TATT3 {} {}",
+            &SCOPED_TOKEN[..SCOPED_TOKEN.len() - 1].to_lowercase(),
+            &CLASSIC_TOKEN[1..].to_uppercase(),
+            &SERVICE_KEY[..20]
+        );
+        assert!(
+            leaks_in(Path::new("log"), pieces.as_bytes()).is_empty(),
+            "a match needs the whole secret: {pieces}"
+        );
+    }
+
+    #[test]
+    fn an_escaped_line_break_does_not_move_the_line_of_a_leak() {
+        let text = format!(
+            "one%0Atwo\\u000athree\nfour {}",
+            SCOPED_TOKEN.to_uppercase()
+        );
+        assert_eq!(
+            leaks_in(Path::new("log"), text.as_bytes())
+                .iter()
+                .map(|leak| leak.line)
+                .collect::<Vec<_>>(),
+            [2],
+            "only a real line break starts a line: {text}"
         );
     }
 }

@@ -532,6 +532,77 @@ pub enum Misbehaviour {
     JsonRpcError,
     /// `307 Temporary Redirect` to `location`, which keeps the POST and its body.
     Redirect { location: String },
+    /// `status` with a plain-text body that repeats the request's `Authorization` value as
+    /// `echo` writes it, as a gateway's error page that lists the request headers does.
+    EchoAuthorization { status: u16, echo: HeaderEcho },
+}
+
+/// How [`Misbehaviour::EchoAuthorization`] writes the header it repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderEcho {
+    AsSent,
+    /// Every byte but letters, digits and `-._~` as `%XX`.
+    PercentEncoded,
+    /// The whole value in base64 without `=` padding.
+    Base64Unpadded,
+    /// The token alone (after `Basic`'s `email:`, or after `Bearer `) in base64.
+    TokenBase64,
+    LowerCased,
+    UpperCased,
+    /// Inside a JSON string, `/` as `\/` and `+`, `=` as `\u002B`, `\u003D` (as .NET writes them).
+    JsonEscaped,
+}
+
+impl HeaderEcho {
+    pub const ALL: [Self; 7] = [
+        Self::AsSent,
+        Self::PercentEncoded,
+        Self::Base64Unpadded,
+        Self::TokenBase64,
+        Self::LowerCased,
+        Self::UpperCased,
+        Self::JsonEscaped,
+    ];
+
+    /// `authorization` written this way.
+    pub fn write(self, authorization: &str) -> String {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+        match self {
+            Self::AsSent => authorization.to_owned(),
+            Self::PercentEncoded => authorization
+                .bytes()
+                .map(|byte| {
+                    if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+                        char::from(byte).to_string()
+                    } else {
+                        format!("%{byte:02X}")
+                    }
+                })
+                .collect(),
+            Self::Base64Unpadded => STANDARD_NO_PAD.encode(authorization),
+            Self::TokenBase64 => {
+                let (scheme, credential) = authorization.split_once(' ').unwrap_or_default();
+                let token = if scheme.eq_ignore_ascii_case("basic") {
+                    let pair = STANDARD.decode(credential).unwrap_or_default();
+                    let pair = String::from_utf8_lossy(&pair).into_owned();
+                    pair.split_once(':').unwrap_or_default().1.to_owned()
+                } else {
+                    credential.to_owned()
+                };
+                STANDARD.encode(token)
+            }
+            Self::LowerCased => authorization.to_lowercase(),
+            Self::UpperCased => authorization.to_uppercase(),
+            Self::JsonEscaped => format!(
+                "{{\"authorization\":\"{}\"}}",
+                authorization
+                    .replace('/', "\\/")
+                    .replace('+', "\\u002B")
+                    .replace('=', "\\u003D")
+            ),
+        }
+    }
 }
 
 impl Misbehaviour {
@@ -1134,6 +1205,9 @@ async fn gatekeeper(
             )
                 .into_response();
         }
+        Some(Misbehaviour::EchoAuthorization { status, echo }) => {
+            return echo_authorization(*status, *echo, authorization);
+        }
         Some(Misbehaviour::RateLimited { .. }) | None => {}
     }
     let revoked = gate
@@ -1176,6 +1250,18 @@ async fn gatekeeper(
         )
             .into_response()
     }
+}
+
+/// A gateway's refusal that lists the request's `Authorization` value, written as `echo` says.
+fn echo_authorization(status: u16, echo: HeaderEcho, authorization: &str) -> Response {
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(Body::from(format!(
+            "Refused by the gateway. Request headers: authorization: {}",
+            echo.write(authorization)
+        )))
+        .expect("an echo is a valid response")
 }
 
 fn event_stream(body: Body) -> Response {

@@ -9,8 +9,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::prelude::BASE64_STANDARD;
 use reqwest::Client;
 use reqwest::header::{AUTHORIZATION, HeaderValue};
 use rmcp::model::{
@@ -26,6 +24,7 @@ use rmcp::{RoleClient, RoleServer, Service};
 use super::failure::{self, LinkFailure, RequestFailure};
 use super::forward::{ProgressTokens, forward_request};
 use crate::ErrorKind;
+use crate::credentials::redact_authorization;
 use crate::probe::Endpoint;
 use crate::secrets::Secret;
 
@@ -163,18 +162,13 @@ impl RemoteLink {
         &self.endpoint
     }
 
-    /// `text` with every form of the credential replaced: the header value, the part after
-    /// its scheme, and for `Basic` the decoded `email:token` and the token alone. A server that
-    /// echoes what it was sent must not make the bridge print it.
+    /// `text` with every echo of the credential replaced, in every form the probe redacts
+    /// too: a server that echoes what it was sent must not make the bridge print it.
     pub fn redact(&self, text: &str) -> String {
-        let Some(authorization) = &self.authorization else {
-            return text.to_owned();
-        };
-        let mut redacted = text.to_owned();
-        for secret in credential_forms(authorization.expose()) {
-            redacted = redacted.replace(secret.expose(), "<redacted>");
+        match &self.authorization {
+            Some(authorization) => redact_authorization(authorization.expose(), text),
+            None => text.to_owned(),
         }
-        redacted
     }
 
     /// `failure` as the AI client and the log should see it.
@@ -239,31 +233,6 @@ impl Connector {
             authorization,
         })
     }
-}
-
-/// The texts that would give the credential away, longest first so a longer form is
-/// replaced before a part of it. Forms shorter than eight characters are left out: replacing
-/// them would garble ordinary text and hide nothing worth hiding.
-fn credential_forms(authorization: &str) -> Vec<Secret> {
-    const SHORTEST_SECRET: usize = 8;
-    let whole = authorization.trim();
-    let mut forms = vec![Secret::new(whole)];
-    if let Some((scheme, credential)) = whole.split_once(' ') {
-        let credential = credential.trim();
-        forms.push(Secret::new(credential));
-        if scheme.eq_ignore_ascii_case("basic")
-            && let Ok(decoded) = BASE64_STANDARD.decode(credential)
-        {
-            let decoded = Secret::new(String::from_utf8_lossy(&decoded));
-            if let Some((_email, token)) = decoded.expose().split_once(':') {
-                forms.push(Secret::new(token));
-            }
-            forms.push(decoded);
-        }
-    }
-    forms.retain(|form| form.expose().len() >= SHORTEST_SECRET);
-    forms.sort_by_key(|form| std::cmp::Reverse(form.expose().len()));
-    forms
 }
 
 /// The endpoint's HTTP client ([`Endpoint::http_client`]), which never gives up waiting for an

@@ -230,7 +230,7 @@ mod tests {
                 ..PolicyFile::default()
             },
             sources: vec![PolicySource::File("policy.json".into())],
-            warnings: Vec::new(),
+            ..Policy::default()
         }
     }
 

@@ -11,9 +11,8 @@ use std::time::Duration;
 use clap::Args;
 
 use super::credential_args::CredentialArgs;
-use crate::clients::ClientEnvironment;
 use crate::credentials::Credential;
-use crate::policy::{Policy, load_policy};
+use crate::policy::{Policy, load_current_policy};
 use crate::probe::endpoint::EndpointSources;
 use crate::probe::{
     self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport,
@@ -118,10 +117,7 @@ pub(super) fn network_runtime() -> crate::Result<tokio::runtime::Runtime> {
 
 /// The policy in force, its warnings shown on stderr.
 pub(super) fn current_policy() -> crate::Result<Policy> {
-    let Some(environment) = ClientEnvironment::current() else {
-        return Ok(Policy::default());
-    };
-    let policy = load_policy(&environment)?;
+    let policy = load_current_policy()?;
     for warning in &policy.warnings {
         eprintln!("warning: {warning}");
     }

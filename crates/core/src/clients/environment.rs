@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::policy::PolicySource;
+
 /// The operating systems clients run on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
@@ -70,6 +72,9 @@ pub struct ClientEnvironment {
     variables: BTreeMap<String, String>,
     /// Where macOS app bundles are looked for (`/Applications`, `~/Applications`).
     application_folders: Vec<PathBuf>,
+    /// The machine's policy sources when they are not the platform's fixed ones: set only by
+    /// code (the demo's sandbox, tests), never from a variable a person could set.
+    machine_policy: Option<Vec<PolicySource>>,
 }
 
 impl ClientEnvironment {
@@ -88,7 +93,21 @@ impl ClientEnvironment {
                 .map(|(name, value)| (name.to_owned(), value.to_owned()))
                 .collect(),
             application_folders: Vec::new(),
+            machine_policy: None,
         }
+    }
+
+    /// This environment with `sources` read as the machine's policy instead of the platform's
+    /// managed locations: none for the demo's sandbox, a temporary file in tests.
+    #[must_use]
+    pub fn with_machine_policy(mut self, sources: Vec<PolicySource>) -> Self {
+        self.machine_policy = Some(sources);
+        self
+    }
+
+    /// The machine's policy sources this environment was built with; `None`: the platform's.
+    pub fn machine_policy(&self) -> Option<&[PolicySource]> {
+        self.machine_policy.as_deref()
     }
 
     /// The environment of this process: `HOME` (`USERPROFILE` on Windows) and the variables

@@ -505,7 +505,7 @@ mod tests {
                 ..PolicyFile::default()
             },
             sources: vec![PolicySource::File("policy.json".into())],
-            warnings: Vec::new(),
+            ..Policy::default()
         }
     }
 
