@@ -9,6 +9,7 @@ use rovo_e2e::AppSession;
 use rovo_mcp_core::auth_method::AuthMethod;
 use rovo_mcp_core::clients::{ClientEnvironment, Os, SecretMode};
 use rovo_mcp_core::credentials::prepare_credential;
+use rovo_mcp_core::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::secrets::{InMemorySecretStore, Secret};
 use rovo_mcp_core::wizard::{self, ClientChoice};
 use rovo_test_support::leak_scan;
@@ -200,6 +201,7 @@ async fn set_up_cursor_with(server: &TestMcpServer, token: &str, home: &Path) {
         AuthMethod::Personal,
         Some(EMAIL),
         &Secret::new(token),
+        EndpointChoice::Recommended,
         Some(server.url()),
         &setup_environment,
         &mut |_| {},
@@ -212,6 +214,7 @@ async fn set_up_cursor_with(server: &TestMcpServer, token: &str, home: &Path) {
             id: "cursor".to_owned(),
             mode: Some(SecretMode::Inline),
         }],
+        false,
         &[],
         Some("2026-12-01"),
         &setup_environment,

@@ -203,50 +203,7 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
     app.screenshot("check-ok").await.unwrap();
 
     app.click("#next").await.unwrap();
-    let tools = app.wait_for_text("#tools-summary", "tools").await.unwrap();
-    let sites = app.text("table.sites").await.unwrap();
-    assert!(
-        sites.contains(SITE_CLOUD_ID) && sites.contains(SECOND_SITE_CLOUD_ID),
-        "the tools step shows each site's cloud ID ({tools}): {sites:?}"
-    );
-    let many = app.text("#tools-many-sites").await.unwrap();
-    assert!(
-        many.contains("2 sites") && many.contains("not bound to one site"),
-        "a token for several sites is said so plainly: {many:?}"
-    );
-    let exposure = app.text("#tools-exposure").await.unwrap();
-    assert!(
-        exposure.contains("17 of these") && exposure.contains("discover"),
-        "the step says which tools a client sees directly: {exposure:?}"
-    );
-    let jira_tools = app.text("section[data-product=jira]").await.unwrap();
-    assert!(
-        jira_tools.contains("through discover"),
-        "a tool reached through discover is marked: {jira_tools:?}"
-    );
-    for product in ["loom", "goals", "teams", "teamwork_graph"] {
-        assert!(
-            app.text(&format!("section[data-product={product}]"))
-                .await
-                .is_ok(),
-            "{product} has its own section"
-        );
-    }
-    let jira = app.text("section[data-product=jira]").await.unwrap();
-    assert!(
-        jira.contains("Read") && jira.contains("Write"),
-        "Jira tools carry read and write badges: {jira:?}"
-    );
-    app.screenshot("tools").await.unwrap();
-    app.type_into("#tools-search", "confluence").await.unwrap();
-    let shown = app
-        .client
-        .find_all(fantoccini::Locator::Css("section[data-product]"))
-        .await
-        .unwrap()
-        .len();
-    assert_eq!(shown, 1, "searching for confluence leaves one product");
-    app.screenshot("tools-search").await.unwrap();
+    the_tools_step_shows_every_tool_and_both_sites(&app).await;
 
     app.close().await.unwrap();
 }
@@ -344,6 +301,55 @@ async fn a_megabyte_pasted_into_the_token_field_is_refused_without_a_hang() {
     );
     app.screenshot("check-refused").await.unwrap();
     app.close().await.unwrap();
+}
+
+/// Step 4 for a token that reaches two sites on v2: the sites, how a client sees the tools,
+/// the products, and the search.
+async fn the_tools_step_shows_every_tool_and_both_sites(app: &AppSession) {
+    let tools = app.wait_for_text("#tools-summary", "tools").await.unwrap();
+    let sites = app.text("table.sites").await.unwrap();
+    assert!(
+        sites.contains(SITE_CLOUD_ID) && sites.contains(SECOND_SITE_CLOUD_ID),
+        "the tools step shows each site's cloud ID ({tools}): {sites:?}"
+    );
+    let many = app.text("#tools-many-sites").await.unwrap();
+    assert!(
+        many.contains("2 sites") && many.contains("not bound to one site"),
+        "a token for several sites is said so plainly: {many:?}"
+    );
+    let exposure = app.text("#tools-exposure").await.unwrap();
+    assert!(
+        exposure.contains("17 of these") && exposure.contains("discover"),
+        "the step says which tools a client sees directly: {exposure:?}"
+    );
+    let jira_tools = app.text("section[data-product=jira]").await.unwrap();
+    assert!(
+        jira_tools.contains("through discover"),
+        "a tool reached through discover is marked: {jira_tools:?}"
+    );
+    for product in ["loom", "goals", "teams", "teamwork_graph"] {
+        assert!(
+            app.text(&format!("section[data-product={product}]"))
+                .await
+                .is_ok(),
+            "{product} has its own section"
+        );
+    }
+    let jira = app.text("section[data-product=jira]").await.unwrap();
+    assert!(
+        jira.contains("Read") && jira.contains("Write"),
+        "Jira tools carry read and write badges: {jira:?}"
+    );
+    app.screenshot("tools").await.unwrap();
+    app.type_into("#tools-search", "confluence").await.unwrap();
+    let shown = app
+        .client
+        .find_all(fantoccini::Locator::Css("section[data-product]"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(shown, 1, "searching for confluence leaves one product");
+    app.screenshot("tools-search").await.unwrap();
 }
 
 #[tokio::test]

@@ -186,6 +186,7 @@ mod tests {
         wizard::write_clients(
             &old,
             std::slice::from_ref(&cursor),
+            false,
             &[],
             Some("2026-12-01"),
             &environment,
@@ -255,7 +256,7 @@ mod tests {
             id: "cursor".to_owned(),
             mode: Some(SecretMode::Inline),
         };
-        wizard::write_clients(&old, &[cursor], &[], None, &environment, &keychain).unwrap();
+        wizard::write_clients(&old, &[cursor], false, &[], None, &environment, &keychain).unwrap();
         let before = std::fs::read(root.path().join(".cursor/mcp.json")).unwrap();
 
         let refused = checked(&server, NEW_TOKEN, &environment).await;

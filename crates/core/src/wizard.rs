@@ -200,25 +200,52 @@ pub fn clients_overview(environment: &ClientEnvironment) -> Result<Vec<ClientSta
     Ok(overview)
 }
 
-/// The change each chosen client would get, diffs masked; nothing is written.
+/// The change each chosen client would get, diffs masked; nothing is written. With
+/// `all_tools` the clients get the flat list of every tool (`?tools=all`).
 pub fn preview_clients(
     checked: &CheckedCredential,
     choices: &[ClientChoice],
+    all_tools: bool,
     environment: &ClientEnvironment,
 ) -> Result<Vec<PlannedChange>> {
-    preview_with(checked, choices, &crate::cli::bridge_command(), environment)
+    preview_with(
+        checked,
+        choices,
+        all_tools,
+        &crate::cli::bridge_command(),
+        environment,
+    )
 }
 
 fn preview_with(
     checked: &CheckedCredential,
     choices: &[ClientChoice],
+    all_tools: bool,
     bridge_command: &str,
     environment: &ClientEnvironment,
 ) -> Result<Vec<PlannedChange>> {
     let policy = load_policy(environment)?;
     let (chosen, modes) = resolve(choices, &policy)?;
-    let request = request(checked, &chosen, &modes, None, &policy, bridge_command);
+    let endpoint = entry_endpoint(checked, all_tools);
+    let request = request(
+        checked,
+        &endpoint,
+        &chosen,
+        &modes,
+        None,
+        &policy,
+        bridge_command,
+    );
     Ok(setup::preview(&request, environment))
+}
+
+/// The endpoint the clients get: the one checked, or its flat list of every tool.
+fn entry_endpoint(checked: &CheckedCredential, all_tools: bool) -> Endpoint {
+    if all_tools {
+        probe::all_tools_endpoint(&checked.endpoint)
+    } else {
+        checked.endpoint.clone()
+    }
 }
 
 /// Stores the secret and writes every chosen client (design §2 step 6). `previewed` is what the
@@ -231,6 +258,7 @@ fn preview_with(
 pub fn write_clients(
     checked: &CheckedCredential,
     choices: &[ClientChoice],
+    all_tools: bool,
     previewed: &[PlannedChange],
     expires_on: Option<&str>,
     environment: &ClientEnvironment,
@@ -239,7 +267,10 @@ pub fn write_clients(
     let expires_on = parse_expiry(expires_on)?;
     write_with(
         checked,
-        choices,
+        Selection {
+            clients: choices,
+            all_tools,
+        },
         previewed,
         expires_on,
         &crate::cli::bridge_command(),
@@ -261,9 +292,16 @@ pub(crate) fn parse_expiry(date: Option<&str>) -> Result<Option<NaiveDate>> {
     .transpose()
 }
 
+/// The clients chosen, and whether they get every tool directly.
+#[derive(Debug, Clone, Copy)]
+struct Selection<'a> {
+    clients: &'a [ClientChoice],
+    all_tools: bool,
+}
+
 fn write_with(
     checked: &CheckedCredential,
-    choices: &[ClientChoice],
+    selection: Selection<'_>,
     previewed: &[PlannedChange],
     expires_on: Option<NaiveDate>,
     bridge_command: &str,
@@ -271,9 +309,11 @@ fn write_with(
     keychain: &dyn SecretStore,
 ) -> Result<(WizardWriteOutcome, WriteUndo)> {
     let policy = load_policy(environment)?;
-    let (chosen, modes) = resolve(choices, &policy)?;
+    let (chosen, modes) = resolve(selection.clients, &policy)?;
+    let endpoint = entry_endpoint(checked, selection.all_tools);
     let request = request(
         checked,
+        &endpoint,
         &chosen,
         &modes,
         expires_on,
@@ -490,6 +530,7 @@ fn resolve(choices: &[ClientChoice], policy: &Policy) -> Result<Resolved> {
 
 fn request<'a>(
     checked: &'a CheckedCredential,
+    endpoint: &'a Endpoint,
     chosen: &'a [&'static Client],
     modes: &'a [(String, SecretMode)],
     expires_on: Option<NaiveDate>,
@@ -498,7 +539,7 @@ fn request<'a>(
 ) -> SetupRequest<'a> {
     SetupRequest {
         credential: &checked.credential,
-        endpoint: &checked.endpoint,
+        endpoint,
         clients: chosen,
         mode: None,
         client_modes: modes,
@@ -550,7 +591,8 @@ mod tests {
         let zed = overview.iter().find(|client| client.id == "zed").unwrap();
         assert!(zed.problem.is_some(), "the broken file is reported");
 
-        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
+        let previewed =
+            preview_with(&checked, &choices, false, "/opt/bridge", &environment).unwrap();
         assert!(
             previewed
                 .iter()
@@ -560,7 +602,10 @@ mod tests {
         let keychain = InMemorySecretStore::default();
         let (written, write) = write_with(
             &checked,
-            &choices,
+            Selection {
+                clients: &choices,
+                all_tools: false,
+            },
             &previewed,
             None,
             "/opt/bridge",
@@ -606,10 +651,14 @@ mod tests {
     ) -> (WizardWriteOutcome, WriteUndo) {
         let checked = checked();
         let choices = [choice("cursor")];
-        let previewed = preview_with(&checked, &choices, "/opt/bridge", environment).unwrap();
+        let previewed =
+            preview_with(&checked, &choices, false, "/opt/bridge", environment).unwrap();
         write_with(
             &checked,
-            &choices,
+            Selection {
+                clients: &choices,
+                all_tools: false,
+            },
             &previewed,
             None,
             "/opt/bridge",
@@ -778,12 +827,16 @@ mod tests {
         let environment = ClientEnvironment::new(Os::Linux, &home, []);
         let checked = checked();
         let choices = [choice("cursor")];
-        let previewed = preview_with(&checked, &choices, "/opt/bridge", &environment).unwrap();
+        let previewed =
+            preview_with(&checked, &choices, false, "/opt/bridge", &environment).unwrap();
         std::fs::write(home.join(".cursor/mcp.json"), "{ \"other\": 1 }\n").unwrap();
 
         let (written, _) = write_with(
             &checked,
-            &choices,
+            Selection {
+                clients: &choices,
+                all_tools: false,
+            },
             &previewed,
             None,
             "/opt/bridge",

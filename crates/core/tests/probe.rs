@@ -195,6 +195,33 @@ async fn a_fully_scoped_token_on_v2_is_ok_with_every_tool_account_and_sites_in_t
         report.server.as_ref().map(|server| server.name.as_str()),
         Some("atlassian-rovo-mcp-stand-in")
     );
+    assert_eq!(
+        report.timings.sequential_exchanges, 2,
+        "initialize on both lists, then everything else at once: the floor"
+    );
+    assert_eq!(
+        server.log().sequential_exchanges(&http::Method::DELETE),
+        2,
+        "the server saw two sequential exchanges too"
+    );
+    assert_eq!(
+        server
+            .log()
+            .requests()
+            .iter()
+            .filter(|request| request.http_method == http::Method::DELETE)
+            .count(),
+        2,
+        "both sessions are ended with DELETE"
+    );
+}
+
+#[tokio::test]
+async fn a_fully_scoped_token_has_every_product_and_no_group_missing_under_a_new_name() {
+    let credential = personal();
+    let server = granted(TestMcpServer::builder(), &credential, Grant::FullScope).await;
+    let report = run(server.url(), &credential, ProbeOptions::default()).await;
+    assert_eq!(report.verdict, Verdict::Ok, "{report:#?}");
     let create = report
         .tools
         .iter()
@@ -278,25 +305,6 @@ async fn a_fully_scoped_token_on_v2_is_ok_with_every_tool_account_and_sites_in_t
     };
     assert_eq!(reason("read_compass"), Some(MissingReason::OauthOnly));
     assert_eq!(reason("delete_jira"), Some(MissingReason::OffByDefault));
-    assert_eq!(
-        report.timings.sequential_exchanges, 2,
-        "initialize on both lists, then everything else at once: the floor"
-    );
-    assert_eq!(
-        server.log().sequential_exchanges(&http::Method::DELETE),
-        2,
-        "the server saw two sequential exchanges too"
-    );
-    assert_eq!(
-        server
-            .log()
-            .requests()
-            .iter()
-            .filter(|request| request.http_method == http::Method::DELETE)
-            .count(),
-        2,
-        "both sessions are ended with DELETE"
-    );
 }
 
 #[tokio::test]

@@ -1178,26 +1178,7 @@ async fn gatekeeper(
             });
             return event_stream(Body::from_stream(keep_alives));
         }
-        Some(Misbehaviour::JsonRpcError) => {
-            let (_, body) = request.into_parts();
-            let bytes = axum::body::to_bytes(body, 1024 * 1024)
-                .await
-                .unwrap_or_default();
-            let id = serde_json::from_slice::<Value>(&bytes)
-                .ok()
-                .and_then(|message| message.get("id").cloned())
-                .unwrap_or(Value::Null);
-            let error = json!({
-                "jsonrpc": "2.0",
-                "id": id,
-                "error": {"code": -32603, "message": "Internal error: backend unavailable"},
-            });
-            return (
-                [(header::CONTENT_TYPE, "application/json")],
-                error.to_string(),
-            )
-                .into_response();
-        }
+        Some(Misbehaviour::JsonRpcError) => return json_rpc_error(request).await,
         Some(Misbehaviour::Redirect { location }) => {
             return (
                 StatusCode::TEMPORARY_REDIRECT,
@@ -1218,24 +1199,7 @@ async fn gatekeeper(
         .iter()
         .any(|value| value == authorization);
     if gate.grants.get(authorization) == Some(&Grant::CallsRefused(CallRefusal::Http403)) {
-        let (parts, body) = request.into_parts();
-        let bytes = axum::body::to_bytes(body, 1024 * 1024)
-            .await
-            .unwrap_or_default();
-        let is_call = serde_json::from_slice::<Value>(&bytes).is_ok_and(|message| {
-            message.get("method").and_then(Value::as_str) == Some("tools/call")
-        });
-        if is_call {
-            return (
-                StatusCode::FORBIDDEN,
-                [(header::CONTENT_TYPE, "application/json")],
-                API_TOKEN_OFF_REFUSAL,
-            )
-                .into_response();
-        }
-        return next
-            .run(Request::from_parts(parts, Body::from(bytes)))
-            .await;
+        return refuse_tool_calls_with_403(request, next).await;
     }
     if gate.grants.contains_key(authorization) && !revoked {
         next.run(request).await
@@ -1262,6 +1226,49 @@ fn echo_authorization(status: u16, echo: HeaderEcho, authorization: &str) -> Res
             echo.write(authorization)
         )))
         .expect("an echo is a valid response")
+}
+
+/// A JSON-RPC error object instead of a result, with the request's own id.
+async fn json_rpc_error(request: Request<Body>) -> Response {
+    let (_, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let id = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|message| message.get("id").cloned())
+        .unwrap_or(Value::Null);
+    let error = json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": {"code": -32603, "message": "Internal error: backend unavailable"},
+    });
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        error.to_string(),
+    )
+        .into_response()
+}
+
+/// Answers `tools/call` with a 403 whose body is the API-token refusal, as one report says the
+/// server does with API-token sign-in off; every other request goes on.
+async fn refuse_tool_calls_with_403(request: Request<Body>, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    let is_call = serde_json::from_slice::<Value>(&bytes)
+        .is_ok_and(|message| message.get("method").and_then(Value::as_str) == Some("tools/call"));
+    if is_call {
+        return (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "application/json")],
+            API_TOKEN_OFF_REFUSAL,
+        )
+            .into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
 }
 
 fn event_stream(body: Body) -> Response {

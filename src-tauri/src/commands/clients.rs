@@ -72,11 +72,13 @@ pub fn list_clients(context: State<'_, WizardContext>) -> Result<Vec<ClientStatu
     Ok(wizard::clients_overview(&context.environment()?)?)
 }
 
-/// The clients ticked in step 5, each with its secret mode.
+/// The clients ticked in step 5, each with its secret mode, and whether they get every tool
+/// directly (`?tools=all`).
 #[derive(Debug, Clone, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct PreviewClientsRequest {
     pub clients: Vec<ClientChoice>,
+    pub all_tools: bool,
 }
 
 /// The change each chosen client would get, with masked diffs; nothing is written.
@@ -97,6 +99,7 @@ pub fn preview_clients(
         Ok(wizard::preview_clients(
             checked,
             &request.clients,
+            request.all_tools,
             &environment,
         )?)
     })?;
@@ -104,11 +107,13 @@ pub fn preview_clients(
     Ok(previewed)
 }
 
-/// The clients to write, and the token's expiry date (`YYYY-MM-DD`) for reminders.
+/// The clients to write, whether they get every tool directly, and the token's expiry date
+/// (`YYYY-MM-DD`) for reminders.
 #[derive(Debug, Clone, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct WriteClientsRequest {
     pub clients: Vec<ClientChoice>,
+    pub all_tools: bool,
     pub expires_on: Option<String>,
 }
 
@@ -132,6 +137,7 @@ pub fn write_clients(
             Ok(wizard::write_clients(
                 checked,
                 &request.clients,
+                request.all_tools,
                 &previewed,
                 request.expires_on.as_deref(),
                 &environment,

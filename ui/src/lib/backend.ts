@@ -106,9 +106,9 @@ export interface Backend {
   /** Every supported client with its state. Rejects with `BackendError`. */
   listClients(): Promise<ClientStatus[]>;
   /** The change each chosen client would get (masked diffs), using the checked credential. */
-  previewClients(clients: ClientChoice[]): Promise<PlannedChange[]>;
+  previewClients(clients: ClientChoice[], allTools: boolean): Promise<PlannedChange[]>;
   /** Saves the secret and writes each chosen client. `expiresOn` is YYYY-MM-DD. */
-  writeClients(clients: ClientChoice[], expiresOn: string | null): Promise<WizardWriteOutcome>;
+  writeClients(clients: ClientChoice[], allTools: boolean, expiresOn: string | null): Promise<WizardWriteOutcome>;
   /** Puts back every file of the last write. */
   undoWrite(): Promise<UndoOutcome>;
   /** Opens the page where the method's credential is made, in the browser. */
@@ -190,8 +190,9 @@ export const tauriBackend: Backend = {
   },
   cancelCheck: () => settle(() => commands.cancelCheck()),
   listClients: () => settle(() => unwrap(commands.listClients())),
-  previewClients: (clients) => settle(() => unwrap(commands.previewClients({ clients }))),
-  writeClients: (clients, expiresOn) => settle(() => unwrap(commands.writeClients({ clients, expiresOn }))),
+  previewClients: (clients, allTools) => settle(() => unwrap(commands.previewClients({ clients, allTools }))),
+  writeClients: (clients, allTools, expiresOn) =>
+    settle(() => unwrap(commands.writeClients({ clients, allTools, expiresOn }))),
   undoWrite: () => settle(() => unwrap(commands.undoWrite())),
   openCredentialPage: async (method) => {
     await settle(() => unwrap(commands.openCredentialPage({ method })));

@@ -439,9 +439,13 @@ export type PlannedChange = {
 	error: ClientWriteError | null,
 };
 
-/**  The clients ticked in step 5, each with its secret mode. */
+/**
+ *  The clients ticked in step 5, each with its secret mode, and whether they get every tool
+ *  directly (`?tools=all`).
+ */
 export type PreviewClientsRequest = {
 	clients: ClientChoice[],
+	allTools: boolean,
 };
 
 /**
@@ -640,9 +644,13 @@ export type WizardWriteOutcome = {
 	replanned: string[],
 };
 
-/**  The clients to write, and the token's expiry date (`YYYY-MM-DD`) for reminders. */
+/**
+ *  The clients to write, whether they get every tool directly, and the token's expiry date
+ *  (`YYYY-MM-DD`) for reminders.
+ */
 export type WriteClientsRequest = {
 	clients: ClientChoice[],
+	allTools: boolean,
 	expiresOn: string | null,
 };
 

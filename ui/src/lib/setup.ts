@@ -52,7 +52,7 @@ export async function previewChosen(backend: Backend): Promise<void> {
   }
   Object.assign(wizard.clients, { previewing: true, preview: null, previewError: null });
   try {
-    wizard.clients.preview = await backend.previewClients(chosenClients(wizard));
+    wizard.clients.preview = await backend.previewClients(chosenClients(wizard), wizard.clients.allTools);
   } catch (caught) {
     wizard.clients.previewError = toIpcError(caught);
   } finally {
@@ -67,7 +67,11 @@ export async function startWrite(backend: Backend): Promise<void> {
   }
   Object.assign(wizard.write, { ...idleWrite(), status: "running" });
   try {
-    const outcome = await backend.writeClients(chosenClients(wizard), wizard.expiry.trim() || null);
+    const outcome = await backend.writeClients(
+      chosenClients(wizard),
+      wizard.clients.allTools,
+      wizard.expiry.trim() || null,
+    );
     Object.assign(wizard.write, { status: "done", outcome });
   } catch (caught) {
     Object.assign(wizard.write, { status: "refused", error: toIpcError(caught) });

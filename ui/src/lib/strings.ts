@@ -357,6 +357,12 @@ export const strings = {
       inline: "In its settings file",
       prompt: "Asks you once and stores it",
     } satisfies Record<SecretMode, string>,
+    allTools: (total: number | null) =>
+      total === null
+        ? "Give my AI tools every tool directly (?tools=all)"
+        : `Give my AI tools all ${total} tools directly (?tools=all)`,
+    allToolsCost: (primary: number | null) =>
+      `${primary === null ? "By default they see the main tools" : `By default they see ${primary} main tools`} and reach the rest through discover and execute, as Atlassian recommends. With every tool listed, each tool's name, description and input schema goes to the model with every request: that uses up context and can make it pick tools less well.`,
     preview: "Preview changes",
     previewing: "Working out the changes…",
     previewTitle: "What will change",

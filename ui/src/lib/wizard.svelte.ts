@@ -49,6 +49,9 @@ export type ClientsState = {
   chosen: Record<string, boolean>;
   /** The secret mode chosen per client, by id (its preferred one until changed). */
   modes: Record<string, SecretMode>;
+  /** Whether the clients get every tool directly (`?tools=all`) instead of the primary tools
+   * and discover/execute. */
+  allTools: boolean;
   previewing: boolean;
   /** The last preview, cleared when a choice changes. */
   preview: PlannedChange[] | null;
@@ -97,7 +100,16 @@ export function idleCheck(): CheckState {
 }
 
 export function idleClients(): ClientsState {
-  return { list: null, error: null, chosen: {}, modes: {}, previewing: false, preview: null, previewError: null };
+  return {
+    list: null,
+    error: null,
+    chosen: {},
+    modes: {},
+    allTools: false,
+    previewing: false,
+    preview: null,
+    previewError: null,
+  };
 }
 
 export function idleWrite(): WriteState {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError } from "../lib/backend";
 import { strings } from "../lib/strings";
 import { canAdvance, chosenClients, wizard } from "../lib/wizard.svelte";
-import { EXAMPLE_CORP_POLICY, fakeBackend } from "../test/fake-backend";
+import { EXAMPLE_CORP_POLICY, OK_REPORT, fakeBackend } from "../test/fake-backend";
 import ClientsStep from "./ClientsStep.svelte";
 
 const text = strings.clients;
@@ -53,17 +53,36 @@ describe("ClientsStep", () => {
     expect(chosenClients(wizard)[0]).toEqual({ id: "claude-desktop", mode: "inline" });
   });
 
+  it("offers every tool directly as a choice with its cost, and previews again with it", async () => {
+    const user = userEvent.setup();
+    Object.assign(wizard.check, { status: "done", report: OK_REPORT });
+    const { backend } = renderStep();
+    const allTools = await screen.findByRole("checkbox", { name: text.allTools(4) });
+    expect(allTools).not.toBeChecked();
+    expect(screen.getByText(text.allToolsCost(3))).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: text.preview }));
+    await screen.findByRole("region", { name: text.previewTitle });
+
+    await user.click(allTools);
+    expect(screen.queryByRole("region", { name: text.previewTitle })).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: text.preview }));
+    expect(backend.previewClients).toHaveBeenLastCalledWith(expect.any(Array), true);
+  });
+
   it("previews the change of each ticked client as a diff, and forgets it when a choice changes", async () => {
     const user = userEvent.setup();
     const { backend } = renderStep();
     await user.click(await screen.findByRole("checkbox", { name: "Codex" }));
     await user.click(screen.getByRole("button", { name: text.preview }));
 
-    expect(backend.previewClients).toHaveBeenCalledWith([
-      { id: "claude-desktop", mode: "keychain" },
-      { id: "cursor", mode: "inline" },
-      { id: "codex", mode: "inline" },
-    ]);
+    expect(backend.previewClients).toHaveBeenCalledWith(
+      [
+        { id: "claude-desktop", mode: "keychain" },
+        { id: "cursor", mode: "inline" },
+        { id: "codex", mode: "inline" },
+      ],
+      false,
+    );
     const preview = await screen.findByRole("region", { name: text.previewTitle });
     const codex = within(preview).getByRole("article", { name: "Codex" });
     expect(codex.querySelector("pre.diff")).toHaveTextContent("+++ /home/me/.codex/config.toml");

@@ -41,6 +41,7 @@ describe("WriteStep", () => {
         { id: "claude-desktop", mode: "keychain" },
         { id: "cursor", mode: "inline" },
       ],
+      false,
       "2027-11-27",
     );
   });

@@ -40,11 +40,12 @@ pub struct ConfigureArgs {
     /// The MCP endpoint (default: `$ROVO_MCP_ENDPOINT`, else Atlassian's own endpoint).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
-    /// Give the clients every tool directly (`?tools=all`) instead of the primary tools and the
-    /// discover/execute tools Atlassian recommends. Every tool's description then sits in each
-    /// conversation's context: about 40 more tools' worth, tens of kilobytes, on every request.
-    #[arg(long)]
-    pub all_tools: bool,
+    /// Which tools the clients see directly: `primary` (the main tools, the rest through
+    /// discover/execute, as Atlassian recommends) or `all` (`?tools=all`: every tool's name,
+    /// description and input schema goes to the model with every request, which uses up
+    /// context).
+    #[arg(long, value_enum, default_value_t = ToolList::Primary)]
+    pub tools: ToolList,
     /// The token's expiry date (YYYY-MM-DD), so the app can remind before it.
     #[arg(long, value_name = "DATE")]
     pub expires: Option<NaiveDate>,
@@ -122,7 +123,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
         &args.credential,
         args.endpoint.as_deref(),
         None,
-        args.all_tools,
+        args.tools == ToolList::All,
         args.timeout,
         &policy,
     ));
@@ -161,6 +162,15 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     };
     runtime.block_on(session_close.finish(SESSION_CLOSE_GRACE));
     exit_code
+}
+
+/// Which tools a client sees directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ToolList {
+    /// The endpoint as chosen: on v2 the primary tools and discover/execute.
+    Primary,
+    /// The flat list of every tool (`?tools=all`).
+    All,
 }
 
 /// The path `keychain` entries run: this very binary, as installed.

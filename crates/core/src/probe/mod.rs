@@ -208,7 +208,7 @@ fn exposure(tools: &[report::ToolSummary], all_tools: &Endpoint, flat: bool) -> 
 
 /// A session that `initialize` opened, or the stateless protocol the server asked for.
 enum Opened {
-    Session(InitializeResult),
+    Session(Box<InitializeResult>),
     Stateless,
 }
 
@@ -216,7 +216,7 @@ enum Opened {
 /// refuses every version with `initialize`.
 async fn open(transport: &mut Transport) -> Result<Opened, ProbeFailure> {
     match initialize(transport).await {
-        Ok(initialized) => Ok(Opened::Session(initialized)),
+        Ok(initialized) => Ok(Opened::Session(Box::new(initialized))),
         Err(failure) if failure.json_rpc_code == Some(UNSUPPORTED_PROTOCOL_VERSION) => {
             transport.use_stateless_protocol(STATELESS_PROTOCOL_VERSION, &client_info());
             Ok(Opened::Stateless)
@@ -311,11 +311,33 @@ async fn exchange(
         Opened::Stateless => STATELESS_PROTOCOL_VERSION.to_owned(),
     };
 
+    report_of(
+        server,
+        version,
+        &all_tools,
+        plain_tools.as_deref(),
+        &account,
+        &resources,
+        credential,
+    )
+}
+
+/// The report from what the exchange brought back: the flat list, the plain one (`None` when
+/// the endpoint is flat) and the readings of the two calls.
+fn report_of(
+    server: report::ServerIdentity,
+    version: String,
+    all_tools: &[Tool],
+    plain_tools: Option<&[Tool]>,
+    account: &CallReading,
+    resources: &CallReading,
+    credential: &Credential,
+) -> Result<ProbeReport, ProbeFailure> {
     let catalogue = Catalogue::known();
     let primary: Option<Vec<String>> =
         plain_tools.map(|tools| tools.iter().map(|tool| tool.name.to_string()).collect());
-    let summaries = report::summarise_tools(&all_tools, primary.as_deref(), catalogue);
-    let mut meta_tools = report::meta_tools_of(&all_tools, catalogue);
+    let summaries = report::summarise_tools(all_tools, primary.as_deref(), catalogue);
+    let mut meta_tools = report::meta_tools_of(all_tools, catalogue);
     if let Some(primary) = &primary {
         for name in primary {
             if catalogue.is_meta_tool(name) && !meta_tools.contains(name) {
@@ -323,10 +345,10 @@ async fn exchange(
             }
         }
     }
-    let judged = verdict::judge(&summaries, &account, &resources, credential.method())?;
+    let judged = verdict::judge(&summaries, account, resources, credential.method())?;
     let account = judged
         .account
-        .then(|| call_reading::account_of(&account).ok())
+        .then(|| call_reading::account_of(account).ok())
         .flatten();
     let sites = match &resources {
         CallReading::Answered(output) => report::sites_of(output),
