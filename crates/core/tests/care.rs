@@ -99,7 +99,7 @@ fn nowhere() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     drop(listener);
-    format!("http://127.0.0.1:{port}/v1/mcp")
+    format!("http://127.0.0.1:{port}/v2/mcp")
 }
 
 #[tokio::test]
