@@ -10,7 +10,9 @@ use rmcp::model::{
 use rmcp::service::{ClientInitializeError, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rovo_test_support::mcp_server::{Grant, PLATFORM_TOOLS, PRODUCT_TOOLS, TestMcpServer};
+use rovo_test_support::mcp_server::{
+    Grant, META_TOOLS, PLATFORM_TOOLS, PRODUCT_TOOLS, TEAMWORK_GRAPH_TOOLS, TestMcpServer,
+};
 
 const GOOD: &str = "Basic bWVAZXhhbXBsZS5jb206Z29vZA==";
 const CLASSIC: &str = "Basic bWVAZXhhbXBsZS5jb206Y2xhc3NpYw==";
@@ -59,15 +61,42 @@ async fn a_granted_credential_lists_its_tools_and_calls_one() {
         .expect("a granted credential initializes");
 
     let names = tool_names(&client).await;
+    let primary = PLATFORM_TOOLS
+        .iter()
+        .chain(&PRODUCT_TOOLS)
+        .chain(&TEAMWORK_GRAPH_TOOLS)
+        .filter(|tool| tool.primary)
+        .count();
     assert_eq!(
         names.len(),
-        PLATFORM_TOOLS.len() + PRODUCT_TOOLS.len(),
-        "full scope lists every tool: {names:?}"
+        primary + META_TOOLS.len(),
+        "v2 lists the primary tools and the meta-tools: {names:?}"
+    );
+    let flat = connect(&format!("{}?tools=all", server.url()), GOOD)
+        .await
+        .expect("the flat list's session initializes");
+    let every = tool_names(&flat).await;
+    assert_eq!(
+        every.len(),
+        PLATFORM_TOOLS.len() + PRODUCT_TOOLS.len() + TEAMWORK_GRAPH_TOOLS.len(),
+        "?tools=all lists every tool and no meta-tool: {every:?}"
     );
     assert!(
-        names.iter().any(|name| name == "getVisibleJiraProjects"),
-        "product tools are listed: {names:?}"
+        every.iter().any(|name| name == "listJiraProjects"),
+        "v2 names on v2: {every:?}"
     );
+    let v1 = connect(server.v1_url(), GOOD)
+        .await
+        .expect("v1 initializes");
+    assert!(
+        tool_names(&v1)
+            .await
+            .iter()
+            .any(|name| name == "getVisibleJiraProjects"),
+        "v1 names on v1"
+    );
+    flat.cancel().await.unwrap();
+    v1.cancel().await.unwrap();
 
     let result = client
         .call_tool(CallToolRequestParams::new("atlassianUserInfo"))
@@ -78,7 +107,7 @@ async fn a_granted_credential_lists_its_tools_and_calls_one() {
 }
 
 #[tokio::test]
-async fn a_classic_token_signs_in_but_sees_only_platform_tools() {
+async fn a_token_whose_scopes_match_no_tool_sees_only_platform_tools() {
     let server = TestMcpServer::start([(CLASSIC.to_owned(), Grant::PlatformOnly)])
         .await
         .unwrap();
@@ -87,8 +116,15 @@ async fn a_classic_token_signs_in_but_sees_only_platform_tools() {
         .expect("a classic token still initializes");
     assert_eq!(
         tool_names(&client).await,
-        ["atlassianUserInfo", "getAccessibleAtlassianResources"],
-        "a classic token sees only the platform tools"
+        [
+            "atlassianUserInfo",
+            "getAccessibleAtlassianResources",
+            "discover",
+            "executeRead",
+            "executeWrite",
+            "executeDestructive"
+        ],
+        "a token whose scopes match no tool sees only the platform tools and the meta-tools"
     );
     client.cancel().await.unwrap();
 }
