@@ -170,7 +170,9 @@ async fn the_demo_walks_the_whole_wizard_in_a_sandbox_and_leaves_the_home_alone(
     );
 
     // WebKitWebDriver ends the app without an exit event, as a crash would: the next demo
-    // deletes the sandbox it left behind.
+    // deletes the sandbox it left behind. On a loaded machine the process may take a moment to
+    // go, and its lock with it; the next demo starts once it has.
+    wait_for_the_lock_to_be_free(&Path::new(&sandbox).join(".demo.lock")).await;
     let next = AppSession::start_with(&["--demo"], &as_pairs(&environment))
         .await
         .expect("a second demo starts");
@@ -180,6 +182,21 @@ async fn the_demo_walks_the_whole_wizard_in_a_sandbox_and_leaves_the_home_alone(
         "the killed demo's sandbox was removed by the next one"
     );
     next.close().await.unwrap();
+}
+
+/// Waits up to ten seconds until no process holds the lock at `path`.
+async fn wait_for_the_lock_to_be_free(path: &Path) {
+    for _ in 0..100 {
+        let free = std::fs::File::open(path).is_ok_and(|lock| lock.try_lock().is_ok());
+        if free {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!(
+        "the killed demo still holds {} after ten seconds",
+        path.display()
+    );
 }
 
 fn encoded(token: &str) -> String {

@@ -62,6 +62,28 @@ const PRIMARY_TOOLS: [&str; 17] = [
     "addGraphContext",
     "search",
 ];
+/// Tools of the demo's own for the permission groups whose tool names Atlassian has not
+/// documented, so that every product shows in the demo; the catalogue sorts them by name.
+const SAMPLE_TOOLS: [(&str, &str); 12] = [
+    ("write_bitbucket", "createBitbucketPullRequest"),
+    ("write_loom", "createLoomComment"),
+    ("read_goals", "getGoal"),
+    ("write_goals", "createGoalUpdate"),
+    ("read_projects", "getAtlassianProject"),
+    ("write_projects", "createAtlassianProjectUpdate"),
+    ("read_teams", "getTeam"),
+    ("write_teams", "addTeamMember"),
+    ("read_focus", "getFocusArea"),
+    ("write_focus", "updateFocusArea"),
+    ("read_talent", "getTalentPosition"),
+    ("write_talent", "updateTalentPosition"),
+];
+/// The email domains whose scoped tokens the demo refuses at call time, as the real server
+/// does when an admin turned API-token sign-in off or the network is outside the allowlist.
+const API_TOKENS_OFF_DOMAIN: &str = "@api-tokens-off.example";
+const IP_BLOCKED_DOMAIN: &str = "@ip-blocked.example";
+const API_TOKENS_OFF_REFUSAL: &str = r#"{"error":true,"message":"You don't have permission to connect via API token. Please ask your organization admin for access."}"#;
+const IP_REFUSAL: &str = r#"{"error":true,"message":"You don't have permission to connect from this IP address. Please ask your admin for access."}"#;
 /// What the classic token's calls are refused with, in the words it has been seen with.
 const CLASSIC_TOKEN_REFUSAL: &str =
     "Teamwork Graph tools require a modern API token (API token with scopes).";
@@ -238,8 +260,14 @@ fn claude_desktop(home: &Path) -> PathBuf {
 enum DemoCaller {
     /// A scoped personal token or a service key: every product tool.
     Scoped { email: Option<String> },
-    /// A personal token that does not look scoped: the platform tools only.
+    /// A personal token that does not look scoped: the platform and Teamwork Graph tools, its
+    /// calls refused for not being a modern token.
     Classic { email: String },
+    /// A scoped token of an organisation that refuses it at call time with `refusal`.
+    Refused {
+        email: String,
+        refusal: &'static str,
+    },
 }
 
 impl DemoCaller {
@@ -257,17 +285,24 @@ impl DemoCaller {
             return None;
         }
         let email = email.to_owned();
-        Some(if token.starts_with("ATATT") {
-            Self::Scoped { email: Some(email) }
+        let refusal = if email.ends_with(API_TOKENS_OFF_DOMAIN) {
+            Some(API_TOKENS_OFF_REFUSAL)
+        } else if email.ends_with(IP_BLOCKED_DOMAIN) {
+            Some(IP_REFUSAL)
         } else {
-            Self::Classic { email }
+            None
+        };
+        Some(match (token.starts_with("ATATT"), refusal) {
+            (true, Some(refusal)) => Self::Refused { email, refusal },
+            (true, None) => Self::Scoped { email: Some(email) },
+            (false, _) => Self::Classic { email },
         })
     }
 
     fn email(&self) -> Option<&str> {
         match self {
             Self::Scoped { email } => email.as_deref(),
-            Self::Classic { email } => Some(email),
+            Self::Classic { email } | Self::Refused { email, .. } => Some(email),
         }
     }
 
@@ -279,8 +314,21 @@ impl DemoCaller {
             .groups
             .iter()
             .filter(|group| group.auth != GroupAuth::OauthOnly && !group.off_by_default)
-            .filter(|group| matches!(self, Self::Scoped { .. }) || group.product.is_sign_in_only())
-            .flat_map(|group| group.tools.iter().map(move |name| (name.as_str(), group)));
+            .filter(|group| {
+                !matches!(self, Self::Classic { .. }) || group.product.is_sign_in_only()
+            })
+            .flat_map(|group| {
+                let sample = SAMPLE_TOOLS
+                    .iter()
+                    .filter(move |(id, _)| *id == group.id && group.tools.is_empty())
+                    .map(|(_, name)| *name);
+                group
+                    .tools
+                    .iter()
+                    .map(String::as_str)
+                    .chain(sample)
+                    .map(move |name| (name, group))
+            });
         let named: Vec<(&str, _)> = match surface {
             DemoSurface::V1 => unlocked
                 .filter(|(name, _)| !catalogue.renamed.values().any(|new| new == name))
@@ -392,10 +440,17 @@ impl ServerHandler for DemoRovo {
                 rmcp::model::CallToolRequestMethod,
             >());
         }
-        if matches!(caller, DemoCaller::Classic { .. }) {
-            return Ok(
-                CallToolResult::error(vec![ContentBlock::text(CLASSIC_TOKEN_REFUSAL)]).into(),
-            );
+        match caller {
+            DemoCaller::Classic { .. } => {
+                return Ok(
+                    CallToolResult::error(vec![ContentBlock::text(CLASSIC_TOKEN_REFUSAL)]).into(),
+                );
+            }
+            DemoCaller::Refused { refusal, .. } => {
+                // Inside an otherwise good result, without `isError`, as the real server does.
+                return Ok(CallToolResult::success(vec![ContentBlock::text(refusal)]).into());
+            }
+            DemoCaller::Scoped { .. } => {}
         }
         let output = match request.name.as_ref() {
             "atlassianUserInfo" => json!({
@@ -492,7 +547,16 @@ mod tests {
         email: Option<&str>,
         token: &str,
     ) -> Verdict {
-        let endpoint = Endpoint::parse(world.endpoint()).expect("a loopback URL");
+        report(world.endpoint(), method, email, token).await.verdict
+    }
+
+    async fn report(
+        endpoint: &str,
+        method: AuthMethod,
+        email: Option<&str>,
+        token: &str,
+    ) -> probe::ProbeReport {
+        let endpoint = Endpoint::parse(endpoint).expect("a loopback URL");
         let credential = prepare_credential(method, email, &Secret::new(token))
             .expect("a well-formed credential");
         let (report, _close) = probe::probe(
@@ -502,7 +566,74 @@ mod tests {
             &mut |_| {},
         )
         .await;
-        report.verdict
+        report
+    }
+
+    #[tokio::test]
+    async fn the_demo_shows_every_product_on_v2_and_v1_and_refuses_at_call_time() {
+        let world = DemoWorld::start().await.expect("the demo starts");
+        let v2 = report(
+            world.endpoint(),
+            AuthMethod::Personal,
+            Some("me@example.com"),
+            "ATATT3xDemo",
+        )
+        .await;
+        assert_eq!(v2.verdict, Verdict::Ok, "{v2:#?}");
+        for product in [
+            Product::Jira,
+            Product::Confluence,
+            Product::Bitbucket,
+            Product::Loom,
+            Product::Goals,
+            Product::Projects,
+            Product::Teams,
+            Product::Focus,
+            Product::Talent,
+            Product::TeamworkGraph,
+        ] {
+            assert!(
+                v2.products.iter().any(|summary| summary.product == product),
+                "the demo shows {product:?}"
+            );
+        }
+        assert!(
+            !v2.meta_tools.is_empty(),
+            "v2's plain list has the meta-tools"
+        );
+        assert!(
+            v2.exposure
+                .as_ref()
+                .is_some_and(|exposure| exposure.primary < exposure.total),
+            "a client of v2 sees some tools directly: {:?}",
+            v2.exposure
+        );
+        let v1_endpoint = world.endpoint().replace("/v2/mcp", "/v1/mcp");
+        let v1 = report(
+            &v1_endpoint,
+            AuthMethod::Personal,
+            Some("me@example.com"),
+            "ATATT3xDemo",
+        )
+        .await;
+        assert_eq!(v1.verdict, Verdict::Ok, "v1 is served too");
+        assert!(v1.meta_tools.is_empty(), "v1 has no meta-tools");
+        for (email, verdict) in [
+            (
+                "me@api-tokens-off.example",
+                Verdict::Failed(ErrorKind::Forbidden),
+            ),
+            (
+                "me@ip-blocked.example",
+                Verdict::Failed(ErrorKind::ForbiddenIp),
+            ),
+        ] {
+            assert_eq!(
+                check(&world, AuthMethod::Personal, Some(email), "ATATT3xDemo").await,
+                verdict,
+                "{email} is refused at call time"
+            );
+        }
     }
 
     #[tokio::test]
@@ -533,7 +664,7 @@ mod tests {
             )
             .await,
             Verdict::Limited,
-            "a token that does not look scoped is a classic one: platform tools only"
+            "a token that does not look scoped is a classic one: refused for not being modern"
         );
     }
 
