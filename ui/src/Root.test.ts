@@ -30,15 +30,18 @@ describe("Root", () => {
     expect(backend.openRotateWindow).toHaveBeenCalledTimes(1);
   });
 
-  it("shows a setup on v1 and moves it to v2 through the setup, its email kept and its method picked", async () => {
+  it("shows a setup on v1 and moves it to v2 by checking the credential on record, no token typed", async () => {
     const backend = fakeBackend();
     render(Root, { backend, view: "setup" });
     expect(
       await screen.findByText(strings.onRecord.v1("http://127.0.0.1:9/v1/mcp", "http://127.0.0.1:9/v2/mcp")),
     ).toBeInTheDocument();
-    await screen.findByLabelText(strings.method.options.personal.label);
     await userEvent.click(screen.getByRole("button", { name: strings.onRecord.moveToV2 }));
-    expect(screen.getByLabelText(strings.method.options.personal.label)).toBeChecked();
+    expect(backend.checkCredential).toHaveBeenCalledWith(
+      expect.objectContaining({ method: "personal", recorded: true, token: "", endpoint: "recommended" }),
+      expect.any(Function),
+    );
+    expect(await screen.findByText(strings.check.okHeading)).toBeInTheDocument();
     expect(backend.chooseAuthMethod).toHaveBeenCalledWith("personal");
   });
 });

@@ -27,6 +27,7 @@ describe("RotateApp", () => {
       email: "me@example.com",
       token: "ATATT3xNewToken",
       endpoint: "onRecord",
+      recorded: false,
     });
     expect(backend.rotateCredential, "nothing changes before Apply").not.toHaveBeenCalled();
 

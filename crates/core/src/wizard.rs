@@ -114,6 +114,51 @@ pub async fn check_entered(
     Ok((report, close, checked))
 }
 
+/// The credential on record with its secret read from the keychain, to check again: the move
+/// of a setup to v2 goes through the same check, preview and write as a setup without the
+/// person pasting the token again.
+///
+/// # Errors
+/// `invalid_input` when nothing is set up; `keychain_unavailable` when the keychain cannot be
+/// read or holds no secret for the record (paste the token instead); `state_unreadable` for a
+/// state file that cannot be read.
+pub fn credential_on_record(
+    environment: &ClientEnvironment,
+    keychain: &dyn SecretStore,
+) -> Result<RecordedCredential> {
+    let record = StateFile::for_environment(environment)
+        .load()?
+        .credential
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "nothing is set up yet, so there is no credential on record to check: enter one",
+            )
+        })?;
+    let secret = keychain.read(&record.keychain_account)?.ok_or_else(|| {
+        Error::new(
+            ErrorKind::KeychainUnavailable,
+            format!(
+                "the keychain holds no secret for `{}`: go back and paste the token",
+                record.keychain_account
+            ),
+        )
+    })?;
+    Ok(RecordedCredential {
+        method: record.auth,
+        email: record.email,
+        secret,
+    })
+}
+
+/// The credential on record: its method, email and the secret from the keychain.
+#[derive(Debug)]
+pub struct RecordedCredential {
+    pub method: crate::auth_method::AuthMethod,
+    pub email: Option<String>,
+    pub secret: Secret,
+}
+
 /// One client the person ticked, with the secret mode they chose (`None`: its preferred one).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -1048,5 +1093,72 @@ mod tests {
             "the rotate window checks against the endpoint on record, which it never names"
         );
         assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
+    }
+
+    #[tokio::test]
+    async fn a_setup_on_v1_moves_to_v2_with_the_secret_from_the_keychain() {
+        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+
+        let service_key = Secret::new("s3cr3t-key");
+        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
+            .unwrap()
+            .authorization()
+            .expose()
+            .to_owned();
+        let server = TestMcpServer::start([(header, Grant::FullScope)])
+            .await
+            .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let environment =
+            ClientEnvironment::new(Os::Linux, root.path(), []).with_machine_policy(Vec::new());
+        let keychain = InMemorySecretStore::default();
+        let nothing = credential_on_record(&environment, &keychain).expect_err("nothing on record");
+        assert_eq!(
+            nothing.kind(),
+            ErrorKind::InvalidInput,
+            "{}",
+            nothing.message()
+        );
+        StateFile::for_environment(&environment)
+            .update(|state| {
+                state.credential = Some(CredentialRecord {
+                    auth: AuthMethod::Service,
+                    email: None,
+                    endpoint: server.v1_url().to_owned(),
+                    keychain_account: "service".to_owned(),
+                    expires_on: None,
+                    stored_at: chrono::DateTime::UNIX_EPOCH,
+                    unknown: crate::state::UnknownKeys::new(),
+                });
+            })
+            .unwrap();
+        let empty =
+            credential_on_record(&environment, &keychain).expect_err("no secret in the keychain");
+        assert_eq!(
+            empty.kind(),
+            ErrorKind::KeychainUnavailable,
+            "an empty keychain says to paste the token: {}",
+            empty.message()
+        );
+        keychain.store("service", &service_key).unwrap();
+
+        let recorded = credential_on_record(&environment, &keychain).expect("on record");
+        let (report, _close, checked) = check_entered(
+            recorded.method,
+            recorded.email.as_deref(),
+            &recorded.secret,
+            EndpointChoice::Recommended,
+            Some(server.url()),
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .expect("the record and its secret are checked");
+        assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
+        assert_eq!(
+            checked.endpoint().to_string(),
+            server.url(),
+            "the move checks against the recommended endpoint, not the v1 one on record"
+        );
     }
 }

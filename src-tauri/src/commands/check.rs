@@ -34,6 +34,9 @@ pub struct CheckCredentialRequest {
     pub token: String,
     /// Which endpoint to check against; the URL itself is chosen in Rust.
     pub endpoint: EndpointChoice,
+    /// Check the credential on record with its secret from the keychain instead of what was
+    /// entered (the move of a setup to v2); `method`, `email` and `token` are then not used.
+    pub recorded: bool,
 }
 
 /// Probes the credential, sending each stage to `on_progress`. `null` when the check was
@@ -62,9 +65,15 @@ pub async fn check_credential(
         // A closed window has no one to tell; the check finishes regardless.
         let _sent = on_progress.send(stage);
     };
+    let (method, email, secret) = if request.recorded {
+        let recorded = wizard::credential_on_record(&environment, context.keychain())?;
+        (recorded.method, recorded.email, recorded.secret)
+    } else {
+        (request.method, request.email, secret)
+    };
     let check = wizard::check_entered(
-        request.method,
-        request.email.as_deref(),
+        method,
+        email.as_deref(),
         &secret,
         request.endpoint,
         endpoint_variable.as_deref(),

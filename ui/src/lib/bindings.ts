@@ -148,6 +148,11 @@ export type CheckCredentialRequest = {
 	token: string,
 	/**  Which endpoint to check against; the URL itself is chosen in Rust. */
 	endpoint: EndpointChoice,
+	/**
+	 *  Check the credential on record with its secret from the keychain instead of what was
+	 *  entered (the move of a setup to v2); `method`, `email` and `token` are then not used.
+	 */
+	recorded: boolean,
 };
 
 /**  The person's choice in step 1. */

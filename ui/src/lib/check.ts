@@ -15,21 +15,23 @@ export function stageText(stage: ProbeProgress["stage"], progress: ProbeProgress
 }
 
 /**
- * Starts the check of the entered credential unless one is running: a second click while it runs
- * does nothing. Progress and the outcome land in `wizard.check`.
+ * Starts the check of the entered credential (or, with `recorded`, of the credential on record
+ * with its secret from the keychain) unless one is running: a second click while it runs does
+ * nothing. Progress and the outcome land in `wizard.check`.
  */
-export async function startCheck(backend: Backend): Promise<void> {
+export async function startCheck(backend: Backend, recorded = false): Promise<void> {
   if (wizard.check.status === "running" || wizard.method === null) {
     return;
   }
   // Set synchronously, before anything is awaited, so that a double click starts one check.
-  Object.assign(wizard.check, { status: "running", progress: null, report: null, error: null });
+  Object.assign(wizard.check, { status: "running", progress: null, report: null, error: null, recorded });
   const personal = wizard.method === "personal";
   const request = {
     method: wizard.method,
     email: personal ? wizard.credentials.email : null,
-    token: personal ? wizard.credentials.apiToken : wizard.credentials.serviceKey,
+    token: recorded ? "" : personal ? wizard.credentials.apiToken : wizard.credentials.serviceKey,
     endpoint: "recommended" as const,
+    recorded,
   };
   try {
     const report = await backend.checkCredential(request, (progress) => {

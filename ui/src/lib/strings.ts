@@ -78,7 +78,7 @@ export const strings = {
       `It uses the v1 endpoint (${from}). Atlassian keeps serving it but now recommends v2 (${to}), which offers every newer tool.`,
     moveToV2: "Move to v2",
     moveHint:
-      "Set up again with the same token: the check runs against v2 and every client's change is shown before it is written.",
+      "The token in the keychain is checked against v2, then every client's change is shown before it is written, as in a setup.",
   },
 
   stepsLabel: "Setup steps",

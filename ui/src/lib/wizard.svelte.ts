@@ -37,6 +37,9 @@ export type CheckState = {
   report: ProbeReport | null;
   /** Why the backend refused to check (`refused`), e.g. an email that is not one. */
   error: IpcError | null;
+  /** Whether the check is of the credential on record, its secret from the keychain (the move
+   * to v2), rather than of what was entered. */
+  recorded: boolean;
 };
 
 /** Step 5: the clients found, the person's choices, and the last preview. */
@@ -96,7 +99,7 @@ export function defaultExpiry(today: Date = new Date()): string {
 }
 
 export function idleCheck(): CheckState {
-  return { status: "idle", progress: null, report: null, error: null };
+  return { status: "idle", progress: null, report: null, error: null, recorded: false };
 }
 
 export function idleClients(): ClientsState {

@@ -49,7 +49,7 @@ describe("CheckStep", () => {
   it("sends the token once and shows each stage as it arrives", async () => {
     const { backend, progress } = renderRunning();
     expect(backend.checkCredential).toHaveBeenCalledExactlyOnceWith(
-      { method: "service", email: null, token: TOKEN, endpoint: "recommended" },
+      { method: "service", email: null, token: TOKEN, endpoint: "recommended", recorded: false },
       expect.any(Function),
     );
 
