@@ -38,7 +38,7 @@ describe("Root", () => {
     ).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: strings.onRecord.moveToV2 }));
     expect(backend.checkCredential).toHaveBeenCalledWith(
-      expect.objectContaining({ method: "personal", recorded: true, token: "", endpoint: "recommended" }),
+      expect.objectContaining({ method: "personal", recorded: true, token: "", endpoint: "v2OfRecord" }),
       expect.any(Function),
     );
     expect(await screen.findByText(strings.check.okHeading)).toBeInTheDocument();

@@ -82,17 +82,28 @@ pub async fn check_entered(
 ) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
     let policy = load_policy(environment)?;
     policy.check_auth(method)?;
-    let on_record = match endpoint {
-        EndpointChoice::Recommended => None,
-        EndpointChoice::OnRecord => StateFile::for_environment(environment)
+    let recorded = || -> Result<Option<String>> {
+        Ok(StateFile::for_environment(environment)
             .load()?
             .credential
-            .map(|record| record.endpoint),
+            .map(|record| record.endpoint))
+    };
+    let (moved, on_record) = match endpoint {
+        EndpointChoice::Recommended => (None, None),
+        EndpointChoice::OnRecord => (None, recorded()?),
+        EndpointChoice::V2OfRecord => (
+            recorded()?
+                .as_deref()
+                .and_then(crate::status::endpoint_move)
+                .map(|moved| moved.to),
+            None,
+        ),
     };
     let endpoint = Endpoint::choose(
         &policy,
         EndpointSources {
-            flag: None,
+            // The move names its endpoint as a flag would: over the environment, under a lock.
+            flag: moved.as_deref(),
             environment: endpoint_variable,
             on_record: on_record.as_deref(),
         },
@@ -1147,8 +1158,9 @@ mod tests {
             recorded.method,
             recorded.email.as_deref(),
             &recorded.secret,
-            EndpointChoice::Recommended,
-            Some(server.url()),
+            EndpointChoice::V2OfRecord,
+            // ROVO_MCP_ENDPOINT naming v1 does not keep the move on v1.
+            Some(server.v1_url()),
             &environment,
             &mut |_| {},
         )
@@ -1158,7 +1170,7 @@ mod tests {
         assert_eq!(
             checked.endpoint().to_string(),
             server.url(),
-            "the move checks against the recommended endpoint, not the v1 one on record"
+            "the move checks against v2 on the server on record"
         );
     }
 }

@@ -270,7 +270,12 @@ export type EndpointChoice =
  *  The endpoint of the setup on record (rotating a token keeps its endpoint); the
  *  recommended one when nothing is set up.
  */
-"onRecord";
+"onRecord" | 
+/**
+ *  The v2 endpoint that replaces the v1 one on record, on the same server (the move to
+ *  v2); the policy's lock still wins. The recommended one when the record is not on v1.
+ */
+"v2OfRecord";
 
 /**  A setup on a v1 endpoint, and the v2 endpoint that replaces it. */
 export type EndpointMove = {

@@ -30,7 +30,8 @@ export async function startCheck(backend: Backend, recorded = false): Promise<vo
     method: wizard.method,
     email: personal ? wizard.credentials.email : null,
     token: recorded ? "" : personal ? wizard.credentials.apiToken : wizard.credentials.serviceKey,
-    endpoint: "recommended" as const,
+    // The move to v2 checks the v2 endpoint of the server on record.
+    endpoint: recorded ? ("v2OfRecord" as const) : ("recommended" as const),
     recorded,
   };
   try {

@@ -59,6 +59,9 @@ pub enum EndpointChoice {
     /// The endpoint of the setup on record (rotating a token keeps its endpoint); the
     /// recommended one when nothing is set up.
     OnRecord,
+    /// The v2 endpoint that replaces the v1 one on record, on the same server (the move to
+    /// v2); the policy's lock still wins. The recommended one when the record is not on v1.
+    V2OfRecord,
 }
 
 /// What may name the endpoint besides a policy, strongest first.
