@@ -980,17 +980,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_check_obeys_the_policy_of_the_environment() {
-        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+        use rovo_test_support::mcp_server::Grant;
 
         let service_key = Secret::new("s3cr3t-key");
-        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
-            .unwrap()
-            .authorization()
-            .expose()
-            .to_owned();
-        let server = TestMcpServer::start([(header, Grant::PlatformOnly)])
-            .await
-            .unwrap();
+        let server = server_granting(&service_key, Grant::PlatformOnly).await;
         let root = tempfile::tempdir().unwrap();
         let policy = root.path().join("policy.json");
         std::fs::write(
@@ -1054,17 +1047,10 @@ mod tests {
 
     #[tokio::test]
     async fn the_endpoint_on_record_is_checked_when_the_window_asks_for_it() {
-        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+        use rovo_test_support::mcp_server::Grant;
 
         let service_key = Secret::new("s3cr3t-key");
-        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
-            .unwrap()
-            .authorization()
-            .expose()
-            .to_owned();
-        let server = TestMcpServer::start([(header, Grant::FullScope)])
-            .await
-            .unwrap();
+        let server = server_granting(&service_key, Grant::FullScope).await;
         let root = tempfile::tempdir().unwrap();
         let policy = root.path().join("policy.json");
         std::fs::write(&policy, "{}").unwrap();
@@ -1073,19 +1059,7 @@ mod tests {
             root.path(),
             [(crate::policy::POLICY_ENV, policy.to_str().unwrap())],
         );
-        StateFile::for_environment(&environment)
-            .update(|state| {
-                state.credential = Some(CredentialRecord {
-                    auth: AuthMethod::Service,
-                    email: None,
-                    endpoint: server.url().to_owned(),
-                    keychain_account: "service".to_owned(),
-                    expires_on: None,
-                    stored_at: chrono::DateTime::UNIX_EPOCH,
-                    unknown: crate::state::UnknownKeys::new(),
-                });
-            })
-            .unwrap();
+        record_service_setup(&environment, server.url());
 
         let (report, _close, checked) = check_entered(
             AuthMethod::Service,
@@ -1108,17 +1082,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_setup_on_v1_moves_to_v2_with_the_secret_from_the_keychain() {
-        use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+        use rovo_test_support::mcp_server::Grant;
 
         let service_key = Secret::new("s3cr3t-key");
-        let header = credentials::prepare_credential(AuthMethod::Service, None, &service_key)
-            .unwrap()
-            .authorization()
-            .expose()
-            .to_owned();
-        let server = TestMcpServer::start([(header, Grant::FullScope)])
-            .await
-            .unwrap();
+        let server = server_granting(&service_key, Grant::FullScope).await;
         let root = tempfile::tempdir().unwrap();
         let environment =
             ClientEnvironment::new(Os::Linux, root.path(), []).with_machine_policy(Vec::new());
@@ -1130,19 +1097,7 @@ mod tests {
             "{}",
             nothing.message()
         );
-        StateFile::for_environment(&environment)
-            .update(|state| {
-                state.credential = Some(CredentialRecord {
-                    auth: AuthMethod::Service,
-                    email: None,
-                    endpoint: server.v1_url().to_owned(),
-                    keychain_account: "service".to_owned(),
-                    expires_on: None,
-                    stored_at: chrono::DateTime::UNIX_EPOCH,
-                    unknown: crate::state::UnknownKeys::new(),
-                });
-            })
-            .unwrap();
+        record_service_setup(&environment, server.v1_url());
         let empty =
             credential_on_record(&environment, &keychain).expect_err("no secret in the keychain");
         assert_eq!(
@@ -1172,5 +1127,37 @@ mod tests {
             server.url(),
             "the move checks against v2 on the server on record"
         );
+    }
+
+    /// A stand-in server that grants `service_key`, sent as Bearer, what `grant` unlocks.
+    async fn server_granting(
+        service_key: &Secret,
+        grant: rovo_test_support::mcp_server::Grant,
+    ) -> rovo_test_support::mcp_server::TestMcpServer {
+        let header = credentials::prepare_credential(AuthMethod::Service, None, service_key)
+            .unwrap()
+            .authorization()
+            .expose()
+            .to_owned();
+        rovo_test_support::mcp_server::TestMcpServer::start([(header, grant)])
+            .await
+            .unwrap()
+    }
+
+    /// A service-key setup on record against `endpoint`, its secret under the account `service`.
+    fn record_service_setup(environment: &ClientEnvironment, endpoint: &str) {
+        StateFile::for_environment(environment)
+            .update(|state| {
+                state.credential = Some(CredentialRecord {
+                    auth: AuthMethod::Service,
+                    email: None,
+                    endpoint: endpoint.to_owned(),
+                    keychain_account: "service".to_owned(),
+                    expires_on: None,
+                    stored_at: chrono::DateTime::UNIX_EPOCH,
+                    unknown: crate::state::UnknownKeys::new(),
+                });
+            })
+            .unwrap();
     }
 }
