@@ -754,6 +754,21 @@ pub fn policy_schema() -> serde_json::Value {
 }
 
 #[cfg(test)]
+impl Policy {
+    /// A policy read from `policy.json` that locks `endpoint` and nothing else.
+    pub(crate) fn locking_endpoint(endpoint: &str) -> Self {
+        Self {
+            settings: PolicyFile {
+                endpoint: Some(endpoint.to_owned()),
+                ..PolicyFile::default()
+            },
+            sources: vec![PolicySource::File("policy.json".into())],
+            ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

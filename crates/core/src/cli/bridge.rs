@@ -167,7 +167,6 @@ mod tests {
     use super::*;
     use crate::auth_method::AuthMethod;
     use crate::cli::{Cli, Command};
-    use crate::policy::{PolicyFile, PolicySource};
     use crate::probe::DEFAULT_ENDPOINT;
 
     const RECORDED: &str = "https://recorded.example/mcp";
@@ -220,17 +219,6 @@ mod tests {
         fn authorization(&self, _record: &CredentialRecord) -> Result<Secret, Error> {
             self.keychain_reads.set(self.keychain_reads.get() + 1);
             Ok(Secret::new("Basic c3RvcmVk"))
-        }
-    }
-
-    fn locking(endpoint: &str) -> Policy {
-        Policy {
-            settings: PolicyFile {
-                endpoint: Some(endpoint.to_owned()),
-                ..PolicyFile::default()
-            },
-            sources: vec![PolicySource::File("policy.json".into())],
-            ..Policy::default()
         }
     }
 
@@ -367,7 +355,7 @@ mod tests {
     #[test]
     fn the_policys_endpoint_wins_and_a_conflicting_one_is_refused_naming_the_policy() {
         let locked = "https://locked.example/mcp";
-        let setup = Recorded::new(locking(locked));
+        let setup = Recorded::new(Policy::locking_endpoint(locked));
         let error = config_with(&setup, &["--endpoint", "https://other.example/mcp"], &[])
             .expect_err("the flag contradicts the policy");
         assert_eq!(error.kind(), ErrorKind::InvalidInput);

@@ -306,7 +306,6 @@ mod tests {
     use std::net::{Ipv4Addr, Ipv6Addr};
 
     use super::*;
-    use crate::policy::{PolicyFile, PolicySource};
 
     fn refused(text: &str) -> Error {
         Endpoint::parse(text).expect_err("the endpoint rule refuses it")
@@ -501,17 +500,6 @@ mod tests {
         assert!(https.loopback, "but still never proxied");
     }
 
-    fn locking(endpoint: &str) -> Policy {
-        Policy {
-            settings: PolicyFile {
-                endpoint: Some(endpoint.to_owned()),
-                ..PolicyFile::default()
-            },
-            sources: vec![PolicySource::File("policy.json".into())],
-            ..Policy::default()
-        }
-    }
-
     #[test]
     fn the_flag_wins_over_the_environment_over_the_record_over_the_default() {
         let policy = Policy::default();
@@ -550,7 +538,7 @@ mod tests {
     #[test]
     fn a_policys_lock_wins_and_a_flag_may_only_repeat_it() {
         let locked = "https://mcp.example.com/v1/mcp";
-        let policy = locking(locked);
+        let policy = Policy::locking_endpoint(locked);
         let repeated = Endpoint::choose(
             &policy,
             EndpointSources {
