@@ -345,15 +345,11 @@ fn report_of(
             }
         }
     }
-    let judged = verdict::judge(&summaries, account, resources, credential.method())?;
-    let account = judged
-        .account
-        .then(|| call_reading::account_of(account).ok())
-        .flatten();
-    let sites = match &resources {
+    let sites = match resources {
         CallReading::Answered(output) => report::sites_of(output),
         _ => Vec::new(),
     };
+    let judged = verdict::judge(&summaries, account, resources, &sites, credential.method())?;
     Ok(ProbeReport {
         verdict: judged.verdict,
         auth: None,
@@ -363,7 +359,7 @@ fn report_of(
         products: report::summarise_products(&summaries),
         missing_groups: report::missing_groups(&summaries, catalogue, credential.method()),
         limitation: judged.limitation,
-        account,
+        account: judged.account,
         sites,
         tools: summaries,
         exposure: None,

@@ -3,7 +3,7 @@
 
 use super::call_reading::{self, CallReading, Refusal, RefusalReason};
 use super::failure::ProbeFailure;
-use super::report::{self, Limitation, LimitationCause, ToolSummary, Verdict};
+use super::report::{self, Limitation, LimitationCause, Site, ToolSummary, Verdict};
 use crate::ErrorKind;
 use crate::auth_method::AuthMethod;
 
@@ -12,22 +12,24 @@ use crate::auth_method::AuthMethod;
 const API_TOKEN_ADMIN_PATH: &str =
     "Atlassian Administration → Rovo → Rovo MCP server → Authentication";
 
-/// The verdict, why a `limited` one is limited, and whether the account call's answer may be
-/// shown as the account.
+/// The verdict, why a `limited` one is limited, and the account to show, when the account
+/// call's answer is one and the verdict lets it be shown.
 #[derive(Debug)]
 pub struct Judged {
     pub verdict: Verdict,
     pub limitation: Option<Limitation>,
-    pub account: bool,
+    pub account: Option<serde_json::Value>,
 }
 
 /// Judges the flat list `tools` with the readings of `atlassianUserInfo` (`account`) and
-/// `getAccessibleAtlassianResources` (`resources`). A refusal of the whole credential (API-token
-/// sign-in off, the IP allowlist, any other error object) is the failure returned.
+/// `getAccessibleAtlassianResources` (`resources`, whose sites are `sites`). A refusal of the
+/// whole credential (API-token sign-in off, the IP allowlist, any other error object) is the
+/// failure returned.
 pub fn judge(
     tools: &[ToolSummary],
     account: &CallReading,
     resources: &CallReading,
+    sites: &[Site],
     method: AuthMethod,
 ) -> Result<Judged, ProbeFailure> {
     let refusals: Vec<&Refusal> = [account, resources]
@@ -93,7 +95,7 @@ pub fn judge(
     }
     let account_read = call_reading::account_of(account);
     let sites_read = match resources {
-        CallReading::Answered(output) if !report::sites_of(output).is_empty() => Ok(()),
+        CallReading::Answered(_) if !sites.is_empty() => Ok(()),
         CallReading::Answered(_) => {
             Err("getAccessibleAtlassianResources answered with no site".to_owned())
         }
@@ -113,7 +115,7 @@ pub fn judge(
     Ok(Judged {
         verdict: Verdict::Ok,
         limitation: None,
-        account: account_read.is_ok(),
+        account: account_read.ok(),
     })
 }
 
@@ -121,7 +123,7 @@ fn limited(limitation: Limitation) -> Judged {
     Judged {
         verdict: Verdict::Limited,
         limitation: Some(limitation),
-        account: false,
+        account: None,
     }
 }
 
