@@ -133,6 +133,7 @@ impl JudgeHome {
             mode: SecretMode::Inline,
             authorization: AUTHORIZATION,
             bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
+            keychain_carrier: rovo_mcp_core::clients::KeychainCarrier::Helper,
         };
         plan_configure(client, &environment, &settings)?.apply(&backup_folder(&environment))?;
         let _first = self.config.set(path);

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::clients::{
     self, Change, Client, ClientEnvironment, ClientPlan, ClientWriteResult, EntrySettings,
-    SecretMode, plan_configure,
+    KeychainCarrier, SecretMode, plan_configure,
 };
 use crate::credentials::{self, Credential};
 use crate::probe::{Endpoint, Verdict};
@@ -31,6 +31,8 @@ pub struct SetupRequest<'a> {
     pub server_name: &'a str,
     /// The absolute path of this program, which `keychain` entries run as their bridge.
     pub bridge_command: &'a str,
+    /// How `keychain` entries get the secret where a client has a header helper.
+    pub keychain_carrier: KeychainCarrier,
 }
 
 /// One client's planned change, for `--dry-run` and the wizard's preview.
@@ -113,6 +115,7 @@ fn plan_one(
         mode: mode_for(client, request),
         authorization: request.credential.authorization().expose(),
         bridge_command: request.bridge_command,
+        keychain_carrier: request.keychain_carrier,
     };
     plan_configure(client, environment, &settings)
 }
@@ -325,6 +328,7 @@ pub fn rotate(
         server_name,
         // Rotation rewrites inline entries only, which never run the bridge.
         bridge_command: "",
+        keychain_carrier: KeychainCarrier::Helper,
     };
     let keychain_outcome = store_in_keychain(keychain, credential);
     let account = keychain_outcome.account.clone();

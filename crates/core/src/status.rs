@@ -65,6 +65,10 @@ pub struct ClientHolding {
     pub config_path: Option<String>,
     pub mode: Option<SecretMode>,
     pub url: Option<String>,
+    /// Set when the entry is in a file the client no longer reads (it moved its config):
+    /// `configure` moves it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub former_path: Option<String>,
 }
 
 /// The status as of `today`, from the state file and the clients' own files; a state file
@@ -107,6 +111,7 @@ pub fn status_of(
                 config_path: status.config_path,
                 mode: entry.mode,
                 url: entry.url,
+                former_path: status.former_path,
             })
         })
         .collect();

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::clients::{
     self, Change, Client, ClientEnvironment, ClientStatus, ClientWriteError, ClientWriteResult,
-    SecretMode,
+    KeychainCarrier, SecretMode,
 };
 use crate::credentials::{self, Credential};
 use crate::fsutil::{self, BackupPlace, ConfigFile, WriteOutcome};
@@ -602,6 +602,7 @@ fn request<'a>(
         expires_on,
         server_name: policy.entry_name(),
         bridge_command,
+        keychain_carrier: KeychainCarrier::Helper,
     }
 }
 

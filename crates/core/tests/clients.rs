@@ -25,6 +25,7 @@ fn settings(mode: SecretMode) -> EntrySettings<'static> {
         mode,
         authorization: AUTHORIZATION,
         bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
+        keychain_carrier: rovo_mcp_core::clients::KeychainCarrier::Helper,
     }
 }
 

@@ -69,7 +69,7 @@ pub fn main(args: &BridgeArgs) -> u8 {
 
 /// What the bridge reads besides its arguments, in the order it may read them: the policy,
 /// then the setup on record, and the keychain only once the endpoint has passed the rule.
-trait Setup {
+pub(super) trait Setup {
     fn policy(&self) -> Result<Policy, Error>;
     fn on_record(&self) -> Result<CredentialRecord, Error>;
     /// The whole `Authorization` value for `record`, from the keychain.
@@ -78,7 +78,7 @@ trait Setup {
 
 /// The setup of the user running the bridge: the policy in force, the state file, the OS
 /// keychain.
-struct ThisUser;
+pub(super) struct ThisUser;
 
 impl Setup for ThisUser {
     fn policy(&self) -> Result<Policy, Error> {
@@ -110,7 +110,7 @@ impl Setup for ThisUser {
 /// is read: one named by a flag or variable against the policy's lock, or not allowed by the
 /// rule, is refused without touching the keychain. The credential is the variable named by
 /// `--authorization-env`, else the setup on record.
-fn bridge_config(
+pub(super) fn bridge_config(
     args: &BridgeArgs,
     variable: impl Fn(&str) -> Option<String>,
     setup: &dyn Setup,

@@ -112,12 +112,17 @@ fn entry_text(status: &ClientStatus) -> String {
     if status.problem.is_some() {
         return "unreadable".to_owned();
     }
-    match &status.entry {
-        None => "-".to_owned(),
+    let text = match &status.entry {
+        None => return "-".to_owned(),
         Some(entry) => entry.mode.map_or_else(
             || "present (other)".to_owned(),
             |mode| mode.name().to_owned(),
         ),
+    };
+    if status.former_path.is_some() {
+        format!("{text}, old file")
+    } else {
+        text
     }
 }
 

@@ -16,7 +16,7 @@ use super::output::{Output, no_home};
 use super::validate::{
     Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary, network_runtime,
 };
-use crate::clients::{self, ClientEnvironment, SecretMode};
+use crate::clients::{self, ClientEnvironment, KeychainCarrier, SecretMode};
 use crate::policy::Policy;
 use crate::probe::{ProbeReport, Verdict};
 use crate::secrets::OsKeychain;
@@ -37,6 +37,12 @@ pub struct ConfigureArgs {
     /// How the secret reaches each client; default: each client's preferred mode.
     #[arg(long, value_enum)]
     pub mode: Option<SecretMode>,
+    /// In `keychain` mode, what gives the secret to a client with a header helper (Claude
+    /// Code): `helper` (its `headersHelper` runs `rovo-mcp-setup headers`) or `bridge` (it
+    /// starts `rovo-mcp-setup bridge`, for a client that starts an OAuth sign-in beside the
+    /// helper's header). Clients without a helper always get the bridge.
+    #[arg(long, value_enum, value_name = "CARRIER", default_value_t = KeychainCarrier::Helper)]
+    pub keychain_via: KeychainCarrier,
     /// The MCP endpoint (default: `$ROVO_MCP_ENDPOINT`, else Atlassian's own endpoint).
     #[arg(long, value_name = "URL")]
     pub endpoint: Option<String>,
@@ -139,6 +145,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
                 expires_on: args.expires,
                 server_name: policy.entry_name(),
                 bridge_command: &bridge_command,
+                keychain_carrier: args.keychain_via,
             };
             write_or_preview(args, &request, &report, &environment, &policy)
         }

@@ -6,6 +6,7 @@ mod bridge;
 mod clients;
 mod configure;
 mod credential_args;
+mod headers;
 mod output;
 mod remove;
 mod rotate;
@@ -58,6 +59,9 @@ pub enum Command {
     Remove(remove::RemoveArgs),
     /// Serve MCP on stdin/stdout for stdio-only clients, with the credential from the keychain.
     Bridge(bridge::BridgeArgs),
+    /// Print the `Authorization` header as JSON, with the credential from the keychain: the
+    /// header helper of a client that runs one (Claude Code's `headersHelper`).
+    Headers(bridge::BridgeArgs),
 }
 
 /// Runs a headless subcommand and returns the process exit code.
@@ -69,6 +73,7 @@ pub fn run(command: &Command) -> u8 {
         Command::Clients(args) => clients::main(args),
         Command::Remove(args) => remove::main(args),
         Command::Bridge(args) => bridge::main(args),
+        Command::Headers(args) => headers::main(args),
         Command::Validate(args) => validate::main(args),
         Command::Configure(args) => configure::main(args),
         Command::Rotate(args) => rotate::main(args),

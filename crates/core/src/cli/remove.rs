@@ -220,6 +220,9 @@ fn summary(results: &[ClientWriteResult]) -> String {
                     "{name}: deleted `{path}`, which our setup created and which held only our entry"
                 )
             }
+            (Some(Change::Unchanged), _) if result.note.is_some() => {
+                write!(text, "{name}: {}", result.note.as_deref().unwrap_or_default())
+            }
             (Some(Change::Unchanged) | None, _) => {
                 write!(text, "{name}: no entry of ours in `{path}`")
             }
@@ -229,6 +232,11 @@ fn summary(results: &[ClientWriteResult]) -> String {
         };
         if let Some(backup) = &result.backup {
             let _ = write!(text, " (previous version saved to `{backup}`)");
+        }
+        if let (Some(note), Some(Change::Update | Change::Create | Change::Delete)) =
+            (&result.note, result.change)
+        {
+            let _ = write!(text, "; {note}");
         }
         if result.needs_restart {
             let _ = write!(text, "; restart {name} to pick this up");
@@ -374,8 +382,48 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_client_fails_alone_with_exit_8() {
+    fn a_broken_file_without_our_entry_is_no_failure() {
         let sandbox = sandbox();
+        let args = RemoveArgs {
+            clients: vec!["gemini-cli".to_owned(), "cursor".to_owned()],
+            forget: false,
+            json: false,
+        };
+        let before = std::fs::read(sandbox.home.join(".gemini/settings.json")).unwrap();
+
+        let output = sandbox.run(&args);
+
+        assert_eq!(
+            output.exit_code, 0,
+            "a file that does not parse and never names our entry holds nothing to remove: {}",
+            output.stderr
+        );
+        assert!(
+            output.stderr.contains("Gemini CLI: no entry of ours (`")
+                && output.stderr.contains("does not parse"),
+            "the person is told why it was left alone: {}",
+            output.stderr
+        );
+        assert_eq!(
+            std::fs::read(sandbox.home.join(".gemini/settings.json")).unwrap(),
+            before,
+            "not a byte of it changes"
+        );
+        assert!(
+            output.stderr.contains("Cursor: removed our entry"),
+            "the other client is served: {}",
+            output.stderr
+        );
+    }
+
+    #[test]
+    fn a_broken_client_that_names_our_entry_fails_alone_with_exit_8() {
+        let sandbox = sandbox();
+        std::fs::write(
+            sandbox.home.join(".gemini/settings.json"),
+            "{ \"mcpServers\": { \"atlassian-rovo-mcp\": { oops",
+        )
+        .unwrap();
         let args = RemoveArgs {
             clients: vec!["gemini-cli".to_owned(), "cursor".to_owned()],
             forget: false,

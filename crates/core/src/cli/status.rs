@@ -120,7 +120,19 @@ fn human(status: &SetupStatus) -> String {
             .mode
             .map_or("unknown mode", crate::clients::SecretMode::name);
         let path = client.config_path.as_deref().unwrap_or("?");
-        let _ = writeln!(text, "{}: {mode}, `{path}`", client.name);
+        match &client.former_path {
+            Some(former) => {
+                let _ = writeln!(
+                    text,
+                    "{}: {mode}, in `{former}`, which {} no longer reads; run `rovo-mcp-setup \
+                     configure --clients {}` to move it to `{path}`",
+                    client.name, client.name, client.id
+                );
+            }
+            None => {
+                let _ = writeln!(text, "{}: {mode}, `{path}`", client.name);
+            }
+        }
     }
     text
 }

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP};
+use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -13,12 +13,10 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["q", "qchat"],
-    shape: EntryShape::Remote {
-        placement: MCP_SERVERS,
-        fields: TYPED_HTTP,
-    },
+    shape: EntryShape::remote(MCP_SERVERS, TYPED_HTTP).or_local(COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: true,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

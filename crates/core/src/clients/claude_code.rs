@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP};
+use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP, TYPED_STDIO};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -14,12 +14,12 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["claude"],
-    shape: EntryShape::Remote {
-        placement: MCP_SERVERS,
-        fields: TYPED_HTTP,
-    },
+    shape: EntryShape::remote(MCP_SERVERS, TYPED_HTTP)
+        .or_local(TYPED_STDIO)
+        .with_headers_helper("headersHelper"),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

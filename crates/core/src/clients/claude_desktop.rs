@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, Os};
+use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, Os};
 use crate::edit::ConfigFormat;
 
 const FILE: &str = "claude_desktop_config.json";
@@ -14,11 +14,10 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &[],
-    shape: EntryShape::StdioBridge {
-        placement: MCP_SERVERS,
-    },
+    shape: EntryShape::local_only(MCP_SERVERS, COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: true,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, EntryShape, Field, Placement};
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -14,12 +14,25 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["codex"],
-    shape: EntryShape::Remote {
-        placement: Placement::Member(&["mcp_servers"]),
-        fields: &[Field::Url("url"), Field::Headers("http_headers")],
-    },
+    shape: EntryShape::remote(
+        Placement::Member(&["mcp_servers"]),
+        &[Field::Url("url"), Field::Headers("http_headers")],
+    )
+    .or_local(&[
+        Field::Command("command"),
+        Field::Arguments("args"),
+        Field::Environment("env"),
+        // Codex starts a local server with a short list of variables (`DEFAULT_ENV_VARS` in
+        // openai/codex codex-rs/rmcp-client/src/utils.rs, read 2026-12-04): the bridge needs
+        // the session bus to reach the Secret Service on Linux.
+        Field::Constant(
+            "env_vars",
+            Constant::TextList(&["DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR"]),
+        ),
+    ]),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -1,11 +1,26 @@
-//! Continue (VS Code/JetBrains extension, `cn` CLI): `~/.continue/config.yaml`, where
-//! `mcpServers` is a list of named items and headers sit under `requestOptions`
-//! (research/clients.md §2.16).
+//! Continue (VS Code/JetBrains extension, `cn` CLI): one block file of ours,
+//! `~/.continue/mcpServers/atlassian-rovo-mcp.yaml`, with the block header Continue requires
+//! (`name`, `version`, `schema: v1`) and a one-item `mcpServers` list; headers sit under
+//! `requestOptions`. A `config.yaml` we create would fail Continue's schema (`name` and `version`
+//! are required) and hide an existing `config.json`, so `config.yaml` is the former location:
+//! an entry of ours there is moved. Source: continuedev/continue
+//! `packages/config-yaml/src/schemas/index.ts` (`blockSchema`) and `core/util/paths.ts`
+//! (`getPrimaryConfigFilePath`), read 2026-12-03 (research/clients.md, corrections).
 
 use std::path::PathBuf;
 
 use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement};
 use crate::edit::ConfigFormat;
+
+/// The list our item goes in, in the block file and in `config.yaml` alike.
+const SERVERS_LIST: Placement = Placement::NamedListItem(&["mcpServers"]);
+
+const REMOTE: &[Field] = &[
+    Field::Name("name"),
+    Field::Constant("type", Constant::Text("streamable-http")),
+    Field::Url("url"),
+    Field::NestedHeaders("requestOptions"),
+];
 
 pub(super) const CLIENT: Client = Client {
     id: "continue",
@@ -14,20 +29,39 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["cn"],
-    shape: EntryShape::Remote {
-        placement: Placement::NamedListItem(&["mcpServers"]),
-        fields: &[
+    shape: EntryShape::remote(SERVERS_LIST, REMOTE)
+        .or_local(&[
             Field::Name("name"),
-            Field::Constant("type", Constant::Text("streamable-http")),
-            Field::Url("url"),
-            Field::NestedHeaders("requestOptions"),
-        ],
-    },
+            Field::Constant("type", Constant::Text("stdio")),
+            Field::Command("command"),
+            Field::Arguments("args"),
+            Field::Environment("env"),
+        ])
+        .in_own_file("name: Atlassian Rovo MCP\nversion: 1.0.0\nschema: v1\n"),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[&CONFIG_YAML],
+};
+
+/// `~/.continue/config.yaml`, where entries were written before block files.
+const CONFIG_YAML: Client = Client {
+    id: "continue-config-yaml",
+    name: "Continue",
+    format: ConfigFormat::Yaml,
+    config_files: config_yaml,
+    install_markers,
+    commands: &[],
+    shape: EntryShape::remote(SERVERS_LIST, REMOTE),
+    prompt_inputs: false,
+    needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".continue", "mcpServers", "atlassian-rovo-mcp.yaml"])]
+}
+
+fn config_yaml(environment: &ClientEnvironment) -> Vec<PathBuf> {
     vec![environment.home(&[".continue", "config.yaml"])]
 }
 

@@ -14,17 +14,25 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["copilot"],
-    shape: EntryShape::Remote {
-        placement: MCP_SERVERS,
-        fields: &[
+    shape: EntryShape::remote(
+        MCP_SERVERS,
+        &[
             Field::Constant("type", Constant::Text("http")),
             Field::Url("url"),
             Field::Headers("headers"),
             Field::Constant("tools", Constant::TextList(&["*"])),
         ],
-    },
+    )
+    .or_local(&[
+        Field::Constant("type", Constant::Text("local")),
+        Field::Command("command"),
+        Field::Arguments("args"),
+        Field::Environment("env"),
+        Field::Constant("tools", Constant::TextList(&["*"])),
+    ]),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

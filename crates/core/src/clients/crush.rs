@@ -1,10 +1,17 @@
-//! Crush (Charm): `crush.json` in the XDG config folder (`%LOCALAPPDATA%\crush` on Windows),
-//! servers under `mcp` with `type: http` (research/clients.md §2.25).
+//! Crush (Charm): the user config `crush/crush.json` in the XDG config folder on every OS
+//! (`$XDG_CONFIG_HOME` or `~/.config`, Windows included), moved by `CRUSH_GLOBAL_CONFIG`;
+//! servers under `mcp` with `type: http`. `%LOCALAPPDATA%\crush\crush.json` is Crush's own
+//! machine-owned state ("should not be edited by hand"), where entries were written before: an
+//! entry of ours there is moved. Source: charmbracelet/crush `internal/home/home.go` and
+//! `internal/config/load.go`, read 2026-12-03 (research/clients.md, corrections).
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, EntryShape, Os, Placement, TYPED_HTTP};
+use super::{Client, ClientEnvironment, EntryShape, Os, Placement, TYPED_HTTP, TYPED_STDIO};
 use crate::edit::ConfigFormat;
+
+const SHAPE: EntryShape =
+    EntryShape::remote(Placement::Member(&["mcp"]), TYPED_HTTP).or_local(TYPED_STDIO);
 
 pub(super) const CLIENT: Client = Client {
     id: "crush",
@@ -13,18 +20,37 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["crush"],
-    shape: EntryShape::Remote {
-        placement: Placement::Member(&["mcp"]),
-        fields: TYPED_HTTP,
-    },
+    shape: SHAPE,
     prompt_inputs: false,
     needs_restart: false,
+    former: &[&WINDOWS_STATE],
+};
+
+/// `%LOCALAPPDATA%\crush\crush.json`, Crush's state on Windows.
+const WINDOWS_STATE: Client = Client {
+    id: "crush-windows-state",
+    name: "Crush",
+    format: ConfigFormat::Json,
+    config_files: windows_state,
+    install_markers: windows_state,
+    commands: &[],
+    shape: SHAPE,
+    prompt_inputs: false,
+    needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    match environment.variable("CRUSH_GLOBAL_CONFIG") {
+        Some(folder) => vec![environment.join(Path::new(folder), &["crush.json"])],
+        None => vec![environment.xdg_config(&["crush", "crush.json"])],
+    }
+}
+
+fn windows_state(environment: &ClientEnvironment) -> Vec<PathBuf> {
     match environment.os() {
         Os::Windows => vec![environment.local_app_data(&["crush", "crush.json"])],
-        Os::MacOs | Os::Linux => vec![environment.xdg_config(&["crush", "crush.json"])],
+        Os::MacOs | Os::Linux => Vec::new(),
     }
 }
 

@@ -47,7 +47,7 @@ impl Os {
 
 /// The variables that move client configs: the XDG folders, the Windows profile folders and the
 /// clients' own overrides. Only these are captured, so a plan never depends on anything else.
-const RELEVANT_VARIABLES: [&str; 12] = [
+const RELEVANT_VARIABLES: [&str; 17] = [
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     "APPDATA",
@@ -55,6 +55,11 @@ const RELEVANT_VARIABLES: [&str; 12] = [
     "CLAUDE_CONFIG_DIR",
     "CODEX_HOME",
     "COPILOT_HOME",
+    "CLINE_MCP_SETTINGS_PATH",
+    "CLINE_DATA_DIR",
+    "CLINE_DIR",
+    "CRUSH_GLOBAL_CONFIG",
+    "GEMINI_CLI_HOME",
     "PATH",
     "PATHEXT",
     // Where the policy lives (design §8).

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS};
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -13,16 +15,18 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["gemini"],
-    shape: EntryShape::Remote {
-        placement: MCP_SERVERS,
-        fields: &[
+    shape: EntryShape::remote(
+        MCP_SERVERS,
+        &[
             Field::Url("url"),
             Field::Constant("type", Constant::Text("http")),
             Field::Headers("headers"),
         ],
-    },
+    )
+    .or_local(COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -13,9 +13,9 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["goose"],
-    shape: EntryShape::Remote {
-        placement: Placement::Member(&["extensions"]),
-        fields: &[
+    shape: EntryShape::remote(
+        Placement::Member(&["extensions"]),
+        &[
             Field::Constant("enabled", Constant::Flag(true)),
             Field::Constant("type", Constant::Text("streamable_http")),
             Field::Name("name"),
@@ -24,9 +24,20 @@ pub(super) const CLIENT: Client = Client {
             Field::Headers("headers"),
             Field::Constant("timeout", Constant::Number(300)),
         ],
-    },
+    )
+    .or_local(&[
+        Field::Constant("enabled", Constant::Flag(true)),
+        Field::Constant("type", Constant::Text("stdio")),
+        Field::Name("name"),
+        Field::Constant("description", Constant::Text("Atlassian Rovo MCP server")),
+        Field::Command("cmd"),
+        Field::Arguments("args"),
+        Field::Environment("envs"),
+        Field::Constant("timeout", Constant::Number(300)),
+    ]),
     prompt_inputs: false,
     needs_restart: true,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS};
+use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -13,11 +13,10 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &[],
-    shape: EntryShape::StdioBridge {
-        placement: MCP_SERVERS,
-    },
+    shape: EntryShape::local_only(MCP_SERVERS, COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: true,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, URL_AND_HEADERS};
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, URL_AND_HEADERS,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -13,12 +15,10 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["kiro", "kiro-cli"],
-    shape: EntryShape::Remote {
-        placement: MCP_SERVERS,
-        fields: URL_AND_HEADERS,
-    },
+    shape: EntryShape::remote(MCP_SERVERS, URL_AND_HEADERS).or_local(COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -43,10 +43,10 @@ mod zed;
 use std::path::{Path, PathBuf};
 
 use entry::{
-    Constant, EntryShape, Field, MCP_SERVERS, Placement, SERVER_URL_AND_HEADERS, SERVERS,
-    STREAMABLE_HTTP, TYPED_HTTP, URL_AND_HEADERS,
+    COMMAND_AND_ARGS, Constant, EntryShape, Field, MCP_SERVERS, Placement, SERVER_URL_AND_HEADERS,
+    SERVERS, STREAMABLE_HTTP, TYPED_HTTP, TYPED_STDIO, URL_AND_HEADERS,
 };
-pub use entry::{EntrySettings, EntrySummary, SecretMode};
+pub use entry::{EntrySettings, EntrySummary, KeychainCarrier, SecretMode};
 pub use environment::{ClientEnvironment, Os};
 pub use plan::{Change, ClientPlan, ClientStatus, FileOrigin, plan_configure, plan_remove, status};
 pub use write::{ClientWriteError, ClientWriteResult, exit_code, write_each};
@@ -84,6 +84,10 @@ pub struct Client {
     prompt_inputs: bool,
     /// Whether the client only reads its config at start, so it must be restarted.
     pub needs_restart: bool,
+    /// Where the client read its config before it moved: an entry of ours found there is shown
+    /// by `status`, moved by `configure` and taken out by `remove`. Each is a client of its own
+    /// (its file, format and shape then), with an id of its own for its backups.
+    former: &'static [&'static Client],
 }
 
 /// Every client, in the order of design §5.
@@ -192,13 +196,7 @@ impl Client {
 
     /// The secret modes this client supports, preferred first.
     pub fn modes(&self) -> &'static [SecretMode] {
-        if self.uses_stdio_bridge() {
-            &[SecretMode::Keychain, SecretMode::Inline]
-        } else if self.prompt_inputs {
-            &[SecretMode::Prompt, SecretMode::Inline]
-        } else {
-            &[SecretMode::Inline]
-        }
+        self.shape.modes(self.prompt_inputs)
     }
 
     /// The path of the map or list our entry goes in, such as `["mcpServers"]`.
@@ -208,9 +206,10 @@ impl Client {
         }
     }
 
-    /// Whether the client gets the `mcp-remote` bridge because its file takes stdio servers only.
+    /// Whether the client's `inline` entry is the `mcp-remote` bridge (which needs Node.js),
+    /// because its file takes stdio servers only.
     pub fn uses_stdio_bridge(&self) -> bool {
-        matches!(self.shape, EntryShape::StdioBridge { .. })
+        self.shape.remote.is_none()
     }
 }
 
@@ -304,9 +303,9 @@ mod tests {
             ),
             (
                 "cline",
-                "/home/me/.config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json",
-                "/Users/me/Library/Application Support/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json",
-                r"C:\Users\me\AppData\Roaming\Code\User\globalStorage\saoudrizwan.claude-dev\settings\cline_mcp_settings.json",
+                "/home/me/.cline/data/settings/cline_mcp_settings.json",
+                "/Users/me/.cline/data/settings/cline_mcp_settings.json",
+                r"C:\Users\me\.cline\data\settings\cline_mcp_settings.json",
             ),
             (
                 "roo-code",
@@ -340,9 +339,9 @@ mod tests {
             ),
             (
                 "continue",
-                "/home/me/.continue/config.yaml",
-                "/Users/me/.continue/config.yaml",
-                r"C:\Users\me\.continue\config.yaml",
+                "/home/me/.continue/mcpServers/atlassian-rovo-mcp.yaml",
+                "/Users/me/.continue/mcpServers/atlassian-rovo-mcp.yaml",
+                r"C:\Users\me\.continue\mcpServers\atlassian-rovo-mcp.yaml",
             ),
             (
                 "kiro",
@@ -358,8 +357,8 @@ mod tests {
             ),
             (
                 "copilot-jetbrains",
-                "/home/me/.local/share/github-copilot/intellij/mcp.json",
-                "/Users/me/Library/Application Support/github-copilot/intellij/mcp.json",
+                "/home/me/.config/github-copilot/intellij/mcp.json",
+                "/Users/me/.config/github-copilot/intellij/mcp.json",
                 r"C:\Users\me\AppData\Local\github-copilot\intellij\mcp.json",
             ),
             (
@@ -390,7 +389,7 @@ mod tests {
                 "crush",
                 "/home/me/.config/crush/crush.json",
                 "/Users/me/.config/crush/crush.json",
-                r"C:\Users\me\AppData\Local\crush\crush.json",
+                r"C:\Users\me\.config\crush\crush.json",
             ),
             (
                 "qwen-code",
@@ -446,10 +445,7 @@ mod tests {
             ("opencode", "/cfg/opencode/opencode.json"),
             ("goose", "/cfg/goose/config.yaml"),
             ("copilot-cli", "/copilot/mcp-config.json"),
-            (
-                "copilot-jetbrains",
-                "/data/github-copilot/intellij/mcp.json",
-            ),
+            ("cline", "/home/me/.cline/data/settings/cline_mcp_settings.json"),
             ("vscode", "/cfg/Code/User/mcp.json"),
             ("cursor", "/home/me/.cursor/mcp.json"),
         ] {

@@ -14,18 +14,25 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["opencode"],
-    shape: EntryShape::Remote {
-        placement: Placement::Member(&["mcp"]),
-        fields: &[
+    shape: EntryShape::remote(
+        Placement::Member(&["mcp"]),
+        &[
             Field::Constant("type", Constant::Text("remote")),
             Field::Url("url"),
             Field::Headers("headers"),
             Field::Constant("oauth", Constant::Flag(false)),
             Field::Constant("enabled", Constant::Flag(true)),
         ],
-    },
+    )
+    .or_local(&[
+        Field::Constant("type", Constant::Text("local")),
+        Field::CommandLine("command"),
+        Field::Environment("environment"),
+        Field::Constant("enabled", Constant::Flag(true)),
+    ]),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -63,6 +63,10 @@ pub struct ClientPlan {
     after: Option<Vec<u8>>,
     /// Our entry as the file held it before, so an entry updated in place can be reported.
     previous_entry: Option<EntrySummary>,
+    /// Why a removal leaves the file alone although it could not read it.
+    unreadable_note: Option<String>,
+    /// Our entry taken out of the files the client read before it moved (`Client::former`).
+    moved_from: Vec<ClientPlan>,
 }
 
 /// Never prints the contents: they may hold the header value.
@@ -100,11 +104,17 @@ pub fn plan_configure(
     );
     let path = config_path(client, environment)?;
     let file = ConfigFile::read(&path)?;
-    let after = edited(client.format, &file, &edits, Purpose::Configure)?;
+    let after = edited(client, &file, &edits, Purpose::Configure)?;
     let previous_entry = match file.bytes() {
         Some(bytes) => read_summary(client, file.path(), bytes, settings.name)?,
         None => None,
     };
+    let moved_from = former_removals(client, environment, settings.name, &super::backup_folder(environment))?;
+    let previous_entry = previous_entry.or_else(|| {
+        moved_from
+            .iter()
+            .find_map(|plan| plan.previous_entry.clone())
+    });
     Ok(ClientPlan {
         client,
         file,
@@ -113,7 +123,34 @@ pub fn plan_configure(
         holds_secret: settings.mode == SecretMode::Inline,
         after,
         previous_entry,
+        unreadable_note: None,
+        moved_from,
     })
+}
+
+/// Removals of our entry `name` from the files `client` read before it moved, for those that
+/// hold one: `configure` moves the entry, `remove` takes it out everywhere. A former file that
+/// does not parse and does not mention the name is nothing of ours.
+fn former_removals(
+    client: &'static Client,
+    environment: &ClientEnvironment,
+    name: &str,
+    backup_folder: &Path,
+) -> Result<Vec<ClientPlan>> {
+    let mut removals = Vec::new();
+    for &former in client.former {
+        let Some(path) = former.config_path(environment) else {
+            continue;
+        };
+        if !path.is_file() {
+            continue;
+        }
+        let removal = plan_remove(former, environment, name, backup_folder, FileOrigin::Found)?;
+        if removal.change() != Change::Unchanged {
+            removals.push(removal);
+        }
+    }
+    Ok(removals)
 }
 
 /// Plans taking our entry `name` out of `client`'s config, so the file is what it would be had
@@ -135,6 +172,9 @@ pub fn plan_remove(
 ) -> Result<ClientPlan> {
     let path = config_path(client, environment)?;
     let file = ConfigFile::read(&path)?;
+    if let Some(plan) = unparseable_without_our_entry(client, &file, name) {
+        return Ok(plan);
+    }
     let locations = entry::locations(client.shape, name, client.prompt_inputs);
     let removal = |depths: &[PruneDepth]| -> Vec<EntryEdit> {
         locations
@@ -148,6 +188,8 @@ pub fn plan_remove(
             .collect()
     };
     let depths = match file.bytes() {
+        // A file of our own goes with its last server, so its list goes with our entry.
+        _ if client.shape.own_file_header.is_some() => vec![PruneDepth::ALL; locations.len()],
         None => vec![PruneDepth::ALL; locations.len()],
         Some(before) => {
             let mut results = Vec::new();
@@ -180,11 +222,12 @@ pub fn plan_remove(
     };
     let edits = removal(&depths);
     let purpose = Purpose::Remove(origin);
-    let after = edited(client.format, &file, &edits, purpose)?;
+    let after = edited(client, &file, &edits, purpose)?;
     let previous_entry = match file.bytes() {
         Some(bytes) => read_summary(client, file.path(), bytes, name)?,
         None => None,
     };
+    let moved_from = former_removals(client, environment, name, backup_folder)?;
     Ok(ClientPlan {
         client,
         file,
@@ -193,6 +236,39 @@ pub fn plan_remove(
         holds_secret: false,
         after,
         previous_entry,
+        unreadable_note: None,
+        moved_from,
+    })
+}
+
+/// A removal plan that leaves `file` alone when it does not parse and never mentions `name`:
+/// there is nothing of ours to take out, so the client is not a failure. A file that mentions
+/// the name may hold our entry, and is refused with its line by the normal path.
+fn unparseable_without_our_entry(
+    client: &'static Client,
+    file: &ConfigFile,
+    name: &str,
+) -> Option<ClientPlan> {
+    let bytes = file.bytes()?;
+    let location = entry::location(client.shape.placement(), name);
+    client.format.read(bytes, &location).err()?;
+    let mentions_name = bytes
+        .windows(name.len().max(1))
+        .any(|window| window == name.as_bytes());
+    (!mentions_name).then(|| ClientPlan {
+        client,
+        file: file.clone(),
+        edits: Vec::new(),
+        purpose: Purpose::Remove(FileOrigin::Found),
+        holds_secret: false,
+        after: Some(bytes.to_vec()),
+        previous_entry: None,
+        moved_from: Vec::new(),
+        unreadable_note: Some(format!(
+            "no entry of ours (`{}` does not parse, and does not mention `{name}`); it was left \
+             untouched",
+            file.path().display()
+        )),
     })
 }
 
@@ -233,11 +309,12 @@ fn config_path(client: &Client, environment: &ClientEnvironment) -> Result<PathB
 }
 
 fn edited(
-    format: ConfigFormat,
+    client: &Client,
     file: &ConfigFile,
     edits: &[EntryEdit],
     purpose: Purpose,
 ) -> Result<Option<Vec<u8>>> {
+    let format = client.format;
     let before = file.bytes();
     if purpose != Purpose::Configure && before.is_none() {
         return Ok(None);
@@ -245,10 +322,34 @@ fn edited(
     let after = format
         .edit(before, edits)
         .map_err(|error| invalid_config(file.path(), &error))?;
+    if let Some(header) = client.shape.own_file_header {
+        return Ok(own_file(header, client.entry_container(), before, after, purpose));
+    }
     let emptied = purpose == Purpose::Remove(FileOrigin::CreatedBySetup)
         && before != Some(after.as_slice())
         && format.is_empty_document(&after);
     Ok((!emptied).then_some(after))
+}
+
+/// A file of our entry's own (a Continue block file): created with its header, and deleted by a
+/// removal that leaves no server in it. Another server someone added keeps it.
+fn own_file(
+    header: &str,
+    container: &[&str],
+    before: Option<&[u8]>,
+    after: Vec<u8>,
+    purpose: Purpose,
+) -> Option<Vec<u8>> {
+    if before.is_none() && purpose == Purpose::Configure {
+        let mut created = header.as_bytes().to_vec();
+        created.extend(after);
+        return Some(created);
+    }
+    let key = format!("{}:", container.first().copied().unwrap_or_default());
+    let servers_left = String::from_utf8_lossy(&after)
+        .lines()
+        .any(|line| line.starts_with(&key));
+    (purpose == Purpose::Configure || servers_left).then_some(after)
 }
 
 fn invalid_config(path: &Path, error: &EditError) -> Error {
@@ -284,7 +385,8 @@ impl ClientPlan {
 
     pub fn change(&self) -> Change {
         match (self.file.bytes(), self.after.as_deref()) {
-            (before, after) if before == after => Change::Unchanged,
+            (before, after) if before == after && self.moved_from.is_empty() => Change::Unchanged,
+            (before, after) if before == after => Change::Update,
             (None, Some(_)) => Change::Create,
             (Some(_), None) => Change::Delete,
             _ => Change::Update,
@@ -293,8 +395,9 @@ impl ClientPlan {
 
     /// The unified diff of the change, with credentials masked; empty when nothing changes.
     pub fn diff(&self) -> String {
-        if self.change() == Change::Unchanged {
-            return String::new();
+        let moved: String = self.moved_from.iter().map(Self::diff).collect();
+        if self.file.bytes() == self.after.as_deref() {
+            return moved;
         }
         let before = mask_secrets(&String::from_utf8_lossy(
             self.file.bytes().unwrap_or_default(),
@@ -313,11 +416,12 @@ impl ClientPlan {
         } else {
             "/dev/null".to_owned()
         };
-        similar::TextDiff::from_lines(&before, &after)
+        let diff = similar::TextDiff::from_lines(&before, &after)
             .unified_diff()
             .context_radius(3)
             .header(&old_name, &new_name)
-            .to_string()
+            .to_string();
+        diff + &moved
     }
 
     /// Writes the change: backup, atomic replace, read back. If the client rewrote the file
@@ -339,10 +443,15 @@ impl ClientPlan {
             match outcome {
                 WriteOutcome::ChangedSinceRead => {
                     file = ConfigFile::read(self.file.path())?;
-                    after = edited(self.client.format, &file, &self.edits, self.purpose)?;
+                    after = edited(self.client, &file, &self.edits, self.purpose)?;
                 }
                 outcome => {
                     self.confirm(after.is_some())?;
+                    // The entry is in its new place first, so a failure here leaves it in both
+                    // rather than in neither.
+                    for moved in &self.moved_from {
+                        moved.apply(backup_folder)?;
+                    }
                     return Ok(outcome);
                 }
             }
@@ -357,9 +466,30 @@ impl ClientPlan {
         ))
     }
 
-    /// What applying the plan does to who may read the file, for the person: set when the file
-    /// was open to other users and gets our header value, so it is made private.
-    pub fn privacy_note(&self) -> Option<String> {
+    /// What else the person should know about the file: that it was open to other users and,
+    /// getting our header value, is made private; or that a removal left a file alone that does
+    /// not parse and holds nothing of ours.
+    pub fn note(&self) -> Option<String> {
+        if let Some(note) = &self.unreadable_note {
+            return Some(note.clone());
+        }
+        if !self.moved_from.is_empty() {
+            let paths: Vec<String> = self
+                .moved_from
+                .iter()
+                .map(|plan| format!("`{}`", plan.path().display()))
+                .collect();
+            let verb = if self.purpose == Purpose::Configure {
+                "moved here from"
+            } else {
+                "also taken out of"
+            };
+            return Some(format!(
+                "our entry was {verb} {}, which {} no longer reads",
+                paths.join(", "),
+                self.client.name
+            ));
+        }
         (self.holds_secret && self.file.was_open_to_others()).then(|| {
             format!(
                 "`{}` could be opened by other users of this computer; it holds the credential now, \
@@ -413,6 +543,9 @@ pub struct ClientStatus {
     pub stdio_bridge: bool,
     /// Why the file could not be read, when it could not.
     pub problem: Option<String>,
+    /// Where `entry` was found when it is not in `config_path` but in a file the client read
+    /// before it moved, and no longer reads: `configure` moves it.
+    pub former_path: Option<String>,
 }
 
 /// Where `client` stands: installed or not, its file, and our entry named `name` in it.
@@ -422,6 +555,20 @@ pub fn status(client: &Client, environment: &ClientEnvironment, name: &str) -> C
         Some(Ok(entry)) => (entry, None),
         Some(Err(error)) => (None, Some(error.message().to_owned())),
         None => (None, None),
+    };
+    let former = entry
+        .is_none()
+        .then(|| {
+            client.former.iter().find_map(|former| {
+                let path = former.config_path(environment)?;
+                let entry = read_entry(former, &path, name).ok()??;
+                Some((path, entry))
+            })
+        })
+        .flatten();
+    let (entry, former_path) = match former {
+        Some((path, entry)) => (Some(entry), Some(path.display().to_string())),
+        None => (entry, None),
     };
     ClientStatus {
         id: client.id.to_owned(),
@@ -434,6 +581,7 @@ pub fn status(client: &Client, environment: &ClientEnvironment, name: &str) -> C
         needs_restart: client.needs_restart,
         stdio_bridge: client.uses_stdio_bridge(),
         problem,
+        former_path,
     }
 }
 
@@ -474,12 +622,10 @@ mod tests {
         config_files: nested_config_files,
         install_markers: nested_config_files,
         commands: &[],
-        shape: EntryShape::Remote {
-            placement: Placement::Member(&["mcp", "servers"]),
-            fields: URL_AND_HEADERS,
-        },
+        shape: EntryShape::remote(Placement::Member(&["mcp", "servers"]), URL_AND_HEADERS),
         prompt_inputs: false,
         needs_restart: false,
+        former: &[],
     };
 
     fn nested_config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
@@ -508,6 +654,7 @@ mod tests {
             mode: SecretMode::Prompt,
             authorization: "Bearer k",
             bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
+            keychain_carrier: crate::clients::KeychainCarrier::Helper,
         };
         let error = plan_configure(find("cursor").unwrap(), &environment, &settings).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
@@ -521,6 +668,7 @@ mod tests {
             mode: SecretMode::Inline,
             authorization: "Basic c2VjcmV0",
             bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
+            keychain_carrier: crate::clients::KeychainCarrier::Helper,
         }
     }
 
@@ -662,7 +810,7 @@ mod tests {
         let cursor = find("cursor").unwrap();
 
         let plan = plan_configure(cursor, &environment, &inline_settings()).unwrap();
-        let note = plan.privacy_note().expect("the person is told");
+        let note = plan.note().expect("the person is told");
         plan.apply(&home.path().join("backups")).unwrap();
 
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
@@ -672,7 +820,7 @@ mod tests {
         );
         assert!(note.contains("mcp.json"), "the note names the file: {note}");
         let again = plan_configure(cursor, &environment, &inline_settings()).unwrap();
-        assert_eq!(again.privacy_note(), None, "a private file needs no note");
+        assert_eq!(again.note(), None, "a private file needs no note");
     }
 
     #[test]

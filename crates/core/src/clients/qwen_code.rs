@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, Field, MCP_SERVERS};
+use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Field, MCP_SERVERS};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -13,12 +13,14 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["qwen"],
-    shape: EntryShape::Remote {
-        placement: MCP_SERVERS,
-        fields: &[Field::Url("httpUrl"), Field::Headers("headers")],
-    },
+    shape: EntryShape::remote(
+        MCP_SERVERS,
+        &[Field::Url("httpUrl"), Field::Headers("headers")],
+    )
+    .or_local(COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

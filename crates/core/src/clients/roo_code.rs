@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, STREAMABLE_HTTP};
+use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, STREAMABLE_HTTP, TYPED_STDIO};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -13,12 +13,10 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &[],
-    shape: EntryShape::Remote {
-        placement: MCP_SERVERS,
-        fields: STREAMABLE_HTTP,
-    },
+    shape: EntryShape::remote(MCP_SERVERS, STREAMABLE_HTTP).or_local(TYPED_STDIO),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

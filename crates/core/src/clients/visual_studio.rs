@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, Os, SERVERS, TYPED_HTTP};
+use super::{Client, ClientEnvironment, EntryShape, Os, SERVERS, TYPED_HTTP, TYPED_STDIO};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -13,12 +13,10 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &[],
-    shape: EntryShape::Remote {
-        placement: SERVERS,
-        fields: TYPED_HTTP,
-    },
+    shape: EntryShape::remote(SERVERS, TYPED_HTTP).or_local(TYPED_STDIO),
     prompt_inputs: false,
     needs_restart: true,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

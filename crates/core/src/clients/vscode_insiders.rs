@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, SERVERS, TYPED_HTTP};
+use super::{Client, ClientEnvironment, EntryShape, SERVERS, TYPED_HTTP, TYPED_STDIO};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -12,12 +12,10 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["code-insiders"],
-    shape: EntryShape::Remote {
-        placement: SERVERS,
-        fields: TYPED_HTTP,
-    },
+    shape: EntryShape::remote(SERVERS, TYPED_HTTP).or_local(TYPED_STDIO),
     prompt_inputs: true,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

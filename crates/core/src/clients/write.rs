@@ -67,7 +67,7 @@ pub fn write_each(
             let written = plan(client).and_then(|plan| {
                 result.previous_entry = plan.previous_entry().cloned();
                 let change = plan.change();
-                let note = plan.privacy_note();
+                let note = plan.note();
                 plan.apply(backup_folder)
                     .map(|outcome| (change, note, outcome))
             });
@@ -134,6 +134,7 @@ mod tests {
             mode: SecretMode::Inline,
             authorization: "Bearer key",
             bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
+            keychain_carrier: crate::clients::KeychainCarrier::Helper,
         };
 
         let results = write_each(

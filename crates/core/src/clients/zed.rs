@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, EntryShape, Os, Placement, URL_AND_HEADERS};
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Os, Placement, URL_AND_HEADERS,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -14,12 +16,11 @@ pub(super) const CLIENT: Client = Client {
     config_files,
     install_markers,
     commands: &["zed", "zeditor"],
-    shape: EntryShape::Remote {
-        placement: Placement::Member(&["context_servers"]),
-        fields: URL_AND_HEADERS,
-    },
+    shape: EntryShape::remote(Placement::Member(&["context_servers"]), URL_AND_HEADERS)
+        .or_local(COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: false,
+    former: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
