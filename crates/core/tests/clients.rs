@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use rovo_mcp_core::ErrorKind;
 use rovo_mcp_core::clients::{
     self, ALL, Change, Client, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME,
-    EntrySettings, FileOrigin, Os, SecretMode, plan_configure, plan_remove,
+    EntrySettings, FileOrigin, KeychainCarrier, Os, SecretMode, plan_configure, plan_remove,
 };
 use rovo_mcp_core::edit::ConfigFormat;
 use rovo_mcp_core::fsutil::WriteOutcome;
@@ -25,7 +25,7 @@ fn settings(mode: SecretMode) -> EntrySettings<'static> {
         mode,
         authorization: AUTHORIZATION,
         bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
-        keychain_carrier: rovo_mcp_core::clients::KeychainCarrier::Helper,
+        keychain_carrier: KeychainCarrier::Helper,
     }
 }
 
@@ -91,7 +91,8 @@ fn realistic_config(client: &Client) -> &'static str {
             "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n# keep this comment\n"
         }
         "continue" => {
-            "name: Local Assistant\nversion: 1.0.0\nschema: v1\nmodels:\n  - name: Llama\n    provider: ollama\n    model: llama3\nmcpServers:\n  - name: sqlite\n    command: npx\n    args:\n      - -y\n      - mcp-sqlite\n"
+            // Our block file, where someone added a second server by hand.
+            "name: Atlassian Rovo MCP\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: sqlite\n    command: npx\n    args:\n      - -y\n      - mcp-sqlite\n"
         }
         _ => {
             "{\n  \"mcpServers\": {\n    \"github\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-github\"]\n    }\n  }\n}\n"
@@ -198,6 +199,210 @@ fn every_client_gets_its_entry_in_a_realistic_file_and_remove_restores_it() {
             client.id
         );
     }
+}
+
+/// `keychain` mode in every client that can start a local server or run a header helper: the
+/// file gets our bridge (or Claude Code's helper) and never the secret, the entry reads back as
+/// ours, and remove gives back every byte.
+#[test]
+fn every_client_takes_a_keychain_entry_that_holds_no_secret() {
+    let home = Home::new();
+    let keychain = settings(SecretMode::Keychain);
+    let bridged = EntrySettings {
+        keychain_carrier: KeychainCarrier::Bridge,
+        ..keychain
+    };
+    for client in linux_clients(&home) {
+        assert!(
+            client.modes().contains(&SecretMode::Keychain),
+            "{}: every client on Linux can keep the secret out of its file",
+            client.id
+        );
+        for (settings, suffix) in [(keychain, "keychain"), (bridged, "keychain-bridge")] {
+            if suffix == "keychain-bridge" && client.id != "claude-code" {
+                continue;
+            }
+            let before = realistic_config(client);
+            let path = home.seed(client, before.as_bytes());
+            plan_configure(client, &home.environment, &settings)
+                .unwrap_or_else(|error| panic!("{}: {error}", client.id))
+                .apply(home.backups())
+                .unwrap();
+            let after = fs::read_to_string(&path).unwrap();
+            check_golden(&golden_name(client, suffix), &after);
+            assert!(
+                !after.contains("ATATT3xfake") && !after.contains(AUTHORIZATION),
+                "{}: the file holds no secret in keychain mode\n{after}",
+                client.id
+            );
+            let entry = clients::status(client, &home.environment, DEFAULT_SERVER_NAME)
+                .entry
+                .unwrap_or_else(|| panic!("{}: entry read back", client.id));
+            assert_eq!(
+                entry.mode,
+                Some(SecretMode::Keychain),
+                "{}: read back as our keychain entry",
+                client.id
+            );
+            plan_remove(
+                client,
+                &home.environment,
+                DEFAULT_SERVER_NAME,
+                home.backups(),
+                FileOrigin::Found,
+            )
+            .unwrap()
+            .apply(home.backups())
+            .unwrap();
+            assert_eq!(
+                fs::read_to_string(&path).unwrap(),
+                before,
+                "{}: remove gives back every byte",
+                client.id
+            );
+        }
+    }
+}
+
+/// A client that moved its config: our entry at the old place is shown by `status`, moved by
+/// `configure` (the old file keeps everything else) and taken out by `remove`.
+#[test]
+fn an_entry_at_a_clients_former_location_is_found_moved_and_removed() {
+    let home = Home::new();
+    let old_cline = home.environment.home(&[
+        ".config",
+        "Code",
+        "User",
+        "globalStorage",
+        "saoudrizwan.claude-dev",
+        "settings",
+    ]);
+    fs::create_dir_all(&old_cline).unwrap();
+    let old_file = old_cline.join("cline_mcp_settings.json");
+    let theirs = "{\n  \"mcpServers\": {\n    \"github\": { \"command\": \"npx\", \"args\": [\"-y\", \"mcp-github\"] }\n  }\n}\n";
+    fs::write(&old_file, theirs).unwrap();
+    let cline = clients::find("cline").unwrap();
+    // Our entry as an earlier release wrote it, into the file Cline 3 read.
+    let old_config = theirs.replace(
+        "}\n  }\n}",
+        "},\n    \"atlassian-rovo-mcp\": { \"type\": \"streamableHttp\", \"url\": \"https://mcp.atlassian.com/v1/mcp\", \"headers\": { \"Authorization\": \"Basic b2xk\" } }\n  }\n}",
+    );
+    fs::write(&old_file, &old_config).unwrap();
+
+    let status = clients::status(cline, &home.environment, DEFAULT_SERVER_NAME);
+    assert_eq!(
+        status.former_path.as_deref(),
+        Some(old_file.to_str().unwrap()),
+        "status finds our entry where Cline no longer reads"
+    );
+    assert_eq!(
+        status.entry.and_then(|entry| entry.url).as_deref(),
+        Some("https://mcp.atlassian.com/v1/mcp")
+    );
+
+    let plan = plan_configure(cline, &home.environment, &settings(SecretMode::Inline)).unwrap();
+    assert_eq!(plan.change(), Change::Create, "the new file is created");
+    assert!(
+        plan.diff().contains(old_file.to_str().unwrap()),
+        "the preview shows the old file losing our entry:\n{}",
+        plan.diff()
+    );
+    assert!(
+        plan.note()
+            .is_some_and(|note| note.contains("moved here from")),
+        "{:?}",
+        plan.note()
+    );
+    plan.apply(home.backups()).unwrap();
+    assert_eq!(
+        fs::read_to_string(&old_file).unwrap(),
+        "{\n  \"mcpServers\": {\n    \"github\": { \"command\": \"npx\", \"args\": [\"-y\", \"mcp-github\"] }\n  }\n}\n",
+        "the old file keeps the person's server and loses ours, with its old secret"
+    );
+    let new_file = home.path_of(cline);
+    assert!(
+        fs::read_to_string(&new_file)
+            .unwrap()
+            .contains(AUTHORIZATION),
+        "the entry is where Cline 4 reads"
+    );
+    let status = clients::status(cline, &home.environment, DEFAULT_SERVER_NAME);
+    assert_eq!(status.former_path, None, "nothing is left at the old place");
+
+    fs::write(&old_file, &old_config).unwrap();
+    plan_remove(
+        cline,
+        &home.environment,
+        DEFAULT_SERVER_NAME,
+        home.backups(),
+        FileOrigin::CreatedBySetup,
+    )
+    .unwrap()
+    .apply(home.backups())
+    .unwrap();
+    assert!(!new_file.exists(), "the file our setup created goes");
+    assert!(
+        !fs::read_to_string(&old_file)
+            .unwrap()
+            .contains("atlassian-rovo-mcp"),
+        "and remove takes our entry out of the old file too"
+    );
+}
+
+/// Continue's `config.yaml` held our entry before block files: configure moves it into the
+/// block file and leaves the rest of `config.yaml` as it was; a block file that gained a second
+/// server keeps it when ours is removed.
+#[test]
+fn continue_moves_from_config_yaml_to_a_block_file_of_its_own() {
+    let home = Home::new();
+    let continue_dev = clients::find("continue").unwrap();
+    let config_yaml = home.environment.home(&[".continue", "config.yaml"]);
+    fs::create_dir_all(config_yaml.parent().unwrap()).unwrap();
+    let theirs = "name: Local Assistant\nversion: 1.0.0\nschema: v1\nmodels:\n  - name: Llama\n    provider: ollama\n    model: llama3\nmcpServers:\n  - name: sqlite\n    command: npx\n";
+    fs::write(
+        &config_yaml,
+        format!("{theirs}  - name: atlassian-rovo-mcp\n    type: streamable-http\n    url: https://mcp.atlassian.com/v1/mcp\n"),
+    )
+    .unwrap();
+
+    plan_configure(
+        continue_dev,
+        &home.environment,
+        &settings(SecretMode::Keychain),
+    )
+    .unwrap()
+    .apply(home.backups())
+    .unwrap();
+
+    assert_eq!(
+        fs::read_to_string(&config_yaml).unwrap(),
+        theirs,
+        "config.yaml keeps everything but our entry"
+    );
+    let block = home.path_of(continue_dev);
+    let written = fs::read_to_string(&block).unwrap();
+    assert!(
+        written.starts_with("name: Atlassian Rovo MCP\nversion: 1.0.0\nschema: v1\nmcpServers:\n"),
+        "the block file has the header Continue's schema requires:\n{written}"
+    );
+
+    let with_theirs = format!("{written}  - name: notes\n    command: notes-mcp\n");
+    fs::write(&block, &with_theirs).unwrap();
+    plan_remove(
+        continue_dev,
+        &home.environment,
+        DEFAULT_SERVER_NAME,
+        home.backups(),
+        FileOrigin::CreatedBySetup,
+    )
+    .unwrap()
+    .apply(home.backups())
+    .unwrap();
+    assert_eq!(
+        fs::read_to_string(&block).unwrap(),
+        "name: Atlassian Rovo MCP\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: notes\n    command: notes-mcp\n",
+        "a block file with a second server keeps it and its header; only our item goes"
+    );
 }
 
 #[test]

@@ -221,7 +221,11 @@ fn summary(results: &[ClientWriteResult]) -> String {
                 )
             }
             (Some(Change::Unchanged), _) if result.note.is_some() => {
-                write!(text, "{name}: {}", result.note.as_deref().unwrap_or_default())
+                write!(
+                    text,
+                    "{name}: {}",
+                    result.note.as_deref().unwrap_or_default()
+                )
             }
             (Some(Change::Unchanged) | None, _) => {
                 write!(text, "{name}: no entry of ours in `{path}`")

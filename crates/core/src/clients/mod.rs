@@ -445,7 +445,10 @@ mod tests {
             ("opencode", "/cfg/opencode/opencode.json"),
             ("goose", "/cfg/goose/config.yaml"),
             ("copilot-cli", "/copilot/mcp-config.json"),
-            ("cline", "/home/me/.cline/data/settings/cline_mcp_settings.json"),
+            (
+                "cline",
+                "/home/me/.cline/data/settings/cline_mcp_settings.json",
+            ),
             ("vscode", "/cfg/Code/User/mcp.json"),
             ("cursor", "/home/me/.cursor/mcp.json"),
         ] {

@@ -109,7 +109,12 @@ pub fn plan_configure(
         Some(bytes) => read_summary(client, file.path(), bytes, settings.name)?,
         None => None,
     };
-    let moved_from = former_removals(client, environment, settings.name, &super::backup_folder(environment))?;
+    let moved_from = former_removals(
+        client,
+        environment,
+        settings.name,
+        &super::backup_folder(environment),
+    )?;
     let previous_entry = previous_entry.or_else(|| {
         moved_from
             .iter()
@@ -323,7 +328,13 @@ fn edited(
         .edit(before, edits)
         .map_err(|error| invalid_config(file.path(), &error))?;
     if let Some(header) = client.shape.own_file_header {
-        return Ok(own_file(header, client.entry_container(), before, after, purpose));
+        return Ok(own_file(
+            header,
+            client.entry_container(),
+            before,
+            after,
+            purpose,
+        ));
     }
     let emptied = purpose == Purpose::Remove(FileOrigin::CreatedBySetup)
         && before != Some(after.as_slice())
