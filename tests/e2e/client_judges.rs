@@ -3,6 +3,11 @@
 //! entry next to one the user already had, and must list both; Claude Code, Gemini CLI and
 //! opencode also connect to a test server on loopback and report ours healthy.
 //!
+//! In `keychain` mode (issue 15) the real binary's `configure` stores the secret in a private
+//! Secret Service and writes the entry; the client then starts our bridge, or runs our header
+//! helper (Claude Code's `headersHelper`), which reads the keychain, and must connect: the test
+//! server refuses any other header, and the client's file holds none.
+//!
 //! Nothing leaves the machine: every CLI gets a cleared environment with its update checks,
 //! telemetry and model downloads turned off, works in an empty folder of its temporary home,
 //! and is killed after `CLI_DEADLINE`. No CLI needs a login for these commands.
@@ -17,16 +22,21 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use rovo_e2e::repository_root;
+use rovo_e2e::{app_binary, repository_root};
 use rovo_mcp_core::clients::{
     self, ClientEnvironment, DEFAULT_SERVER_NAME, EntrySettings, Os, SecretMode, backup_folder,
     plan_configure,
 };
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
 /// The header value the test server grants, written inline as a user with a token would.
 const AUTHORIZATION: &str = "Basic anVkZ2VAZXhhbXBsZS5jb206QVRBVFQzeGp1ZGdl";
+
+/// The account and token `AUTHORIZATION` encodes, as `configure` takes them in keychain mode.
+const EMAIL: &str = "judge@example.com";
+const TOKEN: &str = "ATATT3xjudge";
 
 /// How long one CLI run may take before it is killed and the test fails with what it printed.
 const CLI_DEADLINE: Duration = Duration::from_secs(60);
@@ -75,6 +85,9 @@ struct JudgeHome {
     variables: Vec<(&'static str, String)>,
     /// The config file the core wrote, shown in every failure message.
     config: OnceCell<PathBuf>,
+    /// The private Secret Service of a keychain-mode test, whose bus the CLI and the programs
+    /// it starts (our bridge and header helper) get.
+    keychain: Option<SecretServiceSession>,
 }
 
 impl JudgeHome {
@@ -104,7 +117,83 @@ impl JudgeHome {
             project,
             variables,
             config: OnceCell::new(),
+            keychain: None,
         })
+    }
+
+    /// A fresh home with its own Secret Service, for keychain mode.
+    fn with_keychain(overrides: &[(&'static str, &str)]) -> anyhow::Result<Self> {
+        let mut home = Self::new(overrides)?;
+        home.keychain = Some(SecretServiceSession::start()?);
+        Ok(home)
+    }
+
+    /// The session bus of this home's Secret Service, when it has one.
+    fn bus(&self) -> Vec<(&'static str, String)> {
+        self.keychain
+            .iter()
+            .map(|session| ("DBUS_SESSION_BUS_ADDRESS", session.bus_address().to_owned()))
+            .collect()
+    }
+
+    /// Seeds the client's config with `existing`, then runs the real binary's `configure` in
+    /// keychain mode, as a person or a script would: the secret goes to this home's Secret
+    /// Service and the entry runs our bridge or header helper (`carrier`).
+    fn configure_keychain(
+        &self,
+        client_id: &str,
+        existing: &str,
+        endpoint: &str,
+        carrier: &str,
+    ) -> anyhow::Result<()> {
+        let client = clients::find(client_id).context("the client is in the registry")?;
+        let path = client
+            .config_path(&self.environment())
+            .context("the client exists on Linux")?;
+        fs::create_dir_all(path.parent().context("the config has a folder")?)?;
+        fs::write(&path, existing)?;
+        let output = Command::new(app_binary()?)
+            .args([
+                "configure",
+                "--clients",
+                client_id,
+                "--mode",
+                "keychain",
+                "--keychain-via",
+                carrier,
+                "--auth",
+                "personal",
+                "--email",
+                EMAIL,
+                "--token-env",
+                "JUDGE_TOKEN",
+                "--endpoint",
+                endpoint,
+                "--yes",
+            ])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .envs(self.variables.iter().map(|(name, value)| (name, value)))
+            .envs(self.bus())
+            .env("JUDGE_TOKEN", TOKEN)
+            .stdin(Stdio::null())
+            .output()
+            .context("running rovo-mcp-setup configure")?;
+        let _first = self.config.set(path.clone());
+        let written = fs::read_to_string(&path).unwrap_or_default();
+        if !output.status.success() {
+            bail!(
+                "configure failed ({})\n--- stderr:\n{}\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr),
+                self.config_text()
+            );
+        }
+        if written.contains(TOKEN) || written.contains(AUTHORIZATION) {
+            bail!("the client's file holds the secret in keychain mode\n{written}");
+        }
+        Ok(())
     }
 
     fn environment(&self) -> ClientEnvironment {
@@ -133,7 +222,7 @@ impl JudgeHome {
             mode: SecretMode::Inline,
             authorization: AUTHORIZATION,
             bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
-            keychain_carrier: rovo_mcp_core::clients::KeychainCarrier::Helper,
+            keychain_carrier: clients::KeychainCarrier::Helper,
         };
         plan_configure(client, &environment, &settings)?.apply(&backup_folder(&environment))?;
         let _first = self.config.set(path);
@@ -164,6 +253,7 @@ impl JudgeHome {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", &self.home)
             .envs(self.variables.iter().map(|(name, value)| (name, value)))
+            .envs(self.bus())
             .envs(QUIET)
             .current_dir(&self.project)
             .stdin(Stdio::null())
@@ -323,6 +413,23 @@ fn without_ansi(text: &str) -> String {
     plain
 }
 
+/// opencode installs its plugin SDK from npm into each config folder at start, unless the
+/// folder has `node_modules` and a lock naming it, as it does once opencode has run there.
+/// Seeds that state, so the run stays offline.
+fn seed_opencode_plugin_lock(home: &JudgeHome) {
+    fs::create_dir_all(home.home.join(".config/opencode/node_modules")).unwrap();
+    home.seed(
+        ".config/opencode/package.json",
+        "{\n  \"dependencies\": {\n    \"@opencode-ai/plugin\": \"1.18.33\"\n  }\n}\n",
+    )
+    .unwrap();
+    home.seed(
+        ".config/opencode/package-lock.json",
+        "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\n      \"dependencies\": {\n        \"@opencode-ai/plugin\": \"1.18.33\"\n      }\n    }\n  }\n}\n",
+    )
+    .unwrap();
+}
+
 async fn test_server() -> TestMcpServer {
     TestMcpServer::start([(AUTHORIZATION.to_owned(), Grant::FullScope)])
         .await
@@ -470,20 +577,7 @@ async fn gemini_cli_lists_our_entry_and_connects() {
 async fn opencode_lists_our_entry_and_connects() {
     let server = test_server().await;
     let home = JudgeHome::new(&[]).unwrap();
-    // opencode installs its plugin SDK from npm into each config folder at start, unless the
-    // folder has `node_modules` and a lock naming it, as it does once opencode has run there.
-    // Seed that state, so the run stays offline.
-    fs::create_dir_all(home.home.join(".config/opencode/node_modules")).unwrap();
-    home.seed(
-        ".config/opencode/package.json",
-        "{\n  \"dependencies\": {\n    \"@opencode-ai/plugin\": \"1.18.33\"\n  }\n}\n",
-    )
-    .unwrap();
-    home.seed(
-        ".config/opencode/package-lock.json",
-        "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\n      \"dependencies\": {\n        \"@opencode-ai/plugin\": \"1.18.33\"\n      }\n    }\n  }\n}\n",
-    )
-    .unwrap();
+    seed_opencode_plugin_lock(&home);
     home.configure(
         "opencode",
         "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
@@ -566,5 +660,95 @@ async fn copilot_cli_lists_our_entry_with_its_header() {
         ours["tools"],
         serde_json::json!(["*"]),
         "Copilot CLI offers every tool of our entry\n{get}"
+    );
+}
+
+/// Claude Code in keychain mode, through its header helper (`helper`) or our bridge (`bridge`):
+/// it connects to the test server, which refuses any header but the keychain's.
+async fn claude_code_judges_keychain(carrier: &str, transport: &str) {
+    let server = test_server().await;
+    let home = JudgeHome::with_keychain(&[]).unwrap();
+    home.configure_keychain(
+        "claude-code",
+        "{\n  \"numStartups\": 42,\n  \"mcpServers\": {\n    \"notes\": { \"type\": \"stdio\", \"command\": \"notes-mcp-server\", \"args\": [] }\n  }\n}\n",
+        server.url(),
+        carrier,
+    )
+    .unwrap();
+
+    let list = home.run("claude", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(
+        &format!("{DEFAULT_SERVER_NAME}:"),
+        "Claude Code lists our entry",
+    );
+    assert!(
+        ours.contains("✔ Connected"),
+        "Claude Code connects through the {carrier} with the keychain's header: {ours:?}\n{list}"
+    );
+    let get = home
+        .run("claude", &["mcp", "get", DEFAULT_SERVER_NAME])
+        .unwrap()
+        .succeeded();
+    assert!(
+        get.stdout.contains(&format!("Type: {transport}")) && get.stdout.contains("✔ Connected"),
+        "Claude Code reads our entry as {transport} and reports it healthy\n{get}"
+    );
+    assert!(
+        !get.stdout.contains(TOKEN) && !get.stdout.contains(AUTHORIZATION),
+        "the entry it shows holds no secret\n{get}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn claude_code_connects_with_our_header_helper() {
+    claude_code_judges_keychain("helper", "http").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn claude_code_connects_through_our_bridge() {
+    claude_code_judges_keychain("bridge", "stdio").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gemini_cli_connects_through_our_bridge() {
+    let server = test_server().await;
+    let home = JudgeHome::with_keychain(&[]).unwrap();
+    home.configure_keychain(
+        "gemini-cli",
+        "{\n  \"ui\": { \"theme\": \"GitHub\" }\n}\n",
+        server.url(),
+        "bridge",
+    )
+    .unwrap();
+
+    let list = home.run("gemini", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(
+        &format!("{DEFAULT_SERVER_NAME}:"),
+        "Gemini CLI lists our entry",
+    );
+    assert!(
+        ours.contains("(stdio)") && ours.contains("- Connected"),
+        "Gemini CLI starts our bridge and connects with the keychain's header: {ours:?}\n{list}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opencode_connects_through_our_bridge() {
+    let server = test_server().await;
+    let home = JudgeHome::with_keychain(&[]).unwrap();
+    seed_opencode_plugin_lock(&home);
+    home.configure_keychain(
+        "opencode",
+        "{\n  \"$schema\": \"https://opencode.ai/config.json\"\n}\n",
+        server.url(),
+        "bridge",
+    )
+    .unwrap();
+
+    let list = home.run("opencode", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(DEFAULT_SERVER_NAME, "opencode lists our entry");
+    assert!(
+        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
+        "opencode starts our bridge and connects with the keychain's header: {ours:?}\n{list}"
     );
 }

@@ -29,7 +29,7 @@ pub fn repository_root() -> PathBuf {
 }
 
 /// The app binary under test: `ROVO_APP_BIN`, or the debug build `make test` produces.
-fn app_binary() -> anyhow::Result<PathBuf> {
+pub fn app_binary() -> anyhow::Result<PathBuf> {
     let path = std::env::var_os("ROVO_APP_BIN").map_or_else(
         || repository_root().join("target/debug/rovo-mcp-setup"),
         PathBuf::from,
