@@ -81,7 +81,10 @@ fn realistic_config(client: &Client) -> &'static str {
         "claude-code" => {
             "{\n  \"numStartups\": 42,\n  \"projects\": {\n    \"/home/me/projects/app\": { \"mcpServers\": {} }\n  },\n  \"mcpServers\": {\n    \"github\": { \"type\": \"http\", \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
         }
-        "visual-studio" | "copilot-jetbrains" => {
+        "amp" => {
+            "{\n  \"amp.notifications.enabled\": false,\n  \"amp.mcpServers\": {\n    \"playwright\": { \"command\": \"npx\", \"args\": [\"-y\", \"@playwright/mcp@latest\"] }\n  }\n}\n"
+        }
+        "visual-studio" | "copilot-jetbrains" | "copilot-xcode" => {
             "{\n  \"servers\": {\n    \"github\": { \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
         }
         "codex" => {
@@ -262,6 +265,46 @@ fn every_client_takes_a_keychain_entry_that_holds_no_secret() {
             );
         }
     }
+}
+
+/// Copilot for Xcode exists on macOS only; its file is checked there, on a macOS-shaped home.
+#[test]
+fn copilot_for_xcode_gets_its_entry_on_macos() {
+    let root = tempfile::tempdir().unwrap();
+    let environment = ClientEnvironment::new(Os::MacOs, root.path(), []);
+    let xcode = clients::find("copilot-xcode").unwrap();
+    let path = xcode.config_path(&environment).unwrap();
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let before = realistic_config(xcode);
+    fs::write(&path, before).unwrap();
+    for (mode, suffix) in [
+        (SecretMode::Inline, "configured"),
+        (SecretMode::Keychain, "keychain"),
+    ] {
+        plan_configure(xcode, &environment, &settings(mode))
+            .unwrap()
+            .apply(root.path())
+            .unwrap();
+        check_golden(
+            &golden_name(xcode, suffix),
+            &fs::read_to_string(&path).unwrap(),
+        );
+    }
+    plan_remove(
+        xcode,
+        &environment,
+        DEFAULT_SERVER_NAME,
+        root.path(),
+        FileOrigin::Found,
+    )
+    .unwrap()
+    .apply(root.path())
+    .unwrap();
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        before,
+        "remove gives back every byte"
+    );
 }
 
 /// A client that moved its config: our entry at the old place is shown by `status`, moved by

@@ -181,8 +181,18 @@ export type ClientStatus = {
 	needsRestart: boolean,
 	/**  Whether the entry runs the `mcp-remote` bridge, which needs Node.js (`npx`). */
 	stdioBridge: boolean,
+	/**
+	 *  Whether `keychain` mode runs our header helper (Claude Code's `headersHelper`) rather
+	 *  than our bridge.
+	 */
+	headerHelper: boolean,
 	/**  Why the file could not be read, when it could not. */
 	problem: string | null,
+	/**
+	 *  Where `entry` was found when it is not in `config_path` but in a file the client read
+	 *  before it moved, and no longer reads: `configure` moves it.
+	 */
+	formerPath: string | null,
 };
 
 /**

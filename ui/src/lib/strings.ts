@@ -357,6 +357,35 @@ export const strings = {
       inline: "In its settings file",
       prompt: "Asks you once and stores it",
     } satisfies Record<SecretMode, string>,
+    /** One line per client on what its chosen mode means for it. */
+    modeExplained: (mode: SecretMode, client: { name: string; stdioBridge: boolean; headerHelper: boolean }) => {
+      switch (mode) {
+        case "keychain":
+          return client.headerHelper
+            ? `The secret stays in the system keychain: ${client.name} asks Rovo MCP Setup for the header each time it connects.`
+            : `The secret stays in the system keychain: ${client.name} starts Rovo MCP Setup's bridge, which adds it.`;
+        case "inline":
+          return client.stdioBridge
+            ? `The secret is written into ${client.name}'s settings file (readable by you only), and ${client.name} reaches the server through mcp-remote, which needs Node.js.`
+            : `The secret is written into ${client.name}'s settings file, readable by you only; a new token means a new write.`;
+        case "prompt":
+          return `${client.name} asks you for the secret once and keeps it in its own secret storage.`;
+      }
+    },
+    modeLimitsLabel: "Which clients can take which way of keeping the secret",
+    /** Which clients can or cannot take a mode, whichever list is shorter; `null` when all can. */
+    modeLimits: (mode: SecretMode, having: string[], lacking: string[]) => {
+      const label = ({ keychain: "System keychain", inline: "In its settings file", prompt: "Asks you once" } satisfies Record<
+        SecretMode,
+        string
+      >)[mode];
+      if (lacking.length === 0) {
+        return null;
+      }
+      return having.length <= lacking.length
+        ? `${label}: only ${having.join(", ")}.`
+        : `${label}: every client but ${lacking.join(", ")}.`;
+    },
     allTools: (total: number | null) =>
       total === null
         ? "Give my AI tools every tool directly (?tools=all)"

@@ -67,7 +67,9 @@ function client(id: string, name: string, path: string, overrides: Partial<Clien
     modes: ["inline"],
     needsRestart: false,
     stdioBridge: false,
+    headerHelper: false,
     problem: null,
+    formerPath: null,
     ...overrides,
   };
 }

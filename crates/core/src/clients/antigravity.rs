@@ -14,7 +14,7 @@ pub(super) const CLIENT: Client = Client {
     format: ConfigFormat::Json,
     config_files,
     install_markers,
-    commands: &["agy", "antigravity"],
+    commands: &["antigravity"],
     shape: EntryShape::remote(MCP_SERVERS, SERVER_URL_AND_HEADERS).or_local(COMMAND_AND_ARGS),
     prompt_inputs: false,
     needs_restart: true,

@@ -58,13 +58,25 @@ const CONFIG_YAML: Client = Client {
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
-    vec![environment.home(&[".continue", "mcpServers", "atlassian-rovo-mcp.yaml"])]
+    vec![environment.join(
+        &global_folder(environment),
+        &["mcpServers", "atlassian-rovo-mcp.yaml"],
+    )]
 }
 
 fn config_yaml(environment: &ClientEnvironment) -> Vec<PathBuf> {
-    vec![environment.home(&[".continue", "config.yaml"])]
+    vec![environment.join(&global_folder(environment), &["config.yaml"])]
+}
+
+/// `~/.continue`, or `CONTINUE_GLOBAL_DIR` (continuedev/continue `core/util/paths.ts`): Continue
+/// reads every `.yaml` file in its `mcpServers` folder, whatever its name
+/// (`core/config/loadLocalAssistants.ts`, read 2026-12-04).
+fn global_folder(environment: &ClientEnvironment) -> PathBuf {
+    environment
+        .variable("CONTINUE_GLOBAL_DIR")
+        .map_or_else(|| environment.home(&[".continue"]), PathBuf::from)
 }
 
 fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
-    vec![environment.home(&[".continue"])]
+    vec![global_folder(environment)]
 }

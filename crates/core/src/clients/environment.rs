@@ -47,7 +47,7 @@ impl Os {
 
 /// The variables that move client configs: the XDG folders, the Windows profile folders and the
 /// clients' own overrides. Only these are captured, so a plan never depends on anything else.
-const RELEVANT_VARIABLES: [&str; 17] = [
+const RELEVANT_VARIABLES: [&str; 19] = [
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     "APPDATA",
@@ -60,6 +60,8 @@ const RELEVANT_VARIABLES: [&str; 17] = [
     "CLINE_DIR",
     "CRUSH_GLOBAL_CONFIG",
     "GEMINI_CLI_HOME",
+    "CONTINUE_GLOBAL_DIR",
+    "AMP_SETTINGS_FILE",
     "PATH",
     "PATHEXT",
     // Where the policy lives (design §8).

@@ -1,4 +1,4 @@
-//! Gemini CLI: user settings `~/.gemini/settings.json`; `url` with an explicit `type`
+//! Gemini CLI: user settings `~/.gemini/settings.json` (`$GEMINI_CLI_HOME/.gemini` when set); `url` with an explicit `type`
 //! because its docs still read a bare `url` as SSE (research/clients.md §2.6).
 
 use std::path::PathBuf;
@@ -30,9 +30,18 @@ pub(super) const CLIENT: Client = Client {
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
-    vec![environment.home(&[".gemini", "settings.json"])]
+    vec![environment.join(&gemini_home(environment), &[".gemini", "settings.json"])]
+}
+
+/// `GEMINI_CLI_HOME` replaces the home folder: the settings are in its `.gemini` folder
+/// (google-gemini/gemini-cli `packages/core/src/utils/paths.ts`, `homedir()`, at 5411f11 of
+/// 2026-08-21, read 2026-12-04).
+fn gemini_home(environment: &ClientEnvironment) -> PathBuf {
+    environment
+        .variable("GEMINI_CLI_HOME")
+        .map_or_else(|| environment.home(&[]), PathBuf::from)
 }
 
 fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
-    vec![environment.home(&[".gemini"])]
+    vec![environment.join(&gemini_home(environment), &[".gemini"])]
 }

@@ -12,7 +12,10 @@ mod plan;
 mod write;
 
 mod amazon_q;
+mod amp;
 mod antigravity;
+mod antigravity_cli;
+mod augment;
 mod claude_code;
 mod claude_desktop;
 mod cline;
@@ -20,6 +23,7 @@ mod codex;
 mod continue_dev;
 mod copilot_cli;
 mod copilot_jetbrains;
+mod copilot_xcode;
 mod crush;
 mod cursor;
 mod factory_droid;
@@ -91,7 +95,7 @@ pub struct Client {
 }
 
 /// Every client, in the order of design §5.
-pub const ALL: [&Client; 28] = [
+pub const ALL: [&Client; 32] = [
     &claude_desktop::CLIENT,
     &claude_code::CLIENT,
     &cursor::CLIENT,
@@ -100,6 +104,7 @@ pub const ALL: [&Client; 28] = [
     &windsurf::CLIENT,
     &gemini_cli::CLIENT,
     &antigravity::CLIENT,
+    &antigravity_cli::CLIENT,
     &zed::CLIENT,
     &codex::CLIENT,
     &cline::CLIENT,
@@ -112,6 +117,7 @@ pub const ALL: [&Client; 28] = [
     &kiro::CLIENT,
     &copilot_cli::CLIENT,
     &copilot_jetbrains::CLIENT,
+    &copilot_xcode::CLIENT,
     &amazon_q::CLIENT,
     &warp::CLIENT,
     &trae::CLIENT,
@@ -120,6 +126,8 @@ pub const ALL: [&Client; 28] = [
     &qwen_code::CLIENT,
     &visual_studio::CLIENT,
     &junie::CLIENT,
+    &amp::CLIENT,
+    &augment::CLIENT,
 ];
 
 /// The client with this id.
@@ -240,7 +248,7 @@ mod tests {
         reason = "one row per client: the whole table in one place is the point"
     )]
     fn every_client_has_its_documented_path_on_every_os() {
-        let expected: [(&str, &str, &str, &str); 28] = [
+        let expected: [(&str, &str, &str, &str); 32] = [
             (
                 "claude-desktop",
                 "/home/me/.config/Claude/claude_desktop_config.json",
@@ -288,6 +296,12 @@ mod tests {
                 "/home/me/.gemini/antigravity/mcp_config.json",
                 "/Users/me/.gemini/antigravity/mcp_config.json",
                 r"C:\Users\me\.gemini\antigravity\mcp_config.json",
+            ),
+            (
+                "antigravity-cli",
+                "/home/me/.gemini/config/mcp_config.json",
+                "/Users/me/.gemini/config/mcp_config.json",
+                r"C:\Users\me\.gemini\config\mcp_config.json",
             ),
             (
                 "zed",
@@ -362,6 +376,12 @@ mod tests {
                 r"C:\Users\me\AppData\Local\github-copilot\intellij\mcp.json",
             ),
             (
+                "copilot-xcode",
+                "",
+                "/Users/me/.config/github-copilot/xcode/mcp.json",
+                "",
+            ),
+            (
                 "amazon-q",
                 "/home/me/.aws/amazonq/mcp.json",
                 "/Users/me/.aws/amazonq/mcp.json",
@@ -404,6 +424,18 @@ mod tests {
                 "/Users/me/.junie/mcp/mcp.json",
                 r"C:\Users\me\.junie\mcp\mcp.json",
             ),
+            (
+                "amp",
+                "/home/me/.config/amp/settings.json",
+                "/Users/me/.config/amp/settings.json",
+                r"C:\Users\me\.config\amp\settings.json",
+            ),
+            (
+                "augment",
+                "/home/me/.augment/settings.json",
+                "/Users/me/.augment/settings.json",
+                r"C:\Users\me\.augment\settings.json",
+            ),
         ];
         let ids: Vec<_> = expected.iter().map(|(id, ..)| *id).collect();
         let registry: Vec<_> = ALL.iter().map(|client| client.id).collect();
@@ -436,6 +468,11 @@ mod tests {
                 ("CLAUDE_CONFIG_DIR", "/claude"),
                 ("CODEX_HOME", "/codex"),
                 ("COPILOT_HOME", "/copilot"),
+                ("GEMINI_CLI_HOME", "/gemini"),
+                ("CONTINUE_GLOBAL_DIR", "/continue"),
+                ("CRUSH_GLOBAL_CONFIG", "/crush"),
+                ("CLINE_DATA_DIR", "/cline-data"),
+                ("AMP_SETTINGS_FILE", "/amp/settings.json"),
             ],
         );
         for (id, path) in [
@@ -445,10 +482,11 @@ mod tests {
             ("opencode", "/cfg/opencode/opencode.json"),
             ("goose", "/cfg/goose/config.yaml"),
             ("copilot-cli", "/copilot/mcp-config.json"),
-            (
-                "cline",
-                "/home/me/.cline/data/settings/cline_mcp_settings.json",
-            ),
+            ("gemini-cli", "/gemini/.gemini/settings.json"),
+            ("continue", "/continue/mcpServers/atlassian-rovo-mcp.yaml"),
+            ("crush", "/crush/crush.json"),
+            ("cline", "/cline-data/settings/cline_mcp_settings.json"),
+            ("amp", "/amp/settings.json"),
             ("vscode", "/cfg/Code/User/mcp.json"),
             ("cursor", "/home/me/.cursor/mcp.json"),
         ] {
@@ -458,6 +496,60 @@ mod tests {
                 "{id}"
             );
         }
+    }
+
+    #[test]
+    fn cline_takes_its_settings_file_then_its_data_folder_then_its_folder() {
+        let cline = find("cline").unwrap();
+        let path = |variables: &[(&str, &str)]| {
+            cline.config_path(&ClientEnvironment::new(
+                Os::Linux,
+                "/home/me",
+                variables.iter().copied(),
+            ))
+        };
+        assert_eq!(
+            path(&[
+                ("CLINE_MCP_SETTINGS_PATH", "/etc/cline.json"),
+                ("CLINE_DATA_DIR", "/data"),
+                ("CLINE_DIR", "/cline"),
+            ]),
+            Some(PathBuf::from("/etc/cline.json")),
+            "the file itself wins"
+        );
+        assert_eq!(
+            path(&[("CLINE_DATA_DIR", "/data"), ("CLINE_DIR", "/cline")]),
+            Some(PathBuf::from("/data/settings/cline_mcp_settings.json")),
+            "then the data folder"
+        );
+        assert_eq!(
+            path(&[("CLINE_DIR", "/cline")]),
+            Some(PathBuf::from(
+                "/cline/data/settings/cline_mcp_settings.json"
+            )),
+            "then the `.cline` folder"
+        );
+    }
+
+    #[test]
+    fn zed_from_flathub_is_written_in_its_sandbox_when_only_that_exists() {
+        let home = tempfile::tempdir().unwrap();
+        let sandbox = home.path().join(".var/app/dev.zed.Zed/config/zed");
+        std::fs::create_dir_all(&sandbox).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, home.path(), []);
+        let zed = find("zed").unwrap();
+        assert_eq!(
+            zed.config_path(&environment),
+            Some(sandbox.join("settings.json")),
+            "only the Flatpak's folder exists"
+        );
+        assert!(zed.is_installed(&environment));
+        std::fs::create_dir_all(home.path().join(".config/zed")).unwrap();
+        assert_eq!(
+            zed.config_path(&environment),
+            Some(home.path().join(".config/zed/settings.json")),
+            "a native install's folder comes first"
+        );
     }
 
     #[test]
@@ -488,8 +580,8 @@ mod tests {
         let all = select(&words(&["all"]), &environment).unwrap();
         assert_eq!(
             all.len(),
-            27,
-            "every client but Visual Studio exists on Linux"
+            30,
+            "every client but Visual Studio and Copilot for Xcode exists on Linux"
         );
         let error = select(&words(&["notepad"]), &environment).unwrap_err();
         assert_eq!(error.kind(), crate::ErrorKind::InvalidInput);

@@ -552,6 +552,9 @@ pub struct ClientStatus {
     pub needs_restart: bool,
     /// Whether the entry runs the `mcp-remote` bridge, which needs Node.js (`npx`).
     pub stdio_bridge: bool,
+    /// Whether `keychain` mode runs our header helper (Claude Code's `headersHelper`) rather
+    /// than our bridge.
+    pub header_helper: bool,
     /// Why the file could not be read, when it could not.
     pub problem: Option<String>,
     /// Where `entry` was found when it is not in `config_path` but in a file the client read
@@ -591,6 +594,7 @@ pub fn status(client: &Client, environment: &ClientEnvironment, name: &str) -> C
         modes: client.modes().to_vec(),
         needs_restart: client.needs_restart,
         stdio_bridge: client.uses_stdio_bridge(),
+        header_helper: client.shape.headers_helper.is_some(),
         problem,
         former_path,
     }
