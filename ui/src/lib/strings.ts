@@ -373,13 +373,13 @@ export const strings = {
       }
     },
     modeLimitsLabel: "Which clients can take which way of keeping the secret",
-    /** Which clients can or cannot take a mode, whichever list is shorter; `null` when all can. */
+    /** Which clients can or cannot take a mode, whichever list is shorter; `null` when all or none can. */
     modeLimits: (mode: SecretMode, having: string[], lacking: string[]) => {
       const label = ({ keychain: "System keychain", inline: "In its settings file", prompt: "Asks you once" } satisfies Record<
         SecretMode,
         string
       >)[mode];
-      if (lacking.length === 0) {
+      if (lacking.length === 0 || having.length === 0) {
         return null;
       }
       return having.length <= lacking.length

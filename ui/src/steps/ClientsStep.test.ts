@@ -47,10 +47,33 @@ describe("ClientsStep", () => {
     renderStep();
     const mode = await screen.findByRole("combobox", { name: text.modeLabel("Claude Desktop") });
     expect(mode).toHaveValue("keychain");
-    expect(screen.queryByRole("combobox", { name: text.modeLabel("Cursor") })).not.toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: text.modeLabel("Cursor") }), "Cursor's own mode comes first").toHaveValue(
+      "inline",
+    );
 
     await user.selectOptions(mode, "inline");
     expect(chosenClients(wizard)[0]).toEqual({ id: "claude-desktop", mode: "inline" });
+  });
+
+  it("explains each chosen client's mode in one line and says which clients cannot take which", async () => {
+    const user = userEvent.setup();
+    renderStep();
+    const cursor = await screen.findByRole("combobox", { name: text.modeLabel("Cursor") });
+    const cursorLine = text.modeExplained("inline", { name: "Cursor", stdioBridge: false, headerHelper: false });
+    expect(cursor, "the line describes the select").toHaveAccessibleDescription(cursorLine);
+    await user.selectOptions(cursor, "keychain");
+    expect(cursor, "and follows the choice").toHaveAccessibleDescription(
+      text.modeExplained("keychain", { name: "Cursor", stdioBridge: false, headerHelper: false }),
+    );
+    expect(
+      screen.getByText(text.modeExplained("keychain", { name: "Claude Desktop", stdioBridge: true, headerHelper: false })),
+    ).toBeInTheDocument();
+
+    const limits = screen.getByRole("list", { name: text.modeLimitsLabel });
+    expect(limits, "the clients without keychain mode are named").toHaveTextContent(
+      text.modeLimits("keychain", ["Claude Desktop", "Cursor"], ["Zed", "Codex"])!,
+    );
+    expect(text.modeLimits("prompt", [], ["Cursor"]), "a mode no client has is not listed").toBeNull();
   });
 
   it("offers every tool directly as a choice with its cost, and previews again with it", async () => {

@@ -82,7 +82,7 @@ export const CLIENTS: ClientStatus[] = [
     needsRestart: true,
     stdioBridge: true,
   }),
-  client("cursor", "Cursor", "/home/me/.cursor/mcp.json", { installed: true }),
+  client("cursor", "Cursor", "/home/me/.cursor/mcp.json", { installed: true, modes: ["inline", "keychain"] }),
   client("zed", "Zed", "/home/me/.config/zed/settings.json", {
     installed: true,
     problem: "`/home/me/.config/zed/settings.json` line 1: expected a value; the file was left untouched",
