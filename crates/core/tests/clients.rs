@@ -307,6 +307,82 @@ fn copilot_for_xcode_gets_its_entry_on_macos() {
     );
 }
 
+/// VS Code's profiles with their own MCP servers get the same entry as the default profile: a
+/// profile folder without `mcp.json` gets one, a profile's own servers stay, a profile sharing the
+/// default's servers is left alone, and remove gives every file back.
+#[test]
+fn vscode_profiles_get_the_same_entry_and_lose_it_with_the_default() {
+    let home = Home::new();
+    let user = home.environment.home(&[".config", "Code", "User"]);
+    let work = user.join("profiles/-6f1a2b");
+    let empty = user.join("profiles/3c4d5e");
+    let shared = user.join("profiles/7a8b9c");
+    for folder in [&work, &empty, &shared, &user.join("globalStorage")] {
+        fs::create_dir_all(folder).unwrap();
+    }
+    fs::write(
+        user.join("globalStorage/storage.json"),
+        r#"{"userDataProfiles":[{"name":"Work","location":"-6f1a2b"},{"name":"Empty","location":"3c4d5e"},{"name":"Shared","location":"7a8b9c","useDefaultFlags":{"mcp":true}}]}"#,
+    )
+    .unwrap();
+    let work_before = "{\n  \"servers\": {\n    \"github\": { \"type\": \"http\", \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n";
+    fs::write(work.join("mcp.json"), work_before).unwrap();
+    let vscode = clients::find("vscode").unwrap();
+
+    let plan = plan_configure(vscode, &home.environment, &settings(SecretMode::Inline)).unwrap();
+    let note = plan.note().unwrap_or_default();
+    assert!(
+        note.contains("“Work”") && note.contains("“Empty”") && !note.contains("Shared"),
+        "the person is told which profiles change: {note}"
+    );
+    plan.apply(home.backups()).unwrap();
+
+    for file in [
+        user.join("mcp.json"),
+        work.join("mcp.json"),
+        empty.join("mcp.json"),
+    ] {
+        let written = fs::read_to_string(&file).unwrap();
+        assert!(
+            written.contains("atlassian-rovo-mcp") && written.contains(AUTHORIZATION),
+            "`{}` gets our entry",
+            file.display()
+        );
+    }
+    assert!(
+        fs::read_to_string(work.join("mcp.json"))
+            .unwrap()
+            .contains("github"),
+        "the profile's own server stays"
+    );
+    assert!(
+        !shared.join("mcp.json").exists(),
+        "a profile that shares the default's servers reads the default's file"
+    );
+
+    plan_remove(
+        vscode,
+        &home.environment,
+        DEFAULT_SERVER_NAME,
+        home.backups(),
+        FileOrigin::Found,
+    )
+    .unwrap()
+    .apply(home.backups())
+    .unwrap();
+    assert_eq!(
+        fs::read_to_string(work.join("mcp.json")).unwrap(),
+        work_before,
+        "remove gives the profile's file back byte for byte"
+    );
+    assert!(
+        !fs::read_to_string(empty.join("mcp.json"))
+            .unwrap()
+            .contains("atlassian-rovo-mcp"),
+        "and takes our entry out of the file it created in the empty profile"
+    );
+}
+
 /// A client that moved its config: our entry at the old place is shown by `status`, moved by
 /// `configure` (the old file keeps everything else) and taken out by `remove`.
 #[test]

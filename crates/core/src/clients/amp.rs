@@ -7,7 +7,10 @@
 
 use std::path::PathBuf;
 
-use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Placement, URL_AND_HEADERS};
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Placement, URL_AND_HEADERS,
+    no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -22,6 +25,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP};
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -19,6 +21,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

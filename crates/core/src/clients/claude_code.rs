@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP, TYPED_STDIO};
+use super::{
+    Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP, TYPED_STDIO, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -20,6 +22,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

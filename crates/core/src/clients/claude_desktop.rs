@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, Os};
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, Os, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 const FILE: &str = "claude_desktop_config.json";
@@ -18,6 +20,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: true,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

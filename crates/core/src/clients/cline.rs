@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS};
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS, no_profiles};
 use crate::edit::ConfigFormat;
 
 const SHAPE: EntryShape = EntryShape::remote(
@@ -42,6 +42,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[&VSCODE_STORAGE],
+    profiles: no_profiles,
 };
 
 /// Cline 3's file in VS Code's `globalStorage`.
@@ -56,6 +57,7 @@ const VSCODE_STORAGE: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement};
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement, no_profiles};
 use crate::edit::ConfigFormat;
 
 /// The list our item goes in, in the block file and in `config.yaml` alike.
@@ -41,6 +41,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[&CONFIG_YAML],
+    profiles: no_profiles,
 };
 
 /// `~/.continue/config.yaml`, where entries were written before block files.
@@ -55,6 +56,7 @@ const CONFIG_YAML: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

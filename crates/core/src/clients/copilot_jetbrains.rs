@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, EntryShape, Os, SERVERS, TYPED_STDIO};
+use super::{Client, ClientEnvironment, EntryShape, Os, SERVERS, TYPED_STDIO, no_profiles};
 use crate::edit::ConfigFormat;
 
 const SHAPE: EntryShape = EntryShape::local_only(SERVERS, TYPED_STDIO);
@@ -24,6 +24,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: true,
     former: &[&DATA_FOLDER],
+    profiles: no_profiles,
 };
 
 /// The per-user data folder that macOS and Linux releases read before.
@@ -38,6 +39,7 @@ const DATA_FOLDER: Client = Client {
     prompt_inputs: false,
     needs_restart: true,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

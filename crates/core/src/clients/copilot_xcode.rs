@@ -6,7 +6,9 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Os, SERVERS, TYPED_STDIO};
+use super::{
+    Client, ClientEnvironment, Constant, EntryShape, Field, Os, SERVERS, TYPED_STDIO, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -28,6 +30,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

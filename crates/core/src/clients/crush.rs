@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, EntryShape, Os, Placement, TYPED_HTTP, TYPED_STDIO};
+use super::{
+    Client, ClientEnvironment, EntryShape, Os, Placement, TYPED_HTTP, TYPED_STDIO, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 const SHAPE: EntryShape =
@@ -24,6 +26,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[&WINDOWS_STATE],
+    profiles: no_profiles,
 };
 
 /// `%LOCALAPPDATA%\crush\crush.json`, Crush's state on Windows.
@@ -38,6 +41,7 @@ const WINDOWS_STATE: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::{
     COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, URL_AND_HEADERS,
+    no_profiles,
 };
 use crate::edit::ConfigFormat;
 
@@ -19,6 +20,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: true,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP, TYPED_STDIO};
+use super::{
+    Client, ClientEnvironment, EntryShape, MCP_SERVERS, TYPED_HTTP, TYPED_STDIO, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -16,6 +18,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::{
     COMMAND_AND_ARGS, Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS,
+    no_profiles,
 };
 use crate::edit::ConfigFormat;
 
@@ -27,6 +28,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Os, Placement};
+use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Os, Placement, no_profiles};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -38,6 +38,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: true,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS};
+use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, no_profiles};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -17,6 +17,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: true,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

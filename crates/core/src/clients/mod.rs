@@ -9,6 +9,7 @@ mod entry;
 mod environment;
 mod mask;
 mod plan;
+mod profiles;
 mod write;
 
 mod amazon_q;
@@ -53,6 +54,7 @@ use entry::{
 pub use entry::{EntrySettings, EntrySummary, KeychainCarrier, SecretMode};
 pub use environment::{ClientEnvironment, Os};
 pub use plan::{Change, ClientPlan, ClientStatus, FileOrigin, plan_configure, plan_remove, status};
+pub use profiles::ClientProfile;
 pub use write::{ClientWriteError, ClientWriteResult, exit_code, write_each};
 
 use crate::edit::ConfigFormat;
@@ -92,6 +94,14 @@ pub struct Client {
     /// by `status`, moved by `configure` and taken out by `remove`. Each is a client of its own
     /// (its file, format and shape then), with an id of its own for its backups.
     former: &'static [&'static Client],
+    /// The client's profiles with a config file of their own (VS Code's), which get the same
+    /// entry as the default file.
+    profiles: fn(&ClientEnvironment) -> Vec<ClientProfile>,
+}
+
+/// For the clients without profiles.
+fn no_profiles(_: &ClientEnvironment) -> Vec<ClientProfile> {
+    Vec::new()
 }
 
 /// Every client, in the order of design §5.

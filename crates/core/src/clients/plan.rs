@@ -65,8 +65,24 @@ pub struct ClientPlan {
     previous_entry: Option<EntrySummary>,
     /// Why a removal leaves the file alone although it could not read it.
     unreadable_note: Option<String>,
-    /// Our entry taken out of the files the client read before it moved (`Client::former`).
-    moved_from: Vec<ClientPlan>,
+    /// The client's other files that change with this one: former locations losing our entry,
+    /// profiles getting the same change.
+    others: Vec<OtherFile>,
+}
+
+/// Another file of the same client, changed with the main one.
+struct OtherFile {
+    role: Role,
+    plan: ClientPlan,
+}
+
+/// Why another file changes with the main one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Role {
+    /// A file the client read before it moved its config (`Client::former`): our entry leaves.
+    Former,
+    /// A profile's own file (VS Code's), by the profile's name: it gets the same change.
+    Profile(String),
 }
 
 /// Never prints the contents: they may hold the header value.
@@ -103,23 +119,41 @@ pub fn plan_configure(
         settings,
     );
     let path = config_path(client, environment)?;
-    let file = ConfigFile::read(&path)?;
-    let after = edited(client, &file, &edits, Purpose::Configure)?;
-    let previous_entry = match file.bytes() {
-        Some(bytes) => read_summary(client, file.path(), bytes, settings.name)?,
-        None => None,
-    };
-    let moved_from = former_removals(
+    let mut plan = configure_file(client, &path, edits.clone(), settings)?;
+    plan.others = former_removals(
         client,
         environment,
         settings.name,
         &super::backup_folder(environment),
     )?;
-    let previous_entry = previous_entry.or_else(|| {
-        moved_from
+    for profile in (client.profiles)(environment) {
+        plan.others.push(OtherFile {
+            role: Role::Profile(profile.name),
+            plan: configure_file(client, &profile.config_file, edits.clone(), settings)?,
+        });
+    }
+    if plan.previous_entry.is_none() {
+        plan.previous_entry = plan
+            .others
             .iter()
-            .find_map(|plan| plan.previous_entry.clone())
-    });
+            .find_map(|other| other.plan.previous_entry.clone());
+    }
+    Ok(plan)
+}
+
+/// Plans putting our entry into one file of `client`.
+fn configure_file(
+    client: &'static Client,
+    path: &Path,
+    edits: Vec<EntryEdit>,
+    settings: &EntrySettings<'_>,
+) -> Result<ClientPlan> {
+    let file = ConfigFile::read(path)?;
+    let after = edited(client, &file, &edits, Purpose::Configure)?;
+    let previous_entry = match file.bytes() {
+        Some(bytes) => read_summary(client, file.path(), bytes, settings.name)?,
+        None => None,
+    };
     Ok(ClientPlan {
         client,
         file,
@@ -129,7 +163,7 @@ pub fn plan_configure(
         after,
         previous_entry,
         unreadable_note: None,
-        moved_from,
+        others: Vec::new(),
     })
 }
 
@@ -141,7 +175,7 @@ fn former_removals(
     environment: &ClientEnvironment,
     name: &str,
     backup_folder: &Path,
-) -> Result<Vec<ClientPlan>> {
+) -> Result<Vec<OtherFile>> {
     let mut removals = Vec::new();
     for &former in client.former {
         let Some(path) = former.config_path(environment) else {
@@ -150,9 +184,12 @@ fn former_removals(
         if !path.is_file() {
             continue;
         }
-        let removal = plan_remove(former, environment, name, backup_folder, FileOrigin::Found)?;
+        let removal = remove_file(former, &path, name, backup_folder, FileOrigin::Found)?;
         if removal.change() != Change::Unchanged {
-            removals.push(removal);
+            removals.push(OtherFile {
+                role: Role::Former,
+                plan: removal,
+            });
         }
     }
     Ok(removals)
@@ -176,7 +213,34 @@ pub fn plan_remove(
     origin: FileOrigin,
 ) -> Result<ClientPlan> {
     let path = config_path(client, environment)?;
-    let file = ConfigFile::read(&path)?;
+    let mut plan = remove_file(client, &path, name, backup_folder, origin)?;
+    plan.others = former_removals(client, environment, name, backup_folder)?;
+    for profile in (client.profiles)(environment) {
+        if profile.config_file.is_file() {
+            plan.others.push(OtherFile {
+                role: Role::Profile(profile.name),
+                plan: remove_file(
+                    client,
+                    &profile.config_file,
+                    name,
+                    backup_folder,
+                    FileOrigin::Found,
+                )?,
+            });
+        }
+    }
+    Ok(plan)
+}
+
+/// Plans taking our entry `name` out of one file of `client` (see [`plan_remove`]).
+fn remove_file(
+    client: &'static Client,
+    path: &Path,
+    name: &str,
+    backup_folder: &Path,
+    origin: FileOrigin,
+) -> Result<ClientPlan> {
+    let file = ConfigFile::read(path)?;
     if let Some(plan) = unparseable_without_our_entry(client, &file, name) {
         return Ok(plan);
     }
@@ -232,7 +296,6 @@ pub fn plan_remove(
         Some(bytes) => read_summary(client, file.path(), bytes, name)?,
         None => None,
     };
-    let moved_from = former_removals(client, environment, name, backup_folder)?;
     Ok(ClientPlan {
         client,
         file,
@@ -242,7 +305,7 @@ pub fn plan_remove(
         after,
         previous_entry,
         unreadable_note: None,
-        moved_from,
+        others: Vec::new(),
     })
 }
 
@@ -268,7 +331,7 @@ fn unparseable_without_our_entry(
         holds_secret: false,
         after: Some(bytes.to_vec()),
         previous_entry: None,
-        moved_from: Vec::new(),
+        others: Vec::new(),
         unreadable_note: Some(format!(
             "no entry of ours (`{}` does not parse, and does not mention `{name}`); it was left \
              untouched",
@@ -396,7 +459,15 @@ impl ClientPlan {
 
     pub fn change(&self) -> Change {
         match (self.file.bytes(), self.after.as_deref()) {
-            (before, after) if before == after && self.moved_from.is_empty() => Change::Unchanged,
+            (before, after)
+                if before == after
+                    && self
+                        .others
+                        .iter()
+                        .all(|other| other.plan.change() == Change::Unchanged) =>
+            {
+                Change::Unchanged
+            }
             (before, after) if before == after => Change::Update,
             (None, Some(_)) => Change::Create,
             (Some(_), None) => Change::Delete,
@@ -406,7 +477,7 @@ impl ClientPlan {
 
     /// The unified diff of the change, with credentials masked; empty when nothing changes.
     pub fn diff(&self) -> String {
-        let moved: String = self.moved_from.iter().map(Self::diff).collect();
+        let moved: String = self.others.iter().map(|other| other.plan.diff()).collect();
         if self.file.bytes() == self.after.as_deref() {
             return moved;
         }
@@ -460,8 +531,8 @@ impl ClientPlan {
                     self.confirm(after.is_some())?;
                     // The entry is in its new place first, so a failure here leaves it in both
                     // rather than in neither.
-                    for moved in &self.moved_from {
-                        moved.apply(backup_folder)?;
+                    for other in &self.others {
+                        other.plan.apply(backup_folder)?;
                     }
                     return Ok(outcome);
                 }
@@ -484,22 +555,45 @@ impl ClientPlan {
         if let Some(note) = &self.unreadable_note {
             return Some(note.clone());
         }
-        if !self.moved_from.is_empty() {
-            let paths: Vec<String> = self
-                .moved_from
+        let mut notes = Vec::new();
+        let paths = |role: &dyn Fn(&Role) -> bool| -> Vec<String> {
+            self.others
                 .iter()
-                .map(|plan| format!("`{}`", plan.path().display()))
-                .collect();
+                .filter(|other| role(&other.role) && other.plan.change() != Change::Unchanged)
+                .map(|other| format!("`{}`", other.plan.path().display()))
+                .collect()
+        };
+        let former = paths(&|role| *role == Role::Former);
+        if !former.is_empty() {
             let verb = if self.purpose == Purpose::Configure {
                 "moved here from"
             } else {
                 "also taken out of"
             };
-            return Some(format!(
+            notes.push(format!(
                 "our entry was {verb} {}, which {} no longer reads",
-                paths.join(", "),
+                former.join(", "),
                 self.client.name
             ));
+        }
+        let profiles: Vec<String> = self
+            .others
+            .iter()
+            .filter_map(|other| match &other.role {
+                Role::Profile(name) if other.plan.change() != Change::Unchanged => {
+                    Some(format!("“{name}” (`{}`)", other.plan.path().display()))
+                }
+                _ => None,
+            })
+            .collect();
+        if !profiles.is_empty() {
+            notes.push(format!(
+                "the same change in the profiles {}",
+                profiles.join(", ")
+            ));
+        }
+        if !notes.is_empty() {
+            return Some(notes.join("; "));
         }
         (self.holds_secret && self.file.was_open_to_others()).then(|| {
             format!(
@@ -641,6 +735,7 @@ mod tests {
         prompt_inputs: false,
         needs_restart: false,
         former: &[],
+        profiles: crate::clients::no_profiles,
     };
 
     fn nested_config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

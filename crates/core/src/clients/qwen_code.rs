@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::{COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Field, MCP_SERVERS};
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Field, MCP_SERVERS, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -21,6 +23,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

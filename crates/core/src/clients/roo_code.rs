@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, MCP_SERVERS, STREAMABLE_HTTP, TYPED_STDIO};
+use super::{
+    Client, ClientEnvironment, EntryShape, MCP_SERVERS, STREAMABLE_HTTP, TYPED_STDIO, no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -17,6 +19,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, EntryShape, SERVERS, TYPED_HTTP, TYPED_STDIO};
+use super::{
+    Client, ClientEnvironment, ClientProfile, EntryShape, SERVERS, TYPED_HTTP, TYPED_STDIO,
+};
 use crate::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -17,6 +19,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: true,
     needs_restart: false,
     former: &[],
+    profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
@@ -27,4 +30,9 @@ fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
     let mut markers = environment.app_bundles("Visual Studio Code.app");
     markers.push(environment.vscode_user("Code", &[]));
     markers
+}
+
+/// The profiles that keep their own MCP servers (`profiles::vscode_profiles`).
+fn profiles(environment: &ClientEnvironment) -> Vec<ClientProfile> {
+    super::profiles::vscode_profiles(environment, "Code")
 }

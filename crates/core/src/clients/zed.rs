@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::{
     COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Os, Placement, URL_AND_HEADERS,
+    no_profiles,
 };
 use crate::edit::ConfigFormat;
 
@@ -22,6 +23,7 @@ pub(super) const CLIENT: Client = Client {
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
+    profiles: no_profiles,
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
