@@ -133,6 +133,16 @@ pub fn redact_authorization(authorization: &str, text: &str) -> String {
     redact_echoes(text, &secrets)
 }
 
+/// Whether `bytes` hold the `Authorization` value `authorization` in any form
+/// [`redact_authorization`] finds: the whole value, the part after its scheme, the `email:token`
+/// pair or the token, as written or encoded. Used to find the backups that hold a credential
+/// that is no longer in use.
+pub fn holds_authorization(authorization: &str, bytes: &[u8]) -> bool {
+    let text = Zeroizing::new(String::from_utf8_lossy(bytes).into_owned());
+    let redacted = Zeroizing::new(redact_authorization(authorization, &text));
+    *redacted != *text
+}
+
 /// Cleans and checks what a person entered for `method` and builds the credential.
 ///
 /// `email` is what was typed in the email field (personal tokens only); `pasted` is the token

@@ -531,11 +531,11 @@ fn sync_folder(folder: &Path) {
     let _ = folder;
 }
 
-/// Copies the previous contents to `<folder>/<label>/<file name>.<unix time>.bak` (0600), and
-/// keeps only the newest few per file.
+/// Copies the previous contents to `<folder>/<label>/<file name>.<unix time>.bak` (0600, in
+/// folders that are 0700), and keeps only the newest few per file.
 fn write_backup(old: &[u8], real_path: &Path, place: BackupPlace<'_>) -> Result<PathBuf> {
     let folder = place.folder.join(place.label);
-    create_private_folder(&folder)?;
+    make_backup_folder_private(place.folder, &folder)?;
     let file_name = backup_file_name(real_path);
     let since_epoch = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -560,6 +560,151 @@ fn write_backup(old: &[u8], real_path: &Path, place: BackupPlace<'_>) -> Result<
         .map_err(|error| io_write_error("write the backup", &backup_path, &error))?;
     prune_backups(&folder, &file_name);
     Ok(backup_path)
+}
+
+/// Creates the backups folder and the client's folder inside it, and makes both, and every
+/// backup already in the client's folder, readable by the person only: a backup may hold the
+/// header value, and a folder made by an older release or by hand may be open to other users.
+/// A folder another user owns is refused, since they could read or swap what we put there.
+fn make_backup_folder_private(backups: &Path, client_folder: &Path) -> Result<()> {
+    create_private_folder(client_folder)?;
+    for folder in [backups, client_folder] {
+        let metadata = fs::symlink_metadata(folder).map_err(|error| read_error(folder, &error))?;
+        if !metadata.is_dir() {
+            return Err(write_error(format!(
+                "`{}` is a file or a link, not a folder; backups go there, so move it away \
+                 and run this again",
+                folder.display()
+            )));
+        }
+        refuse_another_users_folder(folder, &metadata)?;
+        make_owner_only(folder, &metadata, NEW_FOLDER_MODE)?;
+    }
+    for backup in all_backup_files(client_folder) {
+        // A link is never followed: its target is not ours to change.
+        if let Ok(metadata) = fs::symlink_metadata(&backup)
+            && metadata.is_file()
+        {
+            make_owner_only(&backup, &metadata, NEW_FILE_MODE)?;
+        }
+    }
+    Ok(())
+}
+
+/// Takes every permission of the group and others off `path`, leaving the owner's as `mode`
+/// gives them; a path already private is left alone.
+#[cfg(unix)]
+fn make_owner_only(path: &Path, metadata: &fs::Metadata, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let open_to_others = metadata.permissions().mode() & 0o077 != 0;
+    if !open_to_others {
+        return Ok(());
+    }
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(|error| io_write_error("make private", path, &error))?;
+    tracing::info!(path = %path.display(), "made private to its owner");
+    Ok(())
+}
+
+/// Windows: folders under the profile inherit the person's ACLs.
+#[cfg(not(unix))]
+fn make_owner_only(_path: &Path, _metadata: &fs::Metadata, _mode: u32) -> Result<()> {
+    Ok(())
+}
+
+/// Refuses a backups folder another user owns: they could read the backups or put a link in
+/// their place.
+#[cfg(unix)]
+fn refuse_another_users_folder(folder: &Path, metadata: &fs::Metadata) -> Result<()> {
+    use std::os::unix::fs::MetadataExt as _;
+    let owner = metadata.uid();
+    if owner == rustix::process::geteuid().as_raw() {
+        return Ok(());
+    }
+    let named = match user_name(owner) {
+        Some(name) => format!("the user `{name}` (uid {owner})"),
+        None => format!("uid {owner}"),
+    };
+    Err(write_error(format!(
+        "the backups folder `{}` belongs to {named}, not to you, so no backup was written there \
+         and the config file was left as it is: delete that folder, or make it yours (`chown`), \
+         and run this again",
+        folder.display()
+    )))
+}
+
+/// Windows: folders under the profile belong to the person.
+#[cfg(not(unix))]
+fn refuse_another_users_folder(_folder: &Path, _metadata: &fs::Metadata) -> Result<()> {
+    Ok(())
+}
+
+/// Every backup in `folder`, whatever file it is of: the folder is ours, and everything we put
+/// in it ends in `.bak`.
+fn all_backup_files(folder: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "bak"))
+        .collect()
+}
+
+/// What [`purge_backups`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Purged {
+    /// The backups deleted.
+    pub deleted: Vec<PathBuf>,
+    /// The backups that had to go but could not be deleted, each with why, in a sentence that
+    /// names the file and says what to do.
+    pub failed: Vec<(PathBuf, String)>,
+}
+
+/// Deletes every backup under `backups` (of any client) that `holds_secret` says holds a
+/// secret no longer in use, given its path and contents, and keeps every other one. A backup
+/// that cannot be read is kept: what is not a regular file or is over the size limit is not
+/// one we wrote.
+pub fn purge_backups(backups: &Path, holds_secret: impl Fn(&Path, &[u8]) -> bool) -> Purged {
+    let mut purged = Purged::default();
+    let Ok(clients) = fs::read_dir(backups) else {
+        return purged;
+    };
+    let mut folders: Vec<PathBuf> = clients
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_dir()))
+        .map(|entry| entry.path())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let mut backups = all_backup_files(&folder);
+        backups.sort();
+        for backup in backups {
+            let Ok(bytes) = read_regular_file(&backup, CONFIG_FILE_LIMIT) else {
+                continue;
+            };
+            let bytes = zeroize::Zeroizing::new(bytes);
+            if !holds_secret(&backup, &bytes) {
+                continue;
+            }
+            match fs::remove_file(&backup) {
+                Ok(()) => {
+                    tracing::info!(path = %backup.display(), "backup holding a superseded secret deleted");
+                    purged.deleted.push(backup);
+                }
+                Err(error) => {
+                    tracing::warn!(path = %backup.display(), %error, "backup holding a superseded secret not deleted");
+                    let message = format!(
+                        "the backup `{}` holds a credential that is no longer in use and could \
+                         not be deleted ({error}); delete it",
+                        backup.display()
+                    );
+                    purged.failed.push((backup, message));
+                }
+            }
+        }
+    }
+    purged
 }
 
 /// The backed-up versions of the file at `real_path`, newest first.
@@ -1061,6 +1206,129 @@ mod tests {
             "an older release left it shared: {outcome:?}"
         );
         assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn backups_are_private_even_in_folders_that_were_open_to_others() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let sandbox = Sandbox::new();
+        let client_folder = sandbox.backups.join("cursor");
+        fs::create_dir_all(&client_folder).unwrap();
+        let older = client_folder.join("mcp.json.000000000001.000000000.bak");
+        fs::write(&older, "from an older release").unwrap();
+        fs::set_permissions(&sandbox.backups, fs::Permissions::from_mode(0o755)).unwrap();
+        fs::set_permissions(&client_folder, fs::Permissions::from_mode(0o775)).unwrap();
+        fs::set_permissions(&older, fs::Permissions::from_mode(0o644)).unwrap();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+
+        let outcome = replace_config(
+            &ConfigFile::read(&path).unwrap(),
+            Some(b"new"),
+            sandbox.place(),
+        )
+        .unwrap();
+
+        let WriteOutcome::Written {
+            backup: Some(backup),
+        } = outcome
+        else {
+            panic!("expected a write with a backup, got {outcome:?}");
+        };
+        assert_eq!(
+            mode(&sandbox.backups),
+            0o700,
+            "other users can no longer list or enter the backups folder"
+        );
+        assert_eq!(mode(&client_folder), 0o700, "nor the client's folder in it");
+        assert_eq!(mode(&backup), 0o600, "the new backup may hold a secret");
+        assert_eq!(
+            mode(&older),
+            0o600,
+            "a backup an older release left readable is made private too"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_backups_folder_another_user_owns_is_refused_and_the_config_kept() {
+        let sandbox = Sandbox::new();
+        if rustix::process::geteuid().as_raw() != 0 {
+            eprintln!("skipped: giving a folder to another user needs root");
+            return;
+        }
+        fs::create_dir_all(&sandbox.backups).unwrap();
+        std::os::unix::fs::chown(&sandbox.backups, Some(65534), Some(65534)).unwrap();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "old").unwrap();
+
+        let error = replace_config(
+            &ConfigFile::read(&path).unwrap(),
+            Some(b"new"),
+            sandbox.place(),
+        )
+        .unwrap_err();
+
+        assert_eq!(error.kind(), ErrorKind::ConfigWriteFailed);
+        assert!(
+            error.message().contains("uid 65534")
+                && error
+                    .message()
+                    .contains(&sandbox.backups.display().to_string()),
+            "the folder and its owner are named: {error}"
+        );
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            b"old",
+            "without a private place for its backup the file is not changed"
+        );
+    }
+
+    #[test]
+    fn a_purge_deletes_the_backups_holding_the_secret_and_keeps_the_others() {
+        let sandbox = Sandbox::new();
+        let path = sandbox.home.join("mcp.json");
+        fs::write(&path, "before our entry").unwrap();
+        for generation in ["with old-secret", "with new-secret"] {
+            let file = ConfigFile::read(&path).unwrap();
+            replace_config(&file, Some(generation.as_bytes()), sandbox.place()).unwrap();
+        }
+        let other_client = BackupPlace {
+            folder: &sandbox.backups,
+            label: "codex",
+        };
+        let codex = sandbox.home.join("config.toml");
+        fs::write(&codex, "old-secret in codex").unwrap();
+        replace_config(&ConfigFile::read(&codex).unwrap(), Some(b"x"), other_client).unwrap();
+
+        let purged = purge_backups(&sandbox.backups, |_, bytes| {
+            String::from_utf8_lossy(bytes).contains("old-secret")
+        });
+
+        assert_eq!(
+            purged.deleted.len(),
+            2,
+            "one backup per client held it: {purged:?}"
+        );
+        assert!(purged.failed.is_empty());
+        let kept: Vec<Vec<u8>> = sandbox
+            .backups()
+            .iter()
+            .map(|backup| fs::read(backup).unwrap())
+            .collect();
+        assert_eq!(
+            kept,
+            [b"before our entry".to_vec()],
+            "the backup without the secret survives, so remove can still give the file back"
+        );
+        assert!(
+            fs::read_dir(sandbox.backups.join("codex"))
+                .unwrap()
+                .next()
+                .is_none(),
+            "the other client's backup holding the secret is gone too"
+        );
     }
 
     #[cfg(unix)]

@@ -4,6 +4,7 @@
 //! The desktop shell (`src-tauri`) and the command line are thin callers of this crate.
 
 pub mod auth_method;
+pub mod backups;
 pub mod bridge;
 pub mod care;
 pub mod catalogue;

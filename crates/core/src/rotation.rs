@@ -115,10 +115,11 @@ pub fn rotate_checked(
 #[cfg(test)]
 mod tests {
     use base64::Engine as _;
+    use rovo_test_support::leak_scan::{self, ROTATED_TOKEN, SCOPED_TOKEN};
     use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
     use super::*;
-    use crate::clients::Os;
+    use crate::clients::{self, Os};
     use crate::credentials::prepare_credential;
     use crate::probe::endpoint::EndpointChoice;
     use crate::secrets::{InMemorySecretStore, Secret};
@@ -237,6 +238,100 @@ mod tests {
                 .as_deref(),
             Some("2027-11-27"),
             "the new expiry is on record for the reminders"
+        );
+    }
+
+    /// The leak scan's findings of `secret` (one of its test secrets, by name) in every file
+    /// under `root`: configs, backups, the state file.
+    fn files_holding(root: &std::path::Path, secret: &str) -> Vec<std::path::PathBuf> {
+        leak_scan::every_file_under(root)
+            .into_iter()
+            .filter(|path| {
+                leak_scan::leaks_in(path, &std::fs::read(path).unwrap())
+                    .iter()
+                    .any(|leak| leak.secret == secret)
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn no_backup_outlives_the_token_a_rotation_replaced_and_removal_still_restores() {
+        let server = TestMcpServer::builder()
+            .grant(basic(SCOPED_TOKEN), Grant::FullScope)
+            .grant(basic(ROTATED_TOKEN), Grant::FullScope)
+            .start()
+            .await
+            .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        let cursor_file = root.path().join(".cursor/mcp.json");
+        std::fs::create_dir_all(cursor_file.parent().unwrap()).unwrap();
+        let persons_own =
+            "{\n  // mine\n  \"mcpServers\": {\n    \"other\": {\"url\": \"https://x\"}\n  }\n}\n";
+        std::fs::write(&cursor_file, persons_own).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, root.path(), []);
+        let keychain = InMemorySecretStore::default();
+        let cursor = ClientChoice {
+            id: "cursor".to_owned(),
+            mode: Some(SecretMode::Inline),
+        };
+        let old = checked(&server, SCOPED_TOKEN, &environment).await;
+        for all_tools in [false, true] {
+            // The second setup changes the URL, so its backup holds the token.
+            let write = wizard::write_clients(
+                &old,
+                std::slice::from_ref(&cursor),
+                all_tools,
+                &[],
+                None,
+                &environment,
+                &keychain,
+            );
+            assert_eq!(write.unwrap().0.setup.exit_code(), 0, "Cursor is set up");
+        }
+        assert!(
+            !files_holding(root.path(), "SCOPED_TOKEN").is_empty(),
+            "before the rotation the old token is in Cursor's file and its backup"
+        );
+
+        let new = checked(&server, ROTATED_TOKEN, &environment).await;
+        let outcome = rotate_checked(&new, None, &environment, &keychain).unwrap();
+
+        assert_eq!(outcome.exit_code(), 0, "Cursor rotated: {outcome:?}");
+        assert_eq!(
+            files_holding(root.path(), "SCOPED_TOKEN"),
+            Vec::<std::path::PathBuf>::new(),
+            "no config, backup or state file holds the replaced token in any encoding"
+        );
+        assert_eq!(
+            outcome.clients[0].backup, None,
+            "the rotation's own backup held the old token, so it is gone and not named"
+        );
+        let backups = clients::backup_folder(&environment).join("cursor");
+        assert!(
+            std::fs::read_dir(&backups)
+                .unwrap()
+                .any(
+                    |backup| std::fs::read_to_string(backup.unwrap().path()).unwrap()
+                        == persons_own
+                ),
+            "the backup from before our entry holds no secret and stays"
+        );
+
+        let cursor_client = clients::find("cursor").unwrap();
+        clients::plan_remove(
+            cursor_client,
+            &environment,
+            clients::DEFAULT_SERVER_NAME,
+            &clients::backup_folder(&environment),
+            clients::FileOrigin::Found,
+        )
+        .unwrap()
+        .apply(&clients::backup_folder(&environment))
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&cursor_file).unwrap(),
+            persons_own,
+            "removing our entry gives Cursor's file back byte for byte after the rotation"
         );
     }
 

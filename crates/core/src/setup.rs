@@ -5,6 +5,7 @@
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::backups;
 use crate::clients::{
     self, Change, Client, ClientEnvironment, ClientPlan, ClientWriteResult, EntrySettings,
     KeychainCarrier, SecretMode, plan_configure,
@@ -265,8 +266,9 @@ impl RotateOutcome {
 }
 
 /// Replaces the credential everywhere it is used: the keychain item, every client entry that
-/// carries the header inline, and the record in the state file. The new credential must have
-/// passed the check (`verdict` is `ok`); otherwise nothing anywhere is changed.
+/// carries the header inline, and the record in the state file; then deletes every backup
+/// that holds the old credential. The new credential must have passed the check (`verdict`
+/// is `ok`); otherwise nothing anywhere is changed.
 #[expect(
     clippy::too_many_arguments,
     reason = "each is one independent input of a rotation"
@@ -330,14 +332,25 @@ pub fn rotate(
         bridge_command: "",
         keychain_carrier: KeychainCarrier::Helper,
     };
+    // Read before the item is replaced: once the new secret is in place, every backup
+    // holding this one goes.
+    let superseded = on_record
+        .credential
+        .as_ref()
+        .and_then(|record| backups::authorization_on_record(record, keychain));
     let keychain_outcome = store_in_keychain(keychain, credential);
     let account = keychain_outcome.account.clone();
-    let results = clients::write_each(
-        &inline,
-        environment,
-        &clients::backup_folder(environment),
-        |client| plan_one(client, &request, environment),
+    let backup_folder = clients::backup_folder(environment);
+    let mut results = clients::write_each(&inline, environment, &backup_folder, |client| {
+        plan_one(client, &request, environment)
+    });
+    let purged = backups::purge(
+        &backup_folder,
+        superseded.as_ref(),
+        Some(credential.authorization()),
+        &results,
     );
+    backups::account_for(&mut results, &purged);
     let now = Utc::now();
     let recorded = state.update(|state| {
         state.record_credential(CredentialRecord {

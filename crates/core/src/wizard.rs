@@ -1,6 +1,6 @@
 //! The wizard's steps 5–7 as plain functions the desktop shell calls one per command: list the
 //! clients, preview and write the chosen ones with the credential the check step kept, and undo
-//! that write from its backups.
+//! that write from the versions its backups held.
 //!
 //! The credential is held in a [`CheckedCredential`], which is neither `Serialize` nor shown by
 //! `Debug`: nothing returned from here carries the secret (diffs are masked by the planner).
@@ -10,7 +10,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
+use crate::backups;
 use crate::clients::{
     self, Change, Client, ClientEnvironment, ClientStatus, ClientWriteError, ClientWriteResult,
     KeychainCarrier, SecretMode,
@@ -188,15 +190,57 @@ pub struct WizardWriteOutcome {
     pub replanned: Vec<String>,
 }
 
-/// What Undo puts back besides the client files: the keychain item and the state file's
-/// credential and last check as they were before the write. Made by [`write_clients`] and kept
-/// in Rust (it can hold the secret that was in the keychain before); never sent to the window.
+/// What Undo puts back: each client file's previous bytes, the keychain item and the state
+/// file's credential and last check as they were before the write. Made by [`write_clients`]
+/// and kept in Rust (it can hold the secret that was in the keychain and the files before);
+/// never sent to the window.
 #[derive(Debug, Default)]
 pub struct WriteUndo {
-    clients: Vec<ClientWriteResult>,
+    clients: Vec<WrittenClient>,
     keychain: KeychainBefore,
     credential: Option<CredentialRecord>,
     last_check: Option<CheckRecord>,
+    /// The `Authorization` value the write put in place of another credential or of none:
+    /// once Undo puts the keychain back, nothing uses it, so the backups holding it go.
+    superseded_by_undo: Option<Secret>,
+}
+
+/// One client of a write, with what its file held before.
+struct WrittenClient {
+    result: ClientWriteResult,
+    /// The file's bytes before the write, read from its backup right after it, since a backup
+    /// holding the credential the write replaced is deleted then; the sentence saying why
+    /// when the backup could not be read; `None` when the write made no backup.
+    previous: Option<std::result::Result<Zeroizing<Vec<u8>>, String>>,
+}
+
+/// Never shows the file's bytes: they may hold a secret.
+impl fmt::Debug for WrittenClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WrittenClient")
+            .field("result", &self.result)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WrittenClient {
+    /// `result`, with its file's previous bytes read from the backup it names.
+    fn read(result: &ClientWriteResult) -> Self {
+        let previous = result.backup.as_deref().map(|backup| {
+            fsutil::read_regular_file(Path::new(backup), fsutil::CONFIG_FILE_LIMIT)
+                .map(Zeroizing::new)
+                .map_err(|error| {
+                    format!(
+                        "could not read the backup `{backup}`: {error}; `{}` was left as it is",
+                        result.config_path.as_deref().unwrap_or_default()
+                    )
+                })
+        });
+        Self {
+            result: result.clone(),
+            previous,
+        }
+    }
 }
 
 /// The keychain item the write replaced.
@@ -306,7 +350,8 @@ fn entry_endpoint(checked: &CheckedCredential, all_tools: bool) -> Endpoint {
 
 /// Stores the secret and writes every chosen client (design §2 step 6). `previewed` is what the
 /// preview showed: a client whose diff is now different is named in `replanned`. `expires_on`
-/// is the token's expiry as `YYYY-MM-DD`, for reminders.
+/// is the token's expiry as `YYYY-MM-DD`, for reminders. When the write replaced another
+/// credential, the backups holding that one are deleted; Undo keeps what it needs in memory.
 ///
 /// # Errors
 /// `invalid_input` for an unknown client, one the policy protects, a malformed date, or a
@@ -395,16 +440,45 @@ fn write_with(
         Err(_) => KeychainBefore::Unknown,
     };
     let state_before = state.load().unwrap_or_default();
-    let setup = setup::set_up(&request, checked.verdict, environment, keychain, &state)?;
+    let mut setup = setup::set_up(&request, checked.verdict, environment, keychain, &state)?;
+    let keychain_before = if setup.keychain.stored {
+        keychain_before
+    } else {
+        KeychainBefore::Untouched
+    };
+    let replaced = match &keychain_before {
+        KeychainBefore::Empty { .. } => true,
+        KeychainBefore::Held { secret, .. } => {
+            secret.expose() != checked.credential.token().expose()
+        }
+        KeychainBefore::Untouched | KeychainBefore::Unknown => false,
+    };
+    let written: Vec<WrittenClient> = setup.clients.iter().map(WrittenClient::read).collect();
+    // The credential the write replaced is superseded now; Undo restores from `written`.
+    let superseded = match &keychain_before {
+        KeychainBefore::Held { secret, .. } => credentials::prepare_credential(
+            request.credential.method(),
+            request.credential.email(),
+            secret,
+        )
+        .ok()
+        .map(|before| Secret::new(before.authorization().expose())),
+        _ => None,
+    };
+    let purged = backups::purge(
+        &clients::backup_folder(environment),
+        superseded.as_ref(),
+        Some(checked.credential.authorization()),
+        &setup.clients,
+    );
+    backups::account_for(&mut setup.clients, &purged);
     let undo = WriteUndo {
-        clients: setup.clients.clone(),
-        keychain: if setup.keychain.stored {
-            keychain_before
-        } else {
-            KeychainBefore::Untouched
-        },
+        clients: written,
+        keychain: keychain_before,
         credential: state_before.credential,
         last_check: state_before.last_check,
+        superseded_by_undo: replaced
+            .then(|| Secret::new(checked.credential.authorization().expose())),
     };
     Ok((WizardWriteOutcome { setup, replanned }, undo))
 }
@@ -412,19 +486,21 @@ fn write_with(
 /// Puts every client of a write back as it was: a file we changed gets its backup back, a file
 /// we created is deleted, an unchanged or failed one is left alone. Each restore is itself an
 /// atomic, backed-up write; the state file forgets the restored clients. When every client is
-/// back, so are the keychain item and the state file's credential and last check; while one
-/// still holds the new credential, they keep it too.
+/// back, so are the keychain item and the state file's credential and last check, and the
+/// backups holding the new credential, which nothing uses any more, are deleted; while one
+/// client still holds the new credential, they keep it too.
 pub fn undo(
     write: &WriteUndo,
     environment: &ClientEnvironment,
     keychain: &dyn SecretStore,
 ) -> UndoOutcome {
     let backup_folder = clients::backup_folder(environment);
-    let clients: Vec<ClientWriteResult> = write
+    let mut clients: Vec<ClientWriteResult> = write
         .clients
         .iter()
-        .filter(|result| result.error.is_none())
-        .map(|result| {
+        .filter(|written| written.result.error.is_none())
+        .map(|written| {
+            let result = &written.result;
             let mut undone = ClientWriteResult {
                 id: result.id.clone(),
                 name: result.name.clone(),
@@ -436,7 +512,7 @@ pub fn undo(
                 note: None,
                 error: None,
             };
-            match restore(result, &backup_folder) {
+            match restore(result, written.previous.as_ref(), &backup_folder) {
                 Ok((change, backup)) => {
                     undone.change = Some(change);
                     undone.backup = backup;
@@ -479,6 +555,12 @@ pub fn undo(
             state.last_check.clone_from(&write.last_check);
         }
     });
+    if credential == CredentialUndo::Restored
+        && let Some(superseded) = &write.superseded_by_undo
+    {
+        let purged = backups::purge(&backup_folder, Some(superseded), None, &[]);
+        backups::account_for(&mut clients, &purged);
+    }
     UndoOutcome {
         clients,
         credential,
@@ -511,22 +593,21 @@ fn restore_keychain(before: &KeychainBefore, keychain: &dyn SecretStore) -> Cred
     }
 }
 
-/// Restores one client's file; returns what that did and where its current version was saved.
-fn restore(result: &ClientWriteResult, backup_folder: &Path) -> Result<(Change, Option<String>)> {
+/// Restores one client's file to `previous`, its bytes before the write; returns what that did
+/// and where its current version was saved.
+fn restore(
+    result: &ClientWriteResult,
+    previous: Option<&std::result::Result<Zeroizing<Vec<u8>>, String>>,
+    backup_folder: &Path,
+) -> Result<(Change, Option<String>)> {
     let Some(path) = result.config_path.as_deref() else {
         return Ok((Change::Unchanged, None));
     };
-    let previous = match (result.change, result.backup.as_deref()) {
+    let previous = match (result.change, previous) {
         (Some(Change::Create), _) => None,
-        (Some(Change::Update | Change::Delete), Some(backup)) => {
-            Some(fsutil::read_regular_file(Path::new(backup), fsutil::CONFIG_FILE_LIMIT).map_err(|error| {
-                Error::new(
-                    ErrorKind::ConfigWriteFailed,
-                    format!(
-                        "could not read the backup `{backup}`: {error}; `{path}` was left as it is"
-                    ),
-                )
-            })?)
+        (Some(Change::Update | Change::Delete), Some(Ok(bytes))) => Some(bytes.as_slice()),
+        (Some(Change::Update | Change::Delete), Some(Err(message))) => {
+            return Err(Error::new(ErrorKind::ConfigWriteFailed, message.clone()));
         }
         _ => return Ok((Change::Unchanged, None)),
     };
@@ -535,7 +616,7 @@ fn restore(result: &ClientWriteResult, backup_folder: &Path) -> Result<(Change, 
         folder: backup_folder,
         label: &result.id,
     };
-    let outcome = fsutil::replace_config(&file, previous.as_deref(), place)?;
+    let outcome = fsutil::replace_config(&file, previous, place)?;
     Ok(match outcome {
         WriteOutcome::Unchanged => (Change::Unchanged, None),
         WriteOutcome::Written { backup } => (
@@ -781,6 +862,94 @@ mod tests {
         );
     }
 
+    /// A personal token as the check step keeps it, passed.
+    fn checked_personal(token: &str) -> CheckedCredential {
+        CheckedCredential {
+            credential: credentials::prepare_credential(
+                AuthMethod::Personal,
+                Some("me@example.com"),
+                &Secret::new(token),
+            )
+            .unwrap(),
+            endpoint: Endpoint::default(),
+            verdict: Verdict::Ok,
+        }
+    }
+
+    #[test]
+    fn undo_of_a_rotation_leaves_no_backup_holding_the_token_it_took_back() {
+        use rovo_test_support::leak_scan::{self, ROTATED_TOKEN, SCOPED_TOKEN};
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join(".cursor")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, root.path(), []);
+        let keychain = InMemorySecretStore::default();
+        let inline_cursor = [ClientChoice {
+            id: "cursor".to_owned(),
+            mode: Some(SecretMode::Inline),
+        }];
+        let write = |token: &str| {
+            write_with(
+                &checked_personal(token),
+                Selection {
+                    clients: &inline_cursor,
+                    all_tools: false,
+                },
+                &[],
+                None,
+                "/opt/bridge",
+                &environment,
+                &keychain,
+            )
+            .unwrap()
+        };
+        let files_holding = |secret: &str| -> Vec<std::path::PathBuf> {
+            leak_scan::every_file_under(root.path())
+                .into_iter()
+                .filter(|path| {
+                    leak_scan::leaks_in(path, &std::fs::read(path).unwrap())
+                        .iter()
+                        .any(|leak| leak.secret == secret)
+                })
+                .collect()
+        };
+        write(SCOPED_TOKEN);
+        let cursor_file = root.path().join(".cursor/mcp.json");
+        let set_up = std::fs::read(&cursor_file).unwrap();
+        let (rotated, rotation) = write(ROTATED_TOKEN);
+        assert_eq!(
+            files_holding("SCOPED_TOKEN"),
+            Vec::<std::path::PathBuf>::new(),
+            "the write replaced the token, so no backup keeps the old one"
+        );
+        assert_eq!(
+            rotated.setup.clients[0].backup, None,
+            "the write's own backup held the old token, so it is gone and not named"
+        );
+
+        let undone = undo(&rotation, &environment, &keychain);
+
+        assert_eq!(undone.credential, CredentialUndo::Restored, "{undone:?}");
+        assert_eq!(
+            std::fs::read(&cursor_file).unwrap(),
+            set_up,
+            "Cursor's file holds the token from before the rotation again"
+        );
+        assert_eq!(
+            files_holding("ROTATED_TOKEN"),
+            Vec::<std::path::PathBuf>::new(),
+            "the token Undo took back is superseded, so no backup keeps it"
+        );
+        assert_eq!(
+            undone.clients[0].backup, None,
+            "Undo's own backup held that token, so it is gone and not named"
+        );
+        assert_eq!(
+            files_holding("SCOPED_TOKEN"),
+            [cursor_file],
+            "the token in use again is in Cursor's file, restored from memory, and nowhere else"
+        );
+    }
+
     #[test]
     fn undo_of_a_first_setup_deletes_the_keychain_item_it_added() {
         let root = tempfile::tempdir().unwrap();
@@ -812,15 +981,17 @@ mod tests {
         std::fs::write(home.join(".cursor/mcp.json"), "{}\n").unwrap();
         let environment = ClientEnvironment::new(Os::Linux, &home, []);
         let keychain = InMemorySecretStore::default();
-        let (written, write) = write_cursor(&environment, &keychain);
-        let backup = written.setup.clients[0].backup.clone().unwrap();
-        std::fs::remove_file(&backup).unwrap();
+        let (_, write) = write_cursor(&environment, &keychain);
+        let cursor_file = home.join(".cursor/mcp.json");
+        let mut locked = std::fs::metadata(&cursor_file).unwrap().permissions();
+        locked.set_readonly(true);
+        std::fs::set_permissions(&cursor_file, locked).unwrap();
 
         let undone = undo(&write, &environment, &keychain);
 
         assert!(
             undone.clients[0].error.is_some(),
-            "Cursor cannot be put back without its backup"
+            "Cursor cannot be put back once someone made its file read-only"
         );
         assert!(
             matches!(&undone.credential, CredentialUndo::Kept { reason } if reason.contains("Cursor")),

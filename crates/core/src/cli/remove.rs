@@ -1,7 +1,8 @@
 //! `rovo-mcp-setup remove [--clients LIST] [--json]`: takes our entry out of client configs so
 //! each file is what it would be had we never added it (design §5, §7). Only a file the state
 //! file records as created by our setup may be deleted; any other keeps its (empty) container.
-//! One client failing does not stop the others; any failure makes the exit code 8.
+//! One client failing does not stop the others; any failure makes the exit code 8. `--forget`
+//! also deletes the keychain item, the setup on record and every backup holding the credential.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,11 +10,12 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{Output, no_home};
-use crate::Error;
 use crate::clients::{self, Change, Client, ClientEnvironment, ClientWriteResult, FileOrigin};
+use crate::fsutil::Purged;
 use crate::policy::load_policy;
 use crate::secrets::{OsKeychain, SecretStore};
 use crate::state::StateFile;
+use crate::{Error, backups};
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
@@ -21,7 +23,8 @@ pub struct RemoveArgs {
     /// that holds our entry.
     #[arg(long, value_delimiter = ',')]
     pub clients: Vec<String>,
-    /// Also delete the credential from the keychain and forget the setup.
+    /// Also delete the credential from the keychain, forget the setup and delete every backup
+    /// that holds the credential.
     #[arg(long)]
     pub forget: bool,
     /// Print one JSON document on stdout instead of text on stderr.
@@ -84,7 +87,7 @@ pub fn run(
     };
     // A state file that cannot be read records nothing: every file is then the person's.
     let on_record = state.load().unwrap_or_default();
-    let results = clients::write_each(&chosen, environment, backup_folder, |client| {
+    let mut results = clients::write_each(&chosen, environment, backup_folder, |client| {
         let created = client
             .config_path(environment)
             .is_some_and(|path| on_record.created_file(client.id, &path));
@@ -105,7 +108,11 @@ pub fn run(
             state.forget_client(id);
         }
     });
-    let forgotten = args.forget.then(|| forget(state, keychain));
+    let forgotten = args.forget.then(|| {
+        let (forgotten, purged) = forget(state, keychain, backup_folder, &results);
+        backups::account_for(&mut results, &purged);
+        forgotten
+    });
     let mut exit_code = clients::exit_code(&results);
     if forgotten
         .as_ref()
@@ -154,23 +161,33 @@ pub fn run(
         .with_warnings(&policy.warnings)
 }
 
-/// Deletes the keychain item on record and the record itself.
-fn forget(state: &StateFile, keychain: &dyn SecretStore) -> Forgotten {
+/// Deletes the keychain item on record and the record itself, then every backup that holds
+/// the forgotten credential: the ones of files that held it inline, `removed`'s included.
+fn forget(
+    state: &StateFile,
+    keychain: &dyn SecretStore,
+    backup_folder: &Path,
+    removed: &[ClientWriteResult],
+) -> (Forgotten, Purged) {
     let on_record = match state.load() {
         Ok(on_record) => on_record,
         Err(error) => {
-            return Forgotten {
+            let forgotten = Forgotten {
                 keychain_account: None,
                 error: Some(error.message().to_owned()),
             };
+            return (forgotten, Purged::default());
         }
     };
     let Some(credential) = on_record.credential else {
-        return Forgotten {
+        let forgotten = Forgotten {
             keychain_account: None,
             error: None,
         };
+        return (forgotten, Purged::default());
     };
+    // Read before the item is deleted: afterwards nothing tells which backups hold it.
+    let forgotten_authorization = backups::authorization_on_record(&credential, keychain);
     let account = credential.keychain_account;
     let outcome = keychain.delete(&account).and_then(|()| {
         state.update(|state| {
@@ -179,10 +196,21 @@ fn forget(state: &StateFile, keychain: &dyn SecretStore) -> Forgotten {
             state.reminders_sent.clear();
         })
     });
-    Forgotten {
+    let purged = if outcome.is_ok() {
+        backups::purge(
+            backup_folder,
+            forgotten_authorization.as_ref(),
+            None,
+            removed,
+        )
+    } else {
+        Purged::default()
+    };
+    let forgotten = Forgotten {
         keychain_account: Some(account),
         error: outcome.err().map(|e| e.message().to_owned()),
-    }
+    };
+    (forgotten, purged)
 }
 
 /// The listed clients, or by default every client that holds our entry.
@@ -473,6 +501,66 @@ mod tests {
             "{}",
             output.stderr
         );
+    }
+
+    #[test]
+    fn forget_deletes_every_backup_holding_the_forgotten_token_and_keeps_the_others() {
+        use base64::Engine as _;
+        use rovo_test_support::leak_scan::{self, SCOPED_TOKEN};
+        let sandbox = sandbox();
+        let account =
+            crate::credentials::keychain_account(AuthMethod::Personal, Some("me@example.com"));
+        sandbox
+            .keychain
+            .store(&account, &Secret::new(SCOPED_TOKEN))
+            .unwrap();
+        sandbox
+            .state()
+            .update(|state| {
+                state.record_credential(CredentialRecord {
+                    auth: AuthMethod::Personal,
+                    email: Some("me@example.com".to_owned()),
+                    endpoint: "https://mcp.atlassian.com/v2/mcp".to_owned(),
+                    keychain_account: account.clone(),
+                    expires_on: None,
+                    stored_at: chrono::Utc::now(),
+                    unknown: UnknownKeys::new(),
+                });
+            })
+            .unwrap();
+        let pair = base64::engine::general_purpose::STANDARD
+            .encode(format!("me@example.com:{SCOPED_TOKEN}"));
+        let backups = sandbox.backups.join("codex");
+        std::fs::create_dir_all(&backups).unwrap();
+        let holding = backups.join("config.toml.000000000002.000000000.bak");
+        std::fs::write(
+            &holding,
+            format!("headers = {{ Authorization = \"Basic {pair}\" }}\n"),
+        )
+        .unwrap();
+        let without = backups.join("config.toml.000000000001.000000000.bak");
+        std::fs::write(&without, "model = \"o4\"\n").unwrap();
+        let args = RemoveArgs {
+            clients: vec!["cursor".to_owned()],
+            forget: true,
+            json: true,
+        };
+
+        let output = sandbox.run(&args);
+
+        assert_eq!(output.exit_code, 0, "{}", output.stderr);
+        assert!(
+            !holding.exists(),
+            "a backup of another client holding the forgotten token goes too"
+        );
+        assert!(without.exists(), "a backup without it stays");
+        for path in leak_scan::every_file_under(sandbox.home.parent().unwrap()) {
+            let leaks = leak_scan::leaks_in(&path, &std::fs::read(&path).unwrap());
+            assert!(
+                leaks.is_empty(),
+                "no file keeps the forgotten token: {leaks:?}"
+            );
+        }
     }
 
     #[test]
