@@ -12,6 +12,7 @@ use rovo_mcp_core::ErrorKind;
 use rovo_mcp_core::clients::{
     self, ALL, Change, Client, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME,
     EntrySettings, FileOrigin, KeychainCarrier, Os, SecretMode, plan_configure, plan_remove,
+    write_each,
 };
 use rovo_mcp_core::edit::ConfigFormat;
 use rovo_mcp_core::fsutil::WriteOutcome;
@@ -983,4 +984,129 @@ fn stdio_only_clients_get_the_bridge_with_cmd_on_windows() {
     let diff = plan.diff();
     assert!(diff.contains("\"command\": \"cmd\""), "{diff}");
     assert!(diff.contains("\"Authorization:${AUTH_HEADER}\""), "{diff}");
+}
+
+/// The bad inputs of issue 15, all in one home: a config that is a folder, a symlink loop, a
+/// read-only file, a Continue block file with a second server, a Cline path from a variable that
+/// points nowhere, and a VS Code profile folder without `mcp.json`. Each client gets a clear
+/// result of its own, every other client is written, and no byte outside our entry changes.
+#[cfg(unix)]
+#[test]
+fn every_bad_input_gets_its_own_result_and_the_others_are_written() {
+    use std::os::unix::fs::{PermissionsExt as _, symlink};
+
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    let cline_settings = root.path().join("nowhere/cline_mcp_settings.json");
+    let environment = ClientEnvironment::new(
+        Os::Linux,
+        &home,
+        [("CLINE_MCP_SETTINGS_PATH", cline_settings.to_str().unwrap())],
+    );
+    let path = |id: &str| {
+        clients::find(id)
+            .unwrap()
+            .config_path(&environment)
+            .unwrap()
+    };
+    // Cursor's config is a folder.
+    fs::create_dir_all(path("cursor")).unwrap();
+    // Windsurf's is a link to a link to itself.
+    let windsurf = path("windsurf");
+    fs::create_dir_all(windsurf.parent().unwrap()).unwrap();
+    symlink(windsurf.with_extension("other"), &windsurf).unwrap();
+    symlink(&windsurf, windsurf.with_extension("other")).unwrap();
+    // Kiro's is read-only.
+    let kiro = path("kiro");
+    fs::create_dir_all(kiro.parent().unwrap()).unwrap();
+    fs::write(&kiro, "{}\n").unwrap();
+    fs::set_permissions(&kiro, fs::Permissions::from_mode(0o444)).unwrap();
+    // Continue's block file gained a second server.
+    let block = path("continue");
+    fs::create_dir_all(block.parent().unwrap()).unwrap();
+    let block_before = "name: Atlassian Rovo MCP\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: notes\n    command: notes-mcp\n";
+    fs::write(&block, block_before).unwrap();
+    // A VS Code profile whose folder has no `mcp.json` yet.
+    let user = home.join(".config/Code/User");
+    fs::create_dir_all(user.join("profiles/-6f1a2b")).unwrap();
+    fs::create_dir_all(user.join("globalStorage")).unwrap();
+    fs::write(
+        user.join("globalStorage/storage.json"),
+        r#"{"userDataProfiles":[{"name":"Work","location":"-6f1a2b"}]}"#,
+    )
+    .unwrap();
+    let chosen = [
+        "cursor", "windsurf", "kiro", "continue", "cline", "vscode", "codex",
+    ]
+    .map(|id| clients::find(id).unwrap());
+    let settings = settings(SecretMode::Inline);
+
+    let results = write_each(
+        &chosen,
+        &environment,
+        &root.path().join("backups"),
+        |client| plan_configure(client, &environment, &settings),
+    );
+
+    let outcome = |id: &str| {
+        let result = results.iter().find(|result| result.id == id).unwrap();
+        (
+            result.change,
+            result.error.as_ref().map(|error| error.message.clone()),
+        )
+    };
+    for (id, expected) in [
+        ("cursor", "is a folder, not a regular file"),
+        ("windsurf", "link"),
+        ("kiro", "is read-only"),
+        ("cline", "`CLINE_MCP_SETTINGS_PATH` puts Cline's config in"),
+    ] {
+        let (change, error) = outcome(id);
+        let error = error.unwrap_or_else(|| panic!("{id} is refused, not written"));
+        assert!(
+            change.is_none() && error.contains(expected),
+            "{id}: a clear reason of its own, `{expected}`: {error}"
+        );
+    }
+    assert!(
+        outcome("windsurf")
+            .1
+            .unwrap()
+            .contains(windsurf.to_str().unwrap()),
+        "the reason names the file"
+    );
+    assert!(
+        !root.path().join("nowhere").exists(),
+        "no folder is made where a mistyped variable points"
+    );
+    assert_eq!(
+        fs::read_to_string(&kiro).unwrap(),
+        "{}\n",
+        "the read-only file is untouched"
+    );
+    let written = fs::read_to_string(&block).unwrap();
+    assert_eq!(
+        written
+            .strip_prefix(block_before)
+            .map(|rest| rest.starts_with("  - name: atlassian-rovo-mcp\n")),
+        Some(true),
+        "the block file keeps its second server byte for byte and gains ours after it:\n{written}"
+    );
+    assert_eq!(outcome("vscode").0, Some(Change::Create));
+    assert!(
+        fs::read_to_string(user.join("profiles/-6f1a2b/mcp.json"))
+            .unwrap()
+            .contains("atlassian-rovo-mcp"),
+        "the profile without `mcp.json` gets one"
+    );
+    assert_eq!(
+        outcome("codex").0,
+        Some(Change::Create),
+        "a client after all the refused ones is still written"
+    );
+    assert_eq!(
+        clients::exit_code(&results),
+        8,
+        "and the run says some failed"
+    );
 }

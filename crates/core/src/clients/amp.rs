@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 
 use super::{
-    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, Placement, URL_AND_HEADERS,
-    no_profiles,
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, LocationVariable, Placement,
+    URL_AND_HEADERS, no_profiles,
 };
 use crate::edit::ConfigFormat;
 
@@ -26,6 +26,7 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: false,
     former: &[],
     profiles: no_profiles,
+    location_variables: &[LocationVariable::File("AMP_SETTINGS_FILE")],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

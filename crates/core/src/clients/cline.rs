@@ -9,7 +9,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS, no_profiles};
+use super::{
+    Client, ClientEnvironment, Constant, EntryShape, Field, LocationVariable, MCP_SERVERS,
+    no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 const SHAPE: EntryShape = EntryShape::remote(
@@ -43,6 +46,11 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: false,
     former: &[&VSCODE_STORAGE],
     profiles: no_profiles,
+    location_variables: &[
+        LocationVariable::File("CLINE_MCP_SETTINGS_PATH"),
+        LocationVariable::Folder("CLINE_DATA_DIR"),
+        LocationVariable::Folder("CLINE_DIR"),
+    ],
 };
 
 /// Cline 3's file in VS Code's `globalStorage`.
@@ -58,6 +66,7 @@ const VSCODE_STORAGE: Client = Client {
     needs_restart: false,
     former: &[],
     profiles: no_profiles,
+    location_variables: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -9,7 +9,10 @@
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement, no_profiles};
+use super::{
+    Client, ClientEnvironment, Constant, EntryShape, Field, LocationVariable, Placement,
+    no_profiles,
+};
 use crate::edit::ConfigFormat;
 
 /// The list our item goes in, in the block file and in `config.yaml` alike.
@@ -42,6 +45,7 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: false,
     former: &[&CONFIG_YAML],
     profiles: no_profiles,
+    location_variables: &[LocationVariable::Folder("CONTINUE_GLOBAL_DIR")],
 };
 
 /// `~/.continue/config.yaml`, where entries were written before block files.
@@ -57,6 +61,7 @@ const CONFIG_YAML: Client = Client {
     needs_restart: false,
     former: &[],
     profiles: no_profiles,
+    location_variables: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

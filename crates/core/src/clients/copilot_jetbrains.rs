@@ -25,6 +25,7 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: true,
     former: &[&DATA_FOLDER],
     profiles: no_profiles,
+    location_variables: &[],
 };
 
 /// The per-user data folder that macOS and Linux releases read before.
@@ -40,6 +41,7 @@ const DATA_FOLDER: Client = Client {
     needs_restart: true,
     former: &[],
     profiles: no_profiles,
+    location_variables: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -8,7 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{
-    Client, ClientEnvironment, EntryShape, Os, Placement, TYPED_HTTP, TYPED_STDIO, no_profiles,
+    Client, ClientEnvironment, EntryShape, LocationVariable, Os, Placement, TYPED_HTTP,
+    TYPED_STDIO, no_profiles,
 };
 use crate::edit::ConfigFormat;
 
@@ -27,6 +28,7 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: false,
     former: &[&WINDOWS_STATE],
     profiles: no_profiles,
+    location_variables: &[LocationVariable::Folder("CRUSH_GLOBAL_CONFIG")],
 };
 
 /// `%LOCALAPPDATA%\crush\crush.json`, Crush's state on Windows.
@@ -42,6 +44,7 @@ const WINDOWS_STATE: Client = Client {
     needs_restart: false,
     former: &[],
     profiles: no_profiles,
+    location_variables: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::{
-    COMMAND_AND_ARGS, Client, ClientEnvironment, Constant, EntryShape, Field, MCP_SERVERS,
-    no_profiles,
+    COMMAND_AND_ARGS, Client, ClientEnvironment, Constant, EntryShape, Field, LocationVariable,
+    MCP_SERVERS, no_profiles,
 };
 use crate::edit::ConfigFormat;
 
@@ -29,6 +29,7 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: false,
     former: &[],
     profiles: no_profiles,
+    location_variables: &[LocationVariable::Folder("GEMINI_CLI_HOME")],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

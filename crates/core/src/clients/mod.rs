@@ -97,6 +97,18 @@ pub struct Client {
     /// The client's profiles with a config file of their own (VS Code's), which get the same
     /// entry as the default file.
     profiles: fn(&ClientEnvironment) -> Vec<ClientProfile>,
+    /// The variables that move the client's config. A set one must name a place that exists:
+    /// configure refuses rather than create folders where a mistyped variable points.
+    location_variables: &'static [LocationVariable],
+}
+
+/// A variable that moves a client's config, by what it names.
+#[derive(Debug, Clone, Copy)]
+enum LocationVariable {
+    /// A folder the config lives in or under.
+    Folder(&'static str),
+    /// The config file itself, whose folder must exist.
+    File(&'static str),
 }
 
 /// For the clients without profiles.
@@ -198,6 +210,32 @@ impl Client {
             })
             .or_else(|| candidates.first())
             .cloned()
+    }
+
+    /// Why the config cannot be written where the environment puts it: a variable that moves it
+    /// names a folder that does not exist.
+    pub fn location_problem(&self, environment: &ClientEnvironment) -> Option<String> {
+        self.location_variables.iter().find_map(|variable| {
+            let (name, folder) = match *variable {
+                LocationVariable::Folder(name) => {
+                    (name, PathBuf::from(environment.variable(name)?))
+                }
+                LocationVariable::File(name) => (
+                    name,
+                    Path::new(environment.variable(name)?)
+                        .parent()?
+                        .to_path_buf(),
+                ),
+            };
+            (!folder.is_dir()).then(|| {
+                format!(
+                    "`{name}` puts {}'s config in `{}`, which does not exist; correct the \
+                     variable or create the folder",
+                    self.name,
+                    folder.display()
+                )
+            })
+        })
     }
 
     /// Whether the client's app, config folder, config file or command is present.

@@ -119,6 +119,9 @@ pub fn plan_configure(
         settings,
     );
     let path = config_path(client, environment)?;
+    if let Some(problem) = client.location_problem(environment) {
+        return Err(Error::new(ErrorKind::InvalidInput, problem));
+    }
     let mut plan = configure_file(client, &path, edits.clone(), settings)?;
     plan.others = former_removals(
         client,
@@ -736,6 +739,7 @@ mod tests {
         needs_restart: false,
         former: &[],
         profiles: crate::clients::no_profiles,
+        location_variables: &[],
     };
 
     fn nested_config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

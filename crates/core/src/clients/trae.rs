@@ -21,6 +21,7 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: true,
     former: &[],
     profiles: no_profiles,
+    location_variables: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {

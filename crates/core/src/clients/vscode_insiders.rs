@@ -19,6 +19,7 @@ pub(super) const CLIENT: Client = Client {
     needs_restart: false,
     former: &[],
     profiles,
+    location_variables: &[],
 };
 
 fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
