@@ -21,7 +21,7 @@ fn settings(name: &'static str, client: &clients::Client) -> EntrySettings<'stat
         mode: client.modes()[0],
         authorization: AUTHORIZATION,
         bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
-        keychain_carrier: rovo_mcp_core::clients::KeychainCarrier::Helper,
+        keychain_carrier: clients::KeychainCarrier::Helper,
     }
 }
 

@@ -46,6 +46,7 @@ export type {
   ClientChoice,
   ClientStatus,
   ClientWriteResult,
+  KeychainCarrier,
   LockedChoices,
   MissingGroup,
   PlannedChange,

@@ -182,10 +182,10 @@ export type ClientStatus = {
 	/**  Whether the entry runs the `mcp-remote` bridge, which needs Node.js (`npx`). */
 	stdioBridge: boolean,
 	/**
-	 *  Whether `keychain` mode runs our header helper (Claude Code's `headersHelper`) rather
-	 *  than our bridge.
+	 *  What gives the client the secret in `keychain` mode: our header helper (Claude Code's
+	 *  `headersHelper`) or our bridge; `None` when the client cannot take that mode.
 	 */
-	headerHelper: boolean,
+	keychainVia: KeychainCarrier | null,
 	/**  Why the file could not be read, when it could not. */
 	problem: string | null,
 	/**
@@ -355,6 +355,16 @@ export type IpcError = {
 	kind: ErrorKind,
 	message: string,
 };
+
+/**  Which of our programs carries the secret from the keychain in `keychain` mode. */
+export type KeychainCarrier = 
+/**  The client's own header helper where it has one (Claude Code), else the bridge. */
+"helper" | 
+/**
+ *  Always the stdio bridge: for a client whose helper does not work as it should, such as
+ *  a Claude Code that starts an OAuth sign-in beside the helper's header.
+ */
+"bridge";
 
 /**  Whether the credential reached the keychain. */
 export type KeychainOutcome = {

@@ -6,6 +6,7 @@ import type {
   Change,
   CredentialField,
   ErrorKind,
+  KeychainCarrier,
   LimitationCause,
   MissingReason,
   SecretMode,
@@ -358,10 +359,10 @@ export const strings = {
       prompt: "Asks you once and stores it",
     } satisfies Record<SecretMode, string>,
     /** One line per client on what its chosen mode means for it. */
-    modeExplained: (mode: SecretMode, client: { name: string; stdioBridge: boolean; headerHelper: boolean }) => {
+    modeExplained: (mode: SecretMode, client: { name: string; stdioBridge: boolean; keychainVia: KeychainCarrier | null }) => {
       switch (mode) {
         case "keychain":
-          return client.headerHelper
+          return client.keychainVia === "helper"
             ? `The secret stays in the system keychain: ${client.name} asks Rovo MCP Setup for the header each time it connects.`
             : `The secret stays in the system keychain: ${client.name} starts Rovo MCP Setup's bridge, which adds it.`;
         case "inline":

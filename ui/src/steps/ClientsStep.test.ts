@@ -59,14 +59,14 @@ describe("ClientsStep", () => {
     const user = userEvent.setup();
     renderStep();
     const cursor = await screen.findByRole("combobox", { name: text.modeLabel("Cursor") });
-    const cursorLine = text.modeExplained("inline", { name: "Cursor", stdioBridge: false, headerHelper: false });
+    const cursorLine = text.modeExplained("inline", { name: "Cursor", stdioBridge: false, keychainVia: "bridge" });
     expect(cursor, "the line describes the select").toHaveAccessibleDescription(cursorLine);
     await user.selectOptions(cursor, "keychain");
     expect(cursor, "and follows the choice").toHaveAccessibleDescription(
-      text.modeExplained("keychain", { name: "Cursor", stdioBridge: false, headerHelper: false }),
+      text.modeExplained("keychain", { name: "Cursor", stdioBridge: false, keychainVia: "bridge" }),
     );
     expect(
-      screen.getByText(text.modeExplained("keychain", { name: "Claude Desktop", stdioBridge: true, headerHelper: false })),
+      screen.getByText(text.modeExplained("keychain", { name: "Claude Desktop", stdioBridge: true, keychainVia: "bridge" })),
     ).toBeInTheDocument();
 
     const limits = screen.getByRole("list", { name: text.modeLimitsLabel });

@@ -466,9 +466,8 @@ fn local_entry(
     settings: &EntrySettings<'_>,
     program: &LocalProgram,
 ) -> EntryValue {
-    let strings = |items: &[String]| {
-        EntryValue::List(items.iter().map(|item| EntryValue::string(item)).collect())
-    };
+    let strings =
+        |items: &[String]| EntryValue::List(items.iter().map(EntryValue::string).collect());
     EntryValue::Map(
         fields
             .iter()
@@ -630,6 +629,11 @@ mod tests {
 
     #[test]
     fn a_keychain_entry_runs_our_bridge_and_holds_no_secret_in_every_local_notation() {
+        const COMMAND_LINE: &[Field] = &[
+            Field::Constant("type", Constant::Text("local")),
+            Field::CommandLine("command"),
+            Field::Environment("environment"),
+        ];
         let keychain = EntrySettings {
             mode: SecretMode::Keychain,
             ..SETTINGS
@@ -641,11 +645,6 @@ mod tests {
             serde_json::json!({ "command": "/opt/rovo-mcp-setup/rovo-mcp-setup", "args": bridge }),
             "no `env`: our bridge needs no variable"
         );
-        const COMMAND_LINE: &[Field] = &[
-            Field::Constant("type", Constant::Text("local")),
-            Field::CommandLine("command"),
-            Field::Environment("environment"),
-        ];
         let opencode = EntryShape::remote(MCP_SERVERS, URL_AND_HEADERS).or_local(COMMAND_LINE);
         assert_eq!(
             entry_value(opencode, Os::Linux, &keychain).to_json(),

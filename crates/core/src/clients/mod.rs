@@ -262,6 +262,16 @@ impl Client {
         }
     }
 
+    /// What gives the client the secret in `keychain` mode by default: its header helper where
+    /// it has one, else our bridge; `None` when it can take neither.
+    pub fn keychain_via(&self) -> Option<KeychainCarrier> {
+        if self.shape.headers_helper.is_some() {
+            Some(KeychainCarrier::Helper)
+        } else {
+            self.shape.local.map(|_| KeychainCarrier::Bridge)
+        }
+    }
+
     /// Whether the client's `inline` entry is the `mcp-remote` bridge (which needs Node.js),
     /// because its file takes stdio servers only.
     pub fn uses_stdio_bridge(&self) -> bool {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::entry::{self, EntrySettings, EntrySummary, SecretMode};
+use super::entry::{self, EntrySettings, EntrySummary, KeychainCarrier, SecretMode};
 use super::mask::mask_secrets;
 use super::{Client, ClientEnvironment};
 use crate::edit::{ConfigFormat, EditError, EntryEdit, EntryLocation, PruneDepth};
@@ -649,9 +649,9 @@ pub struct ClientStatus {
     pub needs_restart: bool,
     /// Whether the entry runs the `mcp-remote` bridge, which needs Node.js (`npx`).
     pub stdio_bridge: bool,
-    /// Whether `keychain` mode runs our header helper (Claude Code's `headersHelper`) rather
-    /// than our bridge.
-    pub header_helper: bool,
+    /// What gives the client the secret in `keychain` mode: our header helper (Claude Code's
+    /// `headersHelper`) or our bridge; `None` when the client cannot take that mode.
+    pub keychain_via: Option<KeychainCarrier>,
     /// Why the file could not be read, when it could not.
     pub problem: Option<String>,
     /// Where `entry` was found when it is not in `config_path` but in a file the client read
@@ -691,7 +691,7 @@ pub fn status(client: &Client, environment: &ClientEnvironment, name: &str) -> C
         modes: client.modes().to_vec(),
         needs_restart: client.needs_restart,
         stdio_bridge: client.uses_stdio_bridge(),
-        header_helper: client.shape.headers_helper.is_some(),
+        keychain_via: client.keychain_via(),
         problem,
         former_path,
     }
@@ -768,7 +768,7 @@ mod tests {
             mode: SecretMode::Prompt,
             authorization: "Bearer k",
             bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
-            keychain_carrier: crate::clients::KeychainCarrier::Helper,
+            keychain_carrier: KeychainCarrier::Helper,
         };
         let error = plan_configure(find("cursor").unwrap(), &environment, &settings).unwrap_err();
         assert_eq!(error.kind(), ErrorKind::InvalidInput);
@@ -782,7 +782,7 @@ mod tests {
             mode: SecretMode::Inline,
             authorization: "Basic c2VjcmV0",
             bridge_command: "/opt/rovo-mcp-setup/rovo-mcp-setup",
-            keychain_carrier: crate::clients::KeychainCarrier::Helper,
+            keychain_carrier: KeychainCarrier::Helper,
         }
     }
 
