@@ -507,6 +507,92 @@ fn status_shows_the_credential_its_expiry_and_each_client_with_its_mode() {
     assert_eq!(clients[0]["mode"], "inline");
 }
 
+/// Cline 4 reads `~/.cline/data/settings`; our entry in Cline 3's file in VS Code's storage is
+/// found by `status`, moved by `configure` and taken out by `remove`, the person's own server in
+/// that file kept.
+#[test]
+fn an_entry_where_cline_read_before_is_found_moved_and_removed() {
+    let sandbox = Sandbox::new();
+    let old_file =
+        ".config/Code/User/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json";
+    let theirs = "{\n  \"mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp\" }\n  }\n}\n";
+    let with_ours = "{\n  \"mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp\" },\n    \"atlassian-rovo-mcp\": { \"type\": \"streamableHttp\", \"url\": \"https://mcp.atlassian.com/v1/mcp\", \"headers\": { \"Authorization\": \"Basic b2xk\" } }\n  }\n}\n";
+    let old_path = sandbox.home().join(old_file);
+    fs::create_dir_all(old_path.parent().unwrap()).unwrap();
+    fs::write(&old_path, with_ours).unwrap();
+
+    let status = sandbox.run("status", &[], "");
+    let cline = status.json["clients"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|client| client["id"] == "cline")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        cline["formerPath"],
+        old_path.to_str().unwrap(),
+        "status names the file Cline no longer reads: {}",
+        status.stdout
+    );
+
+    let configured = sandbox.configure(&["--clients", "cline", "--yes"], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    assert_eq!(
+        sandbox.read(old_file).unwrap(),
+        theirs,
+        "the old file keeps the person's server and loses ours"
+    );
+    assert!(
+        sandbox
+            .read(".cline/data/settings/cline_mcp_settings.json")
+            .unwrap()
+            .contains("atlassian-rovo-mcp"),
+        "the entry is where Cline 4 reads"
+    );
+
+    fs::write(&old_path, with_ours).unwrap();
+    let removed = sandbox.run("remove", &[], "");
+    assert_eq!(removed.code, 0, "{}", removed.stderr);
+    assert_eq!(
+        sandbox.read(old_file).unwrap(),
+        theirs,
+        "remove takes our entry out of the old file too"
+    );
+}
+
+/// A policy's `secretMode: keychain` holds for every client: each one on Linux gets an entry
+/// with no secret in it.
+#[test]
+fn a_keychain_policy_writes_every_client_without_a_secret_in_any_file() {
+    let sandbox = Sandbox::new();
+    sandbox.set_policy(r#"{ "secretMode": "keychain" }"#);
+
+    let configured = sandbox.configure(&["--clients", "all", "--yes"], TOKEN);
+
+    assert_eq!(
+        configured.code, 0,
+        "every client takes keychain mode: {}",
+        configured.stderr
+    );
+    let written = configured.json["clients"].as_array().unwrap();
+    assert!(
+        written.len() >= 30,
+        "every client on Linux is written: {}",
+        written.len()
+    );
+    for file in every_file_under(&sandbox.home()) {
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        for secret in secret_forms(TOKEN) {
+            assert!(
+                !text.contains(&secret),
+                "`{}` holds no form of the secret",
+                file.display()
+            );
+        }
+    }
+}
+
 const NEW_TOKEN: &str = leak_scan::ROTATED_TOKEN;
 
 fn sandbox_with_rotation() -> Sandbox {
