@@ -1,6 +1,8 @@
 //! GitHub Copilot CLI: `~/.copilot/mcp-config.json`, relocated by `COPILOT_HOME`;
 //! `tools: ["*"]` enables every tool (research/clients.md §2.18). Versions since 1.0 ignore
 //! `XDG_CONFIG_HOME` (github/copilot-cli#1954), so it does not move the file here either.
+//! A local server is `{"type": "local", "command", "args", "env", "tools"}`; Copilot CLI passes
+//! it `PATH` only (github/docs `add-mcp-servers.md`, read 2026-12-04).
 
 use std::path::{Path, PathBuf};
 

@@ -192,7 +192,12 @@ pub(super) const STREAMABLE_HTTP: &[Field] = &[
 ];
 
 /// `{"command": …, "args": […], "env": {…}}`: the local server notation of Claude Desktop,
-/// which most clients copy.
+/// which most clients copy. Checked 2026-12-04 in each client's source or docs: Gemini CLI
+/// (`packages/core/src/config/config.ts`, `MCPServerConfig`, where `type` takes only `sse` or
+/// `http`, so none is written), Zed (`ContextServerSettingsContent`, untagged and flat), Codex
+/// (`codex-rs/config/src/mcp_types.rs`, transport from `command` or `url`), LM Studio (Cursor's
+/// notation), Junie; Cursor, Windsurf, Kiro, Amazon Q, Warp, Trae, Qwen Code and Antigravity
+/// from their vendors' guides.
 pub(super) const COMMAND_AND_ARGS: &[Field] = &[
     Field::Command("command"),
     Field::Arguments("args"),
@@ -200,7 +205,10 @@ pub(super) const COMMAND_AND_ARGS: &[Field] = &[
 ];
 
 /// `{"type": "stdio", "command": …, "args": […], "env": {…}}`: the same with its type named,
-/// as VS Code and Claude Code write it.
+/// as VS Code (microsoft/vscode-docs `docs/copilot/reference/mcp-configuration.md`, where `type`
+/// is required), Claude Code, Roo Code (`src/services/mcp/McpHub.ts`), Crush
+/// (`internal/config/config.go`, `MCPConfig`) and Copilot for JetBrains and Xcode write it,
+/// checked 2026-12-04.
 pub(super) const TYPED_STDIO: &[Field] = &[
     Field::Constant("type", Constant::Text("stdio")),
     Field::Command("command"),

@@ -1,5 +1,7 @@
 //! Goose (CLI and Desktop): `config.yaml` with an `extensions` map; remote servers are
 //! `streamable_http` with a `uri` (research/clients.md §2.15).
+//! A local server is `{type: stdio, cmd, args, envs, …}` with a `description` the loader
+//! requires (aaif-goose/goose `documentation/docs/guides/config-files.md`, read 2026-12-04).
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,8 @@
 //! Kilo Code (7.x extension and `kilo` CLI): `~/.config/kilo/kilo.jsonc` (or `kilo.json`),
 //! servers under `mcp` with `type: remote` (research/clients.md §2.12).
+//! A local server is `{"type": "local", "command": [program, args…], "environment"}`
+//! (Kilo-Org/kilocode `packages/kilo-docs/pages/automate/mcp/using-in-kilo-code.md`, read
+//! 2026-12-04).
 
 use std::path::PathBuf;
 

@@ -1,6 +1,8 @@
 //! opencode: `~/.config/opencode/opencode.json` (or `.jsonc`) on every OS, servers under `mcp`
 //! with `type: remote`; `oauth: false` stops it starting an OAuth flow over our header
 //! (research/clients.md §2.13).
+//! A local server is `{"type": "local", "command": [program, args…], "environment"}`
+//! (anomalyco/opencode `packages/opencode/src/mcp/index.ts`, `connectLocal`, read 2026-12-04).
 
 use std::path::PathBuf;
 
