@@ -106,7 +106,7 @@ ui-dist: setup
 	npm --prefix ui run build
 
 build: ui-dist
-	cargo build --locked -p rovo-mcp-setup
+	cargo build --locked -p rovo-mcp-setup -p rovo-mcp-setup-cli
 
 lint: ui-dist
 	cargo fmt --all --check
@@ -173,6 +173,8 @@ screenshots: test-e2e
 package: setup
 	# tauri-cli looks for the config beside the app crate (src-tauri/tauri.conf.json is a
 	# symlink to the root one) and must be told where the UI lives.
+	# The lean command-line executable, which the packages install beside the app.
+	cargo build --locked --release -p rovo-mcp-setup-cli
 	TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --ci --bundles deb,rpm -- --locked
 	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 

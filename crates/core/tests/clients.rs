@@ -384,6 +384,37 @@ fn vscode_profiles_get_the_same_entry_and_lose_it_with_the_default() {
     );
 }
 
+/// A keychain entry that runs the app itself (before the lean executable shipped) reads as ours,
+/// and configuring again points it at the lean executable.
+#[test]
+fn configure_moves_a_bridge_entry_from_the_app_to_the_lean_executable() {
+    let home = Home::new();
+    let claude_desktop = clients::find("claude-desktop").unwrap();
+    let path = home.seed(
+        claude_desktop,
+        b"{\n  \"mcpServers\": {\n    \"atlassian-rovo-mcp\": {\n      \"command\": \"/usr/bin/rovo-mcp-setup\",\n      \"args\": [\"bridge\", \"--endpoint\", \"https://mcp.atlassian.com/v2/mcp\"]\n    }\n  }\n}\n",
+    );
+    let entry = clients::status(claude_desktop, &home.environment, DEFAULT_SERVER_NAME).entry;
+    assert_eq!(
+        entry.and_then(|entry| entry.mode),
+        Some(SecretMode::Keychain),
+        "an entry running the app's own bridge is ours"
+    );
+    let lean = EntrySettings {
+        bridge_command: "/usr/bin/rovo-mcp-setup-cli",
+        ..settings(SecretMode::Keychain)
+    };
+    let plan = plan_configure(claude_desktop, &home.environment, &lean).unwrap();
+    assert_eq!(plan.change(), Change::Update, "the entry is moved");
+    plan.apply(home.backups()).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(
+        written["mcpServers"]["atlassian-rovo-mcp"]["command"], "/usr/bin/rovo-mcp-setup-cli",
+        "it runs the lean executable now"
+    );
+}
+
 /// A client that moved its config: our entry at the old place is shown by `status`, moved by
 /// `configure` (the old file keeps everything else) and taken out by `remove`.
 #[test]

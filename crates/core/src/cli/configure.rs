@@ -180,14 +180,17 @@ pub enum ToolList {
     All,
 }
 
-/// The path `keychain` entries run: this very binary, as installed.
+/// The path `keychain` entries run: the lean command-line executable beside this one, as
+/// installed, else this very binary (a build or install without it).
 pub(crate) fn bridge_command() -> String {
-    std::env::current_exe()
-        .and_then(std::fs::canonicalize)
-        .map_or_else(
-            |_| "rovo-mcp-setup".to_owned(),
-            |path| path.display().to_string(),
-        )
+    let Ok(this) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+        return super::CLI_BINARY.to_owned();
+    };
+    super::sibling_binary(&this, super::CLI_BINARY)
+        .filter(|lean| lean.is_file())
+        .unwrap_or(this)
+        .display()
+        .to_string()
 }
 
 fn write_or_preview(

@@ -15,6 +15,24 @@ mod validate;
 
 pub(crate) use configure::bridge_command;
 
+use std::path::{Path, PathBuf};
+
+/// The app's executable, which opens the window and also runs every subcommand.
+pub const APP_BINARY: &str = "rovo-mcp-setup";
+
+/// The lean command-line executable beside the app (`crates/cli`), without WebKit or GTK: what
+/// `keychain` entries run, as AI clients keep their bridge running all day.
+pub const CLI_BINARY: &str = "rovo-mcp-setup-cli";
+
+/// The executable named `name` (without the system's suffix) in the folder of `executable`.
+pub fn sibling_binary(executable: &Path, name: &str) -> Option<PathBuf> {
+    Some(
+        executable
+            .parent()?
+            .join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
+    )
+}
+
 use clap::{Parser, Subcommand};
 
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.

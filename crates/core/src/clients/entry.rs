@@ -545,7 +545,9 @@ fn names_our_binary(text: &str) -> bool {
         .unwrap_or(text);
     let file_name = program.rsplit(['/', '\\']).next().unwrap_or(program);
     let file_name = file_name.split(' ').next().unwrap_or(file_name);
-    file_name == "rovo-mcp-setup" || file_name.eq_ignore_ascii_case("rovo-mcp-setup.exe")
+    let file_name = file_name.to_ascii_lowercase();
+    let file_name = file_name.strip_suffix(".exe").unwrap_or(&file_name);
+    file_name == crate::cli::APP_BINARY || file_name == crate::cli::CLI_BINARY
 }
 
 /// What an existing entry of ours says about itself, read back from the file.

@@ -1,0 +1,75 @@
+//! The lean executable as installers ship it: no WebKit or GTK among what it loads, the
+//! subcommands of the app, and one clear sentence when the window is asked for and the app is
+//! not beside it.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const LEAN: &str = env!("CARGO_BIN_EXE_rovo-mcp-setup-cli");
+
+fn run(program: &Path, arguments: &[&str], home: &Path) -> Output {
+    Command::new(program)
+        .args(arguments)
+        .env_clear()
+        .env("HOME", home)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the lean binary runs")
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn it_loads_no_webview_or_toolkit_library() {
+    let output = Command::new("ldd")
+        .arg(LEAN)
+        .output()
+        .expect("ldd runs (Debian's libc-bin)");
+    let libraries = String::from_utf8_lossy(&output.stdout);
+    for toolkit in ["webkit", "gtk", "gdk", "glib", "javascriptcore", "soup"] {
+        assert!(
+            !libraries.to_lowercase().contains(toolkit),
+            "the processes AI clients keep running load no {toolkit}:\n{libraries}"
+        );
+    }
+}
+
+#[test]
+fn it_runs_the_apps_subcommands() {
+    let home = tempfile::tempdir().unwrap();
+    let version = run(Path::new(LEAN), &["--version"], home.path());
+    assert!(version.status.success());
+    assert!(
+        String::from_utf8_lossy(&version.stdout).starts_with("rovo-mcp-setup "),
+        "the same command line as the app"
+    );
+    let clients = run(Path::new(LEAN), &["clients", "--json"], home.path());
+    assert!(clients.status.success(), "{clients:?}");
+    let listed: serde_json::Value = serde_json::from_slice(&clients.stdout).unwrap();
+    assert!(
+        listed["clients"]
+            .as_array()
+            .is_some_and(|clients| clients.len() > 25),
+        "every client is listed: {listed}"
+    );
+}
+
+#[test]
+fn without_the_app_beside_it_the_window_is_refused_in_one_sentence() {
+    let folder = tempfile::tempdir().unwrap();
+    let alone = folder.path().join(format!(
+        "rovo-mcp-setup-cli{}",
+        std::env::consts::EXE_SUFFIX
+    ));
+    std::fs::copy(LEAN, &alone).unwrap();
+    for arguments in [&[][..], &["--tray"][..]] {
+        let output = run(&alone, arguments, folder.path());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{arguments:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "one sentence: {stderr}");
+        assert!(
+            stderr.contains("`rovo-mcp-setup`") && stderr.contains("reinstall"),
+            "it names the missing app and what to do: {stderr}"
+        );
+    }
+}
