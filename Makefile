@@ -162,7 +162,7 @@ fuzz-run:
 # core's criterion benchmarks, then the whole processes against the release build under a
 # private Xvfb and session bus, which print one table with the criterion medians in it.
 bench: ui-dist test-packages $(ALTERNATIVES_INSTALLED)
-	cargo build --locked --release -p rovo-mcp-setup
+	cargo build --locked --release -p rovo-mcp-setup -p rovo-mcp-setup-cli
 	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan --bench probe --bench credentials
 	cargo bench --locked -p rovo-e2e --bench whole_process
 

@@ -1,4 +1,5 @@
-//! Whole-process benchmarks (issue #9, design §9): the release binary's command-line overhead,
+//! Whole-process benchmarks (issue #9, design §9): the command-line overhead of the app and of
+//! the lean `rovo-mcp-setup-cli`, the bridge's memory once it listed the tools,
 //! checking a credential and writing client configs beside what a person would run instead (the
 //! MCP Inspector CLI, install-mcp and add-mcp, pinned in `bench/alternatives`), launch to first
 //! paint of the wizard, tray-only memory, and the binary and installer sizes. With the criterion
@@ -12,7 +13,7 @@
     reason = "a benchmark reports its numbers on stdout"
 )]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -132,6 +133,8 @@ impl Samples {
 /// What the benchmark runs and where it works.
 struct Bench {
     app: PathBuf,
+    /// The lean command-line executable beside the app.
+    lean: PathBuf,
     alternatives: PathBuf,
     runtime: Runtime,
     keyring: SecretServiceSession,
@@ -155,8 +158,15 @@ fn main() -> anyhow::Result<()> {
         "{} is missing: run `npm --prefix bench/alternatives ci` (`make bench` does)",
         alternatives.display()
     );
+    let lean = app.with_file_name("rovo-mcp-setup-cli");
+    ensure!(
+        lean.exists(),
+        "{} is missing: build it with `cargo build --release -p rovo-mcp-setup-cli` (`make bench` does)",
+        lean.display()
+    );
     let bench = Bench {
         app,
+        lean,
         alternatives,
         runtime: Runtime::new().context("starting a tokio runtime")?,
         keyring: SecretServiceSession::start()?,
@@ -164,6 +174,9 @@ fn main() -> anyhow::Result<()> {
 
     let mut rows = Vec::new();
     rows.extend(bench.command_line_overhead()?);
+    for program in [&bench.lean, &bench.app] {
+        rows.push(bench.bridge_memory(program)?);
+    }
     for latency_ms in LATENCIES_MS {
         rows.push(bench.checking(latency_ms)?);
     }
@@ -254,26 +267,92 @@ impl Bench {
         for (what, args) in [
             ("`--version`", &["--version"][..]),
             (
-                "`clients --json` (28 clients, empty home)",
+                "`clients --json` (every client, empty home)",
                 &["clients", "--json"][..],
             ),
         ] {
-            let samples = Samples(
-                (0..QUICK_RUNS)
-                    .map(|_| {
-                        let mut command = self.command(&self.app, home.path());
-                        command.args(args);
-                        Self::timed(command)
-                    })
-                    .collect::<anyhow::Result<_>>()?,
-            );
+            let mut summaries = Vec::new();
+            for program in [&self.lean, &self.app] {
+                let samples = Samples(
+                    (0..QUICK_RUNS)
+                        .map(|_| {
+                            let mut command = self.command(program, home.path());
+                            command.args(args);
+                            Self::timed(command)
+                        })
+                        .collect::<anyhow::Result<_>>()?,
+                );
+                summaries.push(format!("{}: {}", file_name(program), samples.summary()));
+            }
             rows.push(Row::new(
                 format!("Command-line overhead: {what}"),
-                samples.summary(),
+                summaries.join("; "),
                 "",
             ));
         }
         Ok(rows)
+    }
+
+    /// The memory of `program`'s bridge, as an AI client keeps it running all day: started
+    /// with the credential in a variable, it answers `initialize` and lists the tools of the
+    /// stand-in server, then its RSS and PSS are read.
+    fn bridge_memory(&self, program: &Path) -> anyhow::Result<Row> {
+        let server = self.server(0)?;
+        let home = tempfile::tempdir()?;
+        let mut command = self.command(program, home.path());
+        command
+            .args([
+                "bridge",
+                "--endpoint",
+                server.url(),
+                "--authorization-env",
+                "ROVO_BENCH_AUTHORIZATION",
+            ])
+            .env("ROVO_BENCH_AUTHORIZATION", AUTHORIZATION)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::null());
+        let mut child = command.spawn().context("starting the bridge")?;
+        let mut stdin = child.stdin.take().context("the bridge's stdin")?;
+        for line in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}"#,
+            r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            r#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+        ] {
+            writeln!(stdin, "{line}").context("writing to the bridge")?;
+        }
+        let stdout = child.stdout.take().context("the bridge's stdout")?;
+        let listed = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .any(|line| line.contains(r#""id":2"#) && line.contains(r#""tools""#));
+        let proc = PathBuf::from(format!("/proc/{}", child.id()));
+        let status = std::fs::read_to_string(proc.join("status"));
+        let rollup = std::fs::read_to_string(proc.join("smaps_rollup"));
+        drop(stdin);
+        let _ = child.kill();
+        let _ = child.wait();
+        ensure!(
+            listed,
+            "{} bridge did not list the tools",
+            file_name(program)
+        );
+        let rss = kib_field(&status.context("reading the bridge's status")?, "VmRSS:")?;
+        let pss = kib_field(
+            &rollup.context("reading the bridge's smaps_rollup")?,
+            "Pss:",
+        )?;
+        Ok(Row::new(
+            format!(
+                "Bridge memory after listing the tools (`{} bridge`)",
+                file_name(program)
+            ),
+            format!(
+                "**{:.1} MB** RSS ({:.1} MB PSS)",
+                kib_to_mb(rss),
+                kib_to_mb(pss)
+            ),
+            "",
+        ))
     }
 
     /// Starts a stand-in server that grants the benchmark credential everything.
@@ -523,14 +602,17 @@ impl Bench {
         ))
     }
 
-    /// The binary's size, and the installers `make package` leaves beside it.
+    /// The binaries' sizes, and the installers `make package` leaves beside them.
     fn sizes(&self) -> anyhow::Result<Vec<Row>> {
-        let binary = std::fs::metadata(&self.app)?.len();
-        let mut rows = vec![Row::new(
-            "Release binary (stripped)",
-            format!("**{}**", megabytes(binary)),
-            "",
-        )];
+        let mut rows = Vec::new();
+        for program in [&self.app, &self.lean] {
+            let binary = std::fs::metadata(program)?.len();
+            rows.push(Row::new(
+                format!("Release binary `{}` (stripped)", file_name(program)),
+                format!("**{}**", megabytes(binary)),
+                "",
+            ));
+        }
         for (kind, folder) in [("`.deb`", "deb"), ("`.rpm`", "rpm")] {
             let folder = self.app.with_file_name("bundle").join(folder);
             let installer = std::fs::read_dir(&folder).ok().and_then(|entries| {
@@ -677,6 +759,20 @@ fn criterion_rows(criterion: &Path) -> Vec<Row> {
 }
 
 /// Nanoseconds in the unit that keeps three significant digits readable.
+fn file_name(program: &Path) -> String {
+    program
+        .file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
+}
+
+#[expect(
+    clippy::cast_precision_loss,
+    reason = "a few thousand KiB, shown with one decimal"
+)]
+fn kib_to_mb(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
 fn human_time(nanoseconds: f64) -> String {
     if nanoseconds >= 1e6 {
         format!("{:.2} ms", nanoseconds / 1e6)

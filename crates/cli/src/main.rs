@@ -1,12 +1,12 @@
 //! `rovo-mcp-setup-cli`: the command line, the keychain bridge and the header helper in a small
-//! executable that links neither WebKit nor GTK, so the processes AI clients start and keep
+//! executable that links neither the webview nor its toolkit, so the processes AI clients start and keep
 //! running all day cost a few megabytes. Every installer puts it beside the app, whose
 //! `rovo-mcp-setup SUBCOMMAND` runs the same code.
 //!
 //! With no subcommand (the window, `--tray`, `--demo`) it starts the app beside it with the same
 //! arguments.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -35,13 +35,13 @@ fn open_app() -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    run_in_place(app)
+    run_in_place(&app)
 }
 
 #[cfg(unix)]
-fn run_in_place(app: PathBuf) -> ExitCode {
+fn run_in_place(app: &Path) -> ExitCode {
     use std::os::unix::process::CommandExt as _;
-    let error = std::process::Command::new(&app)
+    let error = std::process::Command::new(app)
         .args(std::env::args_os().skip(1))
         .exec();
     eprintln!(
@@ -52,8 +52,8 @@ fn run_in_place(app: PathBuf) -> ExitCode {
 }
 
 #[cfg(not(unix))]
-fn run_in_place(app: PathBuf) -> ExitCode {
-    match std::process::Command::new(&app)
+fn run_in_place(app: &Path) -> ExitCode {
+    match std::process::Command::new(app)
         .args(std::env::args_os().skip(1))
         .status()
     {

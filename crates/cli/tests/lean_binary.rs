@@ -1,4 +1,4 @@
-//! The lean executable as installers ship it: no WebKit or GTK among what it loads, the
+//! The lean executable as installers ship it: no webview or toolkit library among what it loads, the
 //! subcommands of the app, and one clear sentence when the window is asked for and the app is
 //! not beside it.
 
