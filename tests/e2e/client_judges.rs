@@ -1,7 +1,7 @@
 //! The real clients judge the entries we write (issue 4): each CLI, installed from npm by `make
 //! setup-test` into `tests/client-judges`, runs on a temporary home where the core wrote our
-//! entry next to one the user already had, and must list both; Claude Code, Gemini CLI and
-//! opencode also connect to a test server on loopback and report ours healthy.
+//! entry next to one the user already had, and must list both; Claude Code, Gemini CLI,
+//! opencode, Amp and Kilo Code also connect to a test server on loopback and report ours healthy.
 //!
 //! In `keychain` mode (issue 15) the real binary's `configure` stores the secret in a private
 //! Secret Service and writes the entry; the client then starts our bridge, or runs our header
@@ -10,7 +10,8 @@
 //!
 //! Nothing leaves the machine: every CLI gets a cleared environment with its update checks,
 //! telemetry and model downloads turned off, works in an empty folder of its temporary home,
-//! and is killed after `CLI_DEADLINE`. No CLI needs a login for these commands.
+//! and is killed after `CLI_DEADLINE`. No CLI needs a login for these commands (Amp's `mcp doctor`
+//! takes a placeholder key, which goes nowhere).
 
 use std::cell::OnceCell;
 use std::fmt;
@@ -47,7 +48,7 @@ const THEIR_SERVER: &str = "notes";
 
 /// Variables that keep each CLI offline and quiet apart from the MCP server it is pointed at,
 /// as named in the CLIs' own sources.
-const QUIET: [(&str, &str); 16] = [
+const QUIET: [(&str, &str); 24] = [
     // Claude Code: no auto-update, telemetry, error reports or other non-essential traffic.
     ("DISABLE_AUTOUPDATER", "1"),
     ("DISABLE_TELEMETRY", "1"),
@@ -66,6 +67,21 @@ const QUIET: [(&str, &str); 16] = [
     ("OPENCODE_DISABLE_CLAUDE_CODE", "1"),
     // GitHub Copilot CLI: no self-update.
     ("COPILOT_AUTO_UPDATE", "false"),
+    // Augment's auggie: no self-update (its bundled `augment.mjs`).
+    ("AUGMENT_DISABLE_AUTO_UPDATE", "1"),
+    // Amp: its service (`amp --help`) on loopback's closed discard port, so the lookups of the
+    // account's servers in `mcp list` and `mcp doctor` fail at once instead of reaching
+    // ampcode.com.
+    ("AMP_URL", "http://127.0.0.1:9"),
+    // Kilo Code (an opencode fork, the variables in its binary): no PostHog telemetry (any level
+    // but `all` is off), self-update, models.dev fetch, language-server downloads or default
+    // plugins, and no reading of Claude Code's files.
+    ("KILO_TELEMETRY_LEVEL", "off"),
+    ("KILO_DISABLE_AUTOUPDATE", "1"),
+    ("KILO_DISABLE_MODELS_FETCH", "1"),
+    ("KILO_DISABLE_LSP_DOWNLOAD", "1"),
+    ("KILO_DISABLE_DEFAULT_PLUGINS", "1"),
+    ("KILO_DISABLE_CLAUDE_CODE", "1"),
     // Everyone: no update notices, no colours, no prompts.
     ("NO_UPDATE_NOTIFIER", "1"),
     ("NO_COLOR", "1"),
@@ -232,12 +248,24 @@ impl JudgeHome {
     /// Runs one of the installed CLIs in this home with nothing of ours in its environment but
     /// `PATH` (for `node`), and kills it with its children after `CLI_DEADLINE`.
     fn run(&self, cli: &str, arguments: &[&str]) -> anyhow::Result<Run> {
+        self.run_with(cli, arguments, &[])
+    }
+
+    /// `run` with `extra` variables for this one command.
+    fn run_with(
+        &self,
+        cli: &str,
+        arguments: &[&str],
+        extra: &[(&str, &str)],
+    ) -> anyhow::Result<Run> {
         use std::os::unix::process::CommandExt as _;
 
         let installed = repository_root().join("tests/client-judges/node_modules");
         let program = match cli {
-            // Installed as its platform package, which links no `.bin` (see package.json).
+            // Installed as their platform packages, which link no `.bin` (see package.json).
             "opencode" => installed.join("opencode-linux-x64/bin/opencode"),
+            "amp" => installed.join("@ampcode/cli-linux-x64/amp"),
+            "kilo" => installed.join("@kilocode/cli-linux-x64/bin/kilo"),
             _ => installed.join(".bin").join(cli),
         };
         if !program.exists() {
@@ -255,6 +283,7 @@ impl JudgeHome {
             .envs(self.variables.iter().map(|(name, value)| (name, value)))
             .envs(self.bus())
             .envs(QUIET)
+            .envs(extra.iter().copied())
             .current_dir(&self.project)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -663,6 +692,143 @@ async fn copilot_cli_lists_our_entry_with_its_header() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn auggie_lists_our_entry() {
+    let server = test_server().await;
+    let home = JudgeHome::new(&[]).unwrap();
+    home.configure(
+        "augment",
+        "{\n  // my settings\n  \"model\": \"sonnet4\",\n  \"mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp-server\", \"args\": [\"--stdio\"] }\n  }\n}\n",
+        server.url(),
+    )
+    .unwrap();
+
+    // auggie's `mcp list` neither connects nor shows headers; `tools list`, which starts the
+    // servers, exits before they answer and looks up github.com.
+    let list = home
+        .run("auggie", &["mcp", "list", "--json"])
+        .unwrap()
+        .succeeded();
+    let servers = list.json()["servers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let named = |name: &str| {
+        servers
+            .iter()
+            .find(|server| server["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("auggie lists `{name}`\n{list}"))
+    };
+    let ours = named(DEFAULT_SERVER_NAME);
+    assert_eq!(
+        ours["transport"], "http",
+        "auggie reads our entry as HTTP\n{list}"
+    );
+    assert_eq!(
+        ours["url"],
+        server.url(),
+        "auggie reads the test server's URL\n{list}"
+    );
+    assert_eq!(
+        (&ours["enabled"], &ours["source"]),
+        (&Value::Bool(true), &Value::from("user")),
+        "auggie has our entry enabled, from the user's settings\n{list}"
+    );
+    assert_eq!(
+        named(THEIR_SERVER)["transport"],
+        "stdio",
+        "auggie still lists the server the user had, so the file is intact\n{list}"
+    );
+}
+
+/// Amp's `mcp doctor` starts no server without an API key; this placeholder goes nowhere but
+/// `AMP_URL`, which is closed (see `QUIET`).
+const AMP_PLACEHOLDER_KEY: (&str, &str) = ("AMP_API_KEY", "sgamp_placeholder");
+
+#[tokio::test(flavor = "multi_thread")]
+async fn amp_lists_our_entry_and_connects() {
+    let server = test_server().await;
+    let home = JudgeHome::new(&[]).unwrap();
+    home.configure(
+        "amp",
+        "{\n  // my settings\n  \"amp.notifications.enabled\": false,\n  \"amp.mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp-server\", \"args\": [\"--stdio\"] }\n  }\n}\n",
+        server.url(),
+    )
+    .unwrap();
+
+    let list = home
+        .run("amp", &["mcp", "list", "--json"])
+        .unwrap()
+        .succeeded();
+    let servers = list.json().as_array().cloned().unwrap_or_default();
+    let named = |name: &str| {
+        servers
+            .iter()
+            .find(|server| server["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("Amp lists `{name}`\n{list}"))
+    };
+    let ours = named(DEFAULT_SERVER_NAME);
+    assert_eq!(
+        (&ours["type"], &ours["source"]),
+        (&Value::from("url"), &Value::from("global")),
+        "Amp reads our entry as a URL server from the user's settings\n{list}"
+    );
+    assert_eq!(
+        ours["spec"]["url"],
+        server.url(),
+        "Amp reads the test server's URL\n{list}"
+    );
+    assert_eq!(
+        ours["spec"]["headers"]["Authorization"], AUTHORIZATION,
+        "Amp reads our header\n{list}"
+    );
+    assert_eq!(
+        named(THEIR_SERVER)["type"],
+        "command",
+        "Amp still lists the server the user had, so the file is intact\n{list}"
+    );
+
+    let doctor = home
+        .run_with("amp", &["mcp", "doctor"], &[AMP_PLACEHOLDER_KEY])
+        .unwrap()
+        .succeeded();
+    // The test server refuses any other header, so connected also means our header was sent.
+    doctor.line_starting(
+        &format!("{DEFAULT_SERVER_NAME} (user settings): connected"),
+        "Amp connects to our entry",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kilo_code_lists_our_entry_and_connects() {
+    let server = test_server().await;
+    let home = JudgeHome::new(&[]).unwrap();
+    home.configure(
+        "kilo-code",
+        "{\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
+        server.url(),
+    )
+    .unwrap();
+
+    let list = home.run("kilo", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(DEFAULT_SERVER_NAME, "Kilo Code lists our entry");
+    // The test server refuses any other header, so connected also means our header was sent.
+    assert!(
+        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
+        "Kilo Code connects to our entry: {ours:?}\n{list}"
+    );
+    assert!(
+        list.stdout.contains(server.url()),
+        "Kilo Code shows the test server's URL\n{list}"
+    );
+    list.line_starting(
+        THEIR_SERVER,
+        "Kilo Code still lists the server the user had, so the file is intact",
+    );
+}
+
 /// Claude Code in keychain mode, through its header helper (`helper`) or our bridge (`bridge`):
 /// it connects to the test server, which refuses any header but the keychain's.
 async fn claude_code_judges_keychain(carrier: &str, transport: &str) {
@@ -750,5 +916,47 @@ async fn opencode_connects_through_our_bridge() {
     assert!(
         ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
         "opencode starts our bridge and connects with the keychain's header: {ours:?}\n{list}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn amp_connects_through_our_bridge() {
+    let server = test_server().await;
+    let home = JudgeHome::with_keychain(&[]).unwrap();
+    home.configure_keychain(
+        "amp",
+        "{\n  \"amp.notifications.enabled\": false\n}\n",
+        server.url(),
+        "bridge",
+    )
+    .unwrap();
+
+    let doctor = home
+        .run_with("amp", &["mcp", "doctor"], &[AMP_PLACEHOLDER_KEY])
+        .unwrap()
+        .succeeded();
+    doctor.line_starting(
+        &format!("{DEFAULT_SERVER_NAME} (user settings): connected"),
+        "Amp starts our bridge and connects with the keychain's header",
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kilo_code_connects_through_our_bridge() {
+    let server = test_server().await;
+    let home = JudgeHome::with_keychain(&[]).unwrap();
+    home.configure_keychain(
+        "kilo-code",
+        "{\n  \"$schema\": \"https://app.kilo.ai/config.json\"\n}\n",
+        server.url(),
+        "bridge",
+    )
+    .unwrap();
+
+    let list = home.run("kilo", &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(DEFAULT_SERVER_NAME, "Kilo Code lists our entry");
+    assert!(
+        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
+        "Kilo Code starts our bridge and connects with the keychain's header: {ours:?}\n{list}"
     );
 }
