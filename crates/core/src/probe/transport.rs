@@ -7,9 +7,11 @@
 
 use std::time::Duration;
 
+use futures_util::{FutureExt as _, StreamExt as _};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Client, Response, StatusCode, Url};
 use serde_json::{Value, json};
+use sse_stream::{Sse, SseStream};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
@@ -303,34 +305,105 @@ impl Transport {
     }
 
     /// Reads server-sent events until the reply to request `id`; other messages (progress,
-    /// log notifications, priming events with no data) are skipped.
+    /// log notifications, priming events with no data) are skipped. The events are framed by
+    /// `sse-stream` (the crate rmcp uses), which takes LF, CRLF and bare CR line ends alike.
     async fn read_event_stream(
         &self,
-        mut response: Response,
+        response: Response,
         id: u64,
         step: &str,
     ) -> Result<Value, ProbeFailure> {
         let status = response.status().as_u16();
-        let mut buffer: Vec<u8> = Vec::new();
-        let mut read = 0usize;
-        loop {
-            if let Some(result) = next_reply_event(&mut buffer, id, status, &self.host, step)? {
-                return Ok(result);
+        // On the heap: the parser's state would make every future that awaits a probe large.
+        let events = Box::pin(SseStream::from_bytes_stream(capped_chunks(response)));
+        reply_among_events(events, id, status, &self.host, step).await
+    }
+}
+
+/// Reads `events` until the reply to request `id` and returns its result; other messages
+/// (progress, log notifications, priming events with no data) are skipped.
+async fn reply_among_events(
+    mut events: impl futures_util::Stream<Item = Result<Sse, sse_stream::Error>> + Unpin,
+    id: u64,
+    status: u16,
+    host: &str,
+    step: &str,
+) -> Result<Value, ProbeFailure> {
+    let mut last_data = String::new();
+    while let Some(event) = events.next().await {
+        let event = event.map_err(|error| {
+            stream_failure(error, host, step).with_reply(status, last_data.as_bytes())
+        })?;
+        let Some(data) = event.data.filter(|data| !data.is_empty()) else {
+            continue;
+        };
+        if let Some(result) = reply_in_event(&data, id, host, step)
+            .map_err(|failure| failure.with_reply(status, data.as_bytes()))?
+        {
+            return Ok(result);
+        }
+        last_data = data;
+    }
+    Err(stream_ended(host, step).with_reply(status, last_data.as_bytes()))
+}
+
+/// What went wrong reading an event stream, as the probe reports it.
+fn stream_failure(error: sse_stream::Error, host: &str, step: &str) -> ProbeFailure {
+    match error {
+        sse_stream::Error::Body(inner) => match inner.downcast::<ChunkError>() {
+            Ok(chunk) => match *chunk {
+                ChunkError::TooLarge => too_large(host, step),
+                ChunkError::Transport(error) => failure::from_transport_error(&error, host, step),
+            },
+            Err(other) => {
+                protocol_error(&format!("the event stream from {host} broke off: {other}"))
             }
-            let Some(chunk) = response
-                .chunk()
-                .await
-                .map_err(|error| failure::from_transport_error(&error, &self.host, step))?
-            else {
-                return Err(stream_ended(&self.host, step).with_reply(status, &buffer));
-            };
-            read += chunk.len();
-            if read > MAX_REPLY_BYTES {
-                return Err(too_large(&self.host, step).with_reply(status, &buffer));
-            }
-            buffer.extend_from_slice(&chunk);
+        },
+        other => protocol_error(&format!(
+            "the event stream from {host} is not well formed: {other}"
+        )),
+    }
+}
+
+/// Why the body of an event stream stopped before its end.
+#[derive(Debug)]
+enum ChunkError {
+    /// More than [`MAX_REPLY_BYTES`] arrived.
+    TooLarge,
+    Transport(reqwest::Error),
+}
+
+impl std::fmt::Display for ChunkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::TooLarge => write!(f, "more than {MAX_REPLY_BYTES} bytes"),
+            Self::Transport(error) => error.fmt(f),
         }
     }
+}
+
+impl std::error::Error for ChunkError {}
+
+/// The response body as a stream of chunks that ends in an error once more than
+/// [`MAX_REPLY_BYTES`] arrived, so an endless stream cannot fill memory.
+fn capped_chunks(
+    response: Response,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, ChunkError>> {
+    futures_util::stream::unfold(Some((response, 0usize)), |state| async move {
+        let (mut response, read) = state?;
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let read = read + chunk.len();
+                if read > MAX_REPLY_BYTES {
+                    Some((Err(ChunkError::TooLarge), None))
+                } else {
+                    Some((Ok(chunk), Some((response, read))))
+                }
+            }
+            Ok(None) => None,
+            Err(error) => Some((Err(ChunkError::Transport(error)), None)),
+        }
+    })
 }
 
 /// The endpoint's HTTP client ([`Endpoint::http_client`]), its failure as the probe reports it.
@@ -404,9 +477,11 @@ pub fn parse_http_reply(
             parse_reply(id, body, step).map_err(|failure| failure.with_reply(status, body))
         }
         ReplyShape::EventStream => {
-            let mut buffer = body.to_vec();
-            next_reply_event(&mut buffer, id, status, host, step)?
-                .ok_or_else(|| stream_ended(host, step).with_reply(status, &buffer))
+            let whole: Result<bytes::Bytes, ChunkError> = Ok(bytes::Bytes::copy_from_slice(body));
+            let events = SseStream::from_bytes_stream(futures_util::stream::iter([whole]));
+            reply_among_events(events, id, status, host, step)
+                .now_or_never()
+                .expect("a body in hand is read without waiting")
         }
         ReplyShape::NotMcp => {
             Err(not_mcp_content(host, &content_type.to_ascii_lowercase()).with_reply(status, body))
@@ -428,35 +503,20 @@ fn refusal(host: &str, status: u16, body: &[u8], step: &str) -> ProbeFailure {
     failure::from_http_status(status, body, host)
 }
 
-/// Takes the complete events off the front of `buffer` until one is the reply to request
-/// `id`, and returns its result; `None` when the complete events so far hold no such reply
-/// (the rest of the buffer waits for more bytes). Other messages (progress, log
-/// notifications, priming events with no data) are skipped.
-fn next_reply_event(
-    buffer: &mut Vec<u8>,
+/// The result of the reply to request `id` when the event's `data` is that reply; `None` for
+/// any other message (progress, log notifications).
+fn reply_in_event(
+    data: &str,
     id: u64,
-    status: u16,
     host: &str,
     step: &str,
 ) -> Result<Option<Value>, ProbeFailure> {
-    while let Some((event_end, separator)) = find_event_end(buffer) {
-        let event: Vec<u8> = buffer.drain(..event_end + separator).collect();
-        let data = event_data(&event[..event_end])
-            .map_err(|failure| failure.with_reply(status, &event))?;
-        if data.is_empty() {
-            continue;
-        }
-        let message: Value = serde_json::from_str(&data).map_err(|error| {
-            protocol_error(&format!("an event from {host} is not JSON: {error}"))
-                .with_reply(status, data.as_bytes())
-        })?;
-        if message.get("id") == Some(&json!(id))
-            && (message.get("result").is_some() || message.get("error").is_some())
-        {
-            return parse_reply(id, data.as_bytes(), step)
-                .map(Some)
-                .map_err(|failure| failure.with_reply(status, data.as_bytes()));
-        }
+    let message: Value = serde_json::from_str(data)
+        .map_err(|error| protocol_error(&format!("an event from {host} is not JSON: {error}")))?;
+    if message.get("id") == Some(&json!(id))
+        && (message.get("result").is_some() || message.get("error").is_some())
+    {
+        return parse_reply(id, data.as_bytes(), step).map(Some);
     }
     Ok(None)
 }
@@ -508,30 +568,6 @@ fn describe_json_rpc_error(error: &Value) -> (Option<i64>, String) {
         None => message.to_owned(),
     };
     (code, text)
-}
-
-/// Where the first event in `buffer` ends, and the length of the blank line after it.
-fn find_event_end(buffer: &[u8]) -> Option<(usize, usize)> {
-    let lf = buffer.windows(2).position(|window| window == b"\n\n");
-    let crlf = buffer.windows(4).position(|window| window == b"\r\n\r\n");
-    match (lf, crlf) {
-        (Some(lf), Some(crlf)) if crlf < lf => Some((crlf, 4)),
-        (Some(lf), _) => Some((lf, 2)),
-        (None, Some(crlf)) => Some((crlf, 4)),
-        (None, None) => None,
-    }
-}
-
-/// The `data:` lines of one event, joined by newlines as the SSE format says.
-fn event_data(event: &[u8]) -> Result<String, ProbeFailure> {
-    let event = std::str::from_utf8(event)
-        .map_err(|error| protocol_error(&format!("an event is not valid UTF-8: {error}")))?;
-    let lines: Vec<&str> = event
-        .lines()
-        .filter_map(|line| line.strip_prefix("data:"))
-        .map(|data| data.strip_prefix(' ').unwrap_or(data))
-        .collect();
-    Ok(lines.join("\n"))
 }
 
 fn parse_retry_after(headers: &HeaderMap) -> Option<Duration> {
@@ -591,28 +627,53 @@ fn not_mcp_content(host: &str, content_type: &str) -> ProbeFailure {
 mod tests {
     use super::*;
 
-    #[test]
-    fn event_data_joins_data_lines_and_skips_the_rest() {
-        let data = event_data(b"id: 1\nevent: message\ndata: {\"a\":\ndata:1}\n: comment").unwrap();
-        assert_eq!(
-            data, "{\"a\":\n1}",
-            "multi-line data is joined with newlines"
-        );
-        assert_eq!(
-            event_data(b"id: 0\ndata:").unwrap(),
-            "",
-            "a priming event has no data"
-        );
+    /// The events `sse-stream` makes of `bytes`, cut into chunks of `chunk` bytes.
+    async fn events(bytes: &'static [u8], chunk: usize) -> Vec<Option<String>> {
+        let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = bytes
+            .chunks(chunk)
+            .map(|part| Ok(bytes::Bytes::from_static(part)))
+            .collect();
+        SseStream::from_bytes_stream(futures_util::stream::iter(chunks))
+            .map(|event| event.expect("well formed").data)
+            .collect()
+            .await
+    }
+
+    #[tokio::test]
+    async fn events_are_framed_alike_with_lf_crlf_and_bare_cr_line_ends() {
+        for text in [
+            &b"id: 0\ndata:\n\ndata: {\"a\":\ndata:1}\n\n"[..],
+            b"id: 0\r\ndata:\r\n\r\ndata: {\"a\":\r\ndata:1}\r\n\r\n",
+            b"id: 0\rdata:\r\rdata: {\"a\":\rdata:1}\r\r",
+        ] {
+            for chunk in [1, 3, text.len()] {
+                assert_eq!(
+                    events(text, chunk).await,
+                    [Some(String::new()), Some("{\"a\":\n1}".to_owned())],
+                    "a priming event, then multi-line data joined with a newline, whatever the \
+                     line ends and however the bytes arrive: {:?} in chunks of {chunk}",
+                    String::from_utf8_lossy(text)
+                );
+            }
+        }
     }
 
     #[test]
-    fn events_end_at_a_blank_line_of_either_style() {
-        assert_eq!(find_event_end(b"data: x\n\nrest"), Some((7, 2)));
-        assert_eq!(find_event_end(b"data: x\r\n\r\nrest"), Some((7, 4)));
+    fn a_notification_is_skipped_and_the_reply_is_read() {
+        let progress = r#"{"jsonrpc":"2.0","method":"notifications/progress","params":{}}"#;
         assert_eq!(
-            find_event_end(b"data: x\n"),
+            reply_in_event(progress, 1, "h", "x").unwrap(),
             None,
-            "an unfinished event waits"
+            "not the reply"
+        );
+        let reply = r#"{"jsonrpc":"2.0","id":1,"result":{"tools":[]}}"#;
+        assert_eq!(
+            reply_in_event(reply, 1, "h", "x").unwrap(),
+            Some(json!({"tools": []}))
+        );
+        assert_eq!(
+            reply_in_event("not json", 1, "h", "x").unwrap_err().kind,
+            ErrorKind::ProtocolError
         );
     }
 
