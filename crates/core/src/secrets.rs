@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use secrecy::{ExposeSecret as _, SecretString};
 use zeroize::Zeroizing;
 
 use crate::{Error, ErrorKind, Result};
@@ -15,18 +16,19 @@ use crate::{Error, ErrorKind, Result};
 /// The keychain service under which the app stores its credential (design §6).
 pub const KEYCHAIN_SERVICE: &str = "rovo-mcp-setup";
 
-/// A secret value: its `Debug` is redacted, it is wiped from memory on drop, and it implements
-/// neither `Display` nor `Serialize`, so it cannot end up in a log, an error or an IPC payload.
-pub struct Secret(Zeroizing<String>);
+/// A secret value, kept in a `secrecy::SecretString`: its `Debug` is redacted, it is wiped from
+/// memory on drop, and it implements neither `Display` nor `Serialize`, so it cannot end up in
+/// a log, an error or an IPC payload. Reading it is one explicit call, `expose`.
+pub struct Secret(SecretString);
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
-        Self(Zeroizing::new(value.into()))
+        Self(SecretString::from(value.into()))
     }
 
     /// The value itself, for the one place that must send or store it.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
