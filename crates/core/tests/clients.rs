@@ -2,12 +2,14 @@
 //! compare with a golden file, remove, and get the original bytes back. Plus the bad inputs of
 //! issue 4, each refused per client with its path and line and the file left untouched.
 //!
-//! Golden files live in `tests/golden/`; `UPDATE_GOLDEN=1 cargo test -p rovo-mcp-core --test
-//! clients` rewrites them, and the diff is then reviewed like code.
+//! Golden files are insta snapshots in `tests/golden/`; `INSTA_UPDATE=always cargo test -p
+//! rovo-mcp-core --test clients` (or `cargo insta review`) rewrites them, and the diff is then
+//! reviewed like code.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use indoc::indoc;
 use rovo_mcp_core::ErrorKind;
 use rovo_mcp_core::clients::{
     self, ALL, Change, Client, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME,
@@ -62,65 +64,163 @@ impl Home {
 
 /// A config each client's users plausibly have: another server, other settings, and comments
 /// where the client's format allows them.
+#[expect(
+    clippy::too_many_lines,
+    reason = "each client's file written out as the person has it reads best in one place"
+)]
 fn realistic_config(client: &Client) -> &'static str {
     match client.id {
         "vscode" | "vscode-insiders" => {
             "{\n\t// Added by hand\n\t\"servers\": {\n\t\t\"github\": {\n\t\t\t\"type\": \"http\",\n\t\t\t\"url\": \"https://api.githubcopilot.com/mcp/\",\n\t\t},\n\t},\n\t\"inputs\": [],\n}\n"
         }
         "zed" => {
-            "// Zed settings\n{\n  \"theme\": \"One Dark\",\n  \"ui_font_size\": 16,\n  \"context_servers\": {\n    \"postgres\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"mcp-postgres\"], // local db\n    },\n  },\n}\n"
+            indoc! {r#"
+            // Zed settings
+            {
+              "theme": "One Dark",
+              "ui_font_size": 16,
+              "context_servers": {
+                "postgres": {
+                  "command": "npx",
+                  "args": ["-y", "mcp-postgres"], // local db
+                },
+              },
+            }
+            "#}
         }
         "kilo-code" | "opencode" => {
-            "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"local\": { \"type\": \"local\", \"command\": [\"bun\", \"x\", \"my-mcp\"] }\n  }\n}\n"
+            indoc! {r#"
+            {
+              "$schema": "https://opencode.ai/config.json",
+              // my servers
+              "mcp": {
+                "local": { "type": "local", "command": ["bun", "x", "my-mcp"] }
+              }
+            }
+            "#}
         }
         "crush" => {
-            "{\n  \"$schema\": \"https://charm.land/crush.json\",\n  \"mcp\": {\n    \"filesystem\": { \"type\": \"stdio\", \"command\": \"mcp-fs\" }\n  }\n}\n"
+            indoc! {r#"
+            {
+              "$schema": "https://charm.land/crush.json",
+              "mcp": {
+                "filesystem": { "type": "stdio", "command": "mcp-fs" }
+              }
+            }
+            "#}
         }
         "gemini-cli" | "qwen-code" => {
-            "{\n  // theme and servers\n  \"theme\": \"GitHub\",\n  \"mcpServers\": {\n    \"github\": { \"httpUrl\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
+            indoc! {r#"
+            {
+              // theme and servers
+              "theme": "GitHub",
+              "mcpServers": {
+                "github": { "httpUrl": "https://api.githubcopilot.com/mcp/" }
+              }
+            }
+            "#}
         }
         "claude-code" => {
-            "{\n  \"numStartups\": 42,\n  \"projects\": {\n    \"/home/me/projects/app\": { \"mcpServers\": {} }\n  },\n  \"mcpServers\": {\n    \"github\": { \"type\": \"http\", \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
+            indoc! {r#"
+            {
+              "numStartups": 42,
+              "projects": {
+                "/home/me/projects/app": { "mcpServers": {} }
+              },
+              "mcpServers": {
+                "github": { "type": "http", "url": "https://api.githubcopilot.com/mcp/" }
+              }
+            }
+            "#}
         }
         "amp" => {
-            "{\n  \"amp.notifications.enabled\": false,\n  \"amp.mcpServers\": {\n    \"playwright\": { \"command\": \"npx\", \"args\": [\"-y\", \"@playwright/mcp@latest\"] }\n  }\n}\n"
+            indoc! {r#"
+            {
+              "amp.notifications.enabled": false,
+              "amp.mcpServers": {
+                "playwright": { "command": "npx", "args": ["-y", "@playwright/mcp@latest"] }
+              }
+            }
+            "#}
         }
         "visual-studio" | "copilot-jetbrains" | "copilot-xcode" => {
-            "{\n  \"servers\": {\n    \"github\": { \"url\": \"https://api.githubcopilot.com/mcp/\" }\n  }\n}\n"
+            indoc! {r#"
+            {
+              "servers": {
+                "github": { "url": "https://api.githubcopilot.com/mcp/" }
+              }
+            }
+            "#}
         }
         "codex" => {
-            "# Codex settings\nmodel = \"gpt-5-codex\"\napproval_policy = \"on-request\"\n\n[mcp_servers.github] # by hand\ncommand = \"npx\"\nargs = [\"-y\", \"mcp-github\"]\n\n[profiles.fast]\nmodel = \"o4-mini\"\n"
+            indoc! {r#"
+            # Codex settings
+            model = "gpt-5-codex"
+            approval_policy = "on-request"
+
+            [mcp_servers.github] # by hand
+            command = "npx"
+            args = ["-y", "mcp-github"]
+
+            [profiles.fast]
+            model = "o4-mini"
+            "#}
         }
         "goose" => {
-            "GOOSE_PROVIDER: openai\nGOOSE_MODEL: gpt-4o\nextensions:\n  developer:\n    bundled: true\n    enabled: true\n    name: developer\n    timeout: 300\n    type: builtin\n# keep this comment\n"
+            indoc! {r"
+            GOOSE_PROVIDER: openai
+            GOOSE_MODEL: gpt-4o
+            extensions:
+              developer:
+                bundled: true
+                enabled: true
+                name: developer
+                timeout: 300
+                type: builtin
+            # keep this comment
+            "}
         }
         "continue" => {
             // Our block file, where someone added a second server by hand.
-            "name: Atlassian Rovo MCP\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: sqlite\n    command: npx\n    args:\n      - -y\n      - mcp-sqlite\n"
+            indoc! {r"
+            name: Atlassian Rovo MCP
+            version: 1.0.0
+            schema: v1
+            mcpServers:
+              - name: sqlite
+                command: npx
+                args:
+                  - -y
+                  - mcp-sqlite
+            "}
         }
         _ => {
-            "{\n  \"mcpServers\": {\n    \"github\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-github\"]\n    }\n  }\n}\n"
+            indoc! {r#"
+            {
+              "mcpServers": {
+                "github": {
+                  "command": "npx",
+                  "args": ["-y", "@modelcontextprotocol/server-github"]
+                }
+              }
+            }
+            "#}
         }
     }
 }
 
-fn golden_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
+/// Compares `actual` with the golden file `tests/golden/<name>.snap`, an insta snapshot:
+/// `cargo insta review` (or `INSTA_UPDATE=always`) shows and accepts a change, which is then
+/// reviewed like code.
 #[track_caller]
 fn check_golden(name: &str, actual: &str) {
-    let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = fs::read_to_string(&path)
-        .unwrap_or_else(|_| panic!("no golden file `{name}`: run with UPDATE_GOLDEN=1"));
-    assert_eq!(actual, expected, "golden `{name}` differs");
+    insta::with_settings!({
+        snapshot_path => "golden",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!(name, actual);
+    });
 }
 
 fn golden_name(client: &Client, suffix: &str) -> String {
