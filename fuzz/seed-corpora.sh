@@ -11,11 +11,12 @@ seed_editor() { # target extension...
   local target=$1; shift
   mkdir -p "corpus/$target"
   for extension in "$@"; do
-    for fixture in "$golden"/*."$extension"; do
+    # The golden files are insta snapshots: the config follows their `---` header.
+    for fixture in "$golden"/*."$extension".snap; do
       [ -e "$fixture" ] || continue
       for selector in 0 1 2 5 30; do
-        { printf "\\$(printf '%03o' "$selector")"; cat "$fixture"; } \
-          > "corpus/$target/$(basename "$fixture").$selector"
+        { printf "\\$(printf '%03o' "$selector")"; awk 'seen == 2 { print; next } /^---$/ { seen++ }' "$fixture"; } \
+          > "corpus/$target/$(basename "$fixture" .snap).$selector"
       done
     done
   done
