@@ -1,6 +1,6 @@
 //! The wizard's steps 5–7 as plain functions the desktop shell calls one per command: list the
 //! clients, preview and write the chosen ones with the credential the check step kept, and undo
-//! that write from the versions its backups held.
+//! that write (`undo`, which keeps the versions from before it).
 //!
 //! The credential is held in a [`CheckedCredential`], which is neither `Serialize` nor shown by
 //! `Debug`: nothing returned from here carries the secret (diffs are masked by the planner).
