@@ -29,23 +29,27 @@
 //! over `ROVO_MCP_POLICY`.
 
 mod managed_preferences;
+mod parse;
 mod registry;
+mod sources;
 mod unique_keys;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::auth_method::AuthMethod;
-use crate::clients::{self, ClientEnvironment, Os, SecretMode};
-use crate::probe::Endpoint;
+use crate::clients::{self, SecretMode};
 use crate::{Error, ErrorKind, Result};
 
 pub use managed_preferences::parse_managed_preferences;
+pub use parse::parse_policy;
+use parse::{known_keys, refusal, typed};
 pub use registry::{RegistryHive, RegistryValue, parse_registry_policy};
+pub use sources::{load_current_policy, load_policy, machine_policy_sources};
 
 /// The environment variable naming a policy file read below the machine's own (tests, trials).
 pub const POLICY_ENV: &str = "ROVO_MCP_POLICY";
@@ -190,387 +194,6 @@ pub struct Policy {
     /// `allowedAuth`, `secretMode`, `startAtLogin`, `clients.never.<id>`), so the refusal names
     /// the file that set it; a key not here is named after the highest source.
     pub origins: BTreeMap<String, PolicySource>,
-}
-
-/// The machine's policy sources on `environment`'s platform, highest precedence first (see the
-/// module doc), unless the environment was built with others (the demo's sandbox, tests).
-pub fn machine_policy_sources(environment: &ClientEnvironment) -> Vec<PolicySource> {
-    if let Some(sources) = environment.machine_policy() {
-        return sources.to_vec();
-    }
-    match environment.os() {
-        Os::Linux => vec![PolicySource::File(PathBuf::from(
-            "/etc/rovo-mcp-setup/policy.json",
-        ))],
-        Os::MacOs => {
-            let profile = format!("{PREFERENCE_DOMAIN}.plist");
-            let managed = Path::new("/Library/Managed Preferences");
-            let mut sources = vec![PolicySource::ManagedPreferences(managed.join(&profile))];
-            if let Some(user) = macos_user(environment) {
-                sources.push(PolicySource::ManagedPreferences(
-                    managed.join(user).join(&profile),
-                ));
-            }
-            sources.push(PolicySource::File(PathBuf::from(
-                "/Library/Application Support/Rovo MCP Setup/policy.json",
-            )));
-            sources
-        }
-        Os::Windows => {
-            let program_data = environment
-                .variable("ProgramData")
-                .unwrap_or(r"C:\ProgramData");
-            vec![
-                PolicySource::Registry(RegistryHive::LocalMachine),
-                PolicySource::Registry(RegistryHive::CurrentUser),
-                PolicySource::File(
-                    environment.join(Path::new(program_data), &["Rovo MCP Setup", "policy.json"]),
-                ),
-            ]
-        }
-    }
-}
-
-/// The file `ROVO_MCP_POLICY` adds below the machine's policy, when it names one.
-fn added_policy_file(environment: &ClientEnvironment) -> Option<PathBuf> {
-    environment
-        .variable(POLICY_ENV)
-        .filter(|path| !path.trim().is_empty())
-        .map(PathBuf::from)
-}
-
-/// The short name macOS files a user's managed preferences under: `USER`, else the home
-/// folder's name (`/Users/<name>`).
-fn macos_user(environment: &ClientEnvironment) -> Option<String> {
-    environment
-        .variable("USER")
-        .filter(|user| !user.trim().is_empty() && !user.contains('/'))
-        .map(str::to_owned)
-        .or_else(|| {
-            environment
-                .home(&[])
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-        })
-}
-
-/// Reads and merges the machine's policy sources that exist and the file `ROVO_MCP_POLICY`
-/// adds below them. No machine source is no machine policy; a source that exists but cannot be
-/// used, or an added file that does not exist, is an error naming it.
-pub fn load_policy(environment: &ClientEnvironment) -> Result<Policy> {
-    let mut layers = Vec::new();
-    for source in machine_policy_sources(environment) {
-        if let Some(layer) = read_layer(&source)? {
-            layers.push(layer);
-        } else {
-            tracing::trace!(%source, "no policy here");
-        }
-    }
-    if let Some(path) = added_policy_file(environment) {
-        let source = PolicySource::File(path);
-        let layer = read_layer(&source)?.ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "{source}, named by {POLICY_ENV}, does not exist; nothing was changed: \
-                     point {POLICY_ENV} at a policy file, or unset it to use only this \
-                     machine's policy"
-                ),
-            )
-        })?;
-        layers.push(layer);
-    }
-    Ok(merge_layers(layers))
-}
-
-/// One source's policy and warnings; `None` when the source is not there.
-fn read_layer(source: &PolicySource) -> Result<Option<(PolicySource, PolicyFile, Vec<String>)>> {
-    let layer = match source {
-        PolicySource::File(path) => read_source(source, path)?
-            .map(|bytes| parse_policy(path, &bytes))
-            .transpose()?,
-        PolicySource::ManagedPreferences(path) => read_source(source, path)?
-            .map(|bytes| parse_managed_preferences(path, &bytes))
-            .transpose()?,
-        PolicySource::Registry(hive) => registry::read(*hive)?
-            .map(|values| parse_registry_policy(*hive, &values))
-            .transpose()?,
-    };
-    Ok(layer.map(|(file, warnings)| {
-        tracing::info!(%source, warnings = warnings.len(), "policy loaded");
-        (source.clone(), file, warnings)
-    }))
-}
-
-/// The policy in force for this process ([`load_policy`] of its environment), the machine's
-/// even when no home folder is known: unsetting `HOME` must not switch it off.
-pub fn load_current_policy() -> Result<Policy> {
-    if let Some(environment) = ClientEnvironment::current() {
-        return load_policy(&environment);
-    }
-    let variables: Vec<(&str, String)> = [POLICY_ENV, "ProgramData", "USER"]
-        .into_iter()
-        .filter_map(|name| std::env::var(name).ok().map(|value| (name, value)))
-        .collect();
-    load_policy(&ClientEnvironment::new(
-        Os::current(),
-        PathBuf::new(),
-        variables
-            .iter()
-            .map(|(name, value)| (*name, value.as_str())),
-    ))
-}
-
-/// A source file's bytes; `None` when there is no such file.
-fn read_source(source: &PolicySource, path: &Path) -> Result<Option<Vec<u8>>> {
-    match crate::fsutil::read_regular_file(path, crate::fsutil::POLICY_FILE_LIMIT) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(refusal(source, &format!("cannot be read: {error}"))),
-    }
-}
-
-/// The policy of `layers`, given highest precedence first.
-fn merge_layers(layers: Vec<(PolicySource, PolicyFile, Vec<String>)>) -> Policy {
-    let mut policy = Policy::default();
-    // Lowest precedence first, so that a higher layer's keys replace a lower one's.
-    for (source, file, warnings) in layers.into_iter().rev() {
-        policy.warnings.splice(0..0, warnings);
-        let locks = [
-            ("endpoint", file.endpoint.is_some()),
-            ("allowedAuth", file.allowed_auth.is_some()),
-            ("secretMode", file.secret_mode.is_some()),
-            ("startAtLogin", file.start_at_login.is_some()),
-        ];
-        let keys = locks
-            .into_iter()
-            .filter(|(_, set)| *set)
-            .map(|(key, _)| key.to_owned())
-            .chain(
-                file.clients
-                    .iter()
-                    .flat_map(|clients| &clients.never)
-                    .map(|id| format!("clients.never.{id}")),
-            );
-        for key in keys {
-            policy.origins.insert(key, source.clone());
-        }
-        merge(&mut policy.settings, file);
-        policy.sources.insert(0, source);
-    }
-    policy
-}
-
-fn refusal(source: &PolicySource, detail: &str) -> Error {
-    Error::new(
-        ErrorKind::InvalidInput,
-        format!("{source} {detail}; nothing was changed: ask your IT team to fix the policy"),
-    )
-}
-
-/// Parses and checks one policy file. Unknown keys come back as warnings; a key given twice
-/// is refused, and a leading byte-order mark (Notepad writes one) is not part of the JSON.
-pub fn parse_policy(path: &Path, bytes: &[u8]) -> Result<(PolicyFile, Vec<String>)> {
-    let source = PolicySource::File(path.to_owned());
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let value = unique_keys::parse(bytes).map_err(|refused| match refused {
-        unique_keys::JsonRefusal::Syntax(error) => refusal(
-            &source,
-            &format!("is not JSON (line {}: {error})", error.line()),
-        ),
-        unique_keys::JsonRefusal::TwiceGiven { key, line } => refusal(
-            &source,
-            &format!("gives the key `{key}` twice (the second on line {line}): keep one"),
-        ),
-    })?;
-    let (known, warnings) = known_keys(&source, &value);
-    Ok((typed(&source, &known)?, warnings))
-}
-
-/// `value` without the keys this release does not know, and a warning for each of them.
-fn known_keys(
-    source: &PolicySource,
-    value: &serde_json::Value,
-) -> (serde_json::Value, Vec<String>) {
-    let mut unknown = Vec::new();
-    let known = strip_unknown(value, &mut unknown);
-    let warnings = unknown
-        .into_iter()
-        .map(|key| format!("{source} has a key this release does not know: `{key}`"))
-        .collect();
-    (known, warnings)
-}
-
-/// The policy of `known` (only known keys), refused with the key named when a value is bad.
-fn typed(source: &PolicySource, known: &serde_json::Value) -> Result<PolicyFile> {
-    let file: PolicyFile = serde_path_to_error::deserialize(known).map_err(|error| {
-        let key = source.key(&error.path().to_string());
-        refusal(
-            source,
-            &format!("has a bad value at {key}: {}", error.inner()),
-        )
-    })?;
-    check(source, &file)?;
-    Ok(file)
-}
-
-/// A copy of `value` without the keys `PolicyFile` does not know, whose paths go to `unknown`.
-fn strip_unknown(value: &serde_json::Value, unknown: &mut Vec<String>) -> serde_json::Value {
-    let mut ignored = Vec::new();
-    // serde_ignored writes `?` for each `Option` it went through: `clients.?.always`.
-    let _ = serde_ignored::deserialize(value, |path| {
-        let key: Vec<String> = path
-            .to_string()
-            .split('.')
-            .filter(|part| *part != "?")
-            .map(str::to_owned)
-            .collect();
-        ignored.push(key.join("."));
-    })
-    .map(|_: LenientPolicy| ());
-    let mut stripped = value.clone();
-    for path in &ignored {
-        remove_path(&mut stripped, path);
-    }
-    unknown.extend(ignored);
-    stripped
-}
-
-fn remove_path(value: &mut serde_json::Value, path: &str) {
-    let mut parts: Vec<&str> = path.split('.').collect();
-    let Some(last) = parts.pop() else { return };
-    let mut current = value;
-    for part in parts {
-        let next = match current {
-            serde_json::Value::Object(map) => map.get_mut(part),
-            _ => None,
-        };
-        let Some(next) = next else { return };
-        current = next;
-    }
-    if let serde_json::Value::Object(map) = current {
-        map.remove(last);
-    }
-}
-
-/// `PolicyFile`'s shape without `deny_unknown_fields`, so `serde_ignored` can see what is extra.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[expect(dead_code, reason = "only read to find the keys that are not fields")]
-struct LenientPolicy {
-    #[serde(rename = "$schema")]
-    schema: Option<serde_json::Value>,
-    organization: Option<LenientOrganization>,
-    endpoint: Option<serde_json::Value>,
-    entry_name: Option<serde_json::Value>,
-    allowed_auth: Option<serde_json::Value>,
-    clients: Option<LenientClients>,
-    secret_mode: Option<serde_json::Value>,
-    required_tools: Option<serde_json::Value>,
-    reminder_days: Option<serde_json::Value>,
-    check_interval_hours: Option<serde_json::Value>,
-    start_at_login: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[expect(dead_code, reason = "only read to find the keys that are not fields")]
-struct LenientOrganization {
-    name: Option<serde_json::Value>,
-    help_link: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[expect(dead_code, reason = "only read to find the keys that are not fields")]
-struct LenientClients {
-    configure: Option<serde_json::Value>,
-    never: Option<serde_json::Value>,
-}
-
-/// The rules a type cannot say: an https endpoint, at least one auth kind, known client ids.
-fn check(source: &PolicySource, file: &PolicyFile) -> Result<()> {
-    if let Some(endpoint) = &file.endpoint {
-        Endpoint::parse(endpoint).map_err(|error| {
-            let key = source.key("endpoint");
-            refusal(source, &format!("has a bad value at {key}: {error}"))
-        })?;
-    }
-    if file.allowed_auth.as_ref().is_some_and(Vec::is_empty) {
-        let key = source.key("allowedAuth");
-        return Err(refusal(
-            source,
-            &format!("allows no auth kind at {key}: list `personal`, `service` or both"),
-        ));
-    }
-    if let Some(name) = &file.entry_name
-        && name.trim().is_empty()
-    {
-        let key = source.key("entryName");
-        return Err(refusal(source, &format!("has an empty {key}")));
-    }
-    if let Some(clients_policy) = &file.clients {
-        let configure = clients_policy
-            .configure
-            .iter()
-            .flatten()
-            .map(|id| ("clients.configure", id));
-        let never = clients_policy.never.iter().map(|id| ("clients.never", id));
-        for (key, id) in configure.chain(never) {
-            let special = key == "clients.configure" && (id == "all" || id == "detected");
-            if !special && clients::find(id).is_none() {
-                let key = source.key(key);
-                return Err(refusal(
-                    source,
-                    &format!("names an unknown client `{id}` at {key}"),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Lays `higher` over `lower`, key by key: a value `higher` sets replaces `lower`'s (each of
-/// `clients`' two keys on its own), and the lists of what to refuse are joined, so a higher
-/// source can add to them but never drop what a lower one refuses.
-fn merge(lower: &mut PolicyFile, higher: PolicyFile) {
-    let PolicyFile {
-        schema: _,
-        organization,
-        endpoint,
-        entry_name,
-        allowed_auth,
-        clients,
-        secret_mode,
-        required_tools,
-        reminder_days,
-        check_interval_hours,
-        start_at_login,
-    } = higher;
-    lower.organization = organization.or(lower.organization.take());
-    lower.endpoint = endpoint.or(lower.endpoint.take());
-    lower.entry_name = entry_name.or(lower.entry_name.take());
-    lower.allowed_auth = allowed_auth.or(lower.allowed_auth.take());
-    if let Some(higher_clients) = clients {
-        let merged = lower.clients.get_or_insert_with(ClientsPolicy::default);
-        merged.configure = higher_clients.configure.or(merged.configure.take());
-        merged.never = joined(higher_clients.never, &merged.never);
-    }
-    lower.secret_mode = secret_mode.or(lower.secret_mode.take());
-    lower.required_tools = joined(required_tools, &lower.required_tools);
-    lower.reminder_days = reminder_days.or(lower.reminder_days);
-    lower.check_interval_hours = check_interval_hours.or(lower.check_interval_hours);
-    lower.start_at_login = start_at_login.or(lower.start_at_login);
-}
-
-/// `higher`'s items, then those of `lower` that `higher` does not list.
-fn joined(mut higher: Vec<String>, lower: &[String]) -> Vec<String> {
-    for item in lower {
-        if !higher.contains(item) {
-            higher.push(item.clone());
-        }
-    }
-    higher
 }
 
 impl Policy {
@@ -770,7 +393,11 @@ impl Policy {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use super::sources::{merge, merge_layers};
     use super::*;
+    use crate::clients::{ClientEnvironment, Os};
 
     const PATH: &str = "/etc/rovo-mcp-setup/policy.json";
 
