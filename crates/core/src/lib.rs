@@ -16,6 +16,7 @@ pub mod edit;
 pub mod error;
 pub mod first_paint;
 pub mod fsutil;
+pub mod http_failure;
 pub mod logging;
 pub mod policy;
 pub mod probe;

@@ -16,6 +16,7 @@ use rmcp::transport::streamable_http_client::{
 };
 use serde_json::json;
 
+use crate::http_failure::{kind_of_status, kind_of_transport};
 use crate::{Error, ErrorKind};
 
 /// The rmcp transport error of the reqwest-backed Streamable HTTP client.
@@ -145,13 +146,16 @@ fn classify_one(endpoint: &str, error: &(dyn StdError + 'static)) -> Option<Link
         HttpTransportError::AuthRequired(_) => Some(rejected(401)),
         HttpTransportError::InsufficientScope(_) => Some(rejected(403)),
         HttpTransportError::HttpStatus(status) => Some(status_failure(endpoint, status.status)),
-        // rmcp reports a 401 or 403 without a challenge as text that starts with the status.
+        // rmcp reports a 401 or 403 without a challenge as text that starts with the status,
+        // and may go on with the body, which tells the refusals of a 403 apart.
         HttpTransportError::UnexpectedServerResponse(text) => {
-            let status = text
-                .strip_prefix("HTTP ")
-                .and_then(|rest| rest.get(..3))
-                .and_then(|code| code.parse::<u16>().ok())?;
-            Some(status_failure(endpoint, status))
+            let rest = text.strip_prefix("HTTP ")?;
+            let status = rest.get(..3).and_then(|code| code.parse::<u16>().ok())?;
+            Some(status_failure_with_body(
+                endpoint,
+                status,
+                rest.get(3..).unwrap_or_default().as_bytes(),
+            ))
         }
         HttpTransportError::Client(error) => Some(http_client_failure(endpoint, error)),
         HttpTransportError::SessionExpired
@@ -171,69 +175,71 @@ fn classify_one(endpoint: &str, error: &(dyn StdError + 'static)) -> Option<Link
 }
 
 fn rejected(status: u16) -> LinkFailure {
-    if status == 401 {
-        LinkFailure::new(
-            ErrorKind::Unauthorized,
-            "the Atlassian API token was rejected (HTTP 401): it is wrong, revoked or expired; \
-             rotate it with `rovo-mcp-setup rotate` or open Rovo MCP Setup",
-        )
-        .with_status(401)
-    } else {
-        LinkFailure::new(
-            ErrorKind::Forbidden,
-            "the Atlassian Rovo MCP server refused access (HTTP 403): the token lacks a scope, \
-             or your site admin blocks API-token sign-in or this network; open Rovo MCP Setup \
-             to check the connection",
-        )
-        .with_status(403)
-    }
+    status_failure_with_body("", status, &[])
 }
 
 fn status_failure(endpoint: &str, status: u16) -> LinkFailure {
-    match status {
-        401 | 403 => rejected(status),
-        429 => LinkFailure::new(
-            ErrorKind::RateLimited,
-            format!(
-                "the Atlassian Rovo MCP server at {endpoint} is limiting requests (HTTP 429); \
-                 wait a minute and try again"
-            ),
-        )
-        .with_status(status),
-        500..=599 => LinkFailure::new(
-            ErrorKind::ServerError,
-            format!(
-                "the Atlassian Rovo MCP server at {endpoint} failed (HTTP {status}); try again \
-                 later, and check https://status.atlassian.com if it keeps happening"
-            ),
-        )
-        .with_status(status),
-        _ => LinkFailure::new(
-            ErrorKind::NotMcp,
-            format!(
-                "the endpoint {endpoint} answered HTTP {status}, not as an MCP server; check the \
-                 endpoint with `rovo-mcp-setup validate`"
-            ),
-        )
-        .with_status(status),
-    }
+    status_failure_with_body(endpoint, status, &[])
+}
+
+/// The link failure for an HTTP status and the start of its body, of the kind
+/// `http_failure` gives it (the probe's too).
+fn status_failure_with_body(endpoint: &str, status: u16, body: &[u8]) -> LinkFailure {
+    let kind = kind_of_status(status, body);
+    let message = match kind {
+        ErrorKind::Unauthorized => "the Atlassian API token was rejected (HTTP 401): it is wrong, \
+             revoked or expired; rotate it with `rovo-mcp-setup rotate` or open Rovo MCP Setup"
+            .to_owned(),
+        ErrorKind::ForbiddenIp => "the Atlassian Rovo MCP server does not accept connections \
+             from this network's IP address (HTTP 403); ask your Atlassian organisation admin to \
+             add it to the IP allowlist, or connect through the company VPN"
+            .to_owned(),
+        ErrorKind::ForbiddenLegacyToken => "the Atlassian Rovo MCP server no longer accepts this \
+             classic API token without scopes (HTTP 403); create a token with scopes (app: Rovo \
+             MCP) and rotate to it with `rovo-mcp-setup rotate`"
+            .to_owned(),
+        ErrorKind::Forbidden => "the Atlassian Rovo MCP server refused access (HTTP 403): the \
+             token lacks a scope, or your site admin blocks API-token sign-in or this network; \
+             open Rovo MCP Setup to check the connection"
+            .to_owned(),
+        ErrorKind::RateLimited => format!(
+            "the Atlassian Rovo MCP server at {endpoint} is limiting requests (HTTP 429); wait a \
+             minute and try again"
+        ),
+        ErrorKind::ServerError => format!(
+            "the Atlassian Rovo MCP server at {endpoint} failed (HTTP {status}); try again later, \
+             and check https://status.atlassian.com if it keeps happening"
+        ),
+        _ => format!(
+            "the endpoint {endpoint} answered HTTP {status}, not as an MCP server; check the \
+             endpoint with `rovo-mcp-setup validate`"
+        ),
+    };
+    LinkFailure::new(kind, message).with_status(status)
 }
 
 fn http_client_failure(endpoint: &str, error: &reqwest::Error) -> LinkFailure {
-    if error.is_timeout() {
-        return timed_out(endpoint);
-    }
-    if error.is_connect() {
-        return LinkFailure::new(
-            ErrorKind::Network,
+    match kind_of_transport(error) {
+        ErrorKind::Timeout => timed_out(endpoint),
+        kind @ ErrorKind::Tls => LinkFailure::new(
+            kind,
+            format!(
+                "the secure connection to the Atlassian Rovo MCP server at {endpoint} failed ({}); \
+                 if your company inspects HTTPS traffic, install its root certificate in this \
+                 computer's trusted certificates",
+                innermost_message(error)
+            ),
+        ),
+        kind if error.is_connect() => LinkFailure::new(
+            kind,
             format!(
                 "could not reach the Atlassian Rovo MCP server at {endpoint} ({}); check the \
                  network connection or proxy, then try again",
                 innermost_message(error)
             ),
-        );
+        ),
+        _ => connection_lost(endpoint),
     }
-    connection_lost(endpoint)
 }
 
 fn connection_lost(endpoint: &str) -> LinkFailure {
@@ -264,4 +270,36 @@ fn innermost_message(error: &(dyn StdError + 'static)) -> String {
         innermost = source;
     }
     innermost.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_is_the_same_kind_for_the_bridge_as_for_the_probe() {
+        let endpoint = "https://mcp.atlassian.com/v2/mcp";
+        for (text, kind) in [
+            (
+                "HTTP 403 Forbidden: You don't have permission to connect from this IP address.",
+                ErrorKind::ForbiddenIp,
+            ),
+            ("HTTP 403 Forbidden", ErrorKind::Forbidden),
+            ("HTTP 401 Unauthorized", ErrorKind::Unauthorized),
+        ] {
+            let error = HttpTransportError::UnexpectedServerResponse(text.into());
+            let failure = transport_failure(endpoint, &error);
+            assert_eq!(failure.kind, kind, "{text}");
+            assert_eq!(
+                failure.kind,
+                crate::probe::failure::from_http_status(
+                    failure.http_status.unwrap(),
+                    text.get(8..).unwrap_or_default().as_bytes(),
+                    "mcp.atlassian.com"
+                )
+                .kind,
+                "the probe says the same of the same reply: {text}"
+            );
+        }
+    }
 }

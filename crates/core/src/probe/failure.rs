@@ -1,19 +1,13 @@
 //! Why a probe failed, in words a person can act on: the error kind of design §4, the HTTP
 //! status, the first 256 bytes of the body (never a header), a message and a hint.
 
-use std::error::Error as _;
-
 use serde::Serialize;
 
 use crate::ErrorKind;
+use crate::http_failure::{error_chain, kind_of_status, kind_of_transport};
 
 /// How much of a reply body a failure shows.
 pub const BODY_EXCERPT_BYTES: usize = 256;
-
-/// The text of Atlassian's IP-allowlist refusal (research §2.3).
-const IP_ALLOWLIST_TEXT: &str = "permission to connect from this ip address";
-/// The text of Atlassian's refusal of a classic token (research §2.3).
-const LEGACY_TOKEN_TEXT: &str = "requires a modern api token";
 
 /// A failed probe: what kind, the HTTP status if a reply came, the start of its body, one line
 /// saying what happened and one line saying what to do.
@@ -77,51 +71,51 @@ pub fn excerpt(body: &[u8]) -> Option<String> {
     Some(text)
 }
 
-/// The failure for an HTTP reply that is not a success, from its status and body (design §4).
+/// The failure for an HTTP reply that is not a success, from its status and body (design §4;
+/// the kind from `http_failure`, shared with the bridge).
 pub fn from_http_status(status: u16, body: &[u8], host: &str) -> ProbeFailure {
-    let lowered = String::from_utf8_lossy(&body[..body.len().min(4096)]).to_lowercase();
-    let failure = match status {
-        401 => ProbeFailure::new(
-            ErrorKind::Unauthorized,
+    let failure = match kind_of_status(status, body) {
+        kind @ ErrorKind::Unauthorized => ProbeFailure::new(
+            kind,
             format!("{host} refused the credential (401 Unauthorized)"),
             "check the email and token: the token may be mistyped, revoked or expired; for a personal token the email must be the account's",
         ),
-        403 if lowered.contains(IP_ALLOWLIST_TEXT) => ProbeFailure::new(
-            ErrorKind::ForbiddenIp,
+        kind @ ErrorKind::ForbiddenIp => ProbeFailure::new(
+            kind,
             format!("{host} does not accept connections from this network's IP address"),
             "ask your Atlassian organisation admin to add this network to the IP allowlist, or connect through the company VPN",
         ),
-        403 if lowered.contains(LEGACY_TOKEN_TEXT) => ProbeFailure::new(
-            ErrorKind::ForbiddenLegacyToken,
+        kind @ ErrorKind::ForbiddenLegacyToken => ProbeFailure::new(
+            kind,
             "this is a classic API token without scopes, which the Rovo MCP server no longer accepts",
             "create a new token with \"Create API token with scopes\" (app: Rovo MCP) and use that",
         ),
-        403 => ProbeFailure::new(
-            ErrorKind::Forbidden,
+        kind @ ErrorKind::Forbidden => ProbeFailure::new(
+            kind,
             format!("{host} signed the credential in but refused access (403 Forbidden)"),
             "an organisation admin may have turned off API-token sign-in for the Rovo MCP server (Atlassian Administration → Rovo → Rovo MCP server → Authentication)",
         ),
-        429 => ProbeFailure::new(
-            ErrorKind::RateLimited,
+        kind @ ErrorKind::RateLimited => ProbeFailure::new(
+            kind,
             format!(
                 "{host} is rate limiting this account (429 Too Many Requests), even after waiting once"
             ),
             "wait a minute and check again; other MCP clients using the same token count too",
         ),
-        500..=599 => ProbeFailure::new(
-            ErrorKind::ServerError,
+        kind @ ErrorKind::ServerError => ProbeFailure::new(
+            kind,
             format!("{host} failed with HTTP {status}"),
             "this is on the server's side: try again in a few minutes, and check status.atlassian.com",
         ),
-        300..=399 => ProbeFailure::new(
-            ErrorKind::NotMcp,
+        kind if (300..400).contains(&status) => ProbeFailure::new(
+            kind,
             format!(
                 "{host} answered with a redirect (HTTP {status}), which the app does not follow with a credential"
             ),
             "check the endpoint URL; if the redirect is expected, use its target as the endpoint",
         ),
-        _ => ProbeFailure::new(
-            ErrorKind::NotMcp,
+        kind => ProbeFailure::new(
+            kind,
             format!("{host} answered HTTP {status}, not an MCP reply"),
             "check the endpoint URL: the Rovo MCP server for API tokens is https://mcp.atlassian.com/v2/mcp",
         ),
@@ -129,24 +123,23 @@ pub fn from_http_status(status: u16, body: &[u8], host: &str) -> ProbeFailure {
     failure.with_reply(status, body)
 }
 
-/// The failure for an HTTP request that got no reply: timeout, TLS, or network.
+/// The failure for an HTTP request that got no reply: timeout, TLS, or network (the kind from
+/// `http_failure`, shared with the bridge).
 pub fn from_transport_error(error: &reqwest::Error, host: &str, step: &str) -> ProbeFailure {
     let detail = error_chain(error);
-    if error.is_timeout() {
-        return timed_out(host, step);
-    }
-    if is_tls_error(error) {
-        return ProbeFailure::new(
-            ErrorKind::Tls,
+    match kind_of_transport(error) {
+        ErrorKind::Timeout => timed_out(host, step),
+        kind @ ErrorKind::Tls => ProbeFailure::new(
+            kind,
             format!("the secure connection to {host} failed: {detail}"),
             "if your company inspects HTTPS traffic, make sure its root certificate is installed in this computer's trusted certificates; the app never turns certificate checks off",
-        );
+        ),
+        kind => ProbeFailure::new(
+            kind,
+            format!("could not reach {host} ({step}): {detail}"),
+            "check the internet connection, the endpoint's host name, and the proxy settings (system proxy or HTTPS_PROXY/NO_PROXY)",
+        ),
     }
-    ProbeFailure::new(
-        ErrorKind::Network,
-        format!("could not reach {host} ({step}): {detail}"),
-        "check the internet connection, the endpoint's host name, and the proxy settings (system proxy or HTTPS_PROXY/NO_PROXY)",
-    )
 }
 
 /// The failure for a step or the whole probe running out of time.
@@ -156,51 +149,6 @@ pub fn timed_out(host: &str, step: &str) -> ProbeFailure {
         format!("{host} did not finish {step} in time"),
         "the server or the network is slow or stuck: try again, and check the proxy settings if it keeps happening",
     )
-}
-
-/// Whether anything in the error's chain is a TLS failure.
-fn is_tls_error(error: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = error.source();
-    while let Some(current) = source {
-        if current.is::<rustls::Error>() {
-            return true;
-        }
-        if current
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(io_error_wraps_tls)
-        {
-            return true;
-        }
-        source = current.source();
-    }
-    let text = error_chain(error).to_lowercase();
-    text.contains("certificate") || text.contains("tls handshake")
-}
-
-/// Whether an I/O error wraps a TLS error, perhaps inside further I/O errors:
-/// `io::Error::source` skips the error it wraps, so the chain has to be opened by hand.
-fn io_error_wraps_tls(error: &std::io::Error) -> bool {
-    match error.get_ref() {
-        Some(inner) if inner.is::<rustls::Error>() => true,
-        Some(inner) => inner
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(io_error_wraps_tls),
-        None => false,
-    }
-}
-
-/// The messages of an error and its sources, joined, for the last part of a message.
-fn error_chain(error: &reqwest::Error) -> String {
-    let mut parts = vec![error.to_string()];
-    let mut source = error.source();
-    while let Some(current) = source {
-        let text = current.to_string();
-        if !parts.iter().any(|part| part.contains(&text)) {
-            parts.push(text);
-        }
-        source = current.source();
-    }
-    parts.join(": ")
 }
 
 #[cfg(test)]
