@@ -10,10 +10,11 @@
 use chrono::{DateTime, Duration, Local, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::check::{self, CheckRequest};
 use crate::credentials::{self, Credential};
 use crate::policy::Policy;
 use crate::probe::endpoint::EndpointSources;
-use crate::probe::{self, Endpoint, ProbeOptions, Verdict};
+use crate::probe::{ProbeOptions, Verdict};
 use crate::reminders::{self, DEFAULT_CHECK_INTERVAL, DEFAULT_REMINDER_DAYS, ExpiryEvent};
 use crate::secrets::SecretStore;
 use crate::state::{AppState, CheckRecord, CredentialRecord, StateFile, UnknownKeys};
@@ -167,24 +168,30 @@ pub async fn background_check(
         };
     };
 
-    let check = match prepare(&record, policy, keychain) {
-        Ok((endpoint, credential)) => {
-            let (mut report, _session_close) = probe::probe(
-                &endpoint,
-                &credential,
-                &ProbeOptions::default(),
-                &mut |_| {},
-            )
-            .await;
-            // The session's DELETE goes on in the background; nothing waits for it.
-            policy.require_tools(&mut report);
-            CheckRecord {
-                at: now,
-                verdict: report.verdict,
-                message: report.error.map(|error| error.message),
-                unknown: UnknownKeys::new(),
-            }
-        }
+    let request = CheckRequest {
+        policy,
+        method: record.auth,
+        endpoint: EndpointSources {
+            on_record: Some(&record.endpoint),
+            ..EndpointSources::default()
+        },
+        all_tools: false,
+        options: ProbeOptions::default(),
+    };
+    // The session's DELETE goes on in the background; nothing waits for it.
+    let check = match check::check(
+        &request,
+        || credential_on_record(&record, keychain),
+        &mut |_| {},
+    )
+    .await
+    {
+        Ok(checked) => CheckRecord {
+            at: now,
+            verdict: checked.report.verdict,
+            message: checked.report.error.map(|error| error.message),
+            unknown: UnknownKeys::new(),
+        },
         Err(error) => CheckRecord {
             at: now,
             verdict: Verdict::Failed(error.kind()),
@@ -193,23 +200,6 @@ pub async fn background_check(
         },
     };
     record_check(state, &record, check, &Schedule::of(policy), today)
-}
-
-/// The endpoint on record (the policy's when it locks one), checked by the endpoint rule
-/// before the keychain is read, and the credential.
-fn prepare(
-    record: &CredentialRecord,
-    policy: &Policy,
-    keychain: &(impl SecretStore + ?Sized),
-) -> Result<(Endpoint, Credential)> {
-    let endpoint = Endpoint::choose(
-        policy,
-        EndpointSources {
-            on_record: Some(&record.endpoint),
-            ..EndpointSources::default()
-        },
-    )?;
-    Ok((endpoint, credential_on_record(record, keychain)?))
 }
 
 /// Records `check` for the credential `checked` and works out the notifications. The state is

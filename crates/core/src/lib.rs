@@ -8,6 +8,7 @@ pub mod backups;
 pub mod bridge;
 pub mod care;
 pub mod catalogue;
+pub mod check;
 pub mod cli;
 pub mod clients;
 pub mod credentials;

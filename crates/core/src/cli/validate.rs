@@ -11,12 +11,13 @@ use std::time::Duration;
 use clap::Args;
 
 use super::credential_args::CredentialArgs;
+use crate::check::{CheckRequest, check as check_credential};
 use crate::credentials::Credential;
 use crate::policy::{Policy, load_current_policy};
 use crate::probe::endpoint::EndpointSources;
 use crate::probe::{
-    self, ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport,
-    SessionClose, Verdict,
+    ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport, SessionClose,
+    Verdict,
 };
 use crate::{Error, ErrorKind};
 
@@ -138,52 +139,47 @@ pub(super) async fn check(
     policy: &Policy,
 ) -> Checked {
     let environment_endpoint = std::env::var(ENDPOINT_ENV).ok();
-    let prepared = (|| {
-        policy.check_auth(credential_args.auth)?;
-        let endpoint = Endpoint::choose(
-            policy,
-            EndpointSources {
-                flag: endpoint_flag,
-                environment: environment_endpoint.as_deref(),
-                on_record,
-            },
-        )?;
-        let endpoint = if all_tools {
-            probe::all_tools_endpoint(&endpoint)
-        } else {
-            endpoint
-        };
-        Ok::<_, Error>((endpoint, credential_args.read_credential()?))
-    })();
-    let (endpoint, credential) = match prepared {
-        Ok(prepared) => prepared,
-        Err(error) => {
-            let mut report = ProbeReport::failed(input_failure(&error));
-            report.auth = Some(credential_args.auth);
-            return Checked {
-                report,
-                session_close: SessionClose::default(),
-                input: None,
-            };
-        }
+    let request = CheckRequest {
+        policy,
+        method: credential_args.auth,
+        endpoint: EndpointSources {
+            flag: endpoint_flag,
+            environment: environment_endpoint.as_deref(),
+            on_record,
+        },
+        all_tools,
+        options: options(timeout_seconds),
     };
-    let options = options(timeout_seconds);
     let mut show_progress = |step: ProbeProgress| {
         let line = match step {
-            ProbeProgress::Connecting => format!("connecting to {}…", endpoint.host()),
+            ProbeProgress::Connecting => "connecting…".to_owned(),
             ProbeProgress::SignedIn => "signed in".to_owned(),
             ProbeProgress::ListingTools { page } => format!("listing tools (page {page})…"),
             ProbeProgress::ReadingAccount => "reading the account and its sites…".to_owned(),
         };
         eprintln!("{line}");
     };
-    let (mut report, session_close) =
-        probe::probe(&endpoint, &credential, &options, &mut show_progress).await;
-    policy.require_tools(&mut report);
-    Checked {
-        report,
-        session_close,
-        input: Some((endpoint, credential)),
+    match check_credential(
+        &request,
+        || credential_args.read_credential(),
+        &mut show_progress,
+    )
+    .await
+    {
+        Ok(checked) => Checked {
+            report: checked.report,
+            session_close: checked.session_close,
+            input: Some((checked.endpoint, checked.credential)),
+        },
+        Err(error) => {
+            let mut report = ProbeReport::failed(input_failure(&error));
+            report.auth = Some(credential_args.auth);
+            Checked {
+                report,
+                session_close: SessionClose::default(),
+                input: None,
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::backups;
+use crate::check::{self, CheckRequest, Checked};
 use crate::clients::{self, Client, ClientEnvironment, ClientStatus, KeychainCarrier, SecretMode};
 use crate::credentials::{self, Credential};
 use crate::policy::{LockedChoices, Policy, load_policy};
@@ -82,7 +83,6 @@ pub async fn check_entered(
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
     let policy = load_policy(environment)?;
-    policy.check_auth(method)?;
     let recorded = || -> Result<Option<String>> {
         Ok(StateFile::for_environment(environment)
             .load()?
@@ -100,24 +100,29 @@ pub async fn check_entered(
             None,
         ),
     };
-    let endpoint = Endpoint::choose(
-        &policy,
-        EndpointSources {
+    let request = CheckRequest {
+        policy: &policy,
+        method,
+        endpoint: EndpointSources {
             // The move names its endpoint as a flag would: over the environment, under a lock.
             flag: moved.as_deref(),
             environment: endpoint_variable,
             on_record: on_record.as_deref(),
         },
-    )?;
-    let credential = credentials::prepare_credential(method, email, secret)?;
-    let (mut report, close) = probe::probe(
-        &endpoint,
-        &credential,
-        &probe::ProbeOptions::default(),
+        all_tools: false,
+        options: probe::ProbeOptions::default(),
+    };
+    let Checked {
+        report,
+        session_close: close,
+        endpoint,
+        credential,
+    } = check::check(
+        &request,
+        || credentials::prepare_credential(method, email, secret),
         progress,
     )
-    .await;
-    policy.require_tools(&mut report);
+    .await?;
     let checked = CheckedCredential {
         credential,
         endpoint,
