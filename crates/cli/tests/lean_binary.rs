@@ -73,3 +73,66 @@ fn without_the_app_beside_it_the_window_is_refused_in_one_sentence() {
         );
     }
 }
+
+/// A setup on record in `home`, whose secret would be in the keychain.
+fn seed_setup_on_record(home: &Path) {
+    let folder = home.join(".config/com.rovomcpsetup.desktop");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join("state.json"),
+        r#"{
+  "version": 1,
+  "credential": {
+    "auth": "personal",
+    "email": "me@example.com",
+    "endpoint": "https://mcp.atlassian.com/v2/mcp",
+    "keychainAccount": "me@example.com",
+    "storedAt": "2026-12-01T08:00:00Z"
+  },
+  "clients": [],
+  "remindersSent": []
+}
+"#,
+    )
+    .unwrap();
+}
+
+/// As an MCP client starts a stdio server: a scrubbed environment, and no keychain to be
+/// reached, neither by `DBUS_SESSION_BUS_ADDRESS` nor where a systemd desktop puts the bus.
+#[cfg(target_os = "linux")]
+#[test]
+fn without_a_reachable_keychain_the_helper_says_so_in_one_sentence() {
+    let home = tempfile::tempdir().unwrap();
+    seed_setup_on_record(home.path());
+    let runtime = tempfile::tempdir().unwrap();
+    let nowhere = format!("unix:path={}", runtime.path().join("no-bus").display());
+    for variables in [
+        vec![("XDG_RUNTIME_DIR", runtime.path().to_str().unwrap())],
+        vec![("DBUS_SESSION_BUS_ADDRESS", nowhere.as_str())],
+    ] {
+        let output = Command::new(LEAN)
+            .args(["headers", "--endpoint", "https://mcp.atlassian.com/v2/mcp"])
+            .env_clear()
+            .env("HOME", home.path())
+            .envs(variables.iter().copied())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{variables:?}: the keychain's exit code, not a panic (101): {stderr}"
+        );
+        assert!(output.stdout.is_empty(), "{variables:?}: no half header");
+        assert_eq!(
+            stderr.lines().count(),
+            1,
+            "{variables:?}: one sentence: {stderr}"
+        );
+        assert!(
+            stderr.to_lowercase().contains("keychain"),
+            "{variables:?}: it says the keychain is the problem: {stderr}"
+        );
+    }
+}
