@@ -237,14 +237,23 @@ impl AppSession {
     }
 
     /// Replaces the value of the input matching `css` with `text`, typed as a person would.
+    /// WebKitWebDriver now and then answers a key press it did deliver with "unknown error"
+    /// while the page re-renders the field; the field is found and typed into once more then,
+    /// from empty, so the value is exactly `text` either way.
     pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
-        let element = self.client.find(Locator::Css(css)).await?;
-        element.clear().await?;
-        element
-            .send_keys(text)
-            .await
-            .map_err(|error| anyhow::anyhow!("typing into {css}: {error:?}"))?;
-        Ok(())
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let element = self.client.find(Locator::Css(css)).await?;
+            element.clear().await?;
+            match element.send_keys(text).await {
+                Ok(()) => return Ok(()),
+                Err(fantoccini::error::CmdError::Standard(error))
+                    if attempt == 1
+                        && error.error == fantoccini::error::ErrorStatus::UnknownError => {}
+                Err(error) => anyhow::bail!("typing into {css}: {error:?}"),
+            }
+        }
     }
 
     /// Sets the value of the input matching `css` in one go, as a paste does, and tells the
