@@ -171,28 +171,19 @@ mod tests {
     }
 
     #[test]
-    fn statuses_map_to_the_kinds_of_design_section_4() {
-        let cases: [(u16, &str, ErrorKind); 7] = [
-            (401, "Unauthorized", ErrorKind::Unauthorized),
-            (
-                403,
-                "You don't have permission to connect from this IP address. Please ask your admin for access.",
-                ErrorKind::ForbiddenIp,
-            ),
-            (
-                403,
-                "This endpoint requires a modern API token (API token with scopes). Legacy API tokens without scopes are not supported.",
-                ErrorKind::ForbiddenLegacyToken,
-            ),
-            (403, "Forbidden", ErrorKind::Forbidden),
-            (429, "", ErrorKind::RateLimited),
-            (503, "<html>down</html>", ErrorKind::ServerError),
-            (404, "Not Found", ErrorKind::NotMcp),
-        ];
-        for (status, body, kind) in cases {
-            let failure = from_http_status(status, body.as_bytes(), "mcp.example.com");
-            assert_eq!(failure.kind, kind, "{status} {body}");
-            assert_eq!(failure.http_status, Some(status), "the status is kept");
-        }
+    fn a_refusal_keeps_its_status_and_body_and_takes_the_shared_kind() {
+        let body = "You don't have permission to connect from this IP address.";
+        let failure = from_http_status(403, body.as_bytes(), "mcp.example.com");
+        assert_eq!(
+            failure.kind,
+            kind_of_status(403, body.as_bytes()),
+            "the kind the bridge gives the same reply"
+        );
+        assert_eq!(failure.http_status, Some(403), "the status is kept");
+        assert_eq!(
+            failure.body_excerpt.as_deref(),
+            Some(body),
+            "and the body's start"
+        );
     }
 }
