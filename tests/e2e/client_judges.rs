@@ -602,33 +602,42 @@ async fn gemini_cli_lists_our_entry_and_connects() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn opencode_lists_our_entry_and_connects() {
+/// opencode and its fork Kilo Code: both list our entry as connected, with the test server's
+/// URL, beside the server the user had.
+async fn opencode_family_judges(cli: &str, client_id: &str, name: &str, existing: &str) {
     let server = test_server().await;
     let home = JudgeHome::new(&[]).unwrap();
-    seed_opencode_plugin_lock(&home);
-    home.configure(
-        "opencode",
-        "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
-        server.url(),
-    )
-    .unwrap();
+    if client_id == "opencode" {
+        seed_opencode_plugin_lock(&home);
+    }
+    home.configure(client_id, existing, server.url()).unwrap();
 
-    let list = home.run("opencode", &["mcp", "list"]).unwrap().succeeded();
-    let ours = list.line_starting(DEFAULT_SERVER_NAME, "opencode lists our entry");
+    let list = home.run(cli, &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(DEFAULT_SERVER_NAME, &format!("{name} lists our entry"));
     // The test server refuses any other header, so connected also means our header was sent.
     assert!(
         ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
-        "opencode connects to our entry: {ours:?}\n{list}"
+        "{name} connects to our entry: {ours:?}\n{list}"
     );
     assert!(
         list.stdout.contains(server.url()),
-        "opencode shows the test server's URL\n{list}"
+        "{name} shows the test server's URL\n{list}"
     );
     list.line_starting(
         THEIR_SERVER,
-        "opencode still lists the server the user had, so the file is intact",
+        &format!("{name} still lists the server the user had, so the file is intact"),
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opencode_lists_our_entry_and_connects() {
+    opencode_family_judges(
+        "opencode",
+        "opencode",
+        "opencode",
+        "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -803,30 +812,13 @@ async fn amp_lists_our_entry_and_connects() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kilo_code_lists_our_entry_and_connects() {
-    let server = test_server().await;
-    let home = JudgeHome::new(&[]).unwrap();
-    home.configure(
+    opencode_family_judges(
+        "kilo",
         "kilo-code",
+        "Kilo Code",
         "{\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
-        server.url(),
     )
-    .unwrap();
-
-    let list = home.run("kilo", &["mcp", "list"]).unwrap().succeeded();
-    let ours = list.line_starting(DEFAULT_SERVER_NAME, "Kilo Code lists our entry");
-    // The test server refuses any other header, so connected also means our header was sent.
-    assert!(
-        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
-        "Kilo Code connects to our entry: {ours:?}\n{list}"
-    );
-    assert!(
-        list.stdout.contains(server.url()),
-        "Kilo Code shows the test server's URL\n{list}"
-    );
-    list.line_starting(
-        THEIR_SERVER,
-        "Kilo Code still lists the server the user had, so the file is intact",
-    );
+    .await;
 }
 
 /// Claude Code in keychain mode, through its header helper (`helper`) or our bridge (`bridge`):
