@@ -3,11 +3,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rovo_mcp_core::cli::{APP_BINARY, sibling_binary};
 use rovo_mcp_core::tray::Window;
 
 use crate::NAME;
+
+/// Whether the tray turned GTK's OpenGL off for itself (`GDK_GL=disable`): the app's window is
+/// then started without it, since the webview needs it.
+pub static GL_TURNED_OFF: AtomicBool = AtomicBool::new(false);
 
 /// The app beside `tray`, or the one sentence that says it is not there.
 pub fn beside(tray: &Path) -> Result<PathBuf, String> {
@@ -27,7 +32,11 @@ pub fn open(window: Window) {
         .map_err(|error| format!("{NAME}: this program's own path is unknown: {error}"))
         .and_then(|tray| beside(&tray))
         .and_then(|app| {
-            Command::new(&app)
+            let mut command = Command::new(&app);
+            if GL_TURNED_OFF.load(Ordering::Relaxed) {
+                command.env_remove("GDK_GL");
+            }
+            command
                 .args(window.arguments())
                 .stdin(Stdio::null())
                 .spawn()

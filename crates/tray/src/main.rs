@@ -6,6 +6,9 @@
 //! What to say and when comes from `rovo_mcp_core::care` and `rovo_mcp_core::tray`; this
 //! program only shows it.
 
+// A release build on Windows is a GUI program, so no console window stays open beside the icon.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
 mod app;
 mod background;
 mod icon;
@@ -22,6 +25,8 @@ use rovo_mcp_core::tray::{Care, InstanceLock};
 const NAME: &str = "rovo-mcp-setup-tray";
 
 fn main() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    app::GL_TURNED_OFF.store(turn_off_gl(), std::sync::atomic::Ordering::Relaxed);
     // The app hands over its own arguments: `--tray`, perhaps `--verbose`.
     let cli = Cli::parse();
     rovo_mcp_core::logging::init(cli.verbose);
@@ -66,4 +71,24 @@ fn main() -> ExitCode {
         eprintln!("{NAME}: {error}");
     }
     icon::run(care, policy_start_at_login, lock)
+}
+
+/// Turns GTK's OpenGL off, which a tray icon never draws with, unless the person set `GDK_GL`
+/// themselves: on a machine without a GPU driver (Xvfb, many virtual machines) GTK loads Mesa's
+/// software renderer and its LLVM for it, about 40 MB. Whether it was turned off here.
+#[cfg(target_os = "linux")]
+fn turn_off_gl() -> bool {
+    if std::env::var_os("GDK_GL").is_some() {
+        return false;
+    }
+    // SAFETY: the first thing `main` does, before any thread exists that could read the
+    // environment at the same time.
+    #[expect(
+        unsafe_code,
+        reason = "GDK reads GDK_GL only from the environment, at its initialisation"
+    )]
+    unsafe {
+        std::env::set_var("GDK_GL", "disable");
+    }
+    true
 }
