@@ -106,7 +106,7 @@ ui-dist: setup
 	npm --prefix ui run build
 
 build: ui-dist
-	cargo build --locked -p rovo-mcp-setup -p rovo-mcp-setup-cli
+	cargo build --locked -p rovo-mcp-setup -p rovo-mcp-setup-cli -p rovo-mcp-setup-tray
 
 lint: ui-dist
 	cargo fmt --all --check
@@ -162,7 +162,7 @@ fuzz-run:
 # core's criterion benchmarks, then the whole processes against the release build under a
 # private Xvfb and session bus, which print one table with the criterion medians in it.
 bench: ui-dist test-packages $(ALTERNATIVES_INSTALLED)
-	cargo build --locked --release -p rovo-mcp-setup -p rovo-mcp-setup-cli
+	cargo build --locked --release -p rovo-mcp-setup -p rovo-mcp-setup-cli -p rovo-mcp-setup-tray
 	cargo bench --locked -p rovo-mcp-core --bench detect_and_plan --bench probe --bench credentials
 	cargo bench --locked -p rovo-e2e --bench whole_process
 
@@ -173,8 +173,8 @@ screenshots: test-e2e
 package: setup
 	# tauri-cli looks for the config beside the app crate (src-tauri/tauri.conf.json is a
 	# symlink to the root one) and must be told where the UI lives.
-	# The lean command-line executable, which the packages install beside the app.
-	cargo build --locked --release -p rovo-mcp-setup-cli
+	# The lean command-line executable and the tray, which the packages install beside the app.
+	cargo build --locked --release -p rovo-mcp-setup-cli -p rovo-mcp-setup-tray
 	TAURI_APP_PATH=src-tauri TAURI_FRONTEND_PATH=ui ui/node_modules/.bin/tauri build --ci --bundles deb,rpm -- --locked
 	@ls -l target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
 

@@ -4,14 +4,14 @@
 mod commands;
 mod display;
 mod ipc_error;
-pub mod tray;
+mod shell;
 mod wizard_context;
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use rovo_mcp_core::demo::DemoWorld;
-use tray::RunWithTray as _;
+use shell::RunWindows as _;
 use wizard_context::WizardContext;
 
 pub use ipc_error::IpcError;
@@ -19,11 +19,11 @@ pub use ipc_error::IpcError;
 /// How the app was asked to start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Launch {
-    /// The setup window, with the tray beside it.
+    /// The setup window.
     Window,
-    /// Only the tray icon (what start at login runs), where there is a tray.
-    TrayOnly,
-    /// The wizard against the built-in stand-in server and a sandbox home; no tray.
+    /// The "Rotate token…" window (what the tray's menu item opens).
+    Rotate,
+    /// The wizard against the built-in stand-in server and a sandbox home.
     Demo,
 }
 
@@ -54,8 +54,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .disable_serde_phases()
 }
 
-/// Opens the setup window as `launch` says and runs until it is closed, or until Quit when
-/// there is a tray. `launched` is when `main` started.
+/// Opens the window `launch` asks for and runs until the last window is closed. `launched` is
+/// when `main` started.
 pub fn open_window(launch: Launch, launched: Instant) -> ExitCode {
     if let Err(problem) = display::check_display() {
         eprintln!("rovo-mcp-setup: {problem}");
@@ -82,7 +82,7 @@ pub fn open_window(launch: Launch, launched: Instant) -> ExitCode {
         .manage(commands::clients::SetupState::default())
         .manage(commands::startup::LaunchTime(launched))
         .invoke_handler(builder.invoke_handler())
-        .run_with_tray(tauri::generate_context!(), launch);
+        .run_windows(tauri::generate_context!(), launch);
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

@@ -1,9 +1,13 @@
-//! The tray's background care through the real binary: a setup made by `configure`, a token
+//! The tray's background care through the real binaries: a setup made by `configure`, a token
 //! then revoked on the server, and `rovo-mcp-setup --tray` started as start at login starts it,
 //! with a private display, a private keyring and a desktop-notification server on its bus. The
-//! overdue check runs on its own, says the token was rejected in one notification, and records
-//! the verdict; the tray alone keeps no webview, and a second launch hands over to it. Every run
-//! logs at trace level, and what it printed and left is kept for the suite's final leak scan.
+//! app hands over to the tray executable, which loads no webview library; the overdue check runs
+//! on its own, says the token was rejected in one notification, and records the verdict; a
+//! second `--tray` ends at once, and windows stay the app's, one instance of it. Every run logs at
+//! trace level, and what it printed and left is kept for the suite's final leak scan.
+//!
+//! The tray executable is another package's: `make build` builds it, or
+//! `cargo build -p rovo-mcp-setup-tray`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -117,6 +121,24 @@ fn has_web_process(pid: u32) -> bool {
     })
 }
 
+/// Whether process `pid` has a webview library mapped.
+fn loads_webview(pid: u32) -> bool {
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).unwrap_or_default();
+    maps.contains("libwebkit2gtk") || maps.contains("libjavascriptcoregtk")
+}
+
+/// The tray executable `--tray` hands over to, beside the app.
+fn tray_binary() -> PathBuf {
+    let tray =
+        Path::new(env!("CARGO_BIN_EXE_rovo-mcp-setup")).with_file_name("rovo-mcp-setup-tray");
+    assert!(
+        tray.is_file(),
+        "{} is missing: build it with `cargo build -p rovo-mcp-setup-tray` (`make build` does)",
+        tray.display()
+    );
+    tray
+}
+
 /// Waits up to `within` for `condition`.
 fn eventually(within: Duration, condition: impl Fn() -> bool) -> bool {
     let deadline = Instant::now() + within;
@@ -137,6 +159,50 @@ impl Drop for Running {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A second `--tray` finds the tray running and ends at once, opening nothing; windows are the
+/// app's: a plain launch opens one in a process of its own, and a launch after it hands over to
+/// that one and ends.
+fn second_launches_hand_over(home: &Path, bus: &str, display: &str, tray_pid: u32) {
+    // A second `--tray` finds the first running and ends at once, opening nothing.
+    let second_tray = app(home, bus, display)
+        .arg("--tray")
+        .output()
+        .map(kept)
+        .unwrap();
+    assert!(
+        second_tray.status.success(),
+        "a second --tray ends at once, quietly: {}",
+        String::from_utf8_lossy(&second_tray.stderr)
+    );
+    assert!(
+        !eventually(Duration::from_secs(2), || has_web_process(tray_pid)),
+        "--tray from a second launch opens no window"
+    );
+
+    // Windows are the app's: a plain launch opens one in a process of its own, and a launch
+    // after it hands over to that one and ends.
+    let window = app(home, bus, display)
+        .stdout(leak_scan::stream_file("stdout"))
+        .stderr(leak_scan::stream_file("stderr"))
+        .spawn()
+        .unwrap();
+    let window_pid = window.id();
+    let _window = Running(window);
+    assert!(
+        eventually(Duration::from_secs(20), || has_web_process(window_pid)),
+        "a plain launch opens the window"
+    );
+    let second = app(home, bus, display).output().map(kept).unwrap();
+    assert!(
+        second.status.success(),
+        "a second launch ends at once, handing over to the open window"
+    );
+    assert!(
+        !has_web_process(tray_pid) && !loads_webview(tray_pid),
+        "the window opened beside the tray, never inside it"
+    );
 }
 
 #[test]
@@ -163,6 +229,7 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
     age_last_check(&state_file, chrono::Duration::days(2));
     server.revoke(basic(TOKEN));
 
+    let tray_binary = tray_binary();
     let tray = app(&home, secret_service.bus_address(), display.display())
         .arg("--tray")
         .stdout(leak_scan::stream_file("stdout"))
@@ -171,6 +238,13 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
         .unwrap();
     let tray_pid = tray.id();
     let _tray = Running(tray);
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            std::fs::read_link(format!("/proc/{tray_pid}/exe"))
+                .is_ok_and(|exe| exe == std::fs::canonicalize(&tray_binary).unwrap())
+        }),
+        "the app handed `--tray` over to the tray executable, in its place"
+    );
 
     let deadline = Instant::now() + Duration::from_secs(30);
     while notifications.shown().is_empty() && Instant::now() < deadline {
@@ -200,33 +274,15 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
     );
 
     assert!(
-        !has_web_process(tray_pid),
-        "the tray alone keeps no webview alive"
+        !has_web_process(tray_pid) && !loads_webview(tray_pid),
+        "the tray keeps no webview alive and has no webview library loaded"
     );
 
-    // A second launch hands its arguments to the running app and ends: `--tray` asks for
-    // nothing more; a plain launch opens the window in the running app.
-    let second_tray = app(&home, secret_service.bus_address(), display.display())
-        .arg("--tray")
-        .output()
-        .map(kept)
-        .unwrap();
-    assert!(
-        second_tray.status.success(),
-        "a second --tray ends at once, handing over"
-    );
-    assert!(
-        !eventually(Duration::from_secs(2), || has_web_process(tray_pid)),
-        "--tray from a second launch opens no window"
-    );
-    let second = app(&home, secret_service.bus_address(), display.display())
-        .output()
-        .map(kept)
-        .unwrap();
-    assert!(second.status.success(), "a second launch ends at once");
-    assert!(
-        eventually(Duration::from_secs(20), || has_web_process(tray_pid)),
-        "the running app opened its window for the second launch"
+    second_launches_hand_over(
+        &home,
+        secret_service.bus_address(),
+        display.display(),
+        tray_pid,
     );
     assert!(
         !home.join(".config/autostart").exists(),

@@ -3,10 +3,9 @@
 //! running all day cost a few megabytes. Every installer puts it beside the app, whose
 //! `rovo-mcp-setup SUBCOMMAND` runs the same code.
 //!
-//! With no subcommand (the window, `--tray`, `--demo`) it starts the app beside it with the same
-//! arguments.
+//! With no subcommand it hands over, with the same arguments, to the tray beside it for
+//! `--tray` and to the app for the window (`--demo`, `--rotate`, nothing).
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Parser as _;
@@ -17,56 +16,23 @@ fn main() -> ExitCode {
     rovo_mcp_core::logging::init(cli.verbose);
     match &cli.command {
         Some(command) => ExitCode::from(cli::run(command)),
-        None => open_app(),
+        None if cli.tray => open_beside(cli::TRAY_BINARY, "the tray"),
+        None => open_beside(cli::APP_BINARY, "the window"),
     }
 }
 
-/// Runs the app beside this executable with this process's arguments, in place of this process
-/// where the system allows it; one sentence and exit 1 when the app is not there.
-fn open_app() -> ExitCode {
-    let app = std::env::current_exe()
+/// Runs `name` beside this executable with this process's arguments, in place of this process
+/// where the system allows it; one sentence and exit 1 when it is not there.
+fn open_beside(name: &str, what: &str) -> ExitCode {
+    let program = std::env::current_exe()
         .ok()
-        .and_then(|exe| cli::sibling_binary(&exe, cli::APP_BINARY));
-    let Some(app) = app.filter(|app| app.is_file()) else {
+        .and_then(|exe| cli::sibling_binary(&exe, name));
+    let Some(program) = program.filter(|program| program.is_file()) else {
         eprintln!(
-            "rovo-mcp-setup-cli: the window needs the app `{}` beside this program, and it is \
-             not there; reinstall Rovo MCP Setup, or run a subcommand (see --help)",
-            cli::APP_BINARY
+            "rovo-mcp-setup-cli: {what} needs `{name}` beside this program, and it is not \
+             there; reinstall Rovo MCP Setup, or run a subcommand (see --help)"
         );
         return ExitCode::FAILURE;
     };
-    run_in_place(&app)
-}
-
-#[cfg(unix)]
-fn run_in_place(app: &Path) -> ExitCode {
-    use std::os::unix::process::CommandExt as _;
-    let error = std::process::Command::new(app)
-        .args(std::env::args_os().skip(1))
-        .exec();
-    eprintln!(
-        "rovo-mcp-setup-cli: could not start `{}`: {error}",
-        app.display()
-    );
-    ExitCode::FAILURE
-}
-
-#[cfg(not(unix))]
-fn run_in_place(app: &Path) -> ExitCode {
-    match std::process::Command::new(app)
-        .args(std::env::args_os().skip(1))
-        .status()
-    {
-        Ok(status) => status
-            .code()
-            .and_then(|code| u8::try_from(code).ok())
-            .map_or(ExitCode::FAILURE, ExitCode::from),
-        Err(error) => {
-            eprintln!(
-                "rovo-mcp-setup-cli: could not start `{}`: {error}",
-                app.display()
-            );
-            ExitCode::FAILURE
-        }
-    }
+    cli::hand_over("rovo-mcp-setup-cli", &program)
 }

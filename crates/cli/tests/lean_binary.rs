@@ -1,6 +1,6 @@
 //! The lean executable as installers ship it: no webview or toolkit library among what it loads, the
-//! subcommands of the app, and one clear sentence when the window is asked for and the app is
-//! not beside it.
+//! subcommands of the app, and one clear sentence when the window or the tray is asked for and
+//! its executable is not beside it.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -54,22 +54,26 @@ fn it_runs_the_apps_subcommands() {
 }
 
 #[test]
-fn without_the_app_beside_it_the_window_is_refused_in_one_sentence() {
+fn without_the_app_or_tray_beside_it_each_is_refused_in_one_sentence() {
     let folder = tempfile::tempdir().unwrap();
     let alone = folder.path().join(format!(
         "rovo-mcp-setup-cli{}",
         std::env::consts::EXE_SUFFIX
     ));
     std::fs::copy(LEAN, &alone).unwrap();
-    for arguments in [&[][..], &["--tray"][..]] {
+    // The window is the app's; `--tray` goes straight to the tray, which needs no webview.
+    for (arguments, needed) in [
+        (&[][..], "`rovo-mcp-setup`"),
+        (&["--tray"][..], "`rovo-mcp-setup-tray`"),
+    ] {
         let output = run(&alone, arguments, folder.path());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{arguments:?}: {stderr}");
-        assert!(output.stdout.is_empty());
+        assert!(output.stdout.is_empty(), "nothing on stdout: {arguments:?}");
         assert_eq!(stderr.lines().count(), 1, "one sentence: {stderr}");
         assert!(
-            stderr.contains("`rovo-mcp-setup`") && stderr.contains("reinstall"),
-            "it names the missing app and what to do: {stderr}"
+            stderr.contains(needed) && stderr.contains("reinstall"),
+            "it names the missing {needed} and what to do: {stderr}"
         );
     }
 }

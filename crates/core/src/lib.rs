@@ -28,6 +28,7 @@ pub mod setup;
 pub mod start_at_login;
 pub mod state;
 pub mod status;
+pub mod tray;
 pub mod wizard;
 
 pub use error::{Error, ErrorKind, Result};

@@ -8,7 +8,8 @@
 //! desktop; [`OsLoginItem`] is the real entry.
 
 #[cfg(target_os = "linux")]
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -65,14 +66,16 @@ fn unavailable(error: &dyn std::fmt::Display) -> Error {
 }
 
 impl OsLoginItem {
-    /// The entry for the running binary, or for the file `$APPIMAGE` names when the app runs
-    /// from one: the binary's own path is then a mount that is gone after logout.
+    /// The entry for the running binary (the app beside it when the tray runs: see
+    /// [`login_program`]), or for the file `$APPIMAGE` names when the app runs from one: the
+    /// binary's own path is then a mount that is gone after logout.
     ///
     /// # Errors
     /// `internal` when this binary's path or the home folder is unknown, or the platform has no
     /// login items.
     pub fn for_this_app() -> Result<Self> {
         let exe = std::env::current_exe().map_err(|error| unavailable(&error))?;
+        let exe = login_program(exe);
         #[cfg(target_os = "linux")]
         {
             let environment = ClientEnvironment::current()
@@ -115,6 +118,19 @@ impl OsLoginItem {
                 .collect::<Vec<_>>()
                 .join(" "),
         })
+    }
+}
+
+/// What the entry runs when `exe` makes it: the app beside the tray executable rather than the
+/// tray itself, so the entry is the same whichever of them wrote it, and entries made before
+/// the tray had its own executable stay current. The app hands `--tray` over to the tray.
+pub fn login_program(exe: PathBuf) -> PathBuf {
+    let is_tray = exe
+        .file_stem()
+        .is_some_and(|stem| stem == crate::cli::TRAY_BINARY);
+    match crate::cli::sibling_binary(&exe, crate::cli::APP_BINARY) {
+        Some(app) if is_tray && app.is_file() => app,
+        _ => exe,
     }
 }
 
@@ -380,6 +396,32 @@ mod tests {
             self.enabled.set(false);
             Ok(())
         }
+    }
+
+    #[test]
+    fn the_tray_makes_the_entry_run_the_app_beside_it() {
+        let folder = tempfile::tempdir().unwrap();
+        let named = |name: &str| {
+            folder
+                .path()
+                .join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+        };
+        let (tray, app) = (
+            named(crate::cli::TRAY_BINARY),
+            named(crate::cli::APP_BINARY),
+        );
+        assert_eq!(
+            login_program(tray.clone()),
+            tray,
+            "before: no app beside the tray, so the tray itself is what can start"
+        );
+        std::fs::write(&app, "").unwrap();
+        assert_eq!(
+            login_program(tray),
+            app,
+            "after: the app beside it, as every other entry names it"
+        );
+        assert_eq!(login_program(app.clone()), app, "the app names itself");
     }
 
     #[test]

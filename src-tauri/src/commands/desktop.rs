@@ -9,7 +9,7 @@ use tauri::{AppHandle, Manager as _, State};
 use tauri_plugin_opener::OpenerExt as _;
 
 use crate::IpcError;
-use crate::tray::{StartAtLoginEntry, start_at_login_enabled};
+use crate::shell::{StartAtLoginEntry, start_at_login_enabled};
 use crate::wizard_context::WizardContext;
 
 /// The method whose credential page to open.
@@ -72,7 +72,8 @@ pub fn start_at_login(app: AppHandle) -> StartAtLogin {
     start_at_login_of(&app)
 }
 
-/// Turns start at login on or off, and says how it is afterwards; the tray's checkbox follows.
+/// Turns start at login on or off (on also starts the tray now), and says how it is afterwards;
+/// the tray's checkbox follows within the minute.
 ///
 /// # Errors
 /// `invalid_input` in the demo or against the policy's `startAtLogin` (naming the policy);
@@ -96,7 +97,7 @@ pub fn set_start_at_login(
         .into());
     }
     start_at_login::check_change(&context.environment()?, enabled)?;
-    crate::tray::set_start_at_login(&app, enabled).map_err(|message| {
+    crate::shell::set_start_at_login(&app, enabled).map_err(|message| {
         Error::new(
             ErrorKind::Internal,
             format!("start at login could not be changed: {message}"),

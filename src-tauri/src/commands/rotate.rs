@@ -73,5 +73,5 @@ pub fn rotate_credential(
     reason = "Tauri hands commands their state by value"
 )]
 pub fn open_rotate_window(app: AppHandle) {
-    crate::tray::open_rotate(&app);
+    crate::shell::open_rotate(&app);
 }

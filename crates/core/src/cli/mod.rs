@@ -24,6 +24,10 @@ pub const APP_BINARY: &str = "rovo-mcp-setup";
 /// `keychain` entries run, as AI clients keep their bridge running all day.
 pub const CLI_BINARY: &str = "rovo-mcp-setup-cli";
 
+/// The tray executable beside the app (`crates/tray`), without the webview: what `--tray` hands
+/// over to, so the process that runs all day from login holds no webview library.
+pub const TRAY_BINARY: &str = "rovo-mcp-setup-tray";
+
 /// The executable named `name` (without the system's suffix) in the folder of `executable`.
 pub fn sibling_binary(executable: &Path, name: &str) -> Option<PathBuf> {
     Some(
@@ -35,10 +39,42 @@ pub fn sibling_binary(executable: &Path, name: &str) -> Option<PathBuf> {
 
 use clap::{Parser, Subcommand};
 
+/// Runs `program` with this process's arguments in its place where the system allows it (Unix
+/// `exec`: the caller's memory is given back at once), else as a child whose exit code becomes
+/// this process's. `caller` names this program in the one sentence said when it cannot start.
+pub fn hand_over(caller: &str, program: &Path) -> std::process::ExitCode {
+    let mut command = std::process::Command::new(program);
+    command.args(std::env::args_os().skip(1));
+    #[cfg(unix)]
+    let error = {
+        use std::os::unix::process::CommandExt as _;
+        command.exec()
+    };
+    #[cfg(not(unix))]
+    let error = match command.status() {
+        Ok(status) => {
+            return status
+                .code()
+                .and_then(|code| u8::try_from(code).ok())
+                .map_or(
+                    std::process::ExitCode::FAILURE,
+                    std::process::ExitCode::from,
+                );
+        }
+        Err(error) => error,
+    };
+    eprintln!("{caller}: could not start `{}`: {error}", program.display());
+    std::process::ExitCode::FAILURE
+}
+
 /// Connect AI clients to the Atlassian Rovo MCP server with an API token.
 ///
 /// With no subcommand the setup window opens; subcommands run headless for scripts and IT.
 #[derive(Debug, Parser)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "command-line flags, one field each as clap parses them"
+)]
 #[command(
     name = "rovo-mcp-setup",
     version,
@@ -48,6 +84,9 @@ pub struct Cli {
     /// Start in the tray only, without a window (what start at login runs).
     #[arg(long, conflicts_with = "demo")]
     pub tray: bool,
+    /// Open the "Rotate token…" window instead of the setup (what the tray's menu runs).
+    #[arg(long, conflicts_with_all = ["demo", "tray"])]
+    pub rotate: bool,
     /// Log what the app does to stderr, never a secret and never on stdout (`ROVO_MCP_LOG`
     /// sets the detail; `ROVO_MCP_LOG_FILE` adds a log file).
     #[arg(long, short = 'v', global = true)]
@@ -128,5 +167,21 @@ mod tests {
             Cli::try_parse_from(["rovo-mcp-setup", "--demo", "configure"]).is_err(),
             "the demo is the window only; a headless subcommand never runs in it"
         );
+    }
+
+    #[test]
+    fn rotate_opens_its_window_and_asks_for_nothing_else() {
+        let rotate =
+            Cli::try_parse_from(["rovo-mcp-setup", "--rotate"]).expect("`--rotate` parses");
+        assert!(
+            rotate.rotate && !rotate.tray && rotate.command.is_none(),
+            "the tray's Rotate token… opens the window with `--rotate`: {rotate:?}"
+        );
+        for other in ["--tray", "--demo", "status"] {
+            assert!(
+                Cli::try_parse_from(["rovo-mcp-setup", "--rotate", other]).is_err(),
+                "`--rotate` with `{other}` is refused rather than half obeyed"
+            );
+        }
     }
 }
