@@ -70,7 +70,8 @@ export const commands = {
 	/**  Whether the tray starts at login now. */
 	startAtLogin: () => __TAURI_INVOKE<StartAtLogin>("start_at_login"),
 	/**
-	 *  Turns start at login on or off, and says how it is afterwards; the tray's checkbox follows.
+	 *  Turns start at login on or off (on also starts the tray now), and says how it is afterwards;
+	 *  the tray's checkbox follows within the minute.
 	 * 
 	 *  # Errors
 	 *  `invalid_input` in the demo or against the policy's `startAtLogin` (naming the policy);
