@@ -10,7 +10,7 @@ mod wizard_context;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use rovo_mcp_core::demo::DemoWorld;
+use rovo_mcp_core::use_cases::demo::DemoWorld;
 use shell::RunWindows as _;
 use wizard_context::WizardContext;
 

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
             error.exit()
         }
     };
-    rovo_mcp_core::logging::init(cli.verbose);
+    rovo_mcp_core::plumbing::logging::init(cli.verbose);
     match cli.command {
         Some(command) => {
             parent_console::attach();

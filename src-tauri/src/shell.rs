@@ -7,9 +7,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rovo_mcp_core::cli::{self, TRAY_BINARY};
-use rovo_mcp_core::clients::ClientEnvironment;
-use rovo_mcp_core::policy;
-use rovo_mcp_core::start_at_login::{self, LoginItem as _, OsLoginItem};
+use rovo_mcp_core::domain::clients::ClientEnvironment;
+use rovo_mcp_core::domain::policy;
+use rovo_mcp_core::plumbing::start_at_login::{self, LoginItem as _, OsLoginItem};
 use tauri::{App, AppHandle, Manager, RunEvent, Wry};
 
 use crate::Launch;

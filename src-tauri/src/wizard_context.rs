@@ -7,10 +7,10 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
-use rovo_mcp_core::clients::ClientEnvironment;
-use rovo_mcp_core::demo::DemoWorld;
-use rovo_mcp_core::probe::ENDPOINT_ENV;
-use rovo_mcp_core::secrets::{InMemorySecretStore, OsKeychain, SecretStore};
+use rovo_mcp_core::domain::clients::ClientEnvironment;
+use rovo_mcp_core::domain::probe::ENDPOINT_ENV;
+use rovo_mcp_core::domain::secrets::{InMemorySecretStore, OsKeychain, SecretStore};
+use rovo_mcp_core::use_cases::demo::DemoWorld;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Serialize;
 

@@ -7,7 +7,7 @@
 use std::process::Command;
 
 use base64::Engine as _;
-use rovo_mcp_core::secrets::{OsKeychain, Secret, SecretStore};
+use rovo_mcp_core::domain::secrets::{OsKeychain, Secret, SecretStore};
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::credentials::prepare_credential;
-use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::prepare_credential;
+use rovo_mcp_core::domain::secrets::Secret;
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::notifications::NotificationServer;

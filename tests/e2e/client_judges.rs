@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use rovo_e2e::{app_binary, repository_root};
-use rovo_mcp_core::clients::{
+use rovo_mcp_core::domain::clients::{
     self, ClientEnvironment, DEFAULT_SERVER_NAME, EntrySettings, Os, SecretMode, backup_folder,
     plan_configure,
 };

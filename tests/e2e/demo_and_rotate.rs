@@ -6,12 +6,12 @@ use std::path::Path;
 
 use base64::Engine as _;
 use rovo_e2e::AppSession;
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::clients::{ClientEnvironment, Os, SecretMode};
-use rovo_mcp_core::credentials::prepare_credential;
-use rovo_mcp_core::probe::endpoint::EndpointChoice;
-use rovo_mcp_core::secrets::{InMemorySecretStore, Secret};
-use rovo_mcp_core::wizard::{self, ClientChoice};
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::clients::{ClientEnvironment, Os, SecretMode};
+use rovo_mcp_core::domain::credentials::prepare_credential;
+use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
+use rovo_mcp_core::domain::secrets::{InMemorySecretStore, Secret};
+use rovo_mcp_core::use_cases::wizard::{self, ClientChoice};
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 

@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use rovo_e2e::AppSession;
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::credentials::prepare_credential;
-use rovo_mcp_core::probe::ENDPOINT_ENV;
-use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::prepare_credential;
+use rovo_mcp_core::domain::probe::ENDPOINT_ENV;
+use rovo_mcp_core::domain::secrets::Secret;
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{
     ACCOUNT_EMAIL, CallRefusal, Grant, Misbehaviour, SECOND_SITE_CLOUD_ID, SITE_CLOUD_ID,

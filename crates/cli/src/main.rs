@@ -13,7 +13,7 @@ use rovo_mcp_core::cli::{self, Cli};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    rovo_mcp_core::logging::init(cli.verbose);
+    rovo_mcp_core::plumbing::logging::init(cli.verbose);
     match &cli.command {
         Some(command) => ExitCode::from(cli::run(command)),
         None if cli.tray => open_beside(cli::TRAY_BINARY, "the tray"),

@@ -9,9 +9,9 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use criterion::{Criterion, criterion_group, criterion_main};
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::credentials::{MAX_PASTED_BYTES, prepare_credential};
-use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::{MAX_PASTED_BYTES, prepare_credential};
+use rovo_mcp_core::domain::secrets::Secret;
 
 const EMAIL: &str = "bench@example.com";
 const TOKEN: &str = "ATATT3xFfGF0-benchmark-token_0123456789=ABCDEF12";

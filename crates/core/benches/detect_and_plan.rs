@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rovo_mcp_core::clients::{
+use rovo_mcp_core::domain::clients::{
     self, ALL, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME, EntrySettings, Os,
     plan_configure,
 };

@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use axum::http::Method;
 use criterion::{Criterion, criterion_group, criterion_main};
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::credentials::{Credential, prepare_credential};
-use rovo_mcp_core::probe::{Endpoint, ProbeOptions, Verdict, probe};
-use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::{Credential, prepare_credential};
+use rovo_mcp_core::domain::probe::{Endpoint, ProbeOptions, Verdict, probe};
+use rovo_mcp_core::domain::secrets::Secret;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use tokio::runtime::Runtime;
 

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use rovo_mcp_core::fsutil::{BackupPlace, ConfigFile, WriteOutcome, replace_config};
+use rovo_mcp_core::plumbing::fsutil::{BackupPlace, ConfigFile, WriteOutcome, replace_config};
 
 /// Names the file the re-started binary writes to, and makes it a writer.
 const WRITER_VARIABLE: &str = "ROVO_MCP_TEST_ATOMIC_WRITER";

@@ -17,9 +17,9 @@ use rmcp::service::{
     ServiceError,
 };
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
-use rovo_mcp_core::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
-use rovo_mcp_core::probe::Endpoint;
-use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::domain::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use rovo_mcp_core::domain::probe::Endpoint;
+use rovo_mcp_core::domain::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{
@@ -44,7 +44,11 @@ fn revoked() -> String {
 
 /// The bridge logs at trace level into the suite's captures, for the final leak scan.
 fn trace_logging() {
-    rovo_mcp_core::logging::init_with(Some("trace"), Some(leak_scan::in_process_log_file()), false);
+    rovo_mcp_core::plumbing::logging::init_with(
+        Some("trace"),
+        Some(leak_scan::in_process_log_file()),
+        false,
+    );
 }
 /// Long enough for any step on a loaded machine, short enough to call a wait a hang.
 const PATIENCE: Duration = Duration::from_secs(30);

@@ -5,17 +5,19 @@
 
 use chrono::{DateTime, Days, Duration, NaiveDate, Utc};
 use rovo_mcp_core::ErrorKind;
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::care::{
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::prepare_credential;
+use rovo_mcp_core::domain::policy::Policy;
+use rovo_mcp_core::domain::probe::Verdict;
+use rovo_mcp_core::domain::reminders::ExpiryEvent;
+use rovo_mcp_core::domain::secrets::{InMemorySecretStore, Secret, SecretStore};
+use rovo_mcp_core::plumbing::state::{
+    AppState, CheckRecord, CredentialRecord, StateFile, UnknownKeys,
+};
+use rovo_mcp_core::use_cases::care::{
     CareOutcome, NoticeEvent, Schedule, TrayLevel, background_check, local_date, next_check_due,
     tray_status,
 };
-use rovo_mcp_core::credentials::prepare_credential;
-use rovo_mcp_core::policy::Policy;
-use rovo_mcp_core::probe::Verdict;
-use rovo_mcp_core::reminders::ExpiryEvent;
-use rovo_mcp_core::secrets::{InMemorySecretStore, Secret, SecretStore};
-use rovo_mcp_core::state::{AppState, CheckRecord, CredentialRecord, StateFile, UnknownKeys};
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
@@ -32,7 +34,11 @@ struct Sandbox {
 /// Every check in these tests logs at trace level into the suite's captures, for the final
 /// leak scan; each test starts from this header.
 fn header() -> String {
-    rovo_mcp_core::logging::init_with(Some("trace"), Some(leak_scan::in_process_log_file()), false);
+    rovo_mcp_core::plumbing::logging::init_with(
+        Some("trace"),
+        Some(leak_scan::in_process_log_file()),
+        false,
+    );
     prepare_credential(AuthMethod::Personal, Some(EMAIL), &Secret::new(TOKEN))
         .unwrap()
         .authorization()

@@ -11,13 +11,13 @@ use std::path::{Path, PathBuf};
 
 use indoc::indoc;
 use rovo_mcp_core::ErrorKind;
-use rovo_mcp_core::clients::{
+use rovo_mcp_core::domain::clients::{
     self, ALL, Change, Client, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME,
     EntrySettings, FileOrigin, KeychainCarrier, Os, SecretMode, plan_configure, plan_remove,
     write_each,
 };
-use rovo_mcp_core::edit::ConfigFormat;
-use rovo_mcp_core::fsutil::WriteOutcome;
+use rovo_mcp_core::plumbing::edit::ConfigFormat;
+use rovo_mcp_core::plumbing::fsutil::WriteOutcome;
 
 const AUTHORIZATION: &str = "Basic dGVzdEBleGFtcGxlLmNvbTpBVEFUVDN4ZmFrZQ==";
 

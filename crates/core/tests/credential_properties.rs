@@ -8,9 +8,9 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use proptest::prelude::*;
 use proptest::sample::select;
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::credentials::{CredentialWarning, prepare_credential};
-use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::{CredentialWarning, prepare_credential};
+use rovo_mcp_core::domain::secrets::Secret;
 use rovo_mcp_invariants::credentials::{check_cleaning, check_secrets_never_shown};
 
 /// A scoped token, or a classic one (which has a `_`, so it is never base64 of anything).

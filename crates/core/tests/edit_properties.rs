@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use rovo_mcp_core::edit::{ConfigFormat, EntryLocation, EntryValue, PruneDepth};
+use rovo_mcp_core::plumbing::edit::{ConfigFormat, EntryLocation, EntryValue, PruneDepth};
 use rovo_mcp_invariants::edits::{
     NAME, Restoration, check_edits_of_any_document, check_edits_of_document_without_entry,
 };

@@ -4,7 +4,7 @@
 //! One test per binary: the keychain connection is made once per process, so the bus address
 //! must be in place before anything touches it.
 
-use rovo_mcp_core::secrets::{OsKeychain, Secret, SecretStore};
+use rovo_mcp_core::domain::secrets::{OsKeychain, Secret, SecretStore};
 use rovo_test_support::secret_service::SecretServiceSession;
 
 #[test]

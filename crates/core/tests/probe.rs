@@ -7,15 +7,15 @@ use std::time::Duration;
 
 use rmcp::model::ProtocolVersion;
 use rovo_mcp_core::ErrorKind;
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::catalogue::Product;
-use rovo_mcp_core::clients::{ClientEnvironment, Os};
-use rovo_mcp_core::credentials::{Credential, prepare_credential};
-use rovo_mcp_core::probe::endpoint::EndpointChoice;
-use rovo_mcp_core::probe::report::{LimitationCause, MissingReason};
-use rovo_mcp_core::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
-use rovo_mcp_core::secrets::Secret;
-use rovo_mcp_core::wizard::check_entered;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::catalogue::Product;
+use rovo_mcp_core::domain::clients::{ClientEnvironment, Os};
+use rovo_mcp_core::domain::credentials::{Credential, prepare_credential};
+use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
+use rovo_mcp_core::domain::probe::report::{LimitationCause, MissingReason};
+use rovo_mcp_core::domain::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
+use rovo_mcp_core::domain::secrets::Secret;
+use rovo_mcp_core::use_cases::wizard::check_entered;
 use rovo_test_support::leak_scan;
 use rovo_test_support::mcp_server::{
     ACCOUNT_EMAIL, CallRefusal, Grant, META_TOOLS, Misbehaviour, OddAccount, SECOND_SITE_CLOUD_ID,
@@ -28,7 +28,11 @@ const TOKEN: &str = leak_scan::SCOPED_TOKEN;
 /// Every probe in these tests logs at trace level into the suite's captures, for the final
 /// leak scan; each test starts from one of the two credentials below.
 fn trace_logging() {
-    rovo_mcp_core::logging::init_with(Some("trace"), Some(leak_scan::in_process_log_file()), false);
+    rovo_mcp_core::plumbing::logging::init_with(
+        Some("trace"),
+        Some(leak_scan::in_process_log_file()),
+        false,
+    );
 }
 
 fn personal() -> Credential {
@@ -929,7 +933,7 @@ async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
     assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
     assert_eq!(
         stages.first(),
-        Some(&rovo_mcp_core::probe::ProbeProgress::Connecting),
+        Some(&rovo_mcp_core::domain::probe::ProbeProgress::Connecting),
         "progress starts with connecting: {stages:?}"
     );
 

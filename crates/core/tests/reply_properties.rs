@@ -7,7 +7,7 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use rovo_mcp_core::ErrorKind;
-use rovo_mcp_core::probe::parse_http_reply;
+use rovo_mcp_core::domain::probe::parse_http_reply;
 use rovo_mcp_invariants::replies::check_http_reply;
 use serde_json::{Value, json};
 

@@ -5,9 +5,9 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rovo_mcp_core::ErrorKind;
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::credentials::prepare_credential;
-use rovo_mcp_core::secrets::Secret;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::prepare_credential;
+use rovo_mcp_core::domain::secrets::Secret;
 
 /// The fuzz target's input: the fields as typed, and a token-shaped secret put into the token
 /// field in one of the ways people paste it.

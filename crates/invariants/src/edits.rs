@@ -3,7 +3,7 @@
 //! changing it touches nothing outside it, and removing it at the right prune depth gives back
 //! the document.
 
-use rovo_mcp_core::edit::{
+use rovo_mcp_core::plumbing::edit::{
     ConfigFormat, EditError, EntryEdit, EntryLocation, EntryValue, PruneDepth,
 };
 

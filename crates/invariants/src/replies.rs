@@ -3,8 +3,8 @@
 //! status kept, a message, a hint, and at most 256 bytes of the body.
 
 use rovo_mcp_core::ErrorKind;
-use rovo_mcp_core::probe::failure::BODY_EXCERPT_BYTES;
-use rovo_mcp_core::probe::parse_http_reply;
+use rovo_mcp_core::domain::probe::failure::BODY_EXCERPT_BYTES;
+use rovo_mcp_core::domain::probe::parse_http_reply;
 
 /// The kinds an HTTP reply (rather than no reply at all) can be classified as.
 pub const REPLY_KINDS: [ErrorKind; 8] = [

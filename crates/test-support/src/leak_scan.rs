@@ -37,7 +37,7 @@ pub const TEST_SECRETS: [(&str, &str); 6] = [
     ("SERVICE_KEY", SERVICE_KEY),
 ];
 
-/// The environment variables of the app's logging (`rovo_mcp_core::logging`).
+/// The environment variables of the app's logging (`rovo_mcp_core::plumbing::logging`).
 const LOG_ENV: &str = "ROVO_MCP_LOG";
 const LOG_FILE_ENV: &str = "ROVO_MCP_LOG_FILE";
 /// Overrides where captures are kept.

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rovo_mcp_core::cli::{APP_BINARY, sibling_binary};
-use rovo_mcp_core::tray::Window;
+use rovo_mcp_core::use_cases::tray::Window;
 
 use crate::NAME;
 

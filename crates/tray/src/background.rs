@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use chrono::Utc;
-use rovo_mcp_core::care::{CareOutcome, Notice};
-use rovo_mcp_core::tray::{Care, CheckTimer};
+use rovo_mcp_core::use_cases::care::{CareOutcome, Notice};
+use rovo_mcp_core::use_cases::tray::{Care, CheckTimer};
 use tao::event_loop::EventLoopProxy;
 use tokio::sync::mpsc;
 
@@ -95,7 +95,7 @@ async fn show(proxy: &EventLoopProxy<TrayEvent>, outcome: CareOutcome) {
 fn notify(notice: &Notice) -> notify_rust::error::Result<()> {
     let mut notification = notify_rust::Notification::new();
     notification
-        .appname(rovo_mcp_core::start_at_login::APP_NAME)
+        .appname(rovo_mcp_core::plumbing::start_at_login::APP_NAME)
         .summary(&notice.title)
         .body(&notice.body)
         .auto_icon();

@@ -4,10 +4,10 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use rovo_mcp_core::care::{TrayLevel, TrayStatus};
-use rovo_mcp_core::clients::ClientEnvironment;
-use rovo_mcp_core::start_at_login::{self, LoginItem as _, OsLoginItem};
-use rovo_mcp_core::tray::{Care, InstanceLock, MenuAction};
+use rovo_mcp_core::domain::clients::ClientEnvironment;
+use rovo_mcp_core::plumbing::start_at_login::{self, LoginItem as _, OsLoginItem};
+use rovo_mcp_core::use_cases::care::{TrayLevel, TrayStatus};
+use rovo_mcp_core::use_cases::tray::{Care, InstanceLock, MenuAction};
 use tao::event::{Event, StartCause};
 use tao::event_loop::{ControlFlow, EventLoopBuilder};
 use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuId, MenuItem, PredefinedMenuItem};

@@ -3,7 +3,7 @@
 //! login costs a few tens of megabytes. `rovo-mcp-setup --tray` (what start at login runs)
 //! hands over to it; a menu item that needs a window starts the app beside it.
 //!
-//! What to say and when comes from `rovo_mcp_core::care` and `rovo_mcp_core::tray`; this
+//! What to say and when comes from `rovo_mcp_core::use_cases::care` and `rovo_mcp_core::use_cases::tray`; this
 //! program only shows it.
 
 // A release build on Windows is a GUI program, so no console window stays open beside the icon.
@@ -17,9 +17,9 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 use rovo_mcp_core::cli::Cli;
-use rovo_mcp_core::clients::ClientEnvironment;
-use rovo_mcp_core::start_at_login;
-use rovo_mcp_core::tray::{Care, InstanceLock};
+use rovo_mcp_core::domain::clients::ClientEnvironment;
+use rovo_mcp_core::plumbing::start_at_login;
+use rovo_mcp_core::use_cases::tray::{Care, InstanceLock};
 
 /// This program's name, which starts each sentence it says on stderr.
 const NAME: &str = "rovo-mcp-setup-tray";
@@ -29,7 +29,7 @@ fn main() -> ExitCode {
     app::GL_TURNED_OFF.store(turn_off_gl(), std::sync::atomic::Ordering::Relaxed);
     // The app hands over its own arguments: `--tray`, perhaps `--verbose`.
     let cli = Cli::parse();
-    rovo_mcp_core::logging::init(cli.verbose);
+    rovo_mcp_core::plumbing::logging::init(cli.verbose);
     if cli.command.is_some() || cli.demo || cli.rotate {
         eprintln!(
             "{NAME}: this program only runs the tray; the window and the subcommands are \

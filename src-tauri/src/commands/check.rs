@@ -4,11 +4,11 @@
 
 use std::sync::Mutex;
 
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::probe::endpoint::EndpointChoice;
-use rovo_mcp_core::probe::{ProbeProgress, ProbeReport};
-use rovo_mcp_core::secrets::Secret;
-use rovo_mcp_core::wizard;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
+use rovo_mcp_core::domain::probe::{ProbeProgress, ProbeReport};
+use rovo_mcp_core::domain::secrets::Secret;
+use rovo_mcp_core::use_cases::wizard;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Deserialize;
 use tauri::ipc::Channel;

@@ -5,9 +5,9 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use rovo_mcp_core::clients::ClientStatus;
-use rovo_mcp_core::setup::PlannedChange;
-use rovo_mcp_core::wizard::{
+use rovo_mcp_core::domain::clients::ClientStatus;
+use rovo_mcp_core::use_cases::setup::PlannedChange;
+use rovo_mcp_core::use_cases::wizard::{
     self, CheckedCredential, ClientChoice, UndoOutcome, WizardWriteOutcome, WriteUndo,
 };
 use rovo_mcp_core::{Error, ErrorKind};

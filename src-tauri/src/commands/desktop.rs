@@ -1,8 +1,8 @@
 //! Commands that reach the desktop around the wizard: the browser for the page where a token is
 //! made, and start at login for the tray's reminders ("keep me reminded" on the last step).
 
-use rovo_mcp_core::auth_method::AuthMethod;
-use rovo_mcp_core::start_at_login;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::plumbing::start_at_login;
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager as _, State};

@@ -3,9 +3,9 @@
 //! window from the setup window.
 
 use chrono::Utc;
-use rovo_mcp_core::care;
-use rovo_mcp_core::rotation::{self, RotationTarget};
-use rovo_mcp_core::setup::RotateOutcome;
+use rovo_mcp_core::use_cases::care;
+use rovo_mcp_core::use_cases::rotation::{self, RotationTarget};
+use rovo_mcp_core::use_cases::setup::RotateOutcome;
 use serde::Deserialize;
 use tauri::{AppHandle, State, WebviewWindow};
 

@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use rovo_mcp_core::first_paint::{self, AfterFirstPaint};
+use rovo_mcp_core::plumbing::first_paint::{self, AfterFirstPaint};
 use tauri::{AppHandle, State};
 
 /// When `main` started, the origin of the first-paint time.

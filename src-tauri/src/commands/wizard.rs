@@ -1,9 +1,9 @@
 //! Commands of the wizard's frame and first step: how the window was started, choosing how to
 //! authenticate, and the organisation's policy that locks some choices on every step.
 
-use rovo_mcp_core::auth_method::{self, AuthMethod, AuthMethodInfo};
-use rovo_mcp_core::policy::LockedChoices;
-use rovo_mcp_core::wizard;
+use rovo_mcp_core::domain::auth_method::{self, AuthMethod, AuthMethodInfo};
+use rovo_mcp_core::domain::policy::LockedChoices;
+use rovo_mcp_core::use_cases::wizard;
 use serde::Deserialize;
 use tauri::State;
 

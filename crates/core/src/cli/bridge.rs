@@ -14,14 +14,14 @@
 use clap::Args;
 
 use super::validate::current_policy;
-use crate::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
-use crate::care;
-use crate::clients::ClientEnvironment;
-use crate::policy::Policy;
-use crate::probe::endpoint::EndpointSources;
-use crate::probe::{ENDPOINT_ENV, Endpoint};
-use crate::secrets::{OsKeychain, Secret};
-use crate::state::{CredentialRecord, StateFile};
+use crate::domain::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use crate::domain::clients::ClientEnvironment;
+use crate::domain::policy::Policy;
+use crate::domain::probe::endpoint::EndpointSources;
+use crate::domain::probe::{ENDPOINT_ENV, Endpoint};
+use crate::domain::secrets::{OsKeychain, Secret};
+use crate::plumbing::state::{CredentialRecord, StateFile};
+use crate::use_cases::care;
 use crate::{Error, ErrorKind};
 
 /// Options of `bridge`.
@@ -165,9 +165,9 @@ mod tests {
     use clap::Parser;
 
     use super::*;
-    use crate::auth_method::AuthMethod;
     use crate::cli::{Cli, Command};
-    use crate::probe::DEFAULT_ENDPOINT;
+    use crate::domain::auth_method::AuthMethod;
+    use crate::domain::probe::DEFAULT_ENDPOINT;
 
     const RECORDED: &str = "https://recorded.example/mcp";
 
@@ -198,7 +198,7 @@ mod tests {
                     keychain_account: "me@example.com".to_owned(),
                     expires_on: None,
                     stored_at: DateTime::UNIX_EPOCH,
-                    unknown: crate::state::UnknownKeys::new(),
+                    unknown: crate::plumbing::state::UnknownKeys::new(),
                 }),
                 keychain_reads: Cell::new(0),
             }

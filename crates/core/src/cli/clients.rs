@@ -9,8 +9,8 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{Output, no_home};
-use crate::clients::{self, ClientEnvironment, ClientStatus};
-use crate::policy::load_policy;
+use crate::domain::clients::{self, ClientEnvironment, ClientStatus};
+use crate::domain::policy::load_policy;
 
 #[derive(Debug, clap::Args)]
 pub struct ClientsArgs {
@@ -138,7 +138,7 @@ fn shorten_home(path: &str, home: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clients::Os;
+    use crate::domain::clients::Os;
 
     fn sandbox() -> (tempfile::TempDir, ClientEnvironment) {
         let home = tempfile::tempdir().unwrap();

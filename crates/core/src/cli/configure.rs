@@ -16,13 +16,13 @@ use super::output::{Output, no_home};
 use super::validate::{
     Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary, network_runtime,
 };
-use crate::clients::{self, ClientEnvironment, KeychainCarrier, SecretMode};
-use crate::policy::Policy;
-use crate::probe::{ProbeReport, Verdict};
-use crate::secrets::OsKeychain;
-use crate::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
-use crate::start_at_login::{self, StartAtLoginReport};
-use crate::state::StateFile;
+use crate::domain::clients::{self, ClientEnvironment, KeychainCarrier, SecretMode};
+use crate::domain::policy::Policy;
+use crate::domain::probe::{ProbeReport, Verdict};
+use crate::domain::secrets::OsKeychain;
+use crate::plumbing::start_at_login::{self, StartAtLoginReport};
+use crate::plumbing::state::StateFile;
+use crate::use_cases::setup::{self, PlannedChange, SetupOutcome, SetupRequest};
 use crate::{Error, ErrorKind};
 
 /// Check a credential, store it in the keychain and write it into the chosen clients.

@@ -4,10 +4,10 @@
 
 use clap::Args;
 
-use crate::auth_method::AuthMethod;
-use crate::credentials::{self, Credential};
-use crate::fsutil::{read_at_most, size_text};
-use crate::secrets::{OsKeychain, Secret, SecretStore};
+use crate::domain::auth_method::AuthMethod;
+use crate::domain::credentials::{self, Credential};
+use crate::domain::secrets::{OsKeychain, Secret, SecretStore};
+use crate::plumbing::fsutil::{read_at_most, size_text};
 use crate::{Error, ErrorKind};
 
 /// The most `--token-stdin` reads: Atlassian tokens are a few hundred characters, and a stdin

@@ -54,9 +54,9 @@ mod tests {
     use super::*;
     use crate::ErrorKind;
     use crate::cli::{Cli, Command};
-    use crate::policy::Policy;
-    use crate::secrets::Secret;
-    use crate::state::CredentialRecord;
+    use crate::domain::policy::Policy;
+    use crate::domain::secrets::Secret;
+    use crate::plumbing::state::CredentialRecord;
 
     /// No setup on record: the credential must come from `--authorization-env`.
     struct NothingOnRecord;

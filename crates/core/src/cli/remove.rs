@@ -10,12 +10,15 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{Output, no_home};
-use crate::clients::{self, Change, Client, ClientEnvironment, ClientWriteResult, FileOrigin};
-use crate::fsutil::Purged;
-use crate::policy::load_policy;
-use crate::secrets::{OsKeychain, SecretStore};
-use crate::state::StateFile;
-use crate::{Error, backups};
+use crate::Error;
+use crate::domain::clients::{
+    self, Change, Client, ClientEnvironment, ClientWriteResult, FileOrigin,
+};
+use crate::domain::policy::load_policy;
+use crate::domain::secrets::{OsKeychain, SecretStore};
+use crate::plumbing::backups;
+use crate::plumbing::fsutil::Purged;
+use crate::plumbing::state::StateFile;
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
@@ -281,11 +284,11 @@ fn summary(results: &[ClientWriteResult]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth_method::AuthMethod;
-    use crate::clients::Os;
-    use crate::clients::SecretMode;
-    use crate::secrets::{InMemorySecretStore, Secret};
-    use crate::state::{ConfiguredClient, CredentialRecord, UnknownKeys};
+    use crate::domain::auth_method::AuthMethod;
+    use crate::domain::clients::Os;
+    use crate::domain::clients::SecretMode;
+    use crate::domain::secrets::{InMemorySecretStore, Secret};
+    use crate::plumbing::state::{ConfiguredClient, CredentialRecord, UnknownKeys};
 
     struct Sandbox {
         _root: tempfile::TempDir,
@@ -508,8 +511,10 @@ mod tests {
         use base64::Engine as _;
         use rovo_test_support::leak_scan::{self, SCOPED_TOKEN};
         let sandbox = sandbox();
-        let account =
-            crate::credentials::keychain_account(AuthMethod::Personal, Some("me@example.com"));
+        let account = crate::domain::credentials::keychain_account(
+            AuthMethod::Personal,
+            Some("me@example.com"),
+        );
         sandbox
             .keychain
             .store(&account, &Secret::new(SCOPED_TOKEN))

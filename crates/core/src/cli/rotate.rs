@@ -14,11 +14,11 @@ use super::output::{Output, no_home};
 use super::validate::{
     Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary, network_runtime,
 };
-use crate::clients::ClientEnvironment;
-use crate::probe::{ProbeReport, Verdict};
-use crate::secrets::OsKeychain;
-use crate::setup::{self, RotateOutcome};
-use crate::state::StateFile;
+use crate::domain::clients::ClientEnvironment;
+use crate::domain::probe::{ProbeReport, Verdict};
+use crate::domain::secrets::OsKeychain;
+use crate::plumbing::state::StateFile;
+use crate::use_cases::setup::{self, RotateOutcome};
 use crate::{Error, ErrorKind};
 
 /// Check a new secret, then put it in the keychain and every configured client.

@@ -7,11 +7,11 @@ use chrono::Local;
 use clap::Args;
 
 use super::output::{Output, no_home};
-use crate::clients::ClientEnvironment;
-use crate::policy::load_policy;
-use crate::probe::Verdict;
-use crate::state::StateFile;
-use crate::status::{SetupStatus, setup_status};
+use crate::domain::clients::ClientEnvironment;
+use crate::domain::policy::load_policy;
+use crate::domain::probe::Verdict;
+use crate::plumbing::state::StateFile;
+use crate::use_cases::status::{SetupStatus, setup_status};
 
 /// Show the credential on record, its expiry, the last check and the configured clients.
 #[derive(Debug, Args)]
@@ -52,7 +52,9 @@ fn human(status: &SetupStatus) -> String {
     }
     if status.configured {
         let auth = match status.auth {
-            Some(crate::auth_method::AuthMethod::Service) => "service-account API key".to_owned(),
+            Some(crate::domain::auth_method::AuthMethod::Service) => {
+                "service-account API key".to_owned()
+            }
             _ => format!(
                 "personal API token of {}",
                 status.email.as_deref().unwrap_or("?")
@@ -71,7 +73,7 @@ fn human(status: &SetupStatus) -> String {
                 .map(|client| client.id.as_str())
                 .collect();
             let credential = match (status.auth, status.email.as_deref()) {
-                (Some(crate::auth_method::AuthMethod::Personal), Some(email)) => {
+                (Some(crate::domain::auth_method::AuthMethod::Personal), Some(email)) => {
                     format!("--auth personal --email {email}")
                 }
                 _ => "--auth service".to_owned(),
@@ -118,7 +120,7 @@ fn human(status: &SetupStatus) -> String {
     for client in &status.clients {
         let mode = client
             .mode
-            .map_or("unknown mode", crate::clients::SecretMode::name);
+            .map_or("unknown mode", crate::domain::clients::SecretMode::name);
         let path = client.config_path.as_deref().unwrap_or("?");
         match &client.former_path {
             Some(former) => {

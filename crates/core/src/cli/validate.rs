@@ -11,14 +11,14 @@ use std::time::Duration;
 use clap::Args;
 
 use super::credential_args::CredentialArgs;
-use crate::check::{CheckRequest, check as check_credential};
-use crate::credentials::Credential;
-use crate::policy::{Policy, load_current_policy};
-use crate::probe::endpoint::EndpointSources;
-use crate::probe::{
+use crate::domain::credentials::Credential;
+use crate::domain::policy::{Policy, load_current_policy};
+use crate::domain::probe::endpoint::EndpointSources;
+use crate::domain::probe::{
     ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport, SessionClose,
     Verdict,
 };
+use crate::use_cases::check::{CheckRequest, check as check_credential};
 use crate::{Error, ErrorKind};
 
 /// How long the sessions' `DELETE`s may hold up the exit: long enough to hand them to the

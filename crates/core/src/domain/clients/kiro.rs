@@ -1,0 +1,35 @@
+//! Kiro (IDE and Kiro CLI, the Amazon Q CLI's successor): `~/.kiro/settings/mcp.json`,
+//! Cursor's notation (research/clients.md §2.17).
+
+use std::path::PathBuf;
+
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, URL_AND_HEADERS,
+    no_profiles,
+};
+use crate::plumbing::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "kiro",
+    name: "Kiro",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["kiro", "kiro-cli"],
+    shape: EntryShape::remote(MCP_SERVERS, URL_AND_HEADERS).or_local(COMMAND_AND_ARGS),
+    prompt_inputs: false,
+    needs_restart: false,
+    former: &[],
+    profiles: no_profiles,
+    location_variables: &[],
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".kiro", "settings", "mcp.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("Kiro.app");
+    markers.push(environment.home(&[".kiro"]));
+    markers
+}

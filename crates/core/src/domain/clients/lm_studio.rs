@@ -1,0 +1,34 @@
+//! LM Studio: `~/.lmstudio/mcp.json`, Cursor's notation (research/clients.md §2.14).
+
+use std::path::PathBuf;
+
+use super::{
+    COMMAND_AND_ARGS, Client, ClientEnvironment, EntryShape, MCP_SERVERS, URL_AND_HEADERS,
+    no_profiles,
+};
+use crate::plumbing::edit::ConfigFormat;
+
+pub(super) const CLIENT: Client = Client {
+    id: "lm-studio",
+    name: "LM Studio",
+    format: ConfigFormat::Json,
+    config_files,
+    install_markers,
+    commands: &["lms"],
+    shape: EntryShape::remote(MCP_SERVERS, URL_AND_HEADERS).or_local(COMMAND_AND_ARGS),
+    prompt_inputs: false,
+    needs_restart: true,
+    former: &[],
+    profiles: no_profiles,
+    location_variables: &[],
+};
+
+fn config_files(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    vec![environment.home(&[".lmstudio", "mcp.json"])]
+}
+
+fn install_markers(environment: &ClientEnvironment) -> Vec<PathBuf> {
+    let mut markers = environment.app_bundles("LM Studio.app");
+    markers.push(environment.home(&[".lmstudio"]));
+    markers
+}

@@ -1,0 +1,67 @@
+//! The check of a credential, once, as the wizard, the command line (`validate`, `configure`,
+//! `rotate`) and the tray's daily check all run it: the auth method against the policy, the
+//! endpoint chosen by the endpoint rule before any secret is read, the credential read, the
+//! probe, and the tools the policy requires. Callers differ only in where the endpoint and the
+//! credential come from and in how they show the outcome.
+
+use crate::Result;
+use crate::domain::auth_method::AuthMethod;
+use crate::domain::credentials::Credential;
+use crate::domain::policy::Policy;
+use crate::domain::probe::endpoint::EndpointSources;
+use crate::domain::probe::{
+    self, Endpoint, ProbeOptions, ProbeProgress, ProbeReport, SessionClose,
+};
+
+/// What to check, besides the credential.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckRequest<'a> {
+    pub policy: &'a Policy,
+    pub method: AuthMethod,
+    /// Where the endpoint may come from, for [`Endpoint::choose`].
+    pub endpoint: EndpointSources<'a>,
+    /// Whether to check the flat list of every tool (`?tools=all`) of the chosen endpoint,
+    /// which is then what the clients get.
+    pub all_tools: bool,
+    pub options: ProbeOptions,
+}
+
+/// A check that ran: the report, the session's end still under way, and what was checked.
+#[derive(Debug)]
+pub struct Checked {
+    pub report: ProbeReport,
+    pub session_close: SessionClose,
+    pub endpoint: Endpoint,
+    pub credential: Credential,
+}
+
+/// Runs the check. `credential` is called once the method and the endpoint passed, so no
+/// secret is read (a keychain, a variable, standard input) for a check that cannot go ahead.
+///
+/// # Errors
+/// `invalid_input` when the policy does not allow the method or the endpoint, or the endpoint
+/// rule refuses it; whatever `credential` fails with. Nothing is sent then. Every failure of
+/// the check itself is the report's verdict.
+pub async fn check(
+    request: &CheckRequest<'_>,
+    credential: impl FnOnce() -> Result<Credential>,
+    progress: &mut (dyn FnMut(ProbeProgress) + Send),
+) -> Result<Checked> {
+    request.policy.check_auth(request.method)?;
+    let endpoint = Endpoint::choose(request.policy, request.endpoint)?;
+    let endpoint = if request.all_tools {
+        probe::all_tools_endpoint(&endpoint)
+    } else {
+        endpoint
+    };
+    let credential = credential()?;
+    let (mut report, session_close) =
+        probe::probe(&endpoint, &credential, &request.options, progress).await;
+    request.policy.require_tools(&mut report);
+    Ok(Checked {
+        report,
+        session_close,
+        endpoint,
+        credential,
+    })
+}
