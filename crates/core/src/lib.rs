@@ -1,7 +1,10 @@
 //! The core of Rovo MCP Setup: every capability of the app and the command line, with no
 //! dependency on Tauri or any UI, so that it is tested without a window or WebKitGTK.
 //!
-//! The desktop shell (`src-tauri`) and the command line are thin callers of this crate.
+//! The desktop shell (`src-tauri`), the command line (`cli`, in the app and in
+//! `rovo-mcp-setup-cli`) and the tray (`rovo-mcp-setup-tray`) are thin callers of this crate,
+//! which is in three places: `use_cases` (what a person or a script does, each once), `domain`
+//! (what the app knows about) and `plumbing` (how it touches the machine).
 
 pub mod cli;
 pub mod domain;
