@@ -1,6 +1,6 @@
 //! `rovo-mcp-setup-cli`: the command line, the keychain bridge and the header helper in a small
-//! executable that links neither the webview nor its toolkit, so the processes AI clients start and keep
-//! running all day cost a few megabytes. Every installer puts it beside the app, whose
+//! executable that links neither the webview nor its toolkit, so the processes AI clients start
+//! and keep running all day cost a few megabytes. Every installer puts it beside the app, whose
 //! `rovo-mcp-setup SUBCOMMAND` runs the same code.
 //!
 //! With no subcommand it hands over, with the same arguments, to the tray beside it for

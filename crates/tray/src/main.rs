@@ -3,7 +3,7 @@
 //! login costs a few tens of megabytes. `rovo-mcp-setup --tray` (what start at login runs)
 //! hands over to it; a menu item that needs a window starts the app beside it.
 //!
-//! What to say and when comes from `rovo_mcp_core::use_cases::care` and `rovo_mcp_core::use_cases::tray`; this
+//! What to say and when comes from the core's `use_cases::care` and `use_cases::tray`; this
 //! program only shows it.
 
 // A release build on Windows is a GUI program, so no console window stays open beside the icon.

@@ -20,8 +20,8 @@ use std::path::{Path, PathBuf};
 /// The app's executable, which opens the window and also runs every subcommand.
 pub const APP_BINARY: &str = "rovo-mcp-setup";
 
-/// The lean command-line executable beside the app (`crates/cli`), without the webview or its toolkit: what
-/// `keychain` entries run, as AI clients keep their bridge running all day.
+/// The lean command-line executable beside the app (`crates/cli`), without the webview or its
+/// toolkit: what `keychain` entries run, as AI clients keep their bridge running all day.
 pub const CLI_BINARY: &str = "rovo-mcp-setup-cli";
 
 /// The tray executable beside the app (`crates/tray`), without the webview: what `--tray` hands

@@ -25,10 +25,10 @@ pub fn authorization_on_record(
     Some(Secret::new(credential.authorization().expose()))
 }
 
-/// Deletes every backup in `backup_folder`, of any client, that holds `superseded`, the `Authorization` value of
-/// a credential no longer in use (unless it is `current`, the one in use now), and every
-/// backup `written` made of an entry of ours that carried a header inline other than
-/// `current`: that backup holds a superseded secret even when the keychain could not tell
+/// Deletes every backup in `backup_folder`, of any client, that holds `superseded`, the
+/// `Authorization` value of a credential no longer in use (unless it is `current`, the one in use
+/// now), and every backup `written` made of an entry of ours that carried a header inline other
+/// than `current`: that backup holds a superseded secret even when the keychain could not tell
 /// which. With no `current` (the credential was forgotten), every such backup goes.
 pub fn purge(
     backup_folder: &Path,

@@ -1,5 +1,6 @@
-//! Gemini CLI: user settings `~/.gemini/settings.json` (`$GEMINI_CLI_HOME/.gemini` when set); `url` with an explicit `type`
-//! because its docs still read a bare `url` as SSE (research/clients.md §2.6).
+//! Gemini CLI: user settings `~/.gemini/settings.json` (`$GEMINI_CLI_HOME/.gemini` when set);
+//! `url` with an explicit `type` because its docs still read a bare `url` as SSE
+//! (research/clients.md §2.6).
 
 use std::path::PathBuf;
 
