@@ -10,15 +10,11 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::output::{Output, no_home};
-use crate::Error;
-use crate::domain::clients::{
-    self, Change, Client, ClientEnvironment, ClientWriteResult, FileOrigin,
-};
+use crate::domain::clients::{self, Change, ClientEnvironment, ClientWriteResult};
 use crate::domain::policy::load_policy;
 use crate::domain::secrets::{OsKeychain, SecretStore};
-use crate::plumbing::backups;
-use crate::plumbing::fsutil::Purged;
 use crate::plumbing::state::StateFile;
+use crate::use_cases::remove::{Forgotten, RemoveOutcome, RemoveRequest, remove};
 
 #[derive(Debug, clap::Args)]
 pub struct RemoveArgs {
@@ -42,13 +38,6 @@ struct RemoveReport {
     /// With `--forget`: whether the keychain item and the setup on record are gone.
     #[serde(skip_serializing_if = "Option::is_none")]
     forgotten: Option<Forgotten>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Forgotten {
-    keychain_account: Option<String>,
-    error: Option<String>,
 }
 
 /// Runs `remove` in this process's environment and returns the exit code.
@@ -83,44 +72,28 @@ pub fn run(
         Ok(policy) => policy,
         Err(error) => return Output::error(&error, args.json),
     };
-    let entry_name = policy.entry_name();
-    let chosen = match chosen_clients(&args.clients, environment, entry_name) {
-        Ok(chosen) => chosen,
+    let request = RemoveRequest {
+        clients: &args.clients,
+        forget: args.forget,
+        entry_name: policy.entry_name(),
+        environment,
+        backup_folder,
+        state,
+        keychain,
+    };
+    let RemoveOutcome {
+        clients: results,
+        forgotten,
+        state_error,
+    } = match remove(&request) {
+        Ok(outcome) => outcome,
         Err(error) => return Output::error(&error, args.json).with_warnings(&policy.warnings),
     };
-    // A state file that cannot be read records nothing: every file is then the person's.
-    let on_record = state.load().unwrap_or_default();
-    let mut results = clients::write_each(&chosen, environment, backup_folder, |client| {
-        let created = client
-            .config_path(environment)
-            .is_some_and(|path| on_record.created_file(client.id, &path));
-        let origin = if created {
-            FileOrigin::CreatedBySetup
-        } else {
-            FileOrigin::Found
-        };
-        clients::plan_remove(client, environment, entry_name, backup_folder, origin)
-    });
-    let removed: Vec<&str> = results
-        .iter()
-        .filter(|result| result.error.is_none())
-        .map(|result| result.id.as_str())
-        .collect();
-    let recorded = state.update(|state| {
-        for id in &removed {
-            state.forget_client(id);
-        }
-    });
-    let forgotten = args.forget.then(|| {
-        let (forgotten, purged) = forget(state, keychain, backup_folder, &results);
-        backups::account_for(&mut results, &purged);
-        forgotten
-    });
     let mut exit_code = clients::exit_code(&results);
     if forgotten
         .as_ref()
         .is_some_and(|forgotten| forgotten.error.is_some())
-        || recorded.is_err()
+        || state_error.is_some()
     {
         exit_code = exit_code.max(1);
     }
@@ -131,7 +104,7 @@ pub fn run(
         })
     } else {
         let mut text = summary(&results);
-        if let Err(error) = &recorded {
+        if let Some(error) = &state_error {
             let _ = writeln!(text, "warning: the app's state was not updated: {error}");
         }
         match &forgotten {
@@ -162,77 +135,6 @@ pub fn run(
     output
         .with_exit_code(exit_code)
         .with_warnings(&policy.warnings)
-}
-
-/// Deletes the keychain item on record and the record itself, then every backup that holds
-/// the forgotten credential: the ones of files that held it inline, `removed`'s included.
-fn forget(
-    state: &StateFile,
-    keychain: &dyn SecretStore,
-    backup_folder: &Path,
-    removed: &[ClientWriteResult],
-) -> (Forgotten, Purged) {
-    let on_record = match state.load() {
-        Ok(on_record) => on_record,
-        Err(error) => {
-            let forgotten = Forgotten {
-                keychain_account: None,
-                error: Some(error.message().to_owned()),
-            };
-            return (forgotten, Purged::default());
-        }
-    };
-    let Some(credential) = on_record.credential else {
-        let forgotten = Forgotten {
-            keychain_account: None,
-            error: None,
-        };
-        return (forgotten, Purged::default());
-    };
-    // Read before the item is deleted: afterwards nothing tells which backups hold it.
-    let forgotten_authorization = backups::authorization_on_record(&credential, keychain);
-    let account = credential.keychain_account;
-    let outcome = keychain.delete(&account).and_then(|()| {
-        state.update(|state| {
-            state.credential = None;
-            state.last_check = None;
-            state.reminders_sent.clear();
-        })
-    });
-    let purged = if outcome.is_ok() {
-        backups::purge(
-            backup_folder,
-            forgotten_authorization.as_ref(),
-            None,
-            removed,
-        )
-    } else {
-        Purged::default()
-    };
-    let forgotten = Forgotten {
-        keychain_account: Some(account),
-        error: outcome.err().map(|e| e.message().to_owned()),
-    };
-    (forgotten, purged)
-}
-
-/// The listed clients, or by default every client that holds our entry.
-fn chosen_clients(
-    list: &[String],
-    environment: &ClientEnvironment,
-    entry_name: &str,
-) -> Result<Vec<&'static Client>, Error> {
-    if list.is_empty() {
-        return Ok(clients::ALL
-            .into_iter()
-            .filter(|client| {
-                clients::status(client, environment, entry_name)
-                    .entry
-                    .is_some()
-            })
-            .collect());
-    }
-    clients::select(list, environment)
 }
 
 fn summary(results: &[ClientWriteResult]) -> String {
