@@ -354,7 +354,7 @@ export const strings = {
     unreadable: "Its settings file cannot be read, so it cannot be chosen:",
     modeLabel: (name: string) => `Where ${name} gets the secret`,
     modes: {
-      keychain: "System keychain (recommended)",
+      keychain: "System keychain (nothing in the file)",
       inline: "In its settings file",
       prompt: "Asks you once and stores it",
     } satisfies Record<SecretMode, string>,
