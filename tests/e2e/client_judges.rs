@@ -23,6 +23,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+use indoc::indoc;
 use rovo_e2e::{app_binary, repository_root};
 use rovo_mcp_core::domain::clients::{
     self, ClientEnvironment, DEFAULT_SERVER_NAME, EntrySettings, Os, SecretMode, backup_folder,
@@ -449,12 +450,29 @@ fn seed_opencode_plugin_lock(home: &JudgeHome) {
     fs::create_dir_all(home.home.join(".config/opencode/node_modules")).unwrap();
     home.seed(
         ".config/opencode/package.json",
-        "{\n  \"dependencies\": {\n    \"@opencode-ai/plugin\": \"1.18.33\"\n  }\n}\n",
+        indoc! {r#"
+            {
+              "dependencies": {
+                "@opencode-ai/plugin": "1.18.33"
+              }
+            }
+        "#},
     )
     .unwrap();
     home.seed(
         ".config/opencode/package-lock.json",
-        "{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\n      \"dependencies\": {\n        \"@opencode-ai/plugin\": \"1.18.33\"\n      }\n    }\n  }\n}\n",
+        indoc! {r#"
+            {
+              "lockfileVersion": 3,
+              "packages": {
+                "": {
+                  "dependencies": {
+                    "@opencode-ai/plugin": "1.18.33"
+                  }
+                }
+              }
+            }
+        "#},
     )
     .unwrap();
 }
@@ -471,7 +489,20 @@ async fn claude_code_judges(overrides: &[(&'static str, &str)]) {
     let home = JudgeHome::new(overrides).unwrap();
     home.configure(
         "claude-code",
-        "{\n  \"numStartups\": 42,\n  \"theme\": \"dark\",\n  \"mcpServers\": {\n    \"notes\": {\n      \"type\": \"stdio\",\n      \"command\": \"notes-mcp-server\",\n      \"args\": [\"--stdio\"],\n      \"env\": {}\n    }\n  }\n}\n",
+        indoc! {r#"
+            {
+              "numStartups": 42,
+              "theme": "dark",
+              "mcpServers": {
+                "notes": {
+                  "type": "stdio",
+                  "command": "notes-mcp-server",
+                  "args": ["--stdio"],
+                  "env": {}
+                }
+              }
+            }
+        "#},
         server.url(),
     )
     .unwrap();
@@ -526,7 +557,18 @@ async fn codex_lists_our_entry_with_its_header() {
     let home = JudgeHome::new(&[("CODEX_HOME", ".codex")]).unwrap();
     home.configure(
         "codex",
-        "# Codex settings\nmodel = \"gpt-5-codex\"\napproval_policy = \"on-request\"\n\n[mcp_servers.notes] # by hand\ncommand = \"notes-mcp-server\"\nargs = [\"--stdio\"]\n\n[profiles.fast]\nmodel = \"o4-mini\"\n",
+        indoc! {r#"
+            # Codex settings
+            model = "gpt-5-codex"
+            approval_policy = "on-request"
+
+            [mcp_servers.notes] # by hand
+            command = "notes-mcp-server"
+            args = ["--stdio"]
+
+            [profiles.fast]
+            model = "o4-mini"
+        "#},
         server.url(),
     )
     .unwrap();
@@ -581,7 +623,15 @@ async fn gemini_cli_lists_our_entry_and_connects() {
     let home = JudgeHome::new(&[]).unwrap();
     home.configure(
         "gemini-cli",
-        "{\n  // theme and servers\n  \"ui\": { \"theme\": \"GitHub\" },\n  \"mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp-server\", \"args\": [\"--stdio\"] }\n  }\n}\n",
+        indoc! {r#"
+            {
+              // theme and servers
+              "ui": { "theme": "GitHub" },
+              "mcpServers": {
+                "notes": { "command": "notes-mcp-server", "args": ["--stdio"] }
+              }
+            }
+        "#},
         server.url(),
     )
     .unwrap();
@@ -635,7 +685,15 @@ async fn opencode_lists_our_entry_and_connects() {
         "opencode",
         "opencode",
         "opencode",
-        "{\n  \"$schema\": \"https://opencode.ai/config.json\",\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
+        indoc! {r#"
+            {
+              "$schema": "https://opencode.ai/config.json",
+              // my servers
+              "mcp": {
+                "notes": { "type": "local", "command": ["notes-mcp-server", "--stdio"] }
+              }
+            }
+        "#},
     )
     .await;
 }
@@ -646,7 +704,18 @@ async fn copilot_cli_lists_our_entry_with_its_header() {
     let home = JudgeHome::new(&[("COPILOT_HOME", ".copilot")]).unwrap();
     home.configure(
         "copilot-cli",
-        "{\n  \"mcpServers\": {\n    \"notes\": {\n      \"type\": \"local\",\n      \"command\": \"notes-mcp-server\",\n      \"args\": [\"--stdio\"],\n      \"tools\": [\"*\"]\n    }\n  }\n}\n",
+        indoc! {r#"
+            {
+              "mcpServers": {
+                "notes": {
+                  "type": "local",
+                  "command": "notes-mcp-server",
+                  "args": ["--stdio"],
+                  "tools": ["*"]
+                }
+              }
+            }
+        "#},
         server.url(),
     )
     .unwrap();
@@ -707,7 +776,15 @@ async fn auggie_lists_our_entry() {
     let home = JudgeHome::new(&[]).unwrap();
     home.configure(
         "augment",
-        "{\n  // my settings\n  \"model\": \"sonnet4\",\n  \"mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp-server\", \"args\": [\"--stdio\"] }\n  }\n}\n",
+        indoc! {r#"
+            {
+              // my settings
+              "model": "sonnet4",
+              "mcpServers": {
+                "notes": { "command": "notes-mcp-server", "args": ["--stdio"] }
+              }
+            }
+        "#},
         server.url(),
     )
     .unwrap();
@@ -761,7 +838,15 @@ async fn amp_lists_our_entry_and_connects() {
     let home = JudgeHome::new(&[]).unwrap();
     home.configure(
         "amp",
-        "{\n  // my settings\n  \"amp.notifications.enabled\": false,\n  \"amp.mcpServers\": {\n    \"notes\": { \"command\": \"notes-mcp-server\", \"args\": [\"--stdio\"] }\n  }\n}\n",
+        indoc! {r#"
+            {
+              // my settings
+              "amp.notifications.enabled": false,
+              "amp.mcpServers": {
+                "notes": { "command": "notes-mcp-server", "args": ["--stdio"] }
+              }
+            }
+        "#},
         server.url(),
     )
     .unwrap();
@@ -816,7 +901,14 @@ async fn kilo_code_lists_our_entry_and_connects() {
         "kilo",
         "kilo-code",
         "Kilo Code",
-        "{\n  // my servers\n  \"mcp\": {\n    \"notes\": { \"type\": \"local\", \"command\": [\"notes-mcp-server\", \"--stdio\"] }\n  }\n}\n",
+        indoc! {r#"
+            {
+              // my servers
+              "mcp": {
+                "notes": { "type": "local", "command": ["notes-mcp-server", "--stdio"] }
+              }
+            }
+        "#},
     )
     .await;
 }
@@ -828,7 +920,14 @@ async fn claude_code_judges_keychain(carrier: &str, transport: &str) {
     let home = JudgeHome::with_keychain(&[]).unwrap();
     home.configure_keychain(
         "claude-code",
-        "{\n  \"numStartups\": 42,\n  \"mcpServers\": {\n    \"notes\": { \"type\": \"stdio\", \"command\": \"notes-mcp-server\", \"args\": [] }\n  }\n}\n",
+        indoc! {r#"
+            {
+              "numStartups": 42,
+              "mcpServers": {
+                "notes": { "type": "stdio", "command": "notes-mcp-server", "args": [] }
+              }
+            }
+        "#},
         server.url(),
         carrier,
     )
@@ -873,7 +972,11 @@ async fn gemini_cli_connects_through_our_bridge() {
     let home = JudgeHome::with_keychain(&[]).unwrap();
     home.configure_keychain(
         "gemini-cli",
-        "{\n  \"ui\": { \"theme\": \"GitHub\" }\n}\n",
+        indoc! {r#"
+            {
+              "ui": { "theme": "GitHub" }
+            }
+        "#},
         server.url(),
         "bridge",
     )
@@ -897,7 +1000,11 @@ async fn opencode_connects_through_our_bridge() {
     seed_opencode_plugin_lock(&home);
     home.configure_keychain(
         "opencode",
-        "{\n  \"$schema\": \"https://opencode.ai/config.json\"\n}\n",
+        indoc! {r#"
+            {
+              "$schema": "https://opencode.ai/config.json"
+            }
+        "#},
         server.url(),
         "bridge",
     )
@@ -917,7 +1024,11 @@ async fn amp_connects_through_our_bridge() {
     let home = JudgeHome::with_keychain(&[]).unwrap();
     home.configure_keychain(
         "amp",
-        "{\n  \"amp.notifications.enabled\": false\n}\n",
+        indoc! {r#"
+            {
+              "amp.notifications.enabled": false
+            }
+        "#},
         server.url(),
         "bridge",
     )
@@ -939,7 +1050,11 @@ async fn kilo_code_connects_through_our_bridge() {
     let home = JudgeHome::with_keychain(&[]).unwrap();
     home.configure_keychain(
         "kilo-code",
-        "{\n  \"$schema\": \"https://app.kilo.ai/config.json\"\n}\n",
+        indoc! {r#"
+            {
+              "$schema": "https://app.kilo.ai/config.json"
+            }
+        "#},
         server.url(),
         "bridge",
     )

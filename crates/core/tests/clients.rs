@@ -567,7 +567,13 @@ fn an_entry_at_a_clients_former_location_is_found_moved_and_removed() {
     plan.apply(home.backups()).unwrap();
     assert_eq!(
         fs::read_to_string(&old_file).unwrap(),
-        "{\n  \"mcpServers\": {\n    \"github\": { \"command\": \"npx\", \"args\": [\"-y\", \"mcp-github\"] }\n  }\n}\n",
+        indoc! {r#"
+            {
+              "mcpServers": {
+                "github": { "command": "npx", "args": ["-y", "mcp-github"] }
+              }
+            }
+        "#},
         "the old file keeps the person's server and loses ours, with its old secret"
     );
     let new_file = home.path_of(cline);
@@ -651,7 +657,14 @@ fn continue_moves_from_config_yaml_to_a_block_file_of_its_own() {
     .unwrap();
     assert_eq!(
         fs::read_to_string(&block).unwrap(),
-        "name: Atlassian Rovo MCP\nversion: 1.0.0\nschema: v1\nmcpServers:\n  - name: notes\n    command: notes-mcp\n",
+        indoc! {r"
+            name: Atlassian Rovo MCP
+            version: 1.0.0
+            schema: v1
+            mcpServers:
+              - name: notes
+                command: notes-mcp
+        "},
         "a block file with a second server keeps it and its header; only our item goes"
     );
 }
