@@ -15,6 +15,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use base64::Engine;
+use indoc::indoc;
 use rovo_test_support::leak_scan::{self, secret_forms};
 use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
@@ -343,7 +344,13 @@ fn remove_keeps_a_persons_own_file_with_its_empty_container() {
     let cursor = sandbox.cursor_file();
     fs::write(
         &cursor,
-        "{\n  \"mcpServers\": {\n    \"atlassian-rovo-mcp\": { \"url\": \"https://mcp.atlassian.com/v1/mcp\" }\n  }\n}\n",
+        indoc! {r#"
+            {
+              "mcpServers": {
+                "atlassian-rovo-mcp": { "url": "https://mcp.atlassian.com/v1/mcp" }
+              }
+            }
+        "#},
     )
     .unwrap();
     assert!(

@@ -185,6 +185,8 @@ fn summary(results: &[ClientWriteResult]) -> String {
 
 #[cfg(test)]
 mod tests {
+    use indoc::indoc;
+
     use super::*;
     use crate::domain::auth_method::AuthMethod;
     use crate::domain::clients::Os;
@@ -223,13 +225,24 @@ mod tests {
         std::fs::create_dir_all(home.join(".cursor")).unwrap();
         std::fs::write(
             home.join(".cursor/mcp.json"),
-            "{\n  \"mcpServers\": {\n    \"atlassian-rovo-mcp\": { \"url\": \"https://mcp.atlassian.com/v1/mcp\" }\n  }\n}\n",
+            indoc! {r#"
+                {
+                  "mcpServers": {
+                    "atlassian-rovo-mcp": { "url": "https://mcp.atlassian.com/v1/mcp" }
+                  }
+                }
+            "#},
         )
         .unwrap();
         std::fs::create_dir_all(home.join(".codex")).unwrap();
         std::fs::write(
             home.join(".codex/config.toml"),
-            "model = \"o4\"\n\n[mcp_servers.atlassian-rovo-mcp]\nurl = \"https://mcp.atlassian.com/v1/mcp\"\n",
+            indoc! {r#"
+                model = "o4"
+
+                [mcp_servers.atlassian-rovo-mcp]
+                url = "https://mcp.atlassian.com/v1/mcp"
+            "#},
         )
         .unwrap();
         std::fs::create_dir_all(home.join(".gemini")).unwrap();
@@ -275,7 +288,11 @@ mod tests {
         );
         assert_eq!(
             std::fs::read_to_string(sandbox.home.join(".cursor/mcp.json")).unwrap(),
-            "{\n  \"mcpServers\": {}\n}\n",
+            indoc! {r#"
+                {
+                  "mcpServers": {}
+                }
+            "#},
             "the person's own file keeps its empty container"
         );
         assert_eq!(

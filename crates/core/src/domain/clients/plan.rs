@@ -725,6 +725,8 @@ fn read_summary(
 
 #[cfg(test)]
 mod tests {
+    use indoc::indoc;
+
     use super::*;
     use crate::domain::clients::entry::{Placement, URL_AND_HEADERS};
     use crate::domain::clients::{
@@ -867,7 +869,11 @@ mod tests {
         found.apply(&no_backups).unwrap();
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
-            "{\n  \"mcpServers\": {}\n}\n",
+            indoc! {r#"
+                {
+                  "mcpServers": {}
+                }
+            "#},
             "its container stays, empty, as the person had it"
         );
 
