@@ -150,9 +150,14 @@ pub(super) async fn check(
         all_tools,
         options: options(timeout_seconds),
     };
+    // The host for the progress line; the check chooses the endpoint by the same rule.
+    let host = Endpoint::choose(policy, request.endpoint).map_or_else(
+        |_| "the endpoint".to_owned(),
+        |endpoint| endpoint.host().to_owned(),
+    );
     let mut show_progress = |step: ProbeProgress| {
         let line = match step {
-            ProbeProgress::Connecting => "connecting…".to_owned(),
+            ProbeProgress::Connecting => format!("connecting to {host}…"),
             ProbeProgress::SignedIn => "signed in".to_owned(),
             ProbeProgress::ListingTools { page } => format!("listing tools (page {page})…"),
             ProbeProgress::ReadingAccount => "reading the account and its sites…".to_owned(),
