@@ -465,14 +465,8 @@ fn set_mode(
 /// file someone else controls is no place for the person's secret.
 #[cfg(unix)]
 fn refuse_another_users_file(path: &Path, metadata: &fs::Metadata) -> Result<()> {
-    use std::os::unix::fs::MetadataExt as _;
-    let owner = metadata.uid();
-    if owner == rustix::process::geteuid().as_raw() {
+    let Some(named) = another_owner(metadata) else {
         return Ok(());
-    }
-    let named = match user_name(owner) {
-        Some(name) => format!("the user `{name}` (uid {owner})"),
-        None => format!("uid {owner}"),
     };
     Err(write_error(format!(
         "`{}` belongs to {named}, not to you, so it was left as it is: have that user make the \
@@ -485,6 +479,21 @@ fn refuse_another_users_file(path: &Path, metadata: &fs::Metadata) -> Result<()>
 #[cfg(not(unix))]
 fn refuse_another_users_file(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
     Ok(())
+}
+
+/// The owner of what `metadata` describes, named for a message, when it is not the user this
+/// process runs as.
+#[cfg(unix)]
+fn another_owner(metadata: &fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::MetadataExt as _;
+    let owner = metadata.uid();
+    if owner == rustix::process::geteuid().as_raw() {
+        return None;
+    }
+    Some(match user_name(owner) {
+        Some(name) => format!("the user `{name}` (uid {owner})"),
+        None => format!("uid {owner}"),
+    })
 }
 
 /// The name of the user `uid` from `/etc/passwd`, when it lists it (macOS keeps most users in
@@ -616,14 +625,8 @@ fn make_owner_only(_path: &Path, _metadata: &fs::Metadata, _mode: u32) -> Result
 /// their place.
 #[cfg(unix)]
 fn refuse_another_users_folder(folder: &Path, metadata: &fs::Metadata) -> Result<()> {
-    use std::os::unix::fs::MetadataExt as _;
-    let owner = metadata.uid();
-    if owner == rustix::process::geteuid().as_raw() {
+    let Some(named) = another_owner(metadata) else {
         return Ok(());
-    }
-    let named = match user_name(owner) {
-        Some(name) => format!("the user `{name}` (uid {owner})"),
-        None => format!("uid {owner}"),
     };
     Err(write_error(format!(
         "the backups folder `{}` belongs to {named}, not to you, so no backup was written there \
