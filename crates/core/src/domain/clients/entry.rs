@@ -216,6 +216,16 @@ pub(super) const TYPED_STDIO: &[Field] = &[
     Field::Environment("env"),
 ];
 
+/// `{"type": "local", "command": [program, args…], "environment": {…}, "enabled": true}`:
+/// opencode's local server notation, which its fork Kilo Code keeps (anomalyco/opencode
+/// `packages/opencode/src/mcp/index.ts`, `connectLocal`, read 2026-12-04).
+pub(super) const LOCAL_COMMAND_LINE: &[Field] = &[
+    Field::Constant("type", Constant::Text("local")),
+    Field::CommandLine("command"),
+    Field::Environment("environment"),
+    Field::Constant("enabled", Constant::Flag(true)),
+];
+
 /// The servers map most clients use.
 pub(super) const MCP_SERVERS: Placement = Placement::Member(&["mcpServers"]);
 
@@ -639,11 +649,6 @@ mod tests {
 
     #[test]
     fn a_keychain_entry_runs_our_bridge_and_holds_no_secret_in_every_local_notation() {
-        const COMMAND_LINE: &[Field] = &[
-            Field::Constant("type", Constant::Text("local")),
-            Field::CommandLine("command"),
-            Field::Environment("environment"),
-        ];
         let keychain = EntrySettings {
             mode: SecretMode::Keychain,
             ..SETTINGS
@@ -655,12 +660,14 @@ mod tests {
             serde_json::json!({ "command": "/opt/rovo-mcp-setup/rovo-mcp-setup", "args": bridge }),
             "no `env`: our bridge needs no variable"
         );
-        let opencode = EntryShape::remote(MCP_SERVERS, URL_AND_HEADERS).or_local(COMMAND_LINE);
+        let opencode =
+            EntryShape::remote(MCP_SERVERS, URL_AND_HEADERS).or_local(LOCAL_COMMAND_LINE);
         assert_eq!(
             entry_value(opencode, Os::Linux, &keychain).to_json(),
             serde_json::json!({
                 "type": "local",
-                "command": ["/opt/rovo-mcp-setup/rovo-mcp-setup", "bridge", "--endpoint", "https://mcp.atlassian.com/v2/mcp"]
+                "command": ["/opt/rovo-mcp-setup/rovo-mcp-setup", "bridge", "--endpoint", "https://mcp.atlassian.com/v2/mcp"],
+                "enabled": true
             }),
             "program and arguments in one list"
         );

@@ -1,12 +1,15 @@
 //! Kilo Code (7.x extension and `kilo` CLI): `~/.config/kilo/kilo.jsonc` (or `kilo.json`),
 //! servers under `mcp` with `type: remote` (research/clients.md §2.12).
-//! A local server is `{"type": "local", "command": [program, args…], "environment"}`
-//! (Kilo-Org/kilocode `packages/kilo-docs/pages/automate/mcp/using-in-kilo-code.md`, read
+//! A local server is in the notation of opencode, which Kilo forks (`LOCAL_COMMAND_LINE`;
+//! Kilo-Org/kilocode `packages/kilo-docs/pages/automate/mcp/using-in-kilo-code.md`, read
 //! 2026-12-04).
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement, no_profiles};
+use super::{
+    Client, ClientEnvironment, Constant, EntryShape, Field, LOCAL_COMMAND_LINE, Placement,
+    no_profiles,
+};
 use crate::plumbing::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -25,12 +28,7 @@ pub(super) const CLIENT: Client = Client {
             Field::Constant("enabled", Constant::Flag(true)),
         ],
     )
-    .or_local(&[
-        Field::Constant("type", Constant::Text("local")),
-        Field::CommandLine("command"),
-        Field::Environment("environment"),
-        Field::Constant("enabled", Constant::Flag(true)),
-    ]),
+    .or_local(LOCAL_COMMAND_LINE),
     prompt_inputs: false,
     needs_restart: false,
     former: &[],

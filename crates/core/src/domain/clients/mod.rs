@@ -48,8 +48,8 @@ mod zed;
 use std::path::{Path, PathBuf};
 
 use entry::{
-    COMMAND_AND_ARGS, Constant, EntryShape, Field, MCP_SERVERS, Placement, SERVER_URL_AND_HEADERS,
-    SERVERS, STREAMABLE_HTTP, TYPED_HTTP, TYPED_STDIO, URL_AND_HEADERS,
+    COMMAND_AND_ARGS, Constant, EntryShape, Field, LOCAL_COMMAND_LINE, MCP_SERVERS, Placement,
+    SERVER_URL_AND_HEADERS, SERVERS, STREAMABLE_HTTP, TYPED_HTTP, TYPED_STDIO, URL_AND_HEADERS,
 };
 pub use entry::{EntrySettings, EntrySummary, KeychainCarrier, SecretMode};
 pub use environment::{ClientEnvironment, Os};

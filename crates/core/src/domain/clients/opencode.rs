@@ -1,12 +1,14 @@
 //! opencode: `~/.config/opencode/opencode.json` (or `.jsonc`) on every OS, servers under `mcp`
 //! with `type: remote`; `oauth: false` stops it starting an OAuth flow over our header
 //! (research/clients.md §2.13).
-//! A local server is `{"type": "local", "command": [program, args…], "environment"}`
-//! (anomalyco/opencode `packages/opencode/src/mcp/index.ts`, `connectLocal`, read 2026-12-04).
+//! A local server is in opencode's own notation (`LOCAL_COMMAND_LINE`).
 
 use std::path::PathBuf;
 
-use super::{Client, ClientEnvironment, Constant, EntryShape, Field, Placement, no_profiles};
+use super::{
+    Client, ClientEnvironment, Constant, EntryShape, Field, LOCAL_COMMAND_LINE, Placement,
+    no_profiles,
+};
 use crate::plumbing::edit::ConfigFormat;
 
 pub(super) const CLIENT: Client = Client {
@@ -26,12 +28,7 @@ pub(super) const CLIENT: Client = Client {
             Field::Constant("enabled", Constant::Flag(true)),
         ],
     )
-    .or_local(&[
-        Field::Constant("type", Constant::Text("local")),
-        Field::CommandLine("command"),
-        Field::Environment("environment"),
-        Field::Constant("enabled", Constant::Flag(true)),
-    ]),
+    .or_local(LOCAL_COMMAND_LINE),
     prompt_inputs: false,
     needs_restart: false,
     former: &[],
