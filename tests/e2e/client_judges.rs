@@ -993,29 +993,38 @@ async fn gemini_cli_connects_through_our_bridge() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn opencode_connects_through_our_bridge() {
+/// opencode and its fork Kilo Code in keychain mode: each starts our bridge and connects with
+/// the keychain's header.
+async fn opencode_family_bridge_judges(cli: &str, client_id: &str, name: &str, existing: &str) {
     let server = test_server().await;
     let home = JudgeHome::with_keychain(&[]).unwrap();
-    seed_opencode_plugin_lock(&home);
-    home.configure_keychain(
+    if client_id == "opencode" {
+        seed_opencode_plugin_lock(&home);
+    }
+    home.configure_keychain(client_id, existing, server.url(), "bridge")
+        .unwrap();
+
+    let list = home.run(cli, &["mcp", "list"]).unwrap().succeeded();
+    let ours = list.line_starting(DEFAULT_SERVER_NAME, &format!("{name} lists our entry"));
+    assert!(
+        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
+        "{name} starts our bridge and connects with the keychain's header: {ours:?}\n{list}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn opencode_connects_through_our_bridge() {
+    opencode_family_bridge_judges(
+        "opencode",
+        "opencode",
         "opencode",
         indoc! {r#"
             {
               "$schema": "https://opencode.ai/config.json"
             }
         "#},
-        server.url(),
-        "bridge",
     )
-    .unwrap();
-
-    let list = home.run("opencode", &["mcp", "list"]).unwrap().succeeded();
-    let ours = list.line_starting(DEFAULT_SERVER_NAME, "opencode lists our entry");
-    assert!(
-        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
-        "opencode starts our bridge and connects with the keychain's header: {ours:?}\n{list}"
-    );
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1046,24 +1055,15 @@ async fn amp_connects_through_our_bridge() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kilo_code_connects_through_our_bridge() {
-    let server = test_server().await;
-    let home = JudgeHome::with_keychain(&[]).unwrap();
-    home.configure_keychain(
+    opencode_family_bridge_judges(
+        "kilo",
         "kilo-code",
+        "Kilo Code",
         indoc! {r#"
             {
               "$schema": "https://app.kilo.ai/config.json"
             }
         "#},
-        server.url(),
-        "bridge",
     )
-    .unwrap();
-
-    let list = home.run("kilo", &["mcp", "list"]).unwrap().succeeded();
-    let ours = list.line_starting(DEFAULT_SERVER_NAME, "Kilo Code lists our entry");
-    assert!(
-        ours.contains(&format!("✓ {DEFAULT_SERVER_NAME} connected")),
-        "Kilo Code starts our bridge and connects with the keychain's header: {ours:?}\n{list}"
-    );
+    .await;
 }
