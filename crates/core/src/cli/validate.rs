@@ -18,7 +18,7 @@ use crate::domain::probe::{
     ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport, SessionClose,
     Verdict,
 };
-use crate::use_cases::check::{CheckRequest, check as check_credential};
+use crate::use_cases::check::{CheckRequest, prepare as prepare_check};
 use crate::{Error, ErrorKind};
 
 /// How long the sessions' `DELETE`s may hold up the exit: long enough to hand them to the
@@ -150,11 +150,19 @@ pub(super) async fn check(
         all_tools,
         options: options(timeout_seconds),
     };
-    // The host for the progress line; the check chooses the endpoint by the same rule.
-    let host = Endpoint::choose(policy, request.endpoint).map_or_else(
-        |_| "the endpoint".to_owned(),
-        |endpoint| endpoint.host().to_owned(),
-    );
+    let prepared = match prepare_check(&request, || credential_args.read_credential()) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            let mut report = ProbeReport::failed(input_failure(&error));
+            report.auth = Some(credential_args.auth);
+            return Checked {
+                report,
+                session_close: SessionClose::default(),
+                input: None,
+            };
+        }
+    };
+    let host = prepared.endpoint().host().to_owned();
     let mut show_progress = |step: ProbeProgress| {
         let line = match step {
             ProbeProgress::Connecting => format!("connecting to {host}…"),
@@ -164,27 +172,11 @@ pub(super) async fn check(
         };
         eprintln!("{line}");
     };
-    match check_credential(
-        &request,
-        || credential_args.read_credential(),
-        &mut show_progress,
-    )
-    .await
-    {
-        Ok(checked) => Checked {
-            report: checked.report,
-            session_close: checked.session_close,
-            input: Some((checked.endpoint, checked.credential)),
-        },
-        Err(error) => {
-            let mut report = ProbeReport::failed(input_failure(&error));
-            report.auth = Some(credential_args.auth);
-            Checked {
-                report,
-                session_close: SessionClose::default(),
-                input: None,
-            }
-        }
+    let checked = prepared.run(&mut show_progress).await;
+    Checked {
+        report: checked.report,
+        session_close: checked.session_close,
+        input: Some((checked.endpoint, checked.credential)),
     }
 }
 

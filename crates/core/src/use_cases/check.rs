@@ -35,18 +35,26 @@ pub struct Checked {
     pub credential: Credential,
 }
 
-/// Runs the check. `credential` is called once the method and the endpoint passed, so no
+/// A check whose method and endpoint passed and whose credential is read, ready to probe: the
+/// caller can name the endpoint (a progress line) before anything is sent.
+#[derive(Debug)]
+pub struct PreparedCheck<'a> {
+    policy: &'a Policy,
+    options: ProbeOptions,
+    endpoint: Endpoint,
+    credential: Credential,
+}
+
+/// Prepares the check. `credential` is called once the method and the endpoint passed, so no
 /// secret is read (a keychain, a variable, standard input) for a check that cannot go ahead.
 ///
 /// # Errors
 /// `invalid_input` when the policy does not allow the method or the endpoint, or the endpoint
-/// rule refuses it; whatever `credential` fails with. Nothing is sent then. Every failure of
-/// the check itself is the report's verdict.
-pub async fn check(
-    request: &CheckRequest<'_>,
+/// rule refuses it; whatever `credential` fails with. Nothing is sent then.
+pub fn prepare<'a>(
+    request: &CheckRequest<'a>,
     credential: impl FnOnce() -> Result<Credential>,
-    progress: &mut (dyn FnMut(ProbeProgress) + Send),
-) -> Result<Checked> {
+) -> Result<PreparedCheck<'a>> {
     request.policy.check_auth(request.method)?;
     let endpoint = Endpoint::choose(request.policy, request.endpoint)?;
     let endpoint = if request.all_tools {
@@ -54,14 +62,44 @@ pub async fn check(
     } else {
         endpoint
     };
-    let credential = credential()?;
-    let (mut report, session_close) =
-        probe::probe(&endpoint, &credential, &request.options, progress).await;
-    request.policy.require_tools(&mut report);
-    Ok(Checked {
-        report,
-        session_close,
+    Ok(PreparedCheck {
+        policy: request.policy,
+        options: request.options,
         endpoint,
-        credential,
+        credential: credential()?,
     })
+}
+
+impl PreparedCheck<'_> {
+    /// The endpoint the check will probe.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// Probes, and applies the tools the policy requires. Every failure is the report's
+    /// verdict.
+    pub async fn run(self, progress: &mut (dyn FnMut(ProbeProgress) + Send)) -> Checked {
+        let (mut report, session_close) =
+            probe::probe(&self.endpoint, &self.credential, &self.options, progress).await;
+        self.policy.require_tools(&mut report);
+        Checked {
+            report,
+            session_close,
+            endpoint: self.endpoint,
+            credential: self.credential,
+        }
+    }
+}
+
+/// Prepares and runs the check in one go (see [`prepare`]).
+///
+/// # Errors
+/// As [`prepare`]: nothing is sent then. Every failure of the check itself is the report's
+/// verdict.
+pub async fn check(
+    request: &CheckRequest<'_>,
+    credential: impl FnOnce() -> Result<Credential>,
+    progress: &mut (dyn FnMut(ProbeProgress) + Send),
+) -> Result<Checked> {
+    Ok(prepare(request, credential)?.run(progress).await)
 }
