@@ -133,18 +133,18 @@ fn transport_failure(
 
 fn classify_one(endpoint: &str, error: &(dyn StdError + 'static)) -> Option<LinkFailure> {
     if error.downcast_ref::<AuthRequiredError>().is_some() {
-        return Some(rejected(401));
+        return Some(status_failure(endpoint, 401));
     }
     if error.downcast_ref::<InsufficientScopeError>().is_some() {
-        return Some(rejected(403));
+        return Some(status_failure(endpoint, 403));
     }
     if let Some(error) = error.downcast_ref::<reqwest::Error>() {
         return Some(http_client_failure(endpoint, error));
     }
     let error = error.downcast_ref::<HttpTransportError>()?;
     match error {
-        HttpTransportError::AuthRequired(_) => Some(rejected(401)),
-        HttpTransportError::InsufficientScope(_) => Some(rejected(403)),
+        HttpTransportError::AuthRequired(_) => Some(status_failure(endpoint, 401)),
+        HttpTransportError::InsufficientScope(_) => Some(status_failure(endpoint, 403)),
         HttpTransportError::HttpStatus(status) => Some(status_failure(endpoint, status.status)),
         // rmcp reports a 401 or 403 without a challenge as text that starts with the status,
         // and may go on with the body, which tells the refusals of a 403 apart.
@@ -172,10 +172,6 @@ fn classify_one(endpoint: &str, error: &(dyn StdError + 'static)) -> Option<Link
         }
         _ => None,
     }
-}
-
-fn rejected(status: u16) -> LinkFailure {
-    status_failure_with_body("", status, &[])
 }
 
 fn status_failure(endpoint: &str, status: u16) -> LinkFailure {
