@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use base64::Engine;
+use rovo_stand_in::{Grant, StandInServer, Surface};
 use rovo_test_support::leak_scan::{self, every_file_under, secret_forms};
-use rovo_test_support::mcp_server::{Grant, Surface, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
@@ -34,7 +34,7 @@ fn basic(token: &str) -> String {
 struct Sandbox {
     root: tempfile::TempDir,
     secret_service: SecretServiceSession,
-    server: TestMcpServer,
+    server: StandInServer,
     /// Runs the server as long as the sandbox lives, and the tests' own async clients.
     runtime: tokio::runtime::Runtime,
 }
@@ -61,7 +61,7 @@ impl Sandbox {
         }
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime
-            .block_on(TestMcpServer::start([
+            .block_on(StandInServer::start([
                 (basic(TOKEN), Grant::FullScope),
                 (basic(CLASSIC_TOKEN), Grant::PlatformOnly),
             ]))
@@ -602,7 +602,7 @@ fn sandbox_with_rotation() -> Sandbox {
     }
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime
-        .block_on(TestMcpServer::start([
+        .block_on(StandInServer::start([
             (basic(TOKEN), Grant::FullScope),
             (basic(NEW_TOKEN), Grant::FullScope),
         ]))

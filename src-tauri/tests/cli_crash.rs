@@ -10,8 +10,8 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use base64::Engine;
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
 const EMAIL: &str = "me@example.com";
 const TOKEN: &str = leak_scan::SCOPED_TOKEN;
@@ -125,7 +125,7 @@ fn leftover_temp_files(home: &Path) -> Vec<PathBuf> {
 fn a_killed_configure_leaves_every_file_old_or_complete_and_the_next_run_cleans_up() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime
-        .block_on(TestMcpServer::start([(basic(), Grant::FullScope)]))
+        .block_on(StandInServer::start([(basic(), Grant::FullScope)]))
         .unwrap();
     let root = tempfile::tempdir().unwrap();
 

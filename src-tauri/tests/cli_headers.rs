@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use base64::Engine as _;
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 
 const EMAIL: &str = "me@example.com";
@@ -64,7 +64,7 @@ fn the_helper_prints_the_keychains_header_and_nothing_else() {
     let bus = session.bus_address().to_owned();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime
-        .block_on(TestMcpServer::start([(authorization(), Grant::FullScope)]))
+        .block_on(StandInServer::start([(authorization(), Grant::FullScope)]))
         .unwrap();
     let root = tempfile::tempdir().unwrap();
     let home = root.path().join("home");

@@ -7,11 +7,11 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use base64::Engine;
-use rovo_test_support::leak_scan::{self, secret_forms};
-use rovo_test_support::mcp_server::{
-    CallRefusal, Grant, Misbehaviour, OddAccount, SECOND_SITE_CLOUD_ID, Surface, TestMcpServer,
-    TestMcpServerBuilder,
+use rovo_stand_in::{
+    CallRefusal, Grant, Misbehaviour, OddAccount, SECOND_SITE_CLOUD_ID, StandInServer,
+    StandInServerBuilder, Surface,
 };
+use rovo_test_support::leak_scan::{self, secret_forms};
 use serde_json::Value;
 
 const EMAIL: &str = "me@example.com";
@@ -100,7 +100,7 @@ fn personal_args(url: &str) -> Vec<&str> {
 }
 
 /// A server that grants the personal credential and is otherwise as `builder` says.
-async fn personal_server(builder: TestMcpServerBuilder, grant: Grant) -> TestMcpServer {
+async fn personal_server(builder: StandInServerBuilder, grant: Grant) -> StandInServer {
     builder
         .grant(basic(EMAIL, TOKEN), grant)
         .start()
@@ -108,8 +108,8 @@ async fn personal_server(builder: TestMcpServerBuilder, grant: Grant) -> TestMcp
         .unwrap()
 }
 
-async fn misbehaving(misbehaviour: Misbehaviour) -> TestMcpServer {
-    TestMcpServer::builder()
+async fn misbehaving(misbehaviour: Misbehaviour) -> StandInServer {
+    StandInServer::builder()
         .misbehave(basic(EMAIL, TOKEN), misbehaviour)
         .start()
         .await
@@ -151,7 +151,7 @@ fn assert_failure(run: &Run, kind: &str, code: i32, status: Option<u16>) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_scoped_token_is_ok_and_the_json_has_the_contract_fields() {
-    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let server = personal_server(StandInServer::builder(), Grant::FullScope).await;
     let run = validate(&personal_args(server.url()), TOKEN, None);
     assert_verdict(&run, "ok", 0);
     for field in [
@@ -217,7 +217,7 @@ async fn a_scoped_token_is_ok_and_the_json_has_the_contract_fields() {
 
 /// Runs `validate` for the personal credential against a server that grants it `grant`.
 async fn validate_granted(grant: Grant) -> Run {
-    let server = personal_server(TestMcpServer::builder(), grant).await;
+    let server = personal_server(StandInServer::builder(), grant).await;
     validate(&personal_args(server.url()), TOKEN, None)
 }
 
@@ -275,7 +275,7 @@ async fn each_limited_credential_says_its_own_cause() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn v1_still_works_and_several_sites_are_said_plainly() {
-    let server = personal_server(TestMcpServer::builder(), Grant::TwoSites).await;
+    let server = personal_server(StandInServer::builder(), Grant::TwoSites).await;
     let run = validate(&personal_args(server.v1_url()), TOKEN, None);
     assert_verdict(&run, "ok", 0);
     assert_eq!(
@@ -299,7 +299,7 @@ async fn odd_answers_and_endless_lists_get_a_clear_verdict() {
         "text that is not an account is not shown as one"
     );
 
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(basic(EMAIL, TOKEN), Grant::FullScope)
         .endless_tool_pages()
         .start()
@@ -308,7 +308,7 @@ async fn odd_answers_and_endless_lists_get_a_clear_verdict() {
     let run = validate(&personal_args(server.url()), TOKEN, None);
     assert_failure(&run, "protocol_error", 7, None);
 
-    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let server = personal_server(StandInServer::builder(), Grant::FullScope).await;
     let with_query = format!("{}?tools=all", server.url());
     let run = validate(&personal_args(&with_query), TOKEN, None);
     assert_verdict(&run, "ok", 0);
@@ -320,7 +320,7 @@ async fn odd_answers_and_endless_lists_get_a_clear_verdict() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_token_can_come_from_stdin_and_the_endpoint_from_the_environment() {
-    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let server = personal_server(StandInServer::builder(), Grant::FullScope).await;
     let mut command = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"));
     let output = command
         .args(["validate", "--json", "--email", EMAIL, "--token-stdin"])
@@ -353,7 +353,7 @@ async fn the_token_can_come_from_stdin_and_the_endpoint_from_the_environment() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_classic_token_is_limited() {
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(basic(EMAIL, CLASSIC_TOKEN), Grant::ClassicToken)
         .start()
         .await
@@ -368,7 +368,7 @@ async fn a_classic_token_is_limited() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_personal_token_sent_as_bearer_is_limited() {
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(bearer(TOKEN), Grant::TeamworkGraphOnly)
         .start()
         .await
@@ -388,7 +388,7 @@ async fn a_personal_token_sent_as_bearer_is_limited() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_input_is_invalid_input_before_any_request() {
-    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let server = personal_server(StandInServer::builder(), Grant::FullScope).await;
     let url = server.url().to_owned();
     let cases: [(Vec<&str>, &str); 4] = [
         (
@@ -468,7 +468,7 @@ fn a_secret_is_never_accepted_as_an_argument_value() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_credential_is_unauthorized() {
-    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let server = personal_server(StandInServer::builder(), Grant::FullScope).await;
     let run = validate(&personal_args(server.url()), leak_scan::REFUSED_TOKEN, None);
     assert_failure(&run, "unauthorized", 3, Some(401));
     assert_eq!(
@@ -557,7 +557,7 @@ async fn server_side_failures_exit_7() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_proxy_environment_is_never_used_for_loopback() {
-    let server = personal_server(TestMcpServer::builder(), Grant::FullScope).await;
+    let server = personal_server(StandInServer::builder(), Grant::FullScope).await;
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead_proxy = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);

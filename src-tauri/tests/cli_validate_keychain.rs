@@ -8,8 +8,8 @@ use std::process::Command;
 
 use base64::Engine as _;
 use rovo_mcp_core::domain::secrets::{OsKeychain, Secret, SecretStore};
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
@@ -34,7 +34,7 @@ fn without_a_token_flag_the_secret_comes_from_the_keychain() {
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime
-        .block_on(TestMcpServer::start([(
+        .block_on(StandInServer::start([(
             format!(
                 "Basic {}",
                 base64::engine::general_purpose::STANDARD.encode(format!("{EMAIL}:{TOKEN}"))

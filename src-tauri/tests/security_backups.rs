@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use base64::Engine;
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan::{self, every_file_under, leaks_in};
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
@@ -40,7 +40,7 @@ fn basic(token: &str) -> String {
 struct Sandbox {
     root: tempfile::TempDir,
     secret_service: SecretServiceSession,
-    server: TestMcpServer,
+    server: StandInServer,
     /// Runs the server as long as the sandbox lives.
     _runtime: tokio::runtime::Runtime,
 }
@@ -62,7 +62,7 @@ impl Sandbox {
         fs::write(home.join(".codex/config.toml"), CODEX_BEFORE).unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime
-            .block_on(TestMcpServer::start([
+            .block_on(StandInServer::start([
                 (basic(OLD_TOKEN), Grant::FullScope),
                 (basic(NEW_TOKEN), Grant::FullScope),
             ]))

@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use base64::Engine;
+use rovo_stand_in::{Grant, StandInServer, Surface};
 use rovo_test_support::leak_scan::{self, secret_forms};
-use rovo_test_support::mcp_server::{Grant, Surface, TestMcpServer};
 use serde_json::{Value, json};
 
 const EMAIL: &str = "me@example.com";
@@ -424,7 +424,7 @@ fn the_bridge_refuses_an_endpoint_that_contradicts_the_policys_lock() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn validate_never_sends_loopback_traffic_to_a_proxy() {
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(basic(EMAIL, TOKEN), Grant::FullScope)
         .start()
         .await
@@ -452,7 +452,7 @@ async fn validate_never_sends_loopback_traffic_to_a_proxy() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_bridge_never_sends_loopback_traffic_to_a_proxy() {
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(basic(EMAIL, TOKEN), Grant::FullScope)
         .start()
         .await
@@ -521,7 +521,7 @@ fn a_proxy_is_used_for_a_real_endpoint_and_its_password_is_never_shown() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn validate_accepts_loopback_written_in_decimal_or_octal_and_a_flag_repeating_the_lock() {
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(basic(EMAIL, TOKEN), Grant::FullScope)
         .start()
         .await
@@ -591,7 +591,7 @@ fn validate_refuses_a_localhost_that_is_not_this_computer_and_user_info() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_bridge_answers_an_oversized_request_line_and_goes_on() {
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(basic(EMAIL, TOKEN), Grant::FullScope)
         .start()
         .await

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use base64::Engine;
 use indoc::indoc;
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan::{self, secret_forms};
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
@@ -50,7 +50,7 @@ struct Sandbox {
 
 struct Services {
     secret_service: SecretServiceSession,
-    server: TestMcpServer,
+    server: StandInServer,
     /// Runs the server as long as the sandbox lives.
     _runtime: tokio::runtime::Runtime,
 }
@@ -101,7 +101,7 @@ impl Sandbox {
         let mut sandbox = Self::new();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime
-            .block_on(TestMcpServer::start([(basic(TOKEN), Grant::FullScope)]))
+            .block_on(StandInServer::start([(basic(TOKEN), Grant::FullScope)]))
             .unwrap();
         sandbox.services = Some(Services {
             secret_service: SecretServiceSession::start().expect("the private Secret Service"),

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use base64::Engine;
+use rovo_stand_in::{Grant, HeaderEcho, Misbehaviour, StandInServer};
 use rovo_test_support::leak_scan::{self, Leak};
-use rovo_test_support::mcp_server::{Grant, HeaderEcho, Misbehaviour, TestMcpServer};
 use serde_json::Value;
 
 const EMAIL: &str = "me@example.com";
@@ -105,8 +105,8 @@ fn invalid_input(run: &Run) -> String {
         .to_owned()
 }
 
-async fn granting_server() -> TestMcpServer {
-    TestMcpServer::builder()
+async fn granting_server() -> StandInServer {
+    StandInServer::builder()
         .grant(basic(EMAIL, TOKEN), Grant::FullScope)
         .start()
         .await
@@ -207,7 +207,7 @@ async fn a_gateway_echoing_the_header_in_any_encoding_gets_it_shown_nowhere() {
     let header = basic(EMAIL, TOKEN);
     for (status, verdict, code) in [(401, "unauthorized", 3), (403, "forbidden", 4)] {
         for echo in HeaderEcho::ALL {
-            let server = TestMcpServer::builder()
+            let server = StandInServer::builder()
                 .misbehave(&header, Misbehaviour::EchoAuthorization { status, echo })
                 .start()
                 .await

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use rovo_mcp_core::domain::auth_method::AuthMethod;
 use rovo_mcp_core::domain::credentials::prepare_credential;
 use rovo_mcp_core::domain::secrets::Secret;
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 use rovo_test_support::notifications::NotificationServer;
 use rovo_test_support::secret_service::SecretServiceSession;
 use rovo_test_support::virtual_display::VirtualDisplay;
@@ -212,7 +212,7 @@ fn the_tray_checks_when_due_announces_a_revoked_token_once_and_stays_one_instanc
     std::fs::create_dir_all(home.join(".cursor")).unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime
-        .block_on(TestMcpServer::start([(basic(TOKEN), Grant::FullScope)]))
+        .block_on(StandInServer::start([(basic(TOKEN), Grant::FullScope)]))
         .unwrap();
     let secret_service = SecretServiceSession::start().expect("the private Secret Service");
     let display = VirtualDisplay::start().expect("a private X display");

@@ -20,9 +20,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail, ensure};
-use axum::http::Method;
+use http::Method;
 use rovo_e2e::repository_root;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use rovo_test_support::virtual_display::VirtualDisplay;
 use tokio::runtime::Runtime;
@@ -356,13 +356,15 @@ impl Bench {
     }
 
     /// Starts a stand-in server that grants the benchmark credential everything.
-    fn server(&self, latency_ms: u64) -> anyhow::Result<TestMcpServer> {
-        self.runtime.block_on(
-            TestMcpServer::builder()
-                .grant(AUTHORIZATION, Grant::FullScope)
-                .latency(Duration::from_millis(latency_ms))
-                .start(),
-        )
+    fn server(&self, latency_ms: u64) -> anyhow::Result<StandInServer> {
+        self.runtime
+            .block_on(
+                StandInServer::builder()
+                    .grant(AUTHORIZATION, Grant::FullScope)
+                    .latency(Duration::from_millis(latency_ms))
+                    .start(),
+            )
+            .map_err(anyhow::Error::from)
     }
 
     /// Runs `make_command` against a fresh server `RUNS` times: wall times, and the requests

@@ -29,7 +29,7 @@ use rovo_mcp_core::domain::clients::{
     self, ClientEnvironment, DEFAULT_SERVER_NAME, EntrySettings, Os, SecretMode, backup_folder,
     plan_configure,
 };
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
 
@@ -477,8 +477,8 @@ fn seed_opencode_plugin_lock(home: &JudgeHome) {
     .unwrap();
 }
 
-async fn test_server() -> TestMcpServer {
-    TestMcpServer::start([(AUTHORIZATION.to_owned(), Grant::FullScope)])
+async fn test_server() -> StandInServer {
+    StandInServer::start([(AUTHORIZATION.to_owned(), Grant::FullScope)])
         .await
         .expect("the test MCP server starts on loopback")
 }

@@ -12,8 +12,8 @@ use rovo_mcp_core::domain::credentials::prepare_credential;
 use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::domain::secrets::{InMemorySecretStore, Secret};
 use rovo_mcp_core::use_cases::wizard::{self, ClientChoice};
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
 const EMAIL: &str = "me@example.com";
 
@@ -204,7 +204,7 @@ fn encoded(token: &str) -> String {
 }
 
 /// A setup made with `token` on `home`, with Cursor holding it inline, as the wizard makes it.
-async fn set_up_cursor_with(server: &TestMcpServer, token: &str, home: &Path) {
+async fn set_up_cursor_with(server: &StandInServer, token: &str, home: &Path) {
     std::fs::create_dir_all(home.join(".cursor")).unwrap();
     let setup_environment = ClientEnvironment::new(
         Os::Linux,
@@ -251,7 +251,7 @@ async fn the_rotate_window_checks_a_new_token_and_puts_it_into_every_client() {
             .expose()
             .to_owned()
     };
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(authorization(old_token), Grant::FullScope)
         .grant(authorization(new_token), Grant::FullScope)
         .start()

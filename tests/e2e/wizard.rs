@@ -7,11 +7,11 @@ use rovo_mcp_core::domain::auth_method::AuthMethod;
 use rovo_mcp_core::domain::credentials::prepare_credential;
 use rovo_mcp_core::domain::probe::ENDPOINT_ENV;
 use rovo_mcp_core::domain::secrets::Secret;
-use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{
+use rovo_stand_in::{
     ACCOUNT_EMAIL, CallRefusal, Grant, Misbehaviour, SECOND_SITE_CLOUD_ID, SITE_CLOUD_ID,
-    TestMcpServer,
+    StandInServer,
 };
+use rovo_test_support::leak_scan;
 
 #[tokio::test]
 async fn choosing_a_method_shows_what_rust_answered_and_leads_to_its_credentials() {
@@ -96,7 +96,7 @@ fn header(method: AuthMethod, email: Option<&str>, token: &str) -> String {
 }
 
 /// The app, started against `server` through `ROVO_MCP_ENDPOINT`.
-async fn app_against(server: &TestMcpServer) -> AppSession {
+async fn app_against(server: &StandInServer) -> AppSession {
     AppSession::start_with_env(&[(ENDPOINT_ENV, server.url())])
         .await
         .expect("the app starts under tauri-driver")
@@ -125,7 +125,7 @@ async fn outcome(app: &AppSession, outcome: &str) -> String {
 async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
     let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
     let classic = header(AuthMethod::Personal, Some(EMAIL), CLASSIC_TOKEN);
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(scoped, Grant::TwoSites)
         .grant(classic, Grant::ClassicToken)
         .start()
@@ -211,7 +211,7 @@ async fn a_personal_token_is_checked_failures_explained_and_its_tools_shown() {
 #[tokio::test]
 async fn a_service_key_check_shows_progress_can_be_cancelled_and_runs_once_on_a_double_click() {
     let key = leak_scan::SERVICE_KEY;
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(header(AuthMethod::Service, None, key), Grant::FullScope)
         .latency(Duration::from_millis(1500))
         .start()
@@ -262,7 +262,7 @@ async fn a_service_key_check_shows_progress_can_be_cancelled_and_runs_once_on_a_
 }
 
 /// How many `initialize` requests the server has received.
-fn initializes(server: &TestMcpServer) -> usize {
+fn initializes(server: &StandInServer) -> usize {
     server
         .log()
         .requests()
@@ -273,7 +273,7 @@ fn initializes(server: &TestMcpServer) -> usize {
 
 #[tokio::test]
 async fn a_megabyte_pasted_into_the_token_field_is_refused_without_a_hang() {
-    let server = TestMcpServer::builder().start().await.unwrap();
+    let server = StandInServer::builder().start().await.unwrap();
     let app = app_against(&server).await;
     choose(&app, "service").await;
     let huge = format!("ATATT3{}", "x".repeat(1024 * 1024));
@@ -389,7 +389,7 @@ async fn refusals_at_call_time_and_each_limited_cause_have_their_own_screen() {
     ];
     let server = cases
         .iter()
-        .fold(TestMcpServer::builder(), |builder, (email, grant, _, _)| {
+        .fold(StandInServer::builder(), |builder, (email, grant, _, _)| {
             builder.grant(
                 header(AuthMethod::Personal, Some(email), SCOPED_TOKEN),
                 *grant,
@@ -473,7 +473,7 @@ async fn each_failure_kind_has_its_own_screen() {
     let key_of = |kind: &str| format!("{}-{kind}", leak_scan::SERVICE_KEY);
     let server = cases
         .iter()
-        .fold(TestMcpServer::builder(), |builder, (kind, misbehaviour)| {
+        .fold(StandInServer::builder(), |builder, (kind, misbehaviour)| {
             let authorization = header(AuthMethod::Service, None, &key_of(kind));
             builder
                 .grant(authorization.clone(), Grant::FullScope)
@@ -593,7 +593,7 @@ impl TempHome {
 const APP_LOG: &str = "rovo-mcp-setup.log";
 
 /// The app on a temporary home, signed in with the scoped token and moved on to step 5.
-async fn to_the_clients_step(server: &TestMcpServer, home: &TempHome) -> AppSession {
+async fn to_the_clients_step(server: &StandInServer, home: &TempHome) -> AppSession {
     let home_dir = home.home.display().to_string();
     let config = home.path(".config").display().to_string();
     let data = home.path(".local/share").display().to_string();
@@ -714,7 +714,7 @@ async fn undo_puts_every_file_and_the_credential_back(app: &AppSession, home: &T
 #[tokio::test]
 async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
     let scoped = header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN);
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(scoped, Grant::FullScope)
         .start()
         .await
@@ -806,8 +806,8 @@ async fn clients_are_previewed_written_and_undone_on_a_temporary_home() {
 }
 
 /// The stand-in server granting the scoped token everything.
-async fn full_scope_server() -> TestMcpServer {
-    TestMcpServer::builder()
+async fn full_scope_server() -> StandInServer {
+    StandInServer::builder()
         .grant(
             header(AuthMethod::Personal, Some(EMAIL), SCOPED_TOKEN),
             Grant::FullScope,

@@ -11,13 +11,13 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::Method;
 use criterion::{Criterion, criterion_group, criterion_main};
+use http::Method;
 use rovo_mcp_core::domain::auth_method::AuthMethod;
 use rovo_mcp_core::domain::credentials::{Credential, prepare_credential};
 use rovo_mcp_core::domain::probe::{Endpoint, ProbeOptions, Verdict, probe};
 use rovo_mcp_core::domain::secrets::Secret;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+use rovo_stand_in::{Grant, StandInServer};
 use tokio::runtime::Runtime;
 
 const EMAIL: &str = "bench@example.com";
@@ -51,7 +51,7 @@ fn bench_probe(criterion: &mut Criterion) {
     for latency_ms in [0, 20] {
         let server = runtime
             .block_on(
-                TestMcpServer::builder()
+                StandInServer::builder()
                     .grant(authorization.clone(), Grant::FullScope)
                     .latency(Duration::from_millis(latency_ms))
                     .start(),

@@ -21,10 +21,8 @@ use rovo_mcp_core::domain::bridge::{BridgeConfig, run_bridge, run_unavailable_br
 use rovo_mcp_core::domain::probe::Endpoint;
 use rovo_mcp_core::domain::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
+use rovo_stand_in::{Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, StandInServer, Surface};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{
-    Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, Surface, TestMcpServer,
-};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
@@ -111,7 +109,7 @@ fn call_error_message(error: &ServiceError) -> String {
 
 #[tokio::test]
 async fn every_tool_is_listed_and_a_tool_call_returns_its_result() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &good());
@@ -175,7 +173,7 @@ async fn every_tool_is_listed_and_a_tool_call_returns_its_result() {
 
 #[tokio::test]
 async fn resources_and_prompts_pass_through_when_the_server_offers_them() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.offer_resources_and_prompts();
@@ -240,7 +238,7 @@ async fn resources_and_prompts_pass_through_when_the_server_offers_them() {
 
 #[tokio::test]
 async fn a_remote_json_rpc_error_reaches_the_client_unchanged() {
-    let server = TestMcpServer::start([(good(), Grant::PlatformOnly)])
+    let server = StandInServer::start([(good(), Grant::PlatformOnly)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &good());
@@ -265,7 +263,7 @@ async fn a_remote_json_rpc_error_reaches_the_client_unchanged() {
 
 #[tokio::test]
 async fn a_rejected_credential_fails_initialize_with_the_next_step_and_no_secret() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &revoked());
@@ -331,7 +329,7 @@ async fn an_unreachable_server_fails_initialize_saying_so() {
 
 #[tokio::test]
 async fn a_server_killed_mid_call_fails_the_pending_call_instead_of_hanging() {
-    let mut server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let mut server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &good());
@@ -460,7 +458,7 @@ async fn initialize_by_hand_with_version(
 
 #[tokio::test]
 async fn the_client_gets_the_protocol_version_the_remote_server_agreed_to() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     for (asked, agreed) in [
@@ -487,7 +485,7 @@ async fn the_client_gets_the_protocol_version_the_remote_server_agreed_to() {
 
 #[tokio::test]
 async fn garbage_on_stdin_is_skipped_and_the_session_goes_on() {
-    let server = TestMcpServer::start([(good(), Grant::PlatformOnly)])
+    let server = StandInServer::start([(good(), Grant::PlatformOnly)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &good());
@@ -572,7 +570,7 @@ fn call(name: &'static str) -> ClientRequest {
 
 #[tokio::test]
 async fn tools_listed_over_pages_pass_every_cursor_through() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.page_tools(3);
@@ -611,7 +609,7 @@ async fn tools_listed_over_pages_pass_every_cursor_through() {
 
 #[tokio::test]
 async fn progress_comes_back_under_the_clients_own_token() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &good());
@@ -651,7 +649,7 @@ async fn progress_comes_back_under_the_clients_own_token() {
 
 #[tokio::test]
 async fn a_tool_list_change_reaches_the_client() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &good());
@@ -676,7 +674,7 @@ async fn a_tool_list_change_reaches_the_client() {
 
 #[tokio::test]
 async fn a_cancelled_call_is_cancelled_on_the_server() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.hold_tool_calls();
@@ -704,7 +702,7 @@ async fn a_cancelled_call_is_cancelled_on_the_server() {
 
 #[tokio::test]
 async fn an_expired_session_is_renewed_without_the_client_noticing() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     let (client_end, bridge) = start_bridge(server.url(), &good());
@@ -760,7 +758,7 @@ impl ClientHandler for ClientWithRoots {
 
 #[tokio::test]
 async fn a_request_from_the_server_reaches_the_client_and_its_answer_goes_back() {
-    let server = TestMcpServer::start([(good(), Grant::FullScope)])
+    let server = StandInServer::start([(good(), Grant::FullScope)])
         .await
         .unwrap();
     server.ask_client_for_roots();

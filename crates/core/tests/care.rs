@@ -18,8 +18,8 @@ use rovo_mcp_core::use_cases::care::{
     CareOutcome, NoticeEvent, Schedule, TrayLevel, background_check, local_date, next_check_due,
     tray_status,
 };
+use rovo_stand_in::{Grant, StandInServer};
 use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
 const EMAIL: &str = "me@example.com";
 const TOKEN: &str = leak_scan::SCOPED_TOKEN;
@@ -94,8 +94,8 @@ fn events(outcome: &CareOutcome) -> Vec<NoticeEvent> {
     outcome.notices.iter().map(|notice| notice.event).collect()
 }
 
-async fn full_scope_server() -> TestMcpServer {
-    TestMcpServer::start([(header(), Grant::FullScope)])
+async fn full_scope_server() -> StandInServer {
+    StandInServer::start([(header(), Grant::FullScope)])
         .await
         .unwrap()
 }

@@ -16,11 +16,11 @@ use rovo_mcp_core::domain::probe::report::{LimitationCause, MissingReason};
 use rovo_mcp_core::domain::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
 use rovo_mcp_core::domain::secrets::Secret;
 use rovo_mcp_core::use_cases::wizard::check_entered;
-use rovo_test_support::leak_scan;
-use rovo_test_support::mcp_server::{
+use rovo_stand_in::{
     ACCOUNT_EMAIL, CallRefusal, Grant, META_TOOLS, Misbehaviour, OddAccount, SECOND_SITE_CLOUD_ID,
-    SITE_CLOUD_ID, Surface, TestMcpServer, TestMcpServerBuilder,
+    SITE_CLOUD_ID, StandInServer, StandInServerBuilder, Surface,
 };
+use rovo_test_support::leak_scan;
 
 const EMAIL: &str = "me@example.com";
 const TOKEN: &str = leak_scan::SCOPED_TOKEN;
@@ -67,7 +67,7 @@ async fn run(server_url: &str, credential: &Credential, options: ProbeOptions) -
 /// Starts `builder` with the personal credential misbehaving as given and runs the probe.
 async fn misbehaving(misbehaviour: Misbehaviour, options: ProbeOptions) -> ProbeReport {
     let credential = personal();
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .misbehave(header(&credential), misbehaviour)
         .start()
         .await
@@ -105,10 +105,10 @@ fn assert_failure(report: &ProbeReport, kind: ErrorKind, status: Option<u16>) {
 }
 
 async fn granted(
-    builder: TestMcpServerBuilder,
+    builder: StandInServerBuilder,
     credential: &Credential,
     grant: Grant,
-) -> TestMcpServer {
+) -> StandInServer {
     builder
         .grant(header(credential), grant)
         .start()
@@ -134,7 +134,7 @@ async fn a_fully_scoped_token_on_v2_is_ok_with_every_tool_account_and_sites_in_t
     // A little latency keeps the notification's 202 from finishing before tools/list arrives,
     // so the server's own count of waves is exact.
     let server = granted(
-        TestMcpServer::builder().latency(Duration::from_millis(30)),
+        StandInServer::builder().latency(Duration::from_millis(30)),
         &credential,
         Grant::FullScope,
     )
@@ -223,7 +223,7 @@ async fn a_fully_scoped_token_on_v2_is_ok_with_every_tool_account_and_sites_in_t
 #[tokio::test]
 async fn a_fully_scoped_token_has_every_product_and_no_group_missing_under_a_new_name() {
     let credential = personal();
-    let server = granted(TestMcpServer::builder(), &credential, Grant::FullScope).await;
+    let server = granted(StandInServer::builder(), &credential, Grant::FullScope).await;
     let report = run(server.url(), &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Ok, "{report:#?}");
     let create = report
@@ -314,7 +314,7 @@ async fn a_fully_scoped_token_has_every_product_and_no_group_missing_under_a_new
 #[tokio::test]
 async fn v1_lists_every_tool_flat_under_its_old_names_and_is_ok() {
     let credential = personal();
-    let server = granted(TestMcpServer::builder(), &credential, Grant::FullScope).await;
+    let server = granted(StandInServer::builder(), &credential, Grant::FullScope).await;
     let report = run(server.v1_url(), &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Ok, "{report:#?}");
     assert!(
@@ -342,7 +342,7 @@ async fn v1_lists_every_tool_flat_under_its_old_names_and_is_ok() {
 #[tokio::test]
 async fn an_endpoint_with_its_own_query_keeps_it_and_one_with_tools_all_is_flat() {
     let credential = personal();
-    let server = granted(TestMcpServer::builder(), &credential, Grant::FullScope).await;
+    let server = granted(StandInServer::builder(), &credential, Grant::FullScope).await;
     let with_query = format!("{}?tenant=a", server.url());
     let report = run(&with_query, &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Ok, "{report:#?}");
@@ -371,7 +371,7 @@ async fn an_endpoint_with_its_own_query_keeps_it_and_one_with_tools_all_is_flat(
 #[tokio::test]
 async fn a_token_whose_scopes_match_no_tool_is_limited() {
     let credential = personal();
-    let server = granted(TestMcpServer::builder(), &credential, Grant::PlatformOnly).await;
+    let server = granted(StandInServer::builder(), &credential, Grant::PlatformOnly).await;
     let report = run(server.url(), &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Limited, "signed in is not enough");
     assert_eq!(report.verdict.exit_code(), 5);
@@ -383,7 +383,7 @@ async fn a_token_whose_scopes_match_no_tool_is_limited() {
 #[tokio::test]
 async fn a_classic_token_and_a_token_for_the_wrong_app_are_limited_and_told_apart() {
     let credential = personal();
-    let classic = granted(TestMcpServer::builder(), &credential, Grant::ClassicToken).await;
+    let classic = granted(StandInServer::builder(), &credential, Grant::ClassicToken).await;
     let report = run(classic.url(), &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Limited, "{report:#?}");
     let limitation = report.limitation.expect("limited says why");
@@ -399,7 +399,7 @@ async fn a_classic_token_and_a_token_for_the_wrong_app_are_limited_and_told_apar
     );
     assert!(report.account.is_none(), "a refusal is never the account");
 
-    let wrong_app = granted(TestMcpServer::builder(), &credential, Grant::WrongApp).await;
+    let wrong_app = granted(StandInServer::builder(), &credential, Grant::WrongApp).await;
     let report = run(wrong_app.url(), &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Limited, "{report:#?}");
     let limitation = report.limitation.expect("limited says why");
@@ -420,7 +420,7 @@ async fn api_token_sign_in_turned_off_is_forbidden_whatever_form_the_refusal_tak
     ] {
         let credential = personal();
         let server = granted(
-            TestMcpServer::builder(),
+            StandInServer::builder(),
             &credential,
             Grant::CallsRefused(refusal),
         )
@@ -453,7 +453,7 @@ async fn api_token_sign_in_turned_off_is_forbidden_whatever_form_the_refusal_tak
 async fn an_ip_refusal_at_call_time_is_forbidden_ip() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder(),
+        StandInServer::builder(),
         &credential,
         Grant::CallsRefused(CallRefusal::IpAllowlist),
     )
@@ -467,7 +467,7 @@ async fn an_ip_refusal_at_call_time_is_forbidden_ip() {
 async fn a_scope_refusal_names_the_missing_scope() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder(),
+        StandInServer::builder(),
         &credential,
         Grant::CallsRefused(CallRefusal::Scope),
     )
@@ -492,7 +492,7 @@ async fn an_account_answer_that_is_not_an_account_is_never_shown_as_one() {
     for odd in [OddAccount::NotJson, OddAccount::WrongShape] {
         let credential = personal();
         let server = granted(
-            TestMcpServer::builder(),
+            StandInServer::builder(),
             &credential,
             Grant::OddAccount(odd),
         )
@@ -511,7 +511,7 @@ async fn an_account_answer_that_is_not_an_account_is_never_shown_as_one() {
 #[tokio::test]
 async fn a_token_reaching_two_sites_reports_both() {
     let credential = personal();
-    let server = granted(TestMcpServer::builder(), &credential, Grant::TwoSites).await;
+    let server = granted(StandInServer::builder(), &credential, Grant::TwoSites).await;
     let report = run(server.url(), &credential, ProbeOptions::default()).await;
     assert_eq!(report.verdict, Verdict::Ok);
     let ids: Vec<&str> = report
@@ -530,7 +530,7 @@ async fn a_token_reaching_two_sites_reports_both() {
 async fn thousands_of_tools_are_counted_and_a_list_that_never_ends_is_a_protocol_error() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder().extra_tools(3000).page_size(500),
+        StandInServer::builder().extra_tools(3000).page_size(500),
         &credential,
         Grant::FullScope,
     )
@@ -544,7 +544,7 @@ async fn thousands_of_tools_are_counted_and_a_list_that_never_ends_is_a_protocol
     );
 
     let server = granted(
-        TestMcpServer::builder().endless_tool_pages(),
+        StandInServer::builder().endless_tool_pages(),
         &credential,
         Grant::FullScope,
     )
@@ -561,7 +561,7 @@ async fn thousands_of_tools_are_counted_and_a_list_that_never_ends_is_a_protocol
 async fn a_personal_token_sent_as_bearer_sees_only_teamwork_graph_and_is_limited() {
     let credential = service();
     let server = granted(
-        TestMcpServer::builder(),
+        StandInServer::builder(),
         &credential,
         Grant::TeamworkGraphOnly,
     )
@@ -592,7 +592,7 @@ async fn a_personal_token_sent_as_bearer_sees_only_teamwork_graph_and_is_limited
 
 #[tokio::test]
 async fn an_unknown_credential_is_unauthorized_with_the_body_excerpt() {
-    let server = granted(TestMcpServer::builder(), &service(), Grant::FullScope).await;
+    let server = granted(StandInServer::builder(), &service(), Grant::FullScope).await;
     let report = run(server.url(), &personal(), ProbeOptions::default()).await;
     assert_failure(&report, ErrorKind::Unauthorized, Some(401));
     assert_eq!(
@@ -622,7 +622,7 @@ async fn the_three_403s_are_told_apart() {
 #[tokio::test]
 async fn one_429_is_waited_out_and_retried() {
     let credential = personal();
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .misbehave(
             header(&credential),
             Misbehaviour::RateLimited {
@@ -727,7 +727,7 @@ async fn hanging_endless_and_slow_servers_hit_the_deadline() {
         );
     }
     let credential = personal();
-    let server = TestMcpServer::builder()
+    let server = StandInServer::builder()
         .grant(header(&credential), Grant::FullScope)
         .latency(Duration::from_secs(2))
         .start()
@@ -742,7 +742,7 @@ async fn hanging_endless_and_slow_servers_hit_the_deadline() {
 async fn every_page_of_the_tool_list_is_read() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder().page_size(20),
+        StandInServer::builder().page_size(20),
         &credential,
         Grant::FullScope,
     )
@@ -764,7 +764,7 @@ async fn every_page_of_the_tool_list_is_read() {
 async fn json_replies_without_a_session_work_too() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder().json_replies(),
+        StandInServer::builder().json_replies(),
         &credential,
         Grant::FullScope,
     )
@@ -783,7 +783,7 @@ async fn an_older_server_is_met_at_its_protocol_version() {
     let credential = personal();
     for version in [ProtocolVersion::V_2025_06_18, ProtocolVersion::V_2025_03_26] {
         let server = granted(
-            TestMcpServer::builder().newest_protocol(version.clone()),
+            StandInServer::builder().newest_protocol(version.clone()),
             &credential,
             Grant::FullScope,
         )
@@ -802,7 +802,7 @@ async fn an_older_server_is_met_at_its_protocol_version() {
 async fn a_server_without_initialize_is_spoken_to_in_the_stateless_protocol() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder().stateless_only(),
+        StandInServer::builder().stateless_only(),
         &credential,
         Grant::FullScope,
     )
@@ -830,7 +830,7 @@ async fn a_server_without_initialize_is_spoken_to_in_the_stateless_protocol() {
 async fn a_server_speaking_only_an_ancient_protocol_is_a_protocol_error() {
     let credential = personal();
     let server = granted(
-        TestMcpServer::builder().newest_protocol(ProtocolVersion::V_2024_11_05),
+        StandInServer::builder().newest_protocol(ProtocolVersion::V_2024_11_05),
         &credential,
         Grant::FullScope,
     )
@@ -846,7 +846,7 @@ async fn a_server_speaking_only_an_ancient_protocol_is_a_protocol_error() {
 #[tokio::test]
 async fn a_redirect_to_another_origin_is_not_followed_with_the_credential() {
     let credential = personal();
-    let elsewhere = granted(TestMcpServer::builder(), &credential, Grant::FullScope).await;
+    let elsewhere = granted(StandInServer::builder(), &credential, Grant::FullScope).await;
     let report = misbehaving(
         Misbehaviour::Redirect {
             location: elsewhere.url().to_owned(),
@@ -914,7 +914,7 @@ async fn a_peer_that_does_not_speak_tls_is_a_tls_error() {
 
 #[tokio::test]
 async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
-    let server = granted(TestMcpServer::builder(), &service(), Grant::FullScope).await;
+    let server = granted(StandInServer::builder(), &service(), Grant::FullScope).await;
     let mut stages = Vec::new();
     let home = tempfile::tempdir().unwrap();
     let environment =

@@ -1,98 +1,37 @@
-//! `--demo` (design §7): a stand-in Rovo MCP server on a loopback port and a sandbox home with a
-//! few AI clients in it, so anyone can walk the whole wizard without an account and without
-//! touching their own files.
+//! `--demo` (design §7): the stand-in Rovo MCP server the tests run, on a loopback port, and a
+//! sandbox home with a few AI clients in it, so anyone can walk the whole wizard without an
+//! account and without touching their own files.
 //!
-//! The stand-in answers like the real endpoint of today for the paths a person meets: `/v2/mcp`
-//! lists the primary tools and the meta-tools, `/v2/mcp?tools=all` every tool, `/v1/mcp` every
-//! tool under its v1 name. A scoped token (`ATATT3…`) or a service key sees every product tool
+//! The stand-in answers like the real endpoint of today (`rovo-stand-in`); the demo accepts any
+//! well-formed credential. A scoped token (`ATATT3…`) or a service key sees every product tool
 //! an admin has not left off; a token that does not look scoped is the classic kind, which
 //! signs in, lists the platform and Teamwork Graph tools and is refused at call time for not
-//! being a modern token (`limited`); a missing or malformed `Authorization` header is a 401.
+//! being a modern token (`limited`); an email at `api-tokens-off.example` or
+//! `ip-blocked.example` is refused at call time as an organisation with API-token sign-in off
+//! or an IP allowlist refuses; a missing or malformed `Authorization` header is a 401.
 
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use base64::Engine as _;
-use bytes::Bytes;
-use http::{Request, Response, StatusCode, header};
-use http_body_util::{BodyExt as _, Full, combinators::BoxBody};
-use hyper_util::rt::{TokioExecutor, TokioIo};
-use hyper_util::server::conn::auto;
-use rmcp::model::{
-    CallToolRequestParams, CallToolResult, ContentBlock, Implementation, JsonObject,
-    ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
-    ToolAnnotations,
-};
-use rmcp::service::RequestContext;
-use rmcp::transport::StreamableHttpServerConfig;
-use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
-use rmcp::transport::streamable_http_server::tower::StreamableHttpService;
-use rmcp::{ErrorData, RoleServer, ServerHandler};
-use serde_json::{Value, json};
+use rovo_stand_in::{CallRefusal, Grant, Identity, StandInServer};
 use tempfile::TempDir;
-use tokio::net::TcpListener;
-use tokio::task::{JoinHandle, JoinSet};
 
-use crate::domain::catalogue::{Access, Catalogue, GroupAuth, Product};
 use crate::domain::clients::{ClientEnvironment, Os};
 use crate::{Error, ErrorKind, Result};
 
-/// The paths the stand-in serves MCP on, like the real endpoint's.
-const MCP_PATH: &str = "/v2/mcp";
-const V1_MCP_PATH: &str = "/v1/mcp";
-/// The tools v2 lists in its plain list, as a user observed them (research/atlassian-mcp.md,
-/// corrections of 2026-12-03); the meta-tools come with them.
-const PRIMARY_TOOLS: [&str; 17] = [
-    "atlassianUserInfo",
-    "getAccessibleAtlassianResources",
-    "getConfluenceContent",
-    "createConfluenceContent",
-    "updateConfluenceContent",
-    "searchConfluence",
-    "getJiraIssue",
-    "searchJiraIssuesUsingJql",
-    "createJiraIssue",
-    "editJiraIssue",
-    "transitionJiraIssue",
-    "addOrEditJiraIssueComment",
-    "getLoomVideo",
-    "getGraphContext",
-    "getGraphObject",
-    "addGraphContext",
-    "search",
-];
-/// Tools of the demo's own for the permission groups whose tool names Atlassian has not
-/// documented, so that every product shows in the demo; the catalogue sorts them by name.
-const SAMPLE_TOOLS: [(&str, &str); 12] = [
-    ("write_bitbucket", "createBitbucketPullRequest"),
-    ("write_loom", "createLoomComment"),
-    ("read_goals", "getGoal"),
-    ("write_goals", "createGoalUpdate"),
-    ("read_projects", "getAtlassianProject"),
-    ("write_projects", "createAtlassianProjectUpdate"),
-    ("read_teams", "getTeam"),
-    ("write_teams", "addTeamMember"),
-    ("read_focus", "getFocusArea"),
-    ("write_focus", "updateFocusArea"),
-    ("read_talent", "getTalentPosition"),
-    ("write_talent", "updateTalentPosition"),
-];
-/// The email domains whose scoped tokens the demo refuses at call time, as the real server
-/// does when an admin turned API-token sign-in off or the network is outside the allowlist.
+/// The email domains whose scoped tokens the demo refuses at call time.
 const API_TOKENS_OFF_DOMAIN: &str = "@api-tokens-off.example";
 const IP_BLOCKED_DOMAIN: &str = "@ip-blocked.example";
-const API_TOKENS_OFF_REFUSAL: &str = r#"{"error":true,"message":"You don't have permission to connect via API token. Please ask your organization admin for access."}"#;
-const IP_REFUSAL: &str = r#"{"error":true,"message":"You don't have permission to connect from this IP address. Please ask your admin for access."}"#;
-/// What the classic token's calls are refused with, in the words it has been seen with.
-const CLASSIC_TOKEN_REFUSAL: &str =
-    "Teamwork Graph tools require a modern API token (API token with scopes).";
-/// The site every demo credential reaches.
-const DEMO_SITE_URL: &str = "https://your-company.atlassian.net";
-const DEMO_CLOUD_ID: &str = "0d3c1f5e-7a2b-4c9d-8e6f-1a2b3c4d5e6f";
-/// What the 401 says, in the real server's words.
-const UNAUTHORIZED_BODY: &str =
-    r#"{"error":"invalid_token","error_description":"Missing or invalid Authorization header"}"#;
+
+/// Who every demo credential is and the site it reaches.
+const DEMO_IDENTITY: Identity = Identity {
+    person: "Demo Person",
+    email: "service-account@your-company.example",
+    email_from_basic: true,
+    site_name: "your-company",
+    site_url: "https://your-company.atlassian.net",
+    cloud_id: "0d3c1f5e-7a2b-4c9d-8e6f-1a2b3c4d5e6f",
+};
 
 /// What `--demo` runs against: the stand-in server and the sandbox home. Both go away when it
 /// is dropped.
@@ -102,8 +41,7 @@ pub struct DemoWorld {
     /// Locked for as long as this demo runs: a sandbox whose lock is free belongs to a demo
     /// that was killed, and the next demo deletes it.
     _lock: std::fs::File,
-    url: String,
-    server: JoinHandle<()>,
+    server: StandInServer,
 }
 
 /// What every sandbox folder's name starts with, in the temporary folder.
@@ -128,22 +66,22 @@ impl DemoWorld {
             .map_err(|error| demo_failed(format!("the sandbox could not be locked: {error}")))?;
         seed_sandbox(home.path())
             .map_err(|error| demo_failed(format!("the sandbox could not be filled: {error}")))?;
-        let listener = TcpListener::bind("127.0.0.1:0")
+        let server = StandInServer::builder()
+            .grant_by_rule(demo_grant)
+            .identity(DEMO_IDENTITY)
+            .start()
             .await
             .map_err(|error| demo_failed(format!("no loopback port is free: {error}")))?;
-        let address = listener.local_addr().map_err(demo_failed)?;
-        let server = tokio::spawn(serve(listener));
         Ok(Self {
             home,
             _lock: lock,
-            url: format!("http://{address}{MCP_PATH}"),
             server,
         })
     }
 
     /// The stand-in server's MCP endpoint.
     pub fn endpoint(&self) -> &str {
-        &self.url
+        self.server.url()
     }
 
     /// The sandbox home folder.
@@ -157,12 +95,6 @@ impl DemoWorld {
     /// demo from reaching its own stand-in server, and the sandbox is all the demo touches.
     pub fn environment(&self) -> ClientEnvironment {
         ClientEnvironment::new(Os::current(), self.home.path(), []).with_machine_policy(Vec::new())
-    }
-}
-
-impl Drop for DemoWorld {
-    fn drop(&mut self) {
-        self.server.abort();
     }
 }
 
@@ -255,288 +187,38 @@ fn claude_desktop(home: &Path) -> PathBuf {
     }
 }
 
-/// Who a request's `Authorization` header says it is, as the demo reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum DemoCaller {
-    /// A scoped personal token or a service key: every product tool.
-    Scoped { email: Option<String> },
-    /// A personal token that does not look scoped: the platform and Teamwork Graph tools, its
-    /// calls refused for not being a modern token.
-    Classic { email: String },
-    /// A scoped token of an organisation that refuses it at call time with `refusal`.
-    Refused {
-        email: String,
-        refusal: &'static str,
-    },
-}
-
-impl DemoCaller {
-    fn from_authorization(value: &str) -> Option<Self> {
-        if let Some(key) = value.strip_prefix("Bearer ") {
-            return (!key.trim().is_empty()).then_some(Self::Scoped { email: None });
-        }
-        let encoded = value.strip_prefix("Basic ")?;
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded.trim())
-            .ok()?;
-        let decoded = String::from_utf8(decoded).ok()?;
-        let (email, token) = decoded.split_once(':')?;
-        if email.is_empty() || token.is_empty() {
-            return None;
-        }
-        let email = email.to_owned();
-        let refusal = if email.ends_with(API_TOKENS_OFF_DOMAIN) {
-            Some(API_TOKENS_OFF_REFUSAL)
-        } else if email.ends_with(IP_BLOCKED_DOMAIN) {
-            Some(IP_REFUSAL)
-        } else {
-            None
-        };
-        Some(match (token.starts_with("ATATT"), refusal) {
-            (true, Some(refusal)) => Self::Refused { email, refusal },
-            (true, None) => Self::Scoped { email: Some(email) },
-            (false, _) => Self::Classic { email },
-        })
+/// What the demo grants a request's `Authorization` value: any well-formed credential signs
+/// in, and what it sees follows from its kind and its email's domain.
+fn demo_grant(authorization: &str) -> Option<Grant> {
+    if let Some(key) = authorization.strip_prefix("Bearer ") {
+        return (!key.trim().is_empty()).then_some(Grant::FullScope);
     }
-
-    fn email(&self) -> Option<&str> {
-        match self {
-            Self::Scoped { email } => email.as_deref(),
-            Self::Classic { email } | Self::Refused { email, .. } => Some(email),
-        }
+    let encoded = authorization.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let decoded = String::from_utf8(decoded).ok()?;
+    let (email, token) = decoded.split_once(':')?;
+    if email.is_empty() || token.is_empty() {
+        return None;
     }
-
-    /// The catalogue's tools this caller sees on `surface` (OAuth-only groups never show to a
-    /// token, and groups an admin must turn on are off).
-    fn tools(&self, surface: DemoSurface) -> Vec<Tool> {
-        let catalogue = Catalogue::known();
-        let unlocked = catalogue
-            .groups
-            .iter()
-            .filter(|group| group.auth != GroupAuth::OauthOnly && !group.off_by_default)
-            .filter(|group| {
-                !matches!(self, Self::Classic { .. }) || group.product.is_sign_in_only()
-            })
-            .flat_map(|group| {
-                let sample = SAMPLE_TOOLS
-                    .iter()
-                    .filter(move |(id, _)| *id == group.id && group.tools.is_empty())
-                    .map(|(_, name)| *name);
-                group
-                    .tools
-                    .iter()
-                    .map(String::as_str)
-                    .chain(sample)
-                    .map(move |name| (name, group))
-            });
-        let named: Vec<(&str, _)> = match surface {
-            DemoSurface::V1 => unlocked
-                .filter(|(name, _)| !catalogue.renamed.values().any(|new| new == name))
-                .collect(),
-            DemoSurface::V2All => unlocked
-                .filter(|(name, _)| !catalogue.is_v1_name(name))
-                .collect(),
-            DemoSurface::V2Primary => unlocked
-                .filter(|(name, _)| PRIMARY_TOOLS.contains(name))
-                .collect(),
-        };
-        let meta = (surface == DemoSurface::V2Primary)
-            .then_some(&catalogue.meta_tools)
-            .into_iter()
-            .flatten()
-            .map(|name| demo_tool(name, Product::Other, Access::Read));
-        named
-            .into_iter()
-            .map(|(name, group)| demo_tool(name, group.product, group.access))
-            .chain(meta)
-            .collect()
+    if !token.starts_with("ATATT") {
+        return Some(Grant::ClassicToken);
     }
-}
-
-/// Which list a request asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DemoSurface {
-    V1,
-    V2Primary,
-    V2All,
-}
-
-fn demo_tool(name: &str, product: Product, access: Access) -> Tool {
-    let schema: JsonObject = serde_json::from_value(json!({ "type": "object", "properties": {} }))
-        .expect("a literal JSON object is a schema object");
-    let description = format!(
-        "{} tool of the demo server: it answers with sample data.",
-        product.display_name()
-    );
-    Tool::new(name.to_owned(), description, Arc::new(schema))
-        .annotate(ToolAnnotations::new().read_only(access.only_reads()))
-}
-
-/// The MCP side of the stand-in, for one path.
-#[derive(Debug, Clone)]
-struct DemoRovo {
-    v1: bool,
-}
-
-impl DemoRovo {
-    fn surface_of(&self, context: &RequestContext<RoleServer>) -> DemoSurface {
-        if self.v1 {
-            return DemoSurface::V1;
-        }
-        let all = context
-            .extensions
-            .get::<http::request::Parts>()
-            .and_then(|parts| parts.uri.query())
-            .is_some_and(|query| query.split('&').any(|pair| pair == "tools=all"));
-        if all {
-            DemoSurface::V2All
-        } else {
-            DemoSurface::V2Primary
-        }
-    }
-}
-
-fn caller_of(context: &RequestContext<RoleServer>) -> Option<DemoCaller> {
-    let parts = context.extensions.get::<http::request::Parts>()?;
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    DemoCaller::from_authorization(value)
-}
-
-impl ServerHandler for DemoRovo {
-    fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
-            .with_server_info(Implementation::new("atlassian-rovo-mcp-demo", "1.0.0"))
-    }
-
-    async fn list_tools(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        context: RequestContext<RoleServer>,
-    ) -> std::result::Result<ListToolsResult, ErrorData> {
-        let caller =
-            caller_of(&context).ok_or_else(|| ErrorData::invalid_request("no credential", None))?;
-        Ok(ListToolsResult::with_all_items(
-            caller.tools(self.surface_of(&context)),
-        ))
-    }
-
-    async fn call_tool(
-        &self,
-        request: CallToolRequestParams,
-        context: RequestContext<RoleServer>,
-    ) -> std::result::Result<rmcp::model::CallToolResponse, ErrorData> {
-        let caller =
-            caller_of(&context).ok_or_else(|| ErrorData::invalid_request("no credential", None))?;
-        let offered = [DemoSurface::V1, DemoSurface::V2Primary, DemoSurface::V2All]
-            .into_iter()
-            .any(|surface| {
-                caller
-                    .tools(surface)
-                    .iter()
-                    .any(|tool| tool.name == request.name)
-            });
-        if !offered {
-            return Err(ErrorData::method_not_found::<
-                rmcp::model::CallToolRequestMethod,
-            >());
-        }
-        match caller {
-            DemoCaller::Classic { .. } => {
-                return Ok(
-                    CallToolResult::error(vec![ContentBlock::text(CLASSIC_TOKEN_REFUSAL)]).into(),
-                );
-            }
-            DemoCaller::Refused { refusal, .. } => {
-                // Inside an otherwise good result, without `isError`, as the real server does.
-                return Ok(CallToolResult::success(vec![ContentBlock::text(refusal)]).into());
-            }
-            DemoCaller::Scoped { .. } => {}
-        }
-        let output = match request.name.as_ref() {
-            "atlassianUserInfo" => json!({
-                "account_id": "5b10a2844c20165700ede21g",
-                "email": caller.email().unwrap_or("service-account@your-company.example"),
-                "name": "Demo Person",
-            }),
-            "getAccessibleAtlassianResources" => json!([{
-                "id": DEMO_CLOUD_ID,
-                "url": DEMO_SITE_URL,
-                "name": "your-company",
-                "scopes": ["read:jira-work", "write:jira-work", "read:confluence-content.all"],
-            }]),
-            _ => Value::String(format!("{} answered with sample data", request.name)),
-        };
-        let mut result = CallToolResult::success(vec![ContentBlock::text(output.to_string())]);
-        result.structured_content = Some(output);
-        Ok(result.into())
-    }
-}
-
-type DemoBody = BoxBody<Bytes, Infallible>;
-
-/// Answers each connection: a request without a usable `Authorization` header gets the 401 the
-/// real server sends; every other request goes to the MCP service.
-async fn serve(listener: TcpListener) {
-    let sessions = Arc::new(LocalSessionManager::default());
-    let service = |v1: bool| -> DemoService {
-        StreamableHttpService::new(
-            move || Ok(DemoRovo { v1 }),
-            Arc::clone(&sessions),
-            StreamableHttpServerConfig::default(),
-        )
-    };
-    let (v2, v1) = (service(false), service(true));
-    let mut connections = JoinSet::new();
-    while let Ok((stream, _peer)) = listener.accept().await {
-        let (v2, v1) = (v2.clone(), v1.clone());
-        let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
-            let (v2, v1) = (v2.clone(), v1.clone());
-            async move { Ok::<_, Infallible>(answer(&v2, &v1, request).await) }
-        });
-        connections.spawn(async move {
-            // A client that goes away mid-request is an ordinary end here.
-            let _ended = auto::Builder::new(TokioExecutor::new())
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-        while connections.try_join_next().is_some() {}
-    }
-}
-
-type DemoService = StreamableHttpService<DemoRovo, LocalSessionManager>;
-
-async fn answer(
-    v2: &DemoService,
-    v1: &DemoService,
-    request: Request<hyper::body::Incoming>,
-) -> Response<DemoBody> {
-    let mcp = match request.uri().path() {
-        MCP_PATH => v2,
-        V1_MCP_PATH => v1,
-        _ => return plain(StatusCode::NOT_FOUND, "not found"),
-    };
-    let signed_in = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(DemoCaller::from_authorization)
-        .is_some();
-    if !signed_in {
-        return plain(StatusCode::UNAUTHORIZED, UNAUTHORIZED_BODY);
-    }
-    mcp.handle(request).await
-}
-
-fn plain(status: StatusCode, body: &'static str) -> Response<DemoBody> {
-    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())).boxed());
-    *response.status_mut() = status;
-    response
+    Some(if email.ends_with(API_TOKENS_OFF_DOMAIN) {
+        Grant::CallsRefused(CallRefusal::ApiTokenSignInOff)
+    } else if email.ends_with(IP_BLOCKED_DOMAIN) {
+        Grant::CallsRefused(CallRefusal::IpAllowlist)
+    } else {
+        Grant::FullScope
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::auth_method::AuthMethod;
+    use crate::domain::catalogue::Product;
     use crate::domain::credentials::prepare_credential;
     use crate::domain::probe::{self, Endpoint, ProbeOptions, Verdict};
     use crate::domain::secrets::Secret;
@@ -580,6 +262,20 @@ mod tests {
         )
         .await;
         assert_eq!(v2.verdict, Verdict::Ok, "{v2:#?}");
+        assert_eq!(
+            v2.account
+                .as_ref()
+                .and_then(|account| account["email"].as_str()),
+            Some("me@example.com"),
+            "the demo signs a personal token in as the email typed with it"
+        );
+        assert!(
+            v2.sites
+                .iter()
+                .any(|site| site.url == "https://your-company.atlassian.net"),
+            "the demo's site reads like a company's: {:?}",
+            v2.sites
+        );
         for product in [
             Product::Jira,
             Product::Confluence,

@@ -115,8 +115,8 @@ pub fn rotate_checked(
 #[cfg(test)]
 mod tests {
     use base64::Engine as _;
+    use rovo_stand_in::{Grant, StandInServer};
     use rovo_test_support::leak_scan::{self, ROTATED_TOKEN, SCOPED_TOKEN};
-    use rovo_test_support::mcp_server::{Grant, TestMcpServer};
 
     use super::*;
     use crate::domain::clients::{self, Os};
@@ -138,7 +138,7 @@ mod tests {
     }
 
     async fn checked(
-        server: &TestMcpServer,
+        server: &StandInServer,
         token: &str,
         environment: &ClientEnvironment,
     ) -> CheckedCredential {
@@ -162,7 +162,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_checked_new_token_replaces_the_old_one_in_the_keychain_and_every_inline_client() {
-        let server = TestMcpServer::builder()
+        let server = StandInServer::builder()
             .grant(basic(OLD_TOKEN), Grant::FullScope)
             .grant(basic(NEW_TOKEN), Grant::FullScope)
             .start()
@@ -257,7 +257,7 @@ mod tests {
 
     #[tokio::test]
     async fn no_backup_outlives_the_token_a_rotation_replaced_and_removal_still_restores() {
-        let server = TestMcpServer::builder()
+        let server = StandInServer::builder()
             .grant(basic(SCOPED_TOKEN), Grant::FullScope)
             .grant(basic(ROTATED_TOKEN), Grant::FullScope)
             .start()
@@ -338,7 +338,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_new_token_that_fails_its_check_changes_nothing() {
-        let server = TestMcpServer::builder()
+        let server = StandInServer::builder()
             .grant(basic(OLD_TOKEN), Grant::FullScope)
             .start()
             .await

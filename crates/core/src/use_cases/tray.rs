@@ -205,7 +205,7 @@ impl InstanceLock {
 #[cfg(test)]
 mod tests {
     use chrono::Duration as Span;
-    use rovo_test_support::mcp_server::{Grant, TestMcpServer};
+    use rovo_stand_in::{Grant, StandInServer};
 
     use super::*;
     use crate::domain::auth_method::AuthMethod;
@@ -353,7 +353,7 @@ mod tests {
             .authorization()
             .expose()
             .to_owned();
-        let server = TestMcpServer::start([(header.clone(), Grant::FullScope)])
+        let server = StandInServer::start([(header.clone(), Grant::FullScope)])
             .await
             .unwrap();
         let root = tempfile::tempdir().unwrap();

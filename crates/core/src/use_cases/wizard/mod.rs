@@ -916,7 +916,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_check_obeys_the_policy_of_the_environment() {
-        use rovo_test_support::mcp_server::Grant;
+        use rovo_stand_in::Grant;
 
         let service_key = Secret::new("s3cr3t-key");
         let server = server_granting(&service_key, Grant::PlatformOnly).await;
@@ -983,7 +983,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_endpoint_on_record_is_checked_when_the_window_asks_for_it() {
-        use rovo_test_support::mcp_server::Grant;
+        use rovo_stand_in::Grant;
 
         let service_key = Secret::new("s3cr3t-key");
         let server = server_granting(&service_key, Grant::FullScope).await;
@@ -1018,7 +1018,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_setup_on_v1_moves_to_v2_with_the_secret_from_the_keychain() {
-        use rovo_test_support::mcp_server::Grant;
+        use rovo_stand_in::Grant;
 
         let service_key = Secret::new("s3cr3t-key");
         let server = server_granting(&service_key, Grant::FullScope).await;
@@ -1068,14 +1068,14 @@ mod tests {
     /// A stand-in server that grants `service_key`, sent as Bearer, what `grant` unlocks.
     async fn server_granting(
         service_key: &Secret,
-        grant: rovo_test_support::mcp_server::Grant,
-    ) -> rovo_test_support::mcp_server::TestMcpServer {
+        grant: rovo_stand_in::Grant,
+    ) -> rovo_stand_in::StandInServer {
         let header = credentials::prepare_credential(AuthMethod::Service, None, service_key)
             .unwrap()
             .authorization()
             .expose()
             .to_owned();
-        rovo_test_support::mcp_server::TestMcpServer::start([(header, grant)])
+        rovo_stand_in::StandInServer::start([(header, grant)])
             .await
             .unwrap()
     }

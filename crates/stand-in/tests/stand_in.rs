@@ -10,8 +10,8 @@ use rmcp::model::{
 use rmcp::service::{ClientInitializeError, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-use rovo_test_support::mcp_server::{
-    Grant, META_TOOLS, PLATFORM_TOOLS, PRODUCT_TOOLS, TEAMWORK_GRAPH_TOOLS, TestMcpServer,
+use rovo_stand_in::{
+    Grant, META_TOOLS, PLATFORM_TOOLS, PRODUCT_TOOLS, StandInServer, TEAMWORK_GRAPH_TOOLS,
 };
 
 const GOOD: &str = "Basic bWVAZXhhbXBsZS5jb206Z29vZA==";
@@ -53,7 +53,7 @@ async fn tool_names(client: &RunningService<rmcp::RoleClient, ClientConfig>) -> 
 
 #[tokio::test]
 async fn a_granted_credential_lists_its_tools_and_calls_one() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = StandInServer::start([(GOOD.to_owned(), Grant::FullScope)])
         .await
         .unwrap();
     let client = connect(server.url(), GOOD)
@@ -108,7 +108,7 @@ async fn a_granted_credential_lists_its_tools_and_calls_one() {
 
 #[tokio::test]
 async fn a_token_whose_scopes_match_no_tool_sees_only_platform_tools() {
-    let server = TestMcpServer::start([(CLASSIC.to_owned(), Grant::PlatformOnly)])
+    let server = StandInServer::start([(CLASSIC.to_owned(), Grant::PlatformOnly)])
         .await
         .unwrap();
     let client = connect(server.url(), CLASSIC)
@@ -131,7 +131,7 @@ async fn a_token_whose_scopes_match_no_tool_sees_only_platform_tools() {
 
 #[tokio::test]
 async fn an_unknown_credential_gets_401_with_a_plain_text_body() {
-    let server = TestMcpServer::start([(GOOD.to_owned(), Grant::FullScope)])
+    let server = StandInServer::start([(GOOD.to_owned(), Grant::FullScope)])
         .await
         .unwrap();
     install_crypto_provider();
