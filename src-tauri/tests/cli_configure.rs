@@ -157,6 +157,37 @@ impl Sandbox {
         }
     }
 
+    /// `status --summary`: its exit code and the one line it prints on stdout.
+    fn health_line(&self) -> (i32, String) {
+        let home = self.home();
+        let output = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+            .args(["status", "--summary"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .envs(
+                self.policy_path()
+                    .exists()
+                    .then(|| ("ROVO_MCP_POLICY", self.policy_path())),
+            )
+            .stdin(Stdio::null())
+            .output()
+            .expect("the binary runs");
+        leak_scan::keep_output(&output);
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(
+            stdout.lines().count(),
+            1,
+            "the summary is exactly one line on stdout: {stdout:?}"
+        );
+        (
+            output.status.code().expect("a normal exit"),
+            stdout.trim_end().to_owned(),
+        )
+    }
+
     fn configure(&self, args: &[&str], token: &str) -> Run {
         self.configure_with(args, token, &[])
     }
@@ -505,6 +536,140 @@ fn status_shows_the_credential_its_expiry_and_each_client_with_its_mode() {
     assert_eq!(clients.len(), 1, "only Cursor holds our entry: {clients:?}");
     assert_eq!(clients[0]["id"], "cursor");
     assert_eq!(clients[0]["mode"], "inline");
+}
+
+/// `status --summary` is what a management tool collects: one line that starts with the state
+/// and an exit code per state, from nothing set up, through healthy and expiring, to a refused
+/// last check.
+#[test]
+fn the_fleet_health_is_one_line_and_an_exit_code_for_each_state() {
+    let sandbox = Sandbox::new();
+    let (code, line) = sandbox.health_line();
+    assert_eq!(
+        (code, line.split(':').next()),
+        (12, Some("not-set-up")),
+        "nothing on record yet: {line}"
+    );
+
+    let configured = sandbox.configure(
+        &["--clients", "cursor", "--yes", "--expires", "2099-01-01"],
+        TOKEN,
+    );
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let (code, line) = sandbox.health_line();
+    assert_eq!(code, 0, "a checked, far-off token is healthy: {line}");
+    assert!(
+        line.starts_with("healthy: the personal API token of me@example.com, expires 2099-01-01")
+            && line.contains(", last checked ok ")
+            && line.ends_with(", 1 client"),
+        "the line names the credential, its expiry, the check and the clients: {line}"
+    );
+
+    let soon = (chrono::Local::now().date_naive() + chrono::Days::new(5)).to_string();
+    sandbox.set_policy(r#"{ "reminderDays": 7 }"#);
+    let configured =
+        sandbox.configure(&["--clients", "cursor", "--yes", "--expires", &soon], TOKEN);
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let (code, line) = sandbox.health_line();
+    assert_eq!(
+        (code, line.as_str()),
+        (
+            10,
+            format!(
+                "expiring: the personal API token of me@example.com expires in 5 days ({soon}): \
+                 rotate it with rovo-mcp-setup rotate"
+            )
+            .as_str()
+        ),
+        "within the policy's 7-day window it is expiring"
+    );
+    fs::remove_file(sandbox.policy_path()).unwrap();
+
+    // What the tray's daily check leaves when the server refuses the token.
+    let state_path = sandbox
+        .home()
+        .join(".config/com.rovomcpsetup.desktop/state.json");
+    let mut state: Value = serde_json::from_str(&fs::read_to_string(&state_path).unwrap()).unwrap();
+    state["lastCheck"]["verdict"] = Value::from("unauthorized");
+    state["lastCheck"]["message"] = Value::from("the server refused the credential (401)");
+    fs::write(&state_path, state.to_string()).unwrap();
+    let (code, line) = sandbox.health_line();
+    assert_eq!(code, 11, "a refused credential is failing: {line}");
+    assert!(
+        line.starts_with("failing: the last check (")
+            && line.ends_with(") was refused: the server refused the credential (401)"),
+        "the line says what the check met: {line}"
+    );
+}
+
+/// A client that lost its entry, or whose entry runs a program that moved, is `client-broken`
+/// (13), each named in the line and kept in `--json`.
+#[test]
+fn a_client_that_lost_its_entry_or_its_program_is_named_in_the_health_line() {
+    let sandbox = Sandbox::new();
+    let configured = sandbox.configure(
+        &["--clients", "cursor", "--yes", "--expires", "2099-01-01"],
+        TOKEN,
+    );
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let cursor = sandbox.home().join(".cursor/mcp.json");
+    let written = fs::read_to_string(&cursor).unwrap();
+    fs::write(&cursor, "{}\n").unwrap();
+    let (code, line) = sandbox.health_line();
+    assert_eq!(
+        code, 13,
+        "a configured client without its entry is broken: {line}"
+    );
+    assert_eq!(
+        line,
+        format!(
+            "client-broken: Cursor no longer holds the entry in {}: run rovo-mcp-setup configure again",
+            cursor.display()
+        ),
+        "the line names the client and its file"
+    );
+    fs::write(&cursor, written).unwrap();
+
+    let configured = sandbox.configure(
+        &[
+            "--clients",
+            "cursor",
+            "--mode",
+            "keychain",
+            "--yes",
+            "--expires",
+            "2099-01-01",
+        ],
+        TOKEN,
+    );
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let keychain_entry = fs::read_to_string(&cursor).unwrap();
+    let program =
+        serde_json::from_str::<Value>(&keychain_entry).unwrap()["mcpServers"]["atlassian-rovo-mcp"]
+            ["command"]
+            .as_str()
+            .expect("the bridge's command")
+            .to_owned();
+    let moved = "/opt/uninstalled/rovo-mcp-setup-cli";
+    fs::write(&cursor, keychain_entry.replace(&program, moved)).unwrap();
+    let (code, line) = sandbox.health_line();
+    assert_eq!(code, 13, "an entry whose program is gone is broken: {line}");
+    assert!(
+        line.contains(&format!(
+            "Cursor's entry runs {moved}, which is not there any more"
+        )),
+        "the line names the missing program: {line}"
+    );
+    let status = sandbox.run("status", &[], "");
+    assert_eq!(
+        (
+            status.code,
+            &status.json["health"],
+            &status.json["clients"][0]["missingProgram"]
+        ),
+        (13, &Value::from("client-broken"), &Value::from(moved)),
+        "--json keeps the detail"
+    );
 }
 
 /// Cline 4 reads `~/.cline/data/settings`; our entry in Cline 3's file in VS Code's storage is

@@ -140,3 +140,79 @@ fn without_a_reachable_keychain_the_helper_says_so_in_one_sentence() {
         );
     }
 }
+
+/// The collectors IT runs (packaging/fleet): each prints the lean binary's one health line,
+/// the Linux check with `status`'s exit code, the Jamf extension attribute inside `<result>`;
+/// with no binary installed they say so.
+#[cfg(unix)]
+#[test]
+fn the_fleet_collectors_report_the_health_line_of_the_lean_binary() {
+    let fleet = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging/fleet");
+    let home = tempfile::tempdir().unwrap();
+    let user = String::from_utf8(
+        Command::new("id")
+            .arg("-un")
+            .output()
+            .expect("id runs")
+            .stdout,
+    )
+    .unwrap();
+    let collect = |script: &str, binary: &str| {
+        let output = Command::new("sh")
+            .arg(fleet.join(script))
+            .arg(user.trim())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("ROVO_MCP_CLI", binary)
+            .env("ROVO_MCP_USER", user.trim())
+            .stdin(Stdio::null())
+            .output()
+            .expect("sh runs the collector");
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+
+    let (code, line) = collect("linux-health-check.sh", LEAN);
+    assert_eq!(code, Some(12), "nothing set up is status's exit 12: {line}");
+    assert!(line.starts_with("not-set-up: "), "{line}");
+    let (code, line) = collect("jamf-extension-attribute.sh", LEAN);
+    assert_eq!(code, Some(0), "an extension attribute always exits 0");
+    assert!(
+        line.starts_with("<result>not-set-up: ") && line.ends_with("</result>\n"),
+        "Jamf reads the value inside <result>: {line}"
+    );
+
+    seed_setup_on_record(home.path());
+    let state = home
+        .path()
+        .join(".config/com.rovomcpsetup.desktop/state.json");
+    let mut recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    recorded["credential"]["expiresOn"] = "2099-01-01".into();
+    recorded["lastCheck"] = serde_json::json!({ "at": "2026-12-01T08:00:00Z", "verdict": "ok" });
+    std::fs::write(&state, recorded.to_string()).unwrap();
+    let (code, line) = collect("linux-health-check.sh", LEAN);
+    assert_eq!(code, Some(0), "a checked, far-off token is healthy: {line}");
+    assert!(
+        line.starts_with("healthy: the personal API token of me@example.com, expires 2099-01-01 (")
+            && line.ends_with(" days), last checked ok 2026-12-01, 0 clients\n"),
+        "one line naming the credential, its expiry, the check and the clients: {line}"
+    );
+    let (_, line) = collect("jamf-extension-attribute.sh", LEAN);
+    assert!(line.starts_with("<result>healthy: "), "{line}");
+
+    let gone = home.path().join("rovo-mcp-setup-cli");
+    for (script, expected) in [
+        ("linux-health-check.sh", "not-installed: "),
+        ("jamf-extension-attribute.sh", "<result>not-installed: "),
+    ] {
+        let (_, line) = collect(script, gone.to_str().unwrap());
+        assert!(
+            line.starts_with(expected),
+            "{script} without the binary: {line}"
+        );
+    }
+}

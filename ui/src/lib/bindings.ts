@@ -303,6 +303,8 @@ export type EntrySummary = {
 	 *  environment variable the person wrote by hand).
 	 */
 	mode: SecretMode | null,
+	/**  Our program the entry runs (the bridge or the header helper), as written in the file. */
+	program: string | null,
 };
 
 /**

@@ -26,6 +26,14 @@ impl Output {
         }
     }
 
+    /// One line for a management tool, on stdout.
+    pub fn line(line: &str) -> Self {
+        Self {
+            stdout: format!("{line}\n"),
+            ..Self::default()
+        }
+    }
+
     /// Text for people, on stderr.
     pub fn human(stderr: String) -> Self {
         Self {

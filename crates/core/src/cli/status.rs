@@ -14,14 +14,22 @@ use crate::plumbing::state::StateFile;
 use crate::use_cases::status::{SetupStatus, setup_status};
 
 /// Show the credential on record, its expiry, the last check and the configured clients.
+///
+/// The exit code is the setup's health: 0 healthy, 10 expiring within the reminder window,
+/// 11 failing (expired, rejected, forbidden or limited), 12 not set up, 13 a client broken
+/// (its entry gone, or running a program that moved); 1 when the state file cannot be read.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Print one JSON document on stdout.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "summary")]
     pub json: bool,
+    /// Print only the one line for management tools on stdout: `<state>: <what it means>`.
+    #[arg(long)]
+    pub summary: bool,
 }
 
-/// Runs `status` and returns the exit code: 1 when the state file cannot be read, else 0.
+/// Runs `status` and returns the exit code: 1 when the state file cannot be read, else the
+/// health's code.
 pub fn main(args: &StatusArgs) -> u8 {
     let Some(environment) = ClientEnvironment::current() else {
         return no_home(args.json).print();
@@ -33,11 +41,17 @@ pub fn main(args: &StatusArgs) -> u8 {
     let status = setup_status(
         &environment,
         &StateFile::for_environment(&environment),
-        policy.entry_name(),
+        &policy,
         Local::now().date_naive(),
     );
-    let exit_code = u8::from(status.state_error.is_some());
-    let output = if args.json {
+    let exit_code = if status.state_error.is_some() {
+        1
+    } else {
+        status.health.exit_code()
+    };
+    let output = if args.summary {
+        Output::line(&summary_line(&status))
+    } else if args.json {
         Output::json(&status)
     } else {
         Output::human(human(&status))
@@ -45,11 +59,17 @@ pub fn main(args: &StatusArgs) -> u8 {
     output.with_exit_code(exit_code).print()
 }
 
+/// `<state>: <what it means>`; an unreadable state file is `error: <why>`.
+fn summary_line(status: &SetupStatus) -> String {
+    match &status.state_error {
+        Some(error) => format!("error: {error}"),
+        None => format!("{}: {}", status.health.word(), status.summary),
+    }
+}
+
 fn human(status: &SetupStatus) -> String {
     let mut text = String::new();
-    if let Some(error) = &status.state_error {
-        let _ = writeln!(text, "error: {error}");
-    }
+    let _ = writeln!(text, "{}", summary_line(status));
     if status.configured {
         let auth = match status.auth {
             Some(crate::domain::auth_method::AuthMethod::Service) => {
@@ -96,11 +116,6 @@ fn human(status: &SetupStatus) -> String {
             (Some(date), Some(days)) => writeln!(text, "expires on {date} ({days} days left)"),
             _ => writeln!(text, "expiry date unknown"),
         };
-    } else {
-        let _ = writeln!(
-            text,
-            "not set up yet: run `rovo-mcp-setup configure` or open the app"
-        );
     }
     if let Some(check) = &status.last_check {
         let verdict = match check.verdict {

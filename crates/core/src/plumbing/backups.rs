@@ -204,6 +204,7 @@ mod tests {
             previous_entry: Some(EntrySummary {
                 url: None,
                 mode: Some(mode),
+                program: None,
             }),
             note: None,
             error: None,

@@ -55,7 +55,7 @@ pub fn rotation_target(
     let state = StateFile::for_environment(environment);
     // An unreadable file is its own error, not "nothing set up".
     let recorded = state.load()?;
-    let status = status::status_of(environment, recorded, None, policy.entry_name(), today);
+    let status = status::status_of(environment, recorded, None, &policy, today);
     let (Some(auth), Some(endpoint)) = (status.auth, status.endpoint) else {
         return Err(Error::new(
             ErrorKind::InvalidInput,

@@ -569,6 +569,8 @@ pub struct EntrySummary {
     /// How the entry carries the secret; `None` when it is neither of our modes (for example an
     /// environment variable the person wrote by hand).
     pub mode: Option<SecretMode>,
+    /// Our program the entry runs (the bridge or the header helper), as written in the file.
+    pub program: Option<String>,
 }
 
 /// Summarises an entry as read from a config file.
@@ -595,7 +597,25 @@ pub(super) fn summarise(entry: &serde_json::Value) -> EntrySummary {
     } else {
         None
     };
-    EntrySummary { url, mode }
+    let program = strings
+        .iter()
+        .find(|text| names_our_binary(text))
+        .map(|text| program_path(text).to_owned());
+    EntrySummary { url, mode, program }
+}
+
+/// The program of a string that names ours: a `command` value is the path itself; a command
+/// line (the header helper's) starts with the path, quoted when we wrote it.
+fn program_path(text: &str) -> &str {
+    for quote in ['\'', '"'] {
+        if let Some(rest) = text.strip_prefix(quote) {
+            return rest.split(quote).next().unwrap_or(rest);
+        }
+    }
+    [" headers ", " bridge"]
+        .iter()
+        .find_map(|subcommand| text.split_once(subcommand))
+        .map_or(text, |(program, _)| program)
 }
 
 fn collect_strings<'a>(value: &'a serde_json::Value, into: &mut Vec<&'a str>) {
@@ -629,6 +649,30 @@ mod tests {
     };
 
     const STDIO_ONLY: EntryShape = EntryShape::local_only(MCP_SERVERS, COMMAND_AND_ARGS);
+
+    #[test]
+    fn the_program_of_an_entry_is_read_from_a_command_or_a_quoted_command_line() {
+        for (text, program) in [
+            (
+                "/opt/Rovo MCP/rovo-mcp-setup-cli",
+                "/opt/Rovo MCP/rovo-mcp-setup-cli",
+            ),
+            (
+                "'/opt/Rovo MCP/rovo-mcp-setup' headers --endpoint 'https://a/v2/mcp'",
+                "/opt/Rovo MCP/rovo-mcp-setup",
+            ),
+            (
+                r#""C:\Program Files\Rovo MCP Setup\rovo-mcp-setup-cli.exe" headers --endpoint "https://a""#,
+                r"C:\Program Files\Rovo MCP Setup\rovo-mcp-setup-cli.exe",
+            ),
+            (
+                "/usr/bin/rovo-mcp-setup-cli bridge --endpoint https://a",
+                "/usr/bin/rovo-mcp-setup-cli",
+            ),
+        ] {
+            assert_eq!(program_path(text), program, "the program of {text:?}");
+        }
+    }
 
     #[test]
     fn the_mcp_remote_bridge_puts_the_value_in_env_and_no_space_in_the_argument() {
