@@ -344,6 +344,7 @@ fn a_backups_folder_of_another_user_is_refused_and_the_file_kept() {
 }
 
 /// Whether this test runs as root, who alone can give a folder to another user.
+#[cfg(unix)]
 fn running_as_root() -> bool {
     Command::new("id")
         .arg("-u")

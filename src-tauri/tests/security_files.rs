@@ -59,6 +59,8 @@ struct Services {
 enum Input {
     Nothing,
     Bytes(Vec<u8>),
+    /// A device such as `/dev/zero`.
+    #[cfg(unix)]
     File(PathBuf),
 }
 
@@ -173,6 +175,7 @@ impl Sandbox {
                 command.stdin(Stdio::piped());
                 Some(bytes)
             }
+            #[cfg(unix)]
             Input::File(path) => {
                 command.stdin(fs::File::open(path).unwrap());
                 None

@@ -79,6 +79,7 @@ fn without_the_app_or_tray_beside_it_each_is_refused_in_one_sentence() {
 }
 
 /// A setup on record in `home`, whose secret would be in the keychain.
+#[cfg(unix)]
 fn seed_setup_on_record(home: &Path) {
     let folder = home.join(".config/com.rovomcpsetup.desktop");
     std::fs::create_dir_all(&folder).unwrap();

@@ -14,7 +14,6 @@ use rovo_mcp_core::ErrorKind;
 use rovo_mcp_core::domain::clients::{
     self, ALL, Change, Client, ClientEnvironment, DEFAULT_ENDPOINT, DEFAULT_SERVER_NAME,
     EntrySettings, FileOrigin, KeychainCarrier, Os, SecretMode, plan_configure, plan_remove,
-    write_each,
 };
 use rovo_mcp_core::plumbing::edit::ConfigFormat;
 use rovo_mcp_core::plumbing::fsutil::WriteOutcome;
@@ -1189,7 +1188,7 @@ fn every_bad_input_gets_its_own_result_and_the_others_are_written() {
     .map(|id| clients::find(id).unwrap());
     let settings = settings(SecretMode::Inline);
 
-    let results = write_each(
+    let results = clients::write_each(
         &chosen,
         &environment,
         &root.path().join("backups"),

@@ -33,11 +33,9 @@ const USER_DATABASE_LIMIT: u64 = 16 * 1024 * 1024;
 const BACKUPS_KEPT_PER_FILE: usize = 10;
 
 /// Mode of a file we create: it may hold a secret (design §5).
-#[cfg(unix)]
 const NEW_FILE_MODE: u32 = 0o600;
 
 /// Mode of a folder we create for a config or a backup.
-#[cfg(unix)]
 const NEW_FOLDER_MODE: u32 = 0o700;
 
 /// Rename attempts. Windows antivirus and indexers hold files open for a moment and the rename
@@ -453,6 +451,10 @@ fn set_mode(
 
 /// Windows has no mode bits: files under the profile inherit the per-user ACLs of their folder.
 #[cfg(not(unix))]
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the signature of the Unix version, which can fail"
+)]
 fn set_mode(
     _temp: &fs::File,
     _existing: Option<fs::Permissions>,
@@ -477,6 +479,10 @@ fn refuse_another_users_file(path: &Path, metadata: &fs::Metadata) -> Result<()>
 
 /// Windows: files under the profile belong to the person; their ACLs decide the rest.
 #[cfg(not(unix))]
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the signature of the Unix version, which can fail"
+)]
 fn refuse_another_users_file(_path: &Path, _metadata: &fs::Metadata) -> Result<()> {
     Ok(())
 }
@@ -617,6 +623,10 @@ fn make_owner_only(path: &Path, metadata: &fs::Metadata, mode: u32) -> Result<()
 
 /// Windows: folders under the profile inherit the person's ACLs.
 #[cfg(not(unix))]
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the signature of the Unix version, which can fail"
+)]
 fn make_owner_only(_path: &Path, _metadata: &fs::Metadata, _mode: u32) -> Result<()> {
     Ok(())
 }
@@ -638,6 +648,10 @@ fn refuse_another_users_folder(folder: &Path, metadata: &fs::Metadata) -> Result
 
 /// Windows: folders under the profile belong to the person.
 #[cfg(not(unix))]
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the signature of the Unix version, which can fail"
+)]
 fn refuse_another_users_folder(_folder: &Path, _metadata: &fs::Metadata) -> Result<()> {
     Ok(())
 }

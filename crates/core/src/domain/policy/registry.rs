@@ -196,7 +196,7 @@ pub(super) fn read(hive: RegistryHive) -> Result<Option<Vec<(String, RegistryVal
     const NOT_FOUND: i32 = 0x8007_0002_u32.cast_signed();
     let source = PolicySource::Registry(hive);
     // The crate's error type is not public: name it only through what it shows.
-    let unreadable = |error: &dyn std::fmt::Display| -> crate::Error {
+    let unreadable = |error: &dyn fmt::Display| -> crate::Error {
         refusal(&source, &format!("cannot be read: {error}"))
     };
     let root = match hive {
