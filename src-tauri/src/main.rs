@@ -1,8 +1,12 @@
 //! The `rovo-mcp-setup` binary: no arguments opens the setup window; a subcommand runs headless;
 //! `--tray` hands over to the tray beside it, which runs without the webview.
 
-// A release build on Windows is a GUI program, so no console window flashes up behind the wizard.
-#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+// A release build on Windows is a GUI program, so no console window flashes up behind the wizard
+// (and a debug build with `windowed`, which the Windows tests run).
+#![cfg_attr(
+    any(not(debug_assertions), feature = "windowed"),
+    windows_subsystem = "windows"
+)]
 
 mod parent_console;
 

@@ -183,7 +183,7 @@ pub enum ToolList {
 /// The path `keychain` entries run: the lean command-line executable beside this one, as
 /// installed, else this very binary (a build or install without it).
 pub(crate) fn bridge_command() -> String {
-    let Ok(this) = std::env::current_exe().and_then(std::fs::canonicalize) else {
+    let Ok(this) = std::env::current_exe().and_then(dunce::canonicalize) else {
         return super::CLI_BINARY.to_owned();
     };
     super::sibling_binary(&this, super::CLI_BINARY)
