@@ -20,11 +20,11 @@ WINDOWS_BIN := target/$(WINDOWS_TARGET)/debug
 WINE_PREFIX := $(CURDIR)/target/wine-prefix
 WINE := /usr/lib/wine/wine64
 WINESERVER := /usr/lib/wine/wineserver
+
+TOOLS := .tools
 # zig (from PyPI) compiles the C parts of the macOS lint (tests/cross/zig-cc).
 ZIG := $(TOOLS)/zig/ziglang/zig
 ZIG_VERSION := 0.17.1
-
-TOOLS := .tools
 TAURI_DRIVER := $(TOOLS)/bin/tauri-driver
 TAURI_DRIVER_VERSION := 2.1.0
 CARGO_FUZZ := $(TOOLS)/bin/cargo-fuzz
