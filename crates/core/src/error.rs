@@ -43,6 +43,17 @@ pub enum ErrorKind {
     /// The server speaks MCP but broke the protocol: malformed JSON-RPC, an error result,
     /// an unsupported protocol version.
     ProtocolError,
+    /// The token endpoint refused a service account's OAuth client: an unknown client ID, a
+    /// wrong secret, or a revoked credential (Atlassian tells these apart for no one).
+    OauthClientRejected,
+    /// The token endpoint does not let this client use the client-credentials grant: it is not
+    /// a service account's OAuth 2.0 credential.
+    OauthGrantRefused,
+    /// The token endpoint refused for scopes: the credential has none the server grants.
+    OauthScopeMissing,
+    /// The token endpoint answered, but not with an access token: a web page, JSON without a
+    /// token, or a token without its lifetime.
+    TokenEndpointInvalid,
 }
 
 impl ErrorKind {
@@ -51,10 +62,18 @@ impl ErrorKind {
         match self {
             Self::KeychainUnavailable | Self::StateUnreadable | Self::Internal => 1,
             Self::InvalidInput => 2,
-            Self::Unauthorized => 3,
-            Self::ForbiddenIp | Self::ForbiddenLegacyToken | Self::Forbidden => 4,
+            Self::Unauthorized | Self::OauthClientRejected => 3,
+            Self::ForbiddenIp
+            | Self::ForbiddenLegacyToken
+            | Self::Forbidden
+            | Self::OauthGrantRefused => 4,
+            Self::OauthScopeMissing => 5,
             Self::Network | Self::Tls | Self::Timeout => 6,
-            Self::RateLimited | Self::ServerError | Self::NotMcp | Self::ProtocolError => 7,
+            Self::RateLimited
+            | Self::ServerError
+            | Self::NotMcp
+            | Self::ProtocolError
+            | Self::TokenEndpointInvalid => 7,
             // Design §7: a client that could not be written is exit 8, whatever the reason.
             Self::ConfigInvalid | Self::ConfigWriteFailed => 8,
         }

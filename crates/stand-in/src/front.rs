@@ -28,6 +28,7 @@ use crate::faults::{HeaderEcho, Misbehaviour};
 use crate::handler::StandInRovo;
 use crate::log::{LoggedRequest, RequestLog};
 use crate::server::{Controls, Credentials, MCP_PATH, V1_MCP_PATH};
+use crate::token_endpoint::{self, IssuedTokens, OauthClient, TOKEN_PATH};
 
 type StandInBody = BoxBody<Bytes, Infallible>;
 type McpService = StreamableHttpService<StandInRovo, LocalSessionManager>;
@@ -41,6 +42,8 @@ pub(crate) struct Front {
     pub(crate) v1: McpService,
     pub(crate) credentials: Arc<Credentials>,
     pub(crate) controls: Arc<Controls>,
+    pub(crate) oauth_clients: HashMap<String, OauthClient>,
+    pub(crate) issued: Arc<IssuedTokens>,
     pub(crate) misbehaviours: HashMap<String, Misbehaviour>,
     /// How many requests a `RateLimited` credential has made.
     pub(crate) rate_limited: AtomicUsize,
@@ -97,9 +100,12 @@ impl Front {
         let rpc_method = message
             .as_ref()
             .and_then(|message| Some(message.get("method")?.as_str()?.to_owned()));
-        let response = self
-            .gate(Request::from_parts(parts, body), message.as_ref())
-            .await;
+        let response = if parts.uri.path() == TOKEN_PATH {
+            self.token(&body).await
+        } else {
+            self.gate(Request::from_parts(parts, body), message.as_ref())
+                .await
+        };
         self.log.push(LoggedRequest {
             http_method,
             rpc_method,
@@ -107,6 +113,18 @@ impl Front {
             finished: Instant::now(),
         });
         response
+    }
+
+    /// The token endpoint's answer to `body`; a client told to hang never gets one.
+    async fn token(&self, body: &Bytes) -> Response<StandInBody> {
+        match token_endpoint::answer(&self.oauth_clients, &self.issued, body) {
+            Some((status, content_type, body)) => reply(
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                content_type,
+                body,
+            ),
+            None => std::future::pending().await,
+        }
     }
 
     /// The credential check, the faults and the latency, then the MCP service of the path.

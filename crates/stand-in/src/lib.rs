@@ -11,7 +11,9 @@
 //! server and the networks in front of it do (§2.3): 401 with a plain-text body, the
 //! legacy-token and IP-allowlist 403s, 429 with `Retry-After`, 5xx, an HTML page, a reply that
 //! hangs, an event stream that never ends, a huge or non-UTF-8 reply, a JSON-RPC error, slow
-//! replies. Every request is logged with its start and end. It only ever listens on 127.0.0.1.
+//! replies. Beside them, `/oauth/token` stands in for Atlassian's OAuth token endpoint: a service
+//! account's client ID and secret for short-lived access tokens the MCP paths accept until they
+//! expire. Every request is logged with its start and end. It only ever listens on 127.0.0.1.
 
 mod catalogue;
 mod faults;
@@ -19,6 +21,7 @@ mod front;
 mod handler;
 mod log;
 mod server;
+mod token_endpoint;
 
 pub use catalogue::{
     API_TOKEN_OFF_REFUSAL, CLASSIC_TOKEN_REFUSAL, CallRefusal, CatalogueTool, Grant, IP_REFUSAL,
@@ -31,3 +34,4 @@ pub use server::{
     ACCOUNT_EMAIL, Identity, MCP_PATH, SITE_CLOUD_ID, SITE_URL, STAND_IN_PROMPT,
     STAND_IN_RESOURCE_URI, StandInServer, StandInServerBuilder, V1_MCP_PATH,
 };
+pub use token_endpoint::{ACCESS_TOKEN_PREFIX, TOKEN_PATH, TokenAnswer};

@@ -25,6 +25,7 @@ use crate::faults::Misbehaviour;
 use crate::front::{Front, serve_connections};
 use crate::handler::StandInRovo;
 use crate::log::RequestLog;
+use crate::token_endpoint::{IssuedTokens, OauthClient, TOKEN_PATH, TokenAnswer};
 
 /// The path the real endpoint recommends for every client (v2).
 pub const MCP_PATH: &str = "/v2/mcp";
@@ -92,10 +93,12 @@ fn basic_email(authorization: &str) -> Option<String> {
 }
 
 /// Which `Authorization` values the server accepts, and with what: exact values a test
-/// granted, then a rule for any other value (the demo's: any well-formed credential).
+/// granted, the access tokens its token endpoint issued until they expire, then a rule for any
+/// other value (the demo's: any well-formed credential).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Credentials {
     exact: HashMap<String, Grant>,
+    issued: Arc<IssuedTokens>,
     rule: Option<fn(&str) -> Option<Grant>>,
 }
 
@@ -104,6 +107,7 @@ impl Credentials {
         self.exact
             .get(authorization)
             .copied()
+            .or_else(|| self.issued.grant(authorization))
             .or_else(|| self.rule.and_then(|rule| rule(authorization)))
     }
 }
@@ -113,6 +117,7 @@ impl Credentials {
 pub struct StandInServerBuilder {
     credentials: Credentials,
     identity: Identity,
+    oauth_clients: HashMap<String, OauthClient>,
     misbehaviours: HashMap<String, Misbehaviour>,
     page_size: Option<usize>,
     json_replies: bool,
@@ -128,6 +133,7 @@ impl Default for StandInServerBuilder {
         Self {
             credentials: Credentials::default(),
             identity: Identity::STAND_IN,
+            oauth_clients: HashMap::new(),
             misbehaviours: HashMap::new(),
             page_size: None,
             json_replies: false,
@@ -152,6 +158,25 @@ impl StandInServerBuilder {
     #[must_use]
     pub fn grant_by_rule(mut self, rule: fn(&str) -> Option<Grant>) -> Self {
         self.credentials.rule = Some(rule);
+        self
+    }
+
+    /// Registers a service account's OAuth client at the token endpoint: `client_id` with
+    /// `secret`, answered as `answer` says; any other ID or secret is refused with 401.
+    #[must_use]
+    pub fn oauth_client(
+        mut self,
+        client_id: impl Into<String>,
+        secret: impl Into<String>,
+        answer: TokenAnswer,
+    ) -> Self {
+        self.oauth_clients.insert(
+            client_id.into(),
+            OauthClient {
+                secret: secret.into(),
+                answer,
+            },
+        );
         self
     }
 
@@ -232,6 +257,7 @@ impl StandInServerBuilder {
     /// # Errors
     /// When no loopback port can be bound.
     pub async fn start(self) -> std::io::Result<StandInServer> {
+        let issued = Arc::clone(&self.credentials.issued);
         let credentials = Arc::new(self.credentials);
         let controls = Arc::new(Controls::default());
         controls
@@ -271,6 +297,8 @@ impl StandInServerBuilder {
             v1: service(true),
             credentials,
             controls: Arc::clone(&controls),
+            oauth_clients: self.oauth_clients,
+            issued: Arc::clone(&issued),
             misbehaviours: self.misbehaviours,
             rate_limited: AtomicUsize::new(0),
             latency: self.latency,
@@ -282,6 +310,8 @@ impl StandInServerBuilder {
         Ok(StandInServer {
             url: format!("http://{address}{MCP_PATH}"),
             v1_url: format!("http://{address}{V1_MCP_PATH}"),
+            token_url: format!("http://{address}{TOKEN_PATH}"),
+            issued,
             log,
             task,
             controls,
@@ -295,6 +325,8 @@ impl StandInServerBuilder {
 pub struct StandInServer {
     url: String,
     v1_url: String,
+    token_url: String,
+    issued: Arc<IssuedTokens>,
     log: Arc<RequestLog>,
     /// Accepts connections and owns every open one: aborting it drops them all.
     task: JoinHandle<()>,
@@ -331,6 +363,22 @@ impl StandInServer {
     /// The v1 endpoint URL, `http://127.0.0.1:<port>/v1/mcp`.
     pub fn v1_url(&self) -> &str {
         &self.v1_url
+    }
+
+    /// The token endpoint's URL, `http://127.0.0.1:<port>/oauth/token`.
+    pub fn token_url(&self) -> &str {
+        &self.token_url
+    }
+
+    /// How many access tokens the token endpoint has issued.
+    pub fn access_tokens_issued(&self) -> u64 {
+        self.issued.issued()
+    }
+
+    /// Expires every access token issued so far, as their hour running out would: the MCP
+    /// paths refuse them with 401 from now on, mid-session too.
+    pub fn expire_access_tokens(&self) {
+        self.issued.expire_all();
     }
 
     /// Every request received so far.

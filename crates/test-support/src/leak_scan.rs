@@ -27,14 +27,20 @@ pub const REVOKED_TOKEN: &str = "ATATT3xFfGF0-revoked-test-token_0123456789=ABCD
 /// A service account's API key (sent as `Bearer`).
 pub const SERVICE_KEY: &str = "ATSTT3xFfGF0-service-account-key_0123456789=ABCDEF12";
 
-/// Every secret above: what the scan looks for.
-pub const TEST_SECRETS: [(&str, &str); 6] = [
+/// A service account's OAuth client secret.
+pub const OAUTH_CLIENT_SECRET: &str = "ATOA3xFfGF0-oauth-client-secret_0123456789=ABCDEF12";
+
+/// Every secret above, and the start of every access token the stand-in's token endpoint
+/// issues: what the scan looks for.
+pub const TEST_SECRETS: [(&str, &str); 8] = [
     ("SCOPED_TOKEN", SCOPED_TOKEN),
     ("CLASSIC_TOKEN", CLASSIC_TOKEN),
     ("ROTATED_TOKEN", ROTATED_TOKEN),
     ("REFUSED_TOKEN", REFUSED_TOKEN),
     ("REVOKED_TOKEN", REVOKED_TOKEN),
     ("SERVICE_KEY", SERVICE_KEY),
+    ("OAUTH_CLIENT_SECRET", OAUTH_CLIENT_SECRET),
+    ("ACCESS_TOKEN", rovo_stand_in::ACCESS_TOKEN_PREFIX),
 ];
 
 /// The environment variables of the app's logging (`rovo_mcp_core::plumbing::logging`).

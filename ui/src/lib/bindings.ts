@@ -348,7 +348,24 @@ export type ErrorKind =
  *  The server speaks MCP but broke the protocol: malformed JSON-RPC, an error result,
  *  an unsupported protocol version.
  */
-"protocol_error";
+"protocol_error" | 
+/**
+ *  The token endpoint refused a service account's OAuth client: an unknown client ID, a
+ *  wrong secret, or a revoked credential (Atlassian tells these apart for no one).
+ */
+"oauth_client_rejected" | 
+/**
+ *  The token endpoint does not let this client use the client-credentials grant: it is not
+ *  a service account's OAuth 2.0 credential.
+ */
+"oauth_grant_refused" | 
+/**  The token endpoint refused for scopes: the credential has none the server grants. */
+"oauth_scope_missing" | 
+/**
+ *  The token endpoint answered, but not with an access token: a web page, JSON without a
+ *  token, or a token without its lifetime.
+ */
+"token_endpoint_invalid";
 
 /**
  *  What a failed command returns to the UI. The message names what was involved and what to

@@ -340,6 +340,24 @@ export const strings = {
       cause: "The server answered in an unexpected format.",
       action: "Check again; if it persists, copy the details and report it.",
     },
+    oauth_client_rejected: {
+      cause:
+        "Atlassian's token endpoint did not accept the client ID and secret: one is mistyped, or the credential was revoked or deleted.",
+      action:
+        "Copy both again from the service account's OAuth 2.0 credential in admin.atlassian.com, or create a new credential.",
+    },
+    oauth_grant_refused: {
+      cause: "This client may not sign in on its own: it is not a service account's OAuth 2.0 credential (perhaps a developer-console app).",
+      action: "Create an OAuth 2.0 credential under Directory → Service accounts in admin.atlassian.com and use its client ID.",
+    },
+    oauth_scope_missing: {
+      cause: "The credential was created without the scopes the Rovo MCP server needs.",
+      action: "Create a new OAuth 2.0 credential for the service account with the Rovo MCP scopes (filter the app types to Rovo MCP).",
+    },
+    token_endpoint_invalid: {
+      cause: "The token endpoint answered with something other than an access token, such as a proxy's sign-in page.",
+      action: "Check the network or proxy, and the token endpoint address if your organisation set one.",
+    },
   } satisfies Record<ErrorKind, FailureText>,
 
   clients: {
@@ -506,5 +524,9 @@ export const strings = {
     server_error: "The Rovo MCP server failed; try again later.",
     not_mcp: "That address did not answer like the Rovo MCP server.",
     protocol_error: "The server answered in a way this app does not understand.",
+    oauth_client_rejected: "Atlassian did not accept the service account's client ID and secret.",
+    oauth_grant_refused: "This client ID is not a service account's OAuth credential.",
+    oauth_scope_missing: "The service account's OAuth credential has no Rovo MCP scopes.",
+    token_endpoint_invalid: "The token endpoint did not answer with an access token.",
   } satisfies Record<ErrorKind, string>,
 } as const;

@@ -1,4 +1,5 @@
-//! What the app knows about: credentials and auth methods, the Rovo MCP server and its probe,
+//! What the app knows about: credentials and auth methods, service accounts' OAuth clients and
+//! their access tokens, the Rovo MCP server and its probe,
 //! the tool catalogue, every client's config, the organisation's policy, secrets and the
 //! keychain, the bridge, and when to remind.
 
@@ -7,6 +8,7 @@ pub mod bridge;
 pub mod catalogue;
 pub mod clients;
 pub mod credentials;
+pub mod oauth;
 pub mod policy;
 pub mod probe;
 pub mod reminders;

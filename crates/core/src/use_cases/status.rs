@@ -358,6 +358,9 @@ fn refused(verdict: Verdict) -> bool {
                     | ErrorKind::Forbidden
                     | ErrorKind::ForbiddenIp
                     | ErrorKind::ForbiddenLegacyToken
+                    | ErrorKind::OauthClientRejected
+                    | ErrorKind::OauthGrantRefused
+                    | ErrorKind::OauthScopeMissing
             )
     )
 }

@@ -1,0 +1,219 @@
+//! A service account's OAuth client against the stand-in token endpoint and MCP server: the
+//! exchange and the probe with the token it gives, every refusal of the token endpoint as its
+//! own kind with the status and no secret, a token endpoint that hangs, and a token renewed
+//! before it expires and after the server stops taking it.
+
+use std::time::Duration;
+
+use rovo_mcp_core::ErrorKind;
+use rovo_mcp_core::domain::auth_method::AuthMethod;
+use rovo_mcp_core::domain::credentials::prepare_credential;
+use rovo_mcp_core::domain::oauth::{self, ClientCredentials, TokenSource};
+use rovo_mcp_core::domain::probe::{self, Endpoint, ProbeOptions, Verdict};
+use rovo_mcp_core::domain::secrets::Secret;
+use rovo_stand_in::{ACCESS_TOKEN_PREFIX, Grant, StandInServer, TokenAnswer};
+use rovo_test_support::leak_scan;
+
+const CLIENT_ID: &str = "stand-in-client-0123456789abcdef";
+const CLIENT_SECRET: &str = leak_scan::OAUTH_CLIENT_SECRET;
+
+fn credentials(client_id: &str) -> ClientCredentials {
+    ClientCredentials::new(client_id, &Secret::new(CLIENT_SECRET)).expect("a well-formed client")
+}
+
+async fn server(answer: TokenAnswer) -> StandInServer {
+    StandInServer::builder()
+        .oauth_client(CLIENT_ID, CLIENT_SECRET, answer)
+        .start()
+        .await
+        .expect("the stand-in starts")
+}
+
+fn hour() -> TokenAnswer {
+    TokenAnswer::Issue {
+        grant: Grant::FullScope,
+        lifetime: Duration::from_secs(3600),
+    }
+}
+
+async fn verdict_with(server: &StandInServer, authorization: &Secret) -> Verdict {
+    let token = authorization
+        .expose()
+        .strip_prefix("Bearer ")
+        .expect("a bearer header");
+    let credential = prepare_credential(AuthMethod::Service, None, &Secret::new(token))
+        .expect("an access token is a well-formed bearer credential");
+    let endpoint = Endpoint::parse(server.url()).unwrap();
+    let (report, _close) = probe::probe(
+        &endpoint,
+        &credential,
+        &ProbeOptions::default(),
+        &mut |_| {},
+    )
+    .await;
+    report.verdict
+}
+
+#[tokio::test]
+async fn the_exchanged_token_signs_in_and_lists_every_tool() {
+    let server = server(hour()).await;
+    let endpoint = oauth::token_endpoint(Some(server.token_url()), None).unwrap();
+    let token = oauth::exchange(&endpoint, &credentials(CLIENT_ID))
+        .await
+        .expect("the token endpoint issues a token");
+    assert!(
+        token.authorization().expose().starts_with("Bearer ")
+            && token.authorization().expose().contains(ACCESS_TOKEN_PREFIX),
+        "the header carries the issued token"
+    );
+    assert_eq!(token.lifetime(), Duration::from_secs(3600));
+    assert_eq!(
+        verdict_with(&server, token.authorization()).await,
+        Verdict::Ok,
+        "the MCP server takes the token as any bearer credential"
+    );
+}
+
+#[tokio::test]
+async fn each_refusal_of_the_token_endpoint_is_its_own_kind_with_no_secret() {
+    for (answer, client_id, kind, status) in [
+        (
+            hour(),
+            "someone-else",
+            ErrorKind::OauthClientRejected,
+            "HTTP 401",
+        ),
+        (
+            TokenAnswer::GrantNotAllowed,
+            CLIENT_ID,
+            ErrorKind::OauthGrantRefused,
+            "HTTP 403",
+        ),
+        (
+            TokenAnswer::MissingScopes,
+            CLIENT_ID,
+            ErrorKind::OauthScopeMissing,
+            "HTTP 400",
+        ),
+        (
+            TokenAnswer::HtmlPage,
+            CLIENT_ID,
+            ErrorKind::TokenEndpointInvalid,
+            "HTTP 200",
+        ),
+        (
+            TokenAnswer::NoLifetime,
+            CLIENT_ID,
+            ErrorKind::TokenEndpointInvalid,
+            "without `expires_in`",
+        ),
+        (
+            TokenAnswer::Unavailable,
+            CLIENT_ID,
+            ErrorKind::ServerError,
+            "HTTP 503",
+        ),
+    ] {
+        let server = server(answer.clone()).await;
+        let endpoint = oauth::token_endpoint(Some(server.token_url()), None).unwrap();
+        let error = oauth::exchange(&endpoint, &credentials(client_id))
+            .await
+            .expect_err("refused");
+        assert_eq!(error.kind(), kind, "{answer:?}: {}", error.message());
+        assert!(
+            error.message().contains(status) && error.message().contains(server.token_url()),
+            "the message names the endpoint and what it answered: {}",
+            error.message()
+        );
+        assert!(
+            !error.message().contains(CLIENT_SECRET)
+                && !error.message().contains(ACCESS_TOKEN_PREFIX),
+            "no secret and no token in the message: {}",
+            error.message()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_token_endpoint_that_hangs_is_a_timeout_and_one_that_is_closed_a_network_failure() {
+    let server = server(TokenAnswer::Hang).await;
+    let endpoint = oauth::token_endpoint(Some(server.token_url()), None).unwrap();
+    let error = oauth::exchange_within(
+        &endpoint,
+        &credentials(CLIENT_ID),
+        Duration::from_millis(300),
+    )
+    .await
+    .expect_err("no answer");
+    assert_eq!(error.kind(), ErrorKind::Timeout, "{}", error.message());
+
+    let closed = oauth::token_endpoint(Some("http://127.0.0.1:9/oauth/token"), None).unwrap();
+    let error = oauth::exchange(&closed, &credentials(CLIENT_ID))
+        .await
+        .expect_err("nothing listens");
+    assert_eq!(error.kind(), ErrorKind::Network, "{}", error.message());
+}
+
+#[test]
+fn the_token_endpoint_follows_the_endpoint_rule() {
+    for refused in [
+        "http://auth.example.com/oauth/token",
+        "https://user:pass@auth.example.com/oauth/token",
+        "not a url",
+    ] {
+        let error = oauth::token_endpoint(Some(refused), None).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput, "{refused}");
+    }
+    let chosen = oauth::token_endpoint(None, Some("http://127.0.0.1:8080/oauth/token")).unwrap();
+    assert_eq!(
+        chosen.url().as_str(),
+        "http://127.0.0.1:8080/oauth/token",
+        "the variable"
+    );
+    let default = oauth::token_endpoint(None, Some("  ")).unwrap();
+    assert_eq!(
+        default.url().as_str(),
+        oauth::DEFAULT_TOKEN_URL,
+        "an empty variable is unset"
+    );
+}
+
+#[tokio::test]
+async fn a_token_is_kept_while_fresh_and_renewed_when_the_server_stops_taking_it() {
+    let server = server(TokenAnswer::Issue {
+        grant: Grant::FullScope,
+        lifetime: Duration::from_secs(2),
+    })
+    .await;
+    let source = TokenSource::new(
+        oauth::token_endpoint(Some(server.token_url()), None).unwrap(),
+        credentials(CLIENT_ID),
+    );
+    let first = source.authorization().await.unwrap();
+    let again = source.authorization().await.unwrap();
+    assert_eq!(first.expose(), again.expose(), "a fresh token is reused");
+    assert_eq!(server.access_tokens_issued(), 1);
+
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let renewed = source.authorization().await.unwrap();
+    assert_ne!(
+        renewed.expose(),
+        first.expose(),
+        "a two-second token is renewed halfway, before it can expire on the way"
+    );
+
+    server.expire_access_tokens();
+    assert_eq!(
+        verdict_with(&server, &renewed).await,
+        Verdict::Failed(ErrorKind::Unauthorized),
+        "the server refuses an expired token"
+    );
+    source.discard().await;
+    let fresh = source.authorization().await.unwrap();
+    assert_eq!(
+        verdict_with(&server, &fresh).await,
+        Verdict::Ok,
+        "after the refusal a new token signs in again"
+    );
+    assert_eq!(server.access_tokens_issued(), 3);
+}
