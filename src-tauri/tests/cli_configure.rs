@@ -1382,3 +1382,45 @@ fn a_setup_on_v1_is_shown_as_such_and_moves_to_v2_in_one_command() {
         status.stdout
     );
 }
+
+/// A service account's OAuth client cannot go into a client file: its access tokens last an
+/// hour. `configure` and `rotate` refuse it in one sentence that says why and what to use, and
+/// nothing is written.
+#[test]
+fn an_oauth_client_is_refused_by_configure_and_rotate_and_nothing_is_written() {
+    let sandbox = Sandbox::new();
+    for (subcommand, extra) in [
+        (
+            "configure",
+            &["--clients", "cursor", "--mode", "inline", "--yes"][..],
+        ),
+        ("rotate", &[][..]),
+    ] {
+        let mut args = vec![
+            "--auth",
+            "service-oauth",
+            "--client-id",
+            "stand-in-client-0123456789abcdef",
+            "--token-env",
+            TOKEN_VARIABLE,
+        ];
+        args.extend_from_slice(extra);
+        let run = sandbox.run(subcommand, &args, leak_scan::OAUTH_CLIENT_SECRET);
+        assert_eq!(
+            (run.code, run.json["error"]["kind"].as_str()),
+            (2, Some("invalid_input")),
+            "{subcommand}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("last an hour")
+                && run.stderr.contains("validate --auth service-oauth"),
+            "{subcommand} says why and what to use: {}",
+            run.stderr
+        );
+    }
+    assert!(
+        sandbox.read(".cursor/mcp.json").is_none(),
+        "nothing is written into Cursor's folder"
+    );
+}

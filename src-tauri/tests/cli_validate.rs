@@ -585,3 +585,189 @@ async fn the_proxy_environment_is_never_used_for_loopback() {
         );
     }
 }
+
+const CLIENT_ID: &str = "stand-in-client-0123456789abcdef";
+const CLIENT_SECRET: &str = leak_scan::OAUTH_CLIENT_SECRET;
+
+/// The stand-in with a token endpoint that knows four clients: a good one, one not allowed the
+/// grant, one without Rovo MCP scopes, and one behind a captive portal.
+fn oauth_server(runtime: &tokio::runtime::Runtime) -> StandInServer {
+    use rovo_stand_in::TokenAnswer;
+    runtime
+        .block_on(
+            StandInServer::builder()
+                .oauth_client(
+                    CLIENT_ID,
+                    CLIENT_SECRET,
+                    TokenAnswer::Issue {
+                        grant: Grant::FullScope,
+                        lifetime: std::time::Duration::from_secs(3600),
+                    },
+                )
+                .oauth_client(
+                    "not-a-service-account",
+                    CLIENT_SECRET,
+                    TokenAnswer::GrantNotAllowed,
+                )
+                .oauth_client("no-rovo-scopes", CLIENT_SECRET, TokenAnswer::MissingScopes)
+                .oauth_client("behind-a-portal", CLIENT_SECRET, TokenAnswer::HtmlPage)
+                .start(),
+        )
+        .unwrap()
+}
+
+/// `validate --auth service-oauth` of `client_id` with `secret` against `server`'s endpoints,
+/// checked for the client secret and every access token in its output.
+fn validate_oauth(server: &StandInServer, client_id: &str, secret: &str) -> Run {
+    let run = validate(
+        &[
+            "--endpoint",
+            server.url(),
+            "--auth",
+            "service-oauth",
+            "--client-id",
+            client_id,
+            "--token-url",
+            server.token_url(),
+            "--token-env",
+            TOKEN_VARIABLE,
+        ],
+        secret,
+        None,
+    );
+    for leaked in [CLIENT_SECRET, rovo_stand_in::ACCESS_TOKEN_PREFIX] {
+        assert!(
+            !run.stdout.contains(leaked) && !run.stderr.contains(leaked),
+            "no client secret and no access token in any output:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    run
+}
+
+/// `validate --auth service-oauth`: the client ID and secret, pasted with spaces around them,
+/// exchanged at the token endpoint (`--token-url`) for an access token that is probed like any
+/// credential, with the same verdict and tools.
+#[test]
+fn a_service_accounts_oauth_client_is_exchanged_then_checked() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = oauth_server(&runtime);
+    let ok = validate_oauth(
+        &server,
+        &format!("  {CLIENT_ID}\n"),
+        &format!("\n{CLIENT_SECRET}  "),
+    );
+    assert_eq!(
+        (
+            ok.code,
+            ok.json["verdict"].as_str(),
+            ok.json["auth"].as_str()
+        ),
+        (0, Some("ok"), Some("service-oauth")),
+        "the exchanged token signs in, spaces pasted around both cleaned: {}",
+        ok.stderr
+    );
+    assert!(
+        ok.json["tools"]
+            .as_array()
+            .is_some_and(|tools| tools.len() > 10),
+        "the same tools as any full credential: {}",
+        ok.stdout
+    );
+    assert_eq!(
+        server.access_tokens_issued(),
+        1,
+        "one exchange for one check"
+    );
+}
+
+/// Every refusal of the token endpoint is its own kind and exit code with a hint; a secret
+/// pasted as the ID, a missing ID and a token endpoint over plain http to another host are
+/// invalid input, refused before the secret is sent anywhere.
+#[test]
+fn each_refusal_of_an_oauth_client_has_its_kind_exit_code_and_hint() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = oauth_server(&runtime);
+    for (client_id, secret, kind, code) in [
+        (
+            CLIENT_ID,
+            "ATOA-a-wrong-secret-0123456789",
+            "oauth_client_rejected",
+            3,
+        ),
+        (
+            "not-a-service-account",
+            CLIENT_SECRET,
+            "oauth_grant_refused",
+            4,
+        ),
+        ("no-rovo-scopes", CLIENT_SECRET, "oauth_scope_missing", 5),
+        (
+            "behind-a-portal",
+            CLIENT_SECRET,
+            "token_endpoint_invalid",
+            7,
+        ),
+        (CLIENT_SECRET, CLIENT_SECRET, "invalid_input", 2),
+    ] {
+        let run = validate_oauth(&server, client_id, secret);
+        assert_eq!(
+            (run.code, run.json["error"]["kind"].as_str()),
+            (code, Some(kind)),
+            "{kind}: {}",
+            run.stderr
+        );
+        assert!(
+            run.json["error"]["hint"]
+                .as_str()
+                .is_some_and(|hint| !hint.contains("fault of the app")),
+            "each refusal says what to do: {}",
+            run.json["error"]
+        );
+    }
+    let without_id = validate(
+        &[
+            "--endpoint",
+            server.url(),
+            "--auth",
+            "service-oauth",
+            "--token-env",
+            TOKEN_VARIABLE,
+        ],
+        CLIENT_SECRET,
+        None,
+    );
+    assert_eq!(
+        (without_id.code, without_id.json["error"]["kind"].as_str()),
+        (2, Some("invalid_input")),
+        "--client-id is needed: {}",
+        without_id.stderr
+    );
+    let plain_http = validate(
+        &[
+            "--endpoint",
+            server.url(),
+            "--auth",
+            "service-oauth",
+            "--client-id",
+            CLIENT_ID,
+            "--token-url",
+            "http://auth.example.com/oauth/token",
+            "--token-env",
+            TOKEN_VARIABLE,
+        ],
+        CLIENT_SECRET,
+        None,
+    );
+    assert_eq!(
+        plain_http.code, 2,
+        "a token endpoint over plain http to another host is refused: {}",
+        plain_http.stderr
+    );
+    assert_eq!(
+        server.access_tokens_issued(),
+        0,
+        "no refused client got a token"
+    );
+}

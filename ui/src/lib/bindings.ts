@@ -114,7 +114,12 @@ export type AuthMethod =
 /**  A personal API token with scopes, sent as `Basic base64(email:token)`. */
 "personal" | 
 /**  A service account's API key, sent as `Bearer <key>`. */
-"service";
+"service" | 
+/**
+ *  A service account's OAuth 2.0 client (ID and secret), exchanged at Atlassian's token
+ *  endpoint for an access token of about an hour, sent as `Bearer <access token>`.
+ */
+"service-oauth";
 
 /**  Everything the wizard and the command line show about a method before a secret is entered. */
 export type AuthMethodInfo = {
@@ -241,7 +246,11 @@ export type CredentialField =
 /**  A personal API token with scopes. */
 "apiToken" | 
 /**  A service account's API key. */
-"serviceKey";
+"serviceKey" | 
+/**  A service account's OAuth client ID. */
+"clientId" | 
+/**  A service account's OAuth client secret. */
+"clientSecret";
 
 /**  What became of the credential the write stored in the keychain and the state file. */
 export type CredentialUndo = 

@@ -130,6 +130,13 @@ export const strings = {
           "A non-human account that an Atlassian admin created: its key is sent as a Bearer token, and it is created in Atlassian Administration → Directory → Service accounts.",
         pageHint: "An admin opens Directory → Service accounts there, picks the account and creates an API key.",
       },
+      "service-oauth": {
+        label: "Service account (OAuth client)",
+        explanation:
+          "The way Atlassian now recommends for a service account: its OAuth 2.0 client ID and secret are exchanged for an access token that lasts an hour and is renewed as needed. Choose it when your organisation keeps API-token sign-in off.",
+        pageHint:
+          "An admin opens Directory → Service accounts there, picks the account, and creates an OAuth 2.0 credential with the Rovo MCP scopes.",
+      },
     } satisfies Record<AuthMethod, MethodText>,
     answer: {
       heading: "What this method needs",
@@ -161,10 +168,21 @@ export const strings = {
         hint: "Paste the API key created for the service account.",
         need: "An API key of the service account",
       },
+      clientId: {
+        label: "Client ID",
+        hint: "The client ID of the service account's OAuth 2.0 credential.",
+        need: "The client ID of the service account's OAuth 2.0 credential",
+      },
+      clientSecret: {
+        label: "Client secret",
+        hint: "Paste the secret shown once when the credential was created.",
+        need: "Its client secret",
+      },
     } satisfies Record<CredentialField, FieldText>,
     openPage: {
       personal: "Open the token page",
       service: "Open Atlassian Administration",
+      "service-oauth": "Open Atlassian Administration",
     } satisfies Record<AuthMethod, string>,
     openPageHint: "Opens in your browser.",
     expiry: {
@@ -482,7 +500,11 @@ export const strings = {
     stepsLabel: "Rotation steps",
     loading: "Reading your current setup…",
     current: "Current setup",
-    method: { personal: "personal API token", service: "service-account API key" } satisfies Record<AuthMethod, string>,
+    method: {
+      personal: "personal API token",
+      service: "service-account API key",
+      "service-oauth": "service account's OAuth client",
+    } satisfies Record<AuthMethod, string>,
     clientsLabel: "Clients that use it",
     modes: {
       keychain: "reads the system keychain: nothing to change in its file",

@@ -125,7 +125,7 @@ function initialState(): WizardState {
     methods: null,
     method: null,
     answer: null,
-    credentials: { email: "", apiToken: "", serviceKey: "" },
+    credentials: { email: "", apiToken: "", serviceKey: "", clientId: "", clientSecret: "" },
     expiry: defaultExpiry(),
     check: idleCheck(),
     clients: idleClients(),

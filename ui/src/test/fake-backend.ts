@@ -31,7 +31,19 @@ export const SERVICE: AuthMethodInfo = {
   credentialPageUrl: "https://admin.atlassian.com",
 };
 
-export const ANSWERS: Record<AuthMethod, AuthMethodInfo> = { personal: PERSONAL, service: SERVICE };
+export const SERVICE_OAUTH: AuthMethodInfo = {
+  method: "service-oauth",
+  scheme: "bearer",
+  headerTemplate: "Authorization: Bearer <access token from the client ID and secret>",
+  credentialFields: ["clientId", "clientSecret"],
+  credentialPageUrl: "https://admin.atlassian.com",
+};
+
+export const ANSWERS: Record<AuthMethod, AuthMethodInfo> = {
+  personal: PERSONAL,
+  service: SERVICE,
+  "service-oauth": SERVICE_OAUTH,
+};
 
 /** No policy: nothing is locked. */
 export const NO_POLICY: LockedChoices = {

@@ -89,6 +89,9 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     let Some(environment) = ClientEnvironment::current() else {
         return no_home(args.json).print();
     };
+    if let Err(error) = args.credential.refuse_oauth_client("configure") {
+        return Output::error(&error, args.json).print();
+    }
     let chosen = current_policy().and_then(|policy| {
         let mode = policy.secret_mode(args.mode)?;
         let listed = policy.clients(&args.clients)?;

@@ -6,6 +6,8 @@ use clap::Args;
 
 use crate::domain::auth_method::AuthMethod;
 use crate::domain::credentials::{self, Credential};
+use crate::domain::oauth::{self, ClientCredentials};
+use crate::domain::probe::Endpoint;
 use crate::domain::secrets::{OsKeychain, Secret, SecretStore};
 use crate::plumbing::fsutil::{read_at_most, size_text};
 use crate::{Error, ErrorKind};
@@ -15,7 +17,7 @@ use crate::{Error, ErrorKind};
 const TOKEN_STDIN_LIMIT: u64 = 16 * 1024;
 
 /// Which credential to use and where its secret comes from.
-#[derive(Debug, Clone, Args)]
+#[derive(Clone, Args)]
 pub struct CredentialArgs {
     /// How the credential signs in.
     #[arg(long, value_enum, default_value_t = AuthMethod::Personal)]
@@ -29,10 +31,57 @@ pub struct CredentialArgs {
     /// Read the token from standard input.
     #[arg(long)]
     pub token_stdin: bool,
+    /// The client ID of a service account's OAuth 2.0 credential (`--auth service-oauth`); its
+    /// secret comes from --token-env, --token-stdin or the keychain.
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// The OAuth token endpoint (`--auth service-oauth`); default Atlassian's, or
+    /// `ROVO_MCP_TOKEN_URL`. https, or http to this computer only.
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+}
+
+/// The command is logged when it starts: a client ID is no secret, but a secret pasted in its
+/// place would be, so only its length is shown.
+impl std::fmt::Debug for CredentialArgs {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("CredentialArgs")
+            .field("auth", &self.auth)
+            .field("email", &self.email)
+            .field("token_env", &self.token_env)
+            .field("token_stdin", &self.token_stdin)
+            .field(
+                "client_id",
+                &self
+                    .client_id
+                    .as_ref()
+                    .map(|id| format!("<{} characters>", id.chars().count())),
+            )
+            .field("token_url", &self.token_url)
+            .finish()
+    }
 }
 
 impl CredentialArgs {
     /// Whether the secret is given on this run rather than taken from the keychain.
+    /// Refuses a service account's OAuth client for `subcommand`, which cannot write it yet:
+    /// its access token lasts an hour, so only keychain entries that renew it may hold it.
+    ///
+    /// # Errors
+    /// `invalid_input` for `--auth service-oauth`.
+    pub fn refuse_oauth_client(&self, subcommand: &str) -> crate::Result<()> {
+        if self.auth != AuthMethod::ServiceOauth {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "{subcommand} cannot take a service account's OAuth client yet: its access tokens last an hour, so a client file cannot hold one, and the keychain entries that renew them are not written by this release; check the client with `validate --auth service-oauth`, and connect clients with the service account's API key (--auth service) meanwhile"
+            ),
+        ))
+    }
+
     pub fn gives_secret(&self) -> bool {
         self.token_env.is_some() || self.token_stdin
     }
@@ -40,6 +89,46 @@ impl CredentialArgs {
     /// The cleaned credential: the secret from `--token-env`, `--token-stdin`, or else the
     /// keychain entry of this method and account.
     pub fn read_credential(&self) -> crate::Result<Credential> {
+        if self.client_id.is_some() || self.token_url.is_some() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "--client-id and --token-url are for a service account's OAuth client: add --auth service-oauth",
+            ));
+        }
+        let secret = self.read_secret(self.email.as_deref())?;
+        credentials::prepare_credential(self.auth, self.email.as_deref(), &secret)
+    }
+
+    /// The OAuth client of `--auth service-oauth`: `--client-id`, and its secret from
+    /// `--token-env`, `--token-stdin` or the keychain, both cleaned.
+    ///
+    /// # Errors
+    /// `invalid_input` without `--client-id` or for a pasted value that cannot be a client ID or
+    /// secret; as [`Self::read_credential`] for reading the secret.
+    pub fn read_client(&self) -> crate::Result<ClientCredentials> {
+        let client_id = self.client_id.as_deref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "--auth service-oauth needs the client ID of the service account's OAuth 2.0 credential (--client-id ID)",
+            )
+        })?;
+        let secret = self.read_secret(Some(client_id.trim()))?;
+        ClientCredentials::new(client_id, &secret)
+    }
+
+    /// The token endpoint of `--auth service-oauth`: `--token-url`, else `ROVO_MCP_TOKEN_URL`,
+    /// else Atlassian's.
+    ///
+    /// # Errors
+    /// `invalid_input` for a URL the endpoint rule refuses.
+    pub fn token_endpoint(&self) -> crate::Result<Endpoint> {
+        let environment = std::env::var(oauth::TOKEN_URL_ENV).ok();
+        oauth::token_endpoint(self.token_url.as_deref(), environment.as_deref())
+    }
+
+    /// The secret from `--token-env`, `--token-stdin`, or the keychain item of `who` (the
+    /// email, or the OAuth client ID).
+    fn read_secret(&self, who: Option<&str>) -> crate::Result<Secret> {
         let secret = if let Some(variable) = &self.token_env {
             Secret::new(std::env::var(variable).map_err(|_| {
                 Error::new(
@@ -52,7 +141,7 @@ impl CredentialArgs {
         } else if self.token_stdin {
             Secret::new(read_token_from(std::io::stdin().lock())?)
         } else {
-            let account = credentials::keychain_account(self.auth, self.email.as_deref());
+            let account = credentials::keychain_account(self.auth, who);
             if self.auth == AuthMethod::Personal && account.is_empty() {
                 return Err(Error::new(
                     ErrorKind::InvalidInput,
@@ -68,7 +157,7 @@ impl CredentialArgs {
                 )
             })?
         };
-        credentials::prepare_credential(self.auth, self.email.as_deref(), &secret)
+        Ok(secret)
     }
 }
 

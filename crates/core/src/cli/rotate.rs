@@ -55,6 +55,9 @@ pub fn main(args: &RotateArgs) -> u8 {
     let Some(environment) = ClientEnvironment::current() else {
         return no_home(args.json).print();
     };
+    if let Err(error) = args.credential.refuse_oauth_client("rotate") {
+        return Output::error(&error, args.json).print();
+    }
     if !args.credential.gives_secret() {
         let error = Error::new(
             ErrorKind::InvalidInput,

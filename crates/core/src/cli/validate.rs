@@ -11,14 +11,16 @@ use std::time::Duration;
 use clap::Args;
 
 use super::credential_args::CredentialArgs;
+use crate::domain::auth_method::AuthMethod;
 use crate::domain::credentials::Credential;
+use crate::domain::oauth;
 use crate::domain::policy::{Policy, load_current_policy};
 use crate::domain::probe::endpoint::EndpointSources;
 use crate::domain::probe::{
     ENDPOINT_ENV, Endpoint, ProbeFailure, ProbeOptions, ProbeProgress, ProbeReport, SessionClose,
     Verdict,
 };
-use crate::use_cases::check::{CheckRequest, prepare as prepare_check};
+use crate::use_cases::check::{CheckRequest, prepare as prepare_check, prepare_oauth};
 use crate::{Error, ErrorKind};
 
 /// How long the sessions' `DELETE`s may hold up the exit: long enough to hand them to the
@@ -150,7 +152,17 @@ pub(super) async fn check(
         all_tools,
         options: options(timeout_seconds),
     };
-    let prepared = match prepare_check(&request, || credential_args.read_credential()) {
+    let prepared = if credential_args.auth == AuthMethod::ServiceOauth {
+        match credential_args.token_endpoint() {
+            Ok(token_endpoint) => {
+                prepare_oauth(&request, &token_endpoint, || credential_args.read_client()).await
+            }
+            Err(error) => Err(error),
+        }
+    } else {
+        prepare_check(&request, || credential_args.read_credential())
+    };
+    let prepared = match prepared {
         Ok(prepared) => prepared,
         Err(error) => {
             let mut report = ProbeReport::failed(input_failure(&error));
@@ -197,7 +209,11 @@ fn input_failure(error: &Error) -> ProbeFailure {
         ErrorKind::KeychainUnavailable => {
             "or pass the token with --token-env VAR or --token-stdin instead of the keychain"
         }
-        _ => "this is a fault of the app; report it",
+        ErrorKind::Network | ErrorKind::Tls | ErrorKind::Timeout => {
+            "check the network, proxy and firewall between this computer and the token endpoint"
+        }
+        ErrorKind::RateLimited | ErrorKind::ServerError => "try again in a few minutes",
+        kind => oauth::hint(kind).unwrap_or("this is a fault of the app; report it"),
     };
     ProbeFailure::new(error.kind(), error.message(), hint)
 }

@@ -1,4 +1,4 @@
-//! The two ways to authenticate to the Rovo MCP server, and what each asks of the person.
+//! The ways to authenticate to the Rovo MCP server, and what each asks of the person.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +29,11 @@ pub enum AuthMethod {
     Personal,
     /// A service account's API key, sent as `Bearer <key>`.
     Service,
+    /// A service account's OAuth 2.0 client (ID and secret), exchanged at Atlassian's token
+    /// endpoint for an access token of about an hour, sent as `Bearer <access token>`.
+    #[serde(rename = "service-oauth")]
+    #[value(name = "service-oauth")]
+    ServiceOauth,
 }
 
 /// The HTTP `Authorization` scheme a method uses.
@@ -49,6 +54,10 @@ pub enum CredentialField {
     ApiToken,
     /// A service account's API key.
     ServiceKey,
+    /// A service account's OAuth client ID.
+    ClientId,
+    /// A service account's OAuth client secret.
+    ClientSecret,
 }
 
 /// Everything the wizard and the command line show about a method before a secret is entered.
@@ -71,11 +80,16 @@ impl AuthMethod {
         match self {
             Self::Personal => "personal",
             Self::Service => "service",
+            Self::ServiceOauth => "service-oauth",
         }
     }
 
-    /// Every method, in the order the wizard offers them.
-    pub const ALL: [Self; 2] = [Self::Personal, Self::Service];
+    /// Every method.
+    pub const ALL: [Self; 3] = [Self::Personal, Self::Service, Self::ServiceOauth];
+
+    /// The methods the wizard offers, in its order; the OAuth client is the command line's
+    /// until the wizard's credentials step takes a client ID.
+    pub const IN_WIZARD: [Self; 2] = [Self::Personal, Self::Service];
 
     /// What this method needs and how it is sent.
     pub fn info(self) -> AuthMethodInfo {
@@ -92,6 +106,12 @@ impl AuthMethod {
                 vec![CredentialField::ServiceKey],
                 SERVICE_KEY_PAGE,
             ),
+            Self::ServiceOauth => (
+                AuthScheme::Bearer,
+                "Authorization: Bearer <access token from the client ID and secret>",
+                vec![CredentialField::ClientId, CredentialField::ClientSecret],
+                SERVICE_KEY_PAGE,
+            ),
         };
         AuthMethodInfo {
             method: self,
@@ -105,7 +125,10 @@ impl AuthMethod {
 
 /// The methods the wizard offers, each with what it needs.
 pub fn auth_methods() -> Vec<AuthMethodInfo> {
-    AuthMethod::ALL.into_iter().map(AuthMethod::info).collect()
+    AuthMethod::IN_WIZARD
+        .into_iter()
+        .map(AuthMethod::info)
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::domain::auth_method::AuthMethod;
+use crate::domain::oauth::AccessToken;
 use crate::domain::secrets::{Secret, redact_echoes};
 use crate::{Error, ErrorKind, Result};
 
@@ -26,11 +27,13 @@ pub const MAX_PASTED_BYTES: usize = 4096;
 /// stored under the account's email address.
 pub const SERVICE_KEY_ACCOUNT: &str = "service-account";
 
-/// The keychain account name for a credential of `method` (the email for a personal token).
-pub fn keychain_account(method: AuthMethod, email: Option<&str>) -> String {
+/// The keychain account name for a credential of `method`: the email of a personal token, the
+/// client ID of an OAuth client (`who`), one fixed name for the service key.
+pub fn keychain_account(method: AuthMethod, who: Option<&str>) -> String {
     match method {
-        AuthMethod::Personal => email.unwrap_or_default().trim().to_lowercase(),
+        AuthMethod::Personal => who.unwrap_or_default().trim().to_lowercase(),
         AuthMethod::Service => SERVICE_KEY_ACCOUNT.to_owned(),
+        AuthMethod::ServiceOauth => format!("service-oauth:{}", who.unwrap_or_default().trim()),
     }
 }
 
@@ -216,6 +219,11 @@ pub fn prepare_credential(
             None
         }
         AuthMethod::Personal => Some(choose_email(email, pair_email)?),
+        AuthMethod::ServiceOauth => {
+            return Err(invalid(
+                "a service account's OAuth client is not sent as it is: its client ID and secret are exchanged for an access token first (--client-id, with the secret from --token-env or --token-stdin)",
+            ));
+        }
     };
 
     let authorization = match &email {
@@ -229,6 +237,23 @@ pub fn prepare_credential(
         authorization,
         warnings,
     })
+}
+
+/// The credential a service account's OAuth client sends: the access token the token endpoint
+/// gave for it, as `Bearer`.
+pub fn oauth_access(token: &AccessToken) -> Credential {
+    let authorization = token.authorization().expose();
+    Credential {
+        method: AuthMethod::ServiceOauth,
+        email: None,
+        token: Secret::new(
+            authorization
+                .strip_prefix("Bearer ")
+                .unwrap_or(authorization),
+        ),
+        authorization: Secret::new(authorization),
+        warnings: Vec::new(),
+    }
 }
 
 /// Checks an email address the way the sign-in form does: one `@`, something before it, a

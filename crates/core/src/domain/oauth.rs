@@ -353,6 +353,26 @@ fn excerpt(bytes: &[u8], credentials: &ClientCredentials) -> String {
     format!("{}…", &text[..cut])
 }
 
+/// What to do about a failed exchange, for a report's hint; `None` for kinds that are not the
+/// token endpoint's own.
+pub fn hint(kind: ErrorKind) -> Option<&'static str> {
+    Some(match kind {
+        ErrorKind::OauthClientRejected => {
+            "copy the client ID and secret again from the service account's OAuth 2.0 credential in admin.atlassian.com, or create a new credential if it was revoked"
+        }
+        ErrorKind::OauthGrantRefused => {
+            "use the client ID of an OAuth 2.0 credential created under Directory → Service accounts in admin.atlassian.com"
+        }
+        ErrorKind::OauthScopeMissing => {
+            "create the service account's OAuth 2.0 credential with the Rovo MCP scopes (filter the app types to Rovo MCP)"
+        }
+        ErrorKind::TokenEndpointInvalid => {
+            "check the network or proxy between this computer and the token endpoint, and --token-url or ROVO_MCP_TOKEN_URL if set"
+        }
+        _ => return None,
+    })
+}
+
 fn invalid(message: impl Into<String>) -> Error {
     Error::new(ErrorKind::InvalidInput, message)
 }

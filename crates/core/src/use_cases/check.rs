@@ -6,7 +6,8 @@
 
 use crate::Result;
 use crate::domain::auth_method::AuthMethod;
-use crate::domain::credentials::Credential;
+use crate::domain::credentials::{Credential, oauth_access};
+use crate::domain::oauth::{self, ClientCredentials};
 use crate::domain::policy::Policy;
 use crate::domain::probe::endpoint::EndpointSources;
 use crate::domain::probe::{
@@ -55,18 +56,44 @@ pub fn prepare<'a>(
     request: &CheckRequest<'a>,
     credential: impl FnOnce() -> Result<Credential>,
 ) -> Result<PreparedCheck<'a>> {
-    request.policy.check_auth(request.method)?;
-    let endpoint = Endpoint::choose(request.policy, request.endpoint)?;
-    let endpoint = if request.all_tools {
-        probe::all_tools_endpoint(&endpoint)
-    } else {
-        endpoint
-    };
+    let endpoint = allowed_endpoint(request)?;
     Ok(PreparedCheck {
         policy: request.policy,
         options: request.options,
         endpoint,
         credential: credential()?,
+    })
+}
+
+/// [`prepare`] for a service account's OAuth client: the method and the endpoint checked before
+/// any secret is read, then the client read (`client`) and exchanged at `token_endpoint` for the
+/// access token the probe sends.
+///
+/// # Errors
+/// As [`prepare`], and the token endpoint's refusals and failures ([`oauth::exchange`]).
+pub async fn prepare_oauth<'a>(
+    request: &CheckRequest<'a>,
+    token_endpoint: &Endpoint,
+    client: impl FnOnce() -> Result<ClientCredentials>,
+) -> Result<PreparedCheck<'a>> {
+    let endpoint = allowed_endpoint(request)?;
+    let token = oauth::exchange(token_endpoint, &client()?).await?;
+    Ok(PreparedCheck {
+        policy: request.policy,
+        options: request.options,
+        endpoint,
+        credential: oauth_access(&token),
+    })
+}
+
+/// The method against the policy and the endpoint under the endpoint rule, before any secret.
+fn allowed_endpoint(request: &CheckRequest<'_>) -> Result<Endpoint> {
+    request.policy.check_auth(request.method)?;
+    let endpoint = Endpoint::choose(request.policy, request.endpoint)?;
+    Ok(if request.all_tools {
+        probe::all_tools_endpoint(&endpoint)
+    } else {
+        endpoint
     })
 }
 

@@ -419,6 +419,11 @@ pub fn limitation_by_list(tools: &[ToolSummary], method: AuthMethod) -> Limitati
             message: "signed in, but only Teamwork Graph tools are listed: this is what a personal API token sent as Bearer gets".to_owned(),
             hint: "if this is a personal token, check it with --auth personal and its email (sent as Basic); a service key needs the Rovo MCP scopes".to_owned(),
         },
+        (true, AuthMethod::ServiceOauth) => Limitation {
+            cause: LimitationCause::ScopesMatchNoTool,
+            message: "signed in, but only Teamwork Graph tools are listed: the service account's OAuth credential has none of the Rovo MCP product scopes".to_owned(),
+            hint: "create an OAuth 2.0 credential for the service account in admin.atlassian.com (Directory → Service accounts → Create credentials) with the Rovo MCP scopes (filter the app types to Rovo MCP)".to_owned(),
+        },
         (true, AuthMethod::Personal) => Limitation {
             cause: LimitationCause::WrongApp,
             message: "signed in, but only platform and Teamwork Graph tools are listed: the token was most likely made for the other Rovo MCP app".to_owned(),
