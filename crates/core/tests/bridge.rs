@@ -3,7 +3,8 @@
 //! HTTP server. Covers the listing (over pages) and calling of tools, resources and prompts,
 //! a request from the server to the client, notifications and progress, cancellation, an
 //! expired session, a rejected credential, an unreachable server, a server that dies mid-call,
-//! a bridge with no credential, and garbage on stdin.
+//! a bridge with no credential, garbage on stdin, and a service account's OAuth client whose
+//! access tokens are renewed while the client stays connected.
 
 use std::time::Duration;
 
@@ -17,11 +18,16 @@ use rmcp::service::{
     ServiceError,
 };
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
-use rovo_mcp_core::domain::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use rovo_mcp_core::domain::bridge::{
+    BridgeConfig, run_bridge, run_oauth_bridge, run_unavailable_bridge,
+};
+use rovo_mcp_core::domain::oauth::{self, ClientCredentials, TokenSource};
 use rovo_mcp_core::domain::probe::Endpoint;
 use rovo_mcp_core::domain::secrets::Secret;
 use rovo_mcp_core::{Error, ErrorKind};
-use rovo_stand_in::{Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, StandInServer, Surface};
+use rovo_stand_in::{
+    Grant, STAND_IN_PROMPT, STAND_IN_RESOURCE_URI, StandInServer, Surface, TokenAnswer,
+};
 use rovo_test_support::leak_scan;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader, DuplexStream};
@@ -789,4 +795,114 @@ async fn a_request_from_the_server_reaches_the_client_and_its_answer_goes_back()
 
     client.cancel().await.unwrap();
     assert!(bridge_outcome(bridge).await.is_ok(), "stdin closed: exit 0");
+}
+
+const CLIENT_ID: &str = "stand-in-client-0123456789abcdef";
+
+/// A bridge for a service account's OAuth client on one end of a pipe, its tokens from the
+/// stand-in's token endpoint.
+fn start_oauth_bridge(server: &StandInServer, secret: &str) -> (DuplexStream, Bridge) {
+    trace_logging();
+    let (client_end, bridge_end) = tokio::io::duplex(1 << 16);
+    let (input, output) = tokio::io::split(bridge_end);
+    let endpoint = Endpoint::parse(server.url()).unwrap();
+    let tokens = TokenSource::new(
+        oauth::token_endpoint(Some(server.token_url()), None).unwrap(),
+        ClientCredentials::new(CLIENT_ID, &Secret::new(secret)).unwrap(),
+    );
+    let bridge =
+        tokio::spawn(async move { run_oauth_bridge(&endpoint, tokens, input, output).await });
+    (client_end, bridge)
+}
+
+/// The client stays connected while the access token is renewed twice: once before it stops
+/// being fresh (a two-second token, renewed halfway) and once after the server stopped taking
+/// it early; every request succeeds and the client sees no error and no second `initialize`.
+#[tokio::test]
+async fn an_oauth_bridge_renews_its_token_without_the_client_noticing() {
+    let server = StandInServer::builder()
+        .oauth_client(
+            CLIENT_ID,
+            leak_scan::OAUTH_CLIENT_SECRET,
+            TokenAnswer::Issue {
+                grant: Grant::FullScope,
+                lifetime: Duration::from_secs(2),
+            },
+        )
+        .start()
+        .await
+        .unwrap();
+    let (client_end, bridge) = start_oauth_bridge(&server, leak_scan::OAUTH_CLIENT_SECRET);
+    let client = connect(client_end)
+        .await
+        .expect("initialize through the bridge");
+    let first = client
+        .list_all_tools()
+        .await
+        .expect("the tools with the first token");
+    assert!(first.len() > 10, "every tool: {}", first.len());
+    assert_eq!(server.access_tokens_issued(), 1);
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let second = client
+        .list_all_tools()
+        .await
+        .expect("the tools after a renewal");
+    assert_eq!(
+        second.len(),
+        first.len(),
+        "the same tools with the new token"
+    );
+    assert_eq!(
+        server.access_tokens_issued(),
+        2,
+        "the token was renewed before it could expire on the way"
+    );
+
+    server.expire_access_tokens();
+    let third = client
+        .list_all_tools()
+        .await
+        .expect("a token the server refuses is replaced and the request sent again");
+    assert_eq!(third.len(), first.len());
+    assert_eq!(server.access_tokens_issued(), 3);
+
+    client.cancel().await.unwrap();
+    bridge_outcome(bridge)
+        .await
+        .expect("the bridge ends cleanly");
+}
+
+/// A token endpoint that refuses the client fails the client's `initialize` with what to do,
+/// the kind kept for the exit code, and no secret in the message.
+#[tokio::test]
+async fn an_oauth_bridge_whose_client_is_refused_tells_the_client_why() {
+    let server = StandInServer::builder()
+        .oauth_client(
+            CLIENT_ID,
+            leak_scan::OAUTH_CLIENT_SECRET,
+            TokenAnswer::Issue {
+                grant: Grant::FullScope,
+                lifetime: Duration::from_secs(3600),
+            },
+        )
+        .start()
+        .await
+        .unwrap();
+    let (client_end, bridge) = start_oauth_bridge(&server, "ATOA-a-wrong-client-secret-0123");
+    let error = connect(client_end).await.expect_err("no token, no session");
+    let message = initialize_error_message(&error);
+    assert!(
+        message.contains("token endpoint") && message.contains("HTTP 401"),
+        "the client shows the token endpoint's refusal: {message}"
+    );
+    assert!(
+        !message.contains("ATOA-a-wrong-client-secret-0123"),
+        "no secret in the message: {message}"
+    );
+    assert_eq!(
+        bridge_outcome(bridge).await.map_err(|error| error.kind()),
+        Err(ErrorKind::OauthClientRejected),
+        "the exit code keeps the token endpoint's kind"
+    );
 }

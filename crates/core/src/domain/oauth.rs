@@ -418,6 +418,11 @@ impl TokenSource {
     pub fn client_id(&self) -> &str {
         self.credentials.client_id()
     }
+
+    /// The client secret, for what must redact it.
+    pub fn client_secret(&self) -> &Secret {
+        self.credentials.secret()
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,7 @@ use self::failure::{LinkFailure, RequestFailure};
 use self::forward::forward_request;
 use self::remote::{RemoteLink, forward_client_notification};
 use self::stdio::BoundedStdio;
+use crate::domain::oauth::TokenSource;
 use crate::domain::probe::Endpoint;
 use crate::domain::secrets::Secret;
 use crate::{Error, ErrorKind, Result};
@@ -75,6 +76,23 @@ where
     .await
 }
 
+/// [`run_bridge`] for a service account's OAuth client: the remote server gets access tokens
+/// minted from `tokens`, each replaced before it stops being fresh and once when the server
+/// refuses it, without the AI client noticing; a token endpoint that refuses the client fails
+/// the client's `initialize` with the reason.
+pub async fn run_oauth_bridge<I, O>(
+    endpoint: &Endpoint,
+    tokens: TokenSource,
+    input: I,
+    output: O,
+) -> Result<()>
+where
+    I: AsyncRead + Send + Unpin + 'static,
+    O: AsyncWrite + Send + Unpin + 'static,
+{
+    serve(RemoteLink::minted(endpoint, tokens), input, output).await
+}
+
 /// Serves MCP on `input`/`output` for a bridge that has no credential to use (the keychain
 /// is locked, nothing is stored): the client's `initialize` is answered with `reason` as a
 /// JSON-RPC error, so the client shows what to do instead of a bare "server disconnected".
@@ -101,7 +119,8 @@ where
         remote_answer: Mutex::new(None),
         initialize_failure: Arc::clone(&initialize_failure),
     };
-    let not_started = match bridge.serve(BoundedStdio::new(input, output)).await {
+    // Boxed: rmcp's handshake future is large, and every caller's future would hold it.
+    let not_started = match Box::pin(bridge.serve(BoundedStdio::new(input, output))).await {
         Ok(running) => {
             let ended = running.waiting().await;
             link.close().await;
@@ -171,6 +190,26 @@ fn report(failure: RequestFailure) -> ErrorData {
     }
 }
 
+impl ClientFacing {
+    /// Sends `request` through the remote session, opening or renewing it first as needed.
+    async fn forward(
+        &self,
+        request: ClientRequest,
+        context: &RequestContext<RoleServer>,
+    ) -> std::result::Result<ServerResult, RequestFailure> {
+        let remote = self.link.peer(&context.peer).await?;
+        forward_request(
+            &remote,
+            request,
+            context.meta.clone(),
+            context.ct.cancelled(),
+            &self.link.to_remote_progress,
+        )
+        .await
+        .map_err(|error| failure::request_failure(self.link.endpoint(), &error))
+    }
+}
+
 impl Service<RoleServer> for ClientFacing {
     async fn handle_request(
         &self,
@@ -197,19 +236,17 @@ impl Service<RoleServer> for ClientFacing {
                 }
             };
         }
-        let remote = self.link.peer(&context.peer).await.map_err(report)?;
-        let mut result = forward_request(
-            &remote,
-            request,
-            context.meta,
-            context.ct.cancelled(),
-            &self.link.to_remote_progress,
-        )
-        .await
-        .map_err(|error| {
-            let failure = failure::request_failure(self.link.endpoint(), &error);
-            report(self.link.redact_failure(failure))
-        })?;
+        let mut attempt = self.forward(request.clone(), &context).await;
+        if let Err(RequestFailure::Link(failure)) = &attempt
+            && failure.kind == ErrorKind::Unauthorized
+            && self.link.renews_tokens()
+        {
+            // The server stopped taking the access token before its time (revoked, or a clock
+            // ahead of ours): one new token, one more try.
+            self.link.discard_token().await;
+            attempt = self.forward(request, &context).await;
+        }
+        let mut result = attempt.map_err(|failure| report(self.link.redact_failure(failure)))?;
         // The client speaks an `initialize`-era revision: results carry no `resultType`.
         result.strip_result_type_for_legacy_peer();
         Ok(result)

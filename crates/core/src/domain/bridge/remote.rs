@@ -1,6 +1,9 @@
 //! The bridge's side facing the remote server: one Streamable HTTP MCP session that sends the
 //! credential as the `Authorization` header, opened with the AI client's own `initialize`
-//! parameters, and opened again when it has ended.
+//! parameters, and opened again when it has ended. A service account's OAuth client sends
+//! access tokens minted from it: before a token stops being fresh, the next request opens a
+//! new session with a new one, and a token the server refuses is replaced once, so the AI
+//! client never notices a renewal.
 //!
 //! The credential goes into that header and nowhere else; every text that leaves this module
 //! passes through `RemoteLink::redact` first.
@@ -25,6 +28,7 @@ use super::failure::{self, LinkFailure, RequestFailure};
 use super::forward::{ProgressTokens, forward_request};
 use crate::ErrorKind;
 use crate::domain::credentials::redact_authorization;
+use crate::domain::oauth::TokenSource;
 use crate::domain::probe::Endpoint;
 use crate::domain::secrets::Secret;
 
@@ -43,13 +47,14 @@ type RemoteSession = RunningService<RoleClient, RemoteFacing>;
 #[derive(Debug)]
 pub(super) struct RemoteLink {
     endpoint: String,
-    /// The credential, kept only to be redacted from any text that leaves the bridge.
-    authorization: Option<Secret>,
+    /// Every header value sent (and the OAuth client's secret), kept only to be redacted from
+    /// any text that leaves the bridge.
+    sent: Mutex<Vec<Secret>>,
     /// The HTTP client and the header to send, or why there can be none.
     connector: Result<Connector, LinkFailure>,
     /// The AI client's `initialize` parameters, reused to open the session again.
     client_parameters: Mutex<Option<ClientConfig>>,
-    session: tokio::sync::Mutex<Option<RemoteSession>>,
+    session: tokio::sync::Mutex<Option<OpenSession>>,
     /// Progress tokens of the AI client's requests forwarded to the remote server.
     pub to_remote_progress: Arc<ProgressTokens>,
     /// Progress tokens of the remote server's requests forwarded to the AI client.
@@ -59,7 +64,23 @@ pub(super) struct RemoteLink {
 #[derive(Debug)]
 struct Connector {
     http: Client,
-    authorization: HeaderValue,
+    header: HeaderSource,
+}
+
+/// Where the `Authorization` header comes from.
+#[derive(Debug)]
+enum HeaderSource {
+    /// One value for good: a personal token or a service key.
+    Fixed(HeaderValue),
+    /// Access tokens minted from a service account's OAuth client, each while it is fresh.
+    Minted(Arc<TokenSource>),
+}
+
+/// A session and the header it was opened with.
+#[derive(Debug)]
+struct OpenSession {
+    running: RemoteSession,
+    header: HeaderValue,
 }
 
 impl RemoteLink {
@@ -68,22 +89,32 @@ impl RemoteLink {
     /// why.
     pub fn new(endpoint: &Endpoint, authorization: Secret) -> Self {
         let connector = Connector::new(endpoint, &authorization);
-        Self::with_connector(endpoint.to_string(), Some(authorization), connector)
+        Self::with_connector(endpoint.to_string(), vec![authorization], connector)
+    }
+
+    /// A link to `endpoint` that sends access tokens from `tokens`, renewed as they age.
+    pub fn minted(endpoint: &Endpoint, tokens: TokenSource) -> Self {
+        let client_secret = Secret::new(tokens.client_secret().expose());
+        let connector = http_client(endpoint).map(|http| Connector {
+            http,
+            header: HeaderSource::Minted(Arc::new(tokens)),
+        });
+        Self::with_connector(endpoint.to_string(), vec![client_secret], connector)
     }
 
     /// A link that refuses every request with `failure`: the credential could not be read.
     pub fn unavailable(failure: LinkFailure) -> Self {
-        Self::with_connector(String::new(), None, Err(failure))
+        Self::with_connector(String::new(), Vec::new(), Err(failure))
     }
 
     fn with_connector(
         endpoint: String,
-        authorization: Option<Secret>,
+        sent: Vec<Secret>,
         connector: Result<Connector, LinkFailure>,
     ) -> Self {
         Self {
             endpoint,
-            authorization,
+            sent: Mutex::new(sent),
             connector,
             client_parameters: Mutex::new(None),
             session: tokio::sync::Mutex::new(None),
@@ -106,11 +137,15 @@ impl RemoteLink {
         let mut session = self.session.lock().await;
         if let Some(previous) = session.take() {
             // A second `initialize` starts over, as it would against the server directly.
-            close_session(previous).await;
+            close_session(previous.running).await;
         }
-        let opened = self.open(parameters, client).await?;
+        let header = self.header().await?;
+        let opened = self.open(parameters, client, header.clone()).await?;
         let answer = server_answer(&opened);
-        *session = Some(opened);
+        *session = Some(OpenSession {
+            running: opened,
+            header,
+        });
         Ok(answer)
     }
 
@@ -120,11 +155,17 @@ impl RemoteLink {
         &self,
         client: &Peer<RoleServer>,
     ) -> Result<Peer<RoleClient>, RequestFailure> {
+        let header = self.header().await?;
         let mut session = self.session.lock().await;
         if let Some(open) = session.as_ref()
-            && !open.peer().is_transport_closed()
+            && !open.running.peer().is_transport_closed()
+            && open.header == header
         {
-            return Ok(open.peer().clone());
+            return Ok(open.running.peer().clone());
+        }
+        let renewed = session.is_some();
+        if let Some(previous) = session.take() {
+            close_session(previous.running).await;
         }
         let parameters = self
             .client_parameters
@@ -132,14 +173,74 @@ impl RemoteLink {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
             .unwrap_or_else(bridge_parameters);
-        let opened = self.open(parameters, client.clone()).await?;
-        eprintln!(
-            "rovo-mcp-setup bridge: opened a new session with {}",
-            self.endpoint
-        );
+        let opened = self
+            .open(parameters, client.clone(), header.clone())
+            .await?;
+        if renewed {
+            eprintln!(
+                "rovo-mcp-setup bridge: opened a new session with {}",
+                self.endpoint
+            );
+        }
         let peer = opened.peer().clone();
-        *session = Some(opened);
+        *session = Some(OpenSession {
+            running: opened,
+            header,
+        });
         Ok(peer)
+    }
+
+    /// Whether the link mints its tokens, so that one the server refuses can be replaced.
+    pub fn renews_tokens(&self) -> bool {
+        matches!(
+            self.connector,
+            Ok(Connector {
+                header: HeaderSource::Minted(_),
+                ..
+            })
+        )
+    }
+
+    /// Forgets the token the server refused (expired early, or revoked and replaced): the next
+    /// request opens a session with a new one.
+    pub async fn discard_token(&self) {
+        if let Ok(Connector {
+            header: HeaderSource::Minted(tokens),
+            ..
+        }) = &self.connector
+        {
+            tokens.discard().await;
+        }
+    }
+
+    /// The header value to send now: the fixed one, or a fresh access token.
+    async fn header(&self) -> Result<HeaderValue, RequestFailure> {
+        let connector = self
+            .connector
+            .as_ref()
+            .map_err(|failure| RequestFailure::Link(failure.clone()))?;
+        let tokens = match &connector.header {
+            HeaderSource::Fixed(value) => return Ok(value.clone()),
+            HeaderSource::Minted(tokens) => tokens,
+        };
+        let authorization = tokens.authorization().await.map_err(|error| {
+            RequestFailure::Link(LinkFailure::new(
+                error.kind(),
+                format!(
+                    "a new access token for the service account's OAuth client could not be had: {}",
+                    error.message()
+                ),
+            ))
+        })?;
+        let value = sensitive_header(&authorization).map_err(RequestFailure::Link)?;
+        let mut sent = self.sent.lock().unwrap_or_else(PoisonError::into_inner);
+        if !sent
+            .iter()
+            .any(|known| known.expose() == authorization.expose())
+        {
+            sent.push(authorization);
+        }
+        Ok(value)
     }
 
     /// The peer of the open session, if there is one; notifications never open a session.
@@ -147,14 +248,14 @@ impl RemoteLink {
         let session = self.session.lock().await;
         session
             .as_ref()
-            .map(|open| open.peer().clone())
+            .map(|open| open.running.peer().clone())
             .filter(|peer| !peer.is_transport_closed())
     }
 
     /// Ends the session (rmcp sends `DELETE` with the session id).
     pub async fn close(&self) {
         if let Some(open) = self.session.lock().await.take() {
-            close_session(open).await;
+            close_session(open.running).await;
         }
     }
 
@@ -165,10 +266,13 @@ impl RemoteLink {
     /// `text` with every echo of the credential replaced, in every form the probe redacts
     /// too: a server that echoes what it was sent must not make the bridge print it.
     pub fn redact(&self, text: &str) -> String {
-        match &self.authorization {
-            Some(authorization) => redact_authorization(authorization.expose(), text),
-            None => text.to_owned(),
-        }
+        self.sent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .fold(text.to_owned(), |text, secret| {
+                redact_authorization(secret.expose(), &text)
+            })
     }
 
     /// `failure` as the AI client and the log should see it.
@@ -189,6 +293,7 @@ impl RemoteLink {
         &self,
         mut parameters: ClientConfig,
         client: Peer<RoleServer>,
+        header: HeaderValue,
     ) -> Result<RemoteSession, RequestFailure> {
         let connector = self
             .connector
@@ -199,10 +304,8 @@ impl RemoteLink {
         if !parameters.protocol_version.has_initialize() {
             parameters.protocol_version = ProtocolVersion::LATEST_WITH_INITIALIZE;
         }
-        let mut config =
-            StreamableHttpClientTransportConfig::with_uri(self.endpoint.clone()).custom_headers(
-                HashMap::from([(AUTHORIZATION, connector.authorization.clone())]),
-            );
+        let mut config = StreamableHttpClientTransportConfig::with_uri(self.endpoint.clone())
+            .custom_headers(HashMap::from([(AUTHORIZATION, header)]));
         config.retry_config = Arc::new(stream_reopen_policy());
         let transport = StreamableHttpClientTransport::with_client(connector.http.clone(), config);
         let facing = RemoteFacing {
@@ -219,20 +322,24 @@ impl RemoteLink {
 
 impl Connector {
     fn new(endpoint: &Endpoint, authorization: &Secret) -> Result<Self, LinkFailure> {
-        let mut authorization = HeaderValue::from_str(authorization.expose()).map_err(|_| {
-            LinkFailure::new(
-                ErrorKind::InvalidInput,
-                "the stored credential has characters that cannot be sent in an HTTP header; \
-                 store it again with `rovo-mcp-setup rotate` or open Rovo MCP Setup",
-            )
-        })?;
-        // Keeps the value out of hyper's and reqwest's debug output.
-        authorization.set_sensitive(true);
         Ok(Self {
+            header: HeaderSource::Fixed(sensitive_header(authorization)?),
             http: http_client(endpoint)?,
-            authorization,
         })
     }
+}
+
+/// `authorization` as a header value that hyper and reqwest keep out of their debug output.
+fn sensitive_header(authorization: &Secret) -> Result<HeaderValue, LinkFailure> {
+    let mut value = HeaderValue::from_str(authorization.expose()).map_err(|_| {
+        LinkFailure::new(
+            ErrorKind::InvalidInput,
+            "the stored credential has characters that cannot be sent in an HTTP header; \
+             store it again with `rovo-mcp-setup rotate` or open Rovo MCP Setup",
+        )
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// The endpoint's HTTP client ([`Endpoint::http_client`]), which never gives up waiting for an
