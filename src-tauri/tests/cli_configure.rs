@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use base64::Engine;
-use rovo_stand_in::{Grant, StandInServer, Surface};
+use rovo_stand_in::{Grant, StandInServer, StandInServerBuilder, Surface, TokenAnswer};
 use rovo_test_support::leak_scan::{self, every_file_under, secret_forms};
 use rovo_test_support::secret_service::SecretServiceSession;
 use serde_json::Value;
@@ -55,16 +55,23 @@ impl Drop for Sandbox {
 
 impl Sandbox {
     fn new() -> Self {
+        Self::with_server(StandInServer::builder())
+    }
+
+    /// A sandbox whose server also has `builder`'s settings (a token endpoint's clients).
+    fn with_server(builder: StandInServerBuilder) -> Self {
         let root = tempfile::tempdir().unwrap();
         for folder in ["home/.cursor", "home/.codex"] {
             fs::create_dir_all(root.path().join(folder)).unwrap();
         }
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime
-            .block_on(StandInServer::start([
-                (basic(TOKEN), Grant::FullScope),
-                (basic(CLASSIC_TOKEN), Grant::PlatformOnly),
-            ]))
+            .block_on(
+                builder
+                    .grant(basic(TOKEN), Grant::FullScope)
+                    .grant(basic(CLASSIC_TOKEN), Grant::PlatformOnly)
+                    .start(),
+            )
             .unwrap();
         let secret_service = SecretServiceSession::start().expect("the private Secret Service");
         Self {
@@ -1383,44 +1390,303 @@ fn a_setup_on_v1_is_shown_as_such_and_moves_to_v2_in_one_command() {
     );
 }
 
-/// A service account's OAuth client cannot go into a client file: its access tokens last an
-/// hour. `configure` and `rotate` refuse it in one sentence that says why and what to use, and
-/// nothing is written.
+/// Starts the bridge as `entry` (a stdio entry of ours) says, in the sandbox's home and keychain,
+/// and returns how many tools it lists.
+fn tools_through_entry(sandbox: &Sandbox, entry: &Value) -> usize {
+    use rmcp::ServiceExt;
+    use rmcp::transport::TokioChildProcess;
+
+    let home = sandbox.home();
+    let mut child = tokio::process::Command::new(entry["command"].as_str().expect("a command"));
+    child
+        .args(
+            entry["args"]
+                .as_array()
+                .expect("its arguments")
+                .iter()
+                .map(|arg| arg.as_str().unwrap()),
+        )
+        .env_clear()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            sandbox.secret_service.bus_address(),
+        )
+        .envs(leak_scan::trace_logging());
+    sandbox.runtime.block_on(async {
+        let (transport, _stderr) = TokioChildProcess::builder(child)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the entry's command starts");
+        let client = ().serve(transport).await.expect("the bridge initializes");
+        let tools = client
+            .list_all_tools()
+            .await
+            .expect("tools through the bridge");
+        client.cancel().await.unwrap();
+        tools.len()
+    })
+}
+
+/// An hour-long token for the full grant, as Atlassian's token endpoint gives.
+fn hour_long() -> TokenAnswer {
+    TokenAnswer::Issue {
+        grant: Grant::FullScope,
+        lifetime: std::time::Duration::from_secs(3600),
+    }
+}
+
+const CLIENT_ID: &str = "stand-in-client-0123456789abcdef";
+
+/// A sandbox whose token endpoint issues hour-long tokens to [`CLIENT_ID`].
+fn sandbox_with_oauth_client() -> Sandbox {
+    Sandbox::with_server(StandInServer::builder().oauth_client(
+        CLIENT_ID,
+        leak_scan::OAUTH_CLIENT_SECRET,
+        hour_long(),
+    ))
+}
+
+/// `configure --auth service-oauth`: the client secret goes to the keychain and nowhere else,
+/// the client ID and token endpoint to the state file; Claude Desktop gets our bridge, which
+/// mints a token from the keychain's secret and serves every tool; Claude Code gets the header
+/// helper, which prints a fresh bearer token; `status` names the client and calls it healthy.
 #[test]
-fn an_oauth_client_is_refused_by_configure_and_rotate_and_nothing_is_written() {
-    let sandbox = Sandbox::new();
-    for (subcommand, extra) in [
+fn an_oauth_client_is_set_up_in_keychain_mode_and_its_entries_mint_tokens() {
+    let sandbox = sandbox_with_oauth_client();
+    fs::create_dir_all(sandbox.home().join(".config/Claude")).unwrap();
+    let token_url = sandbox.server.token_url().to_owned();
+    let oauth = [
+        "--auth",
+        "service-oauth",
+        "--client-id",
+        CLIENT_ID,
+        "--token-url",
+        token_url.as_str(),
+        "--token-env",
+        TOKEN_VARIABLE,
+    ];
+    let run = sandbox.run(
+        "configure",
+        &[
+            &oauth[..],
+            &["--clients", "claude-desktop,claude-code", "--yes"],
+        ]
+        .concat(),
+        leak_scan::OAUTH_CLIENT_SECRET,
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let state = sandbox.state().expect("the setup is recorded");
+    assert_eq!(
         (
-            "configure",
-            &["--clients", "cursor", "--mode", "inline", "--yes"][..],
+            state["credential"]["auth"].as_str(),
+            state["credential"]["oauth"]["clientId"].as_str(),
+            state["credential"]["oauth"]["tokenUrl"].as_str(),
+            state["credential"]["keychainAccount"].as_str(),
         ),
-        ("rotate", &[][..]),
-    ] {
-        let mut args = vec![
-            "--auth",
-            "service-oauth",
-            "--client-id",
-            "stand-in-client-0123456789abcdef",
-            "--token-env",
-            TOKEN_VARIABLE,
-        ];
-        args.extend_from_slice(extra);
-        let run = sandbox.run(subcommand, &args, leak_scan::OAUTH_CLIENT_SECRET);
+        (
+            Some("service-oauth"),
+            Some(CLIENT_ID),
+            Some(token_url.as_str()),
+            Some(format!("service-oauth:{CLIENT_ID}").as_str()),
+        ),
+        "the client ID and token endpoint are on record, the secret under its own account"
+    );
+    for file in every_file_under(&sandbox.home()) {
+        let text = fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            !text.contains(leak_scan::OAUTH_CLIENT_SECRET)
+                && !text.contains(rovo_stand_in::ACCESS_TOKEN_PREFIX),
+            "no client secret and no access token in {}",
+            file.display()
+        );
+    }
+
+    let config: Value = serde_json::from_str(
+        &sandbox
+            .read(".config/Claude/claude_desktop_config.json")
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        tools_through_entry(&sandbox, &config["mcpServers"]["atlassian-rovo-mcp"]),
+        Grant::FullScope.tools_on(Surface::V2Primary).len(),
+        "the bridge minted a token from the keychain's secret and serves every tool"
+    );
+    let home = sandbox.home();
+
+    // The helper prints the token by design: its output is checked here, never kept.
+    let helper = Command::new(env!("CARGO_BIN_EXE_rovo-mcp-setup"))
+        .args(["headers", "--endpoint", sandbox.server.url()])
+        .env_clear()
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            sandbox.secret_service.bus_address(),
+        )
+        .stdin(Stdio::null())
+        .output()
+        .expect("the helper runs");
+    let printed: Value = serde_json::from_slice(&helper.stdout).unwrap_or_default();
+    assert!(
+        printed["Authorization"]
+            .as_str()
+            .is_some_and(|header| header
+                .starts_with(&format!("Bearer {}", rovo_stand_in::ACCESS_TOKEN_PREFIX))),
+        "the header helper prints a fresh access token: {}",
+        String::from_utf8_lossy(&helper.stderr)
+    );
+    assert_eq!(
+        sandbox.server.access_tokens_issued(),
+        3,
+        "one token each for the check, the bridge and the helper"
+    );
+
+    let (code, line) = sandbox.health_line();
+    assert!(
+        code == 0 && line.contains(&format!("the service account's OAuth client {CLIENT_ID}")),
+        "status names the client and calls it healthy: {line}"
+    );
+}
+
+/// A service account's OAuth client cannot go into a file: its access tokens last an hour.
+/// `--mode inline` and `--mode prompt` are refused in one sentence that says why and what to
+/// use, and nothing is written.
+#[test]
+fn an_oauth_client_is_refused_in_inline_and_prompt_mode_and_nothing_is_written() {
+    let sandbox = sandbox_with_oauth_client();
+    for mode in ["inline", "prompt"] {
+        let run = sandbox.run(
+            "configure",
+            &[
+                "--auth",
+                "service-oauth",
+                "--client-id",
+                CLIENT_ID,
+                "--token-url",
+                sandbox.server.token_url(),
+                "--token-env",
+                TOKEN_VARIABLE,
+                "--clients",
+                "cursor",
+                "--mode",
+                mode,
+                "--yes",
+            ],
+            leak_scan::OAUTH_CLIENT_SECRET,
+        );
         assert_eq!(
             (run.code, run.json["error"]["kind"].as_str()),
             (2, Some("invalid_input")),
-            "{subcommand}: {}",
+            "{mode}: {}",
             run.stderr
         );
         assert!(
-            run.stderr.contains("last an hour")
-                && run.stderr.contains("validate --auth service-oauth"),
-            "{subcommand} says why and what to use: {}",
+            run.stderr.contains("last an hour") && run.stderr.contains("--mode keychain"),
+            "{mode}: it says why and what to use: {}",
             run.stderr
         );
     }
     assert!(
-        sandbox.read(".cursor/mcp.json").is_none(),
-        "nothing is written into Cursor's folder"
+        sandbox.read(".cursor/mcp.json").is_none() && sandbox.state().is_none(),
+        "nothing is written and nothing recorded"
+    );
+}
+
+/// `rotate --auth service-oauth`: a secret the token endpoint refuses changes nothing (the
+/// client ID on record stands in for the flag); a new credential (a new client ID and secret)
+/// replaces the one on record, and the bridge of the entry already written uses it.
+#[test]
+fn an_oauth_client_is_rotated_to_a_new_credential_and_a_refused_secret_changes_nothing() {
+    const NEW_CLIENT_ID: &str = "stand-in-client-fedcba9876543210";
+    let sandbox = Sandbox::with_server(
+        StandInServer::builder()
+            .oauth_client(CLIENT_ID, leak_scan::OAUTH_CLIENT_SECRET, hour_long())
+            .oauth_client(NEW_CLIENT_ID, leak_scan::ROTATED_TOKEN, hour_long()),
+    );
+    fs::create_dir_all(sandbox.home().join(".config/Claude")).unwrap();
+    let token_url = sandbox.server.token_url().to_owned();
+    let configured = sandbox.run(
+        "configure",
+        &[
+            "--auth",
+            "service-oauth",
+            "--client-id",
+            CLIENT_ID,
+            "--token-url",
+            &token_url,
+            "--token-env",
+            TOKEN_VARIABLE,
+            "--clients",
+            "claude-desktop",
+            "--yes",
+        ],
+        leak_scan::OAUTH_CLIENT_SECRET,
+    );
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let written = sandbox
+        .read(".config/Claude/claude_desktop_config.json")
+        .unwrap();
+
+    let refused = sandbox.run(
+        "rotate",
+        &["--auth", "service-oauth", "--token-env", TOKEN_VARIABLE],
+        leak_scan::REFUSED_TOKEN,
+    );
+    assert_eq!(
+        (refused.code, refused.json["verdict"].as_str()),
+        (3, Some("oauth_client_rejected")),
+        "the client ID on record with a secret the endpoint refuses: {}",
+        refused.stderr
+    );
+    assert_eq!(
+        sandbox.state().unwrap()["credential"]["oauth"]["clientId"],
+        CLIENT_ID,
+        "nothing changed on record"
+    );
+
+    let rotated = sandbox.run(
+        "rotate",
+        &[
+            "--auth",
+            "service-oauth",
+            "--client-id",
+            NEW_CLIENT_ID,
+            "--token-env",
+            TOKEN_VARIABLE,
+        ],
+        leak_scan::ROTATED_TOKEN,
+    );
+    assert_eq!(rotated.code, 0, "{}\n{}", rotated.stdout, rotated.stderr);
+    let state = sandbox.state().unwrap();
+    assert_eq!(
+        (
+            state["credential"]["oauth"]["clientId"].as_str(),
+            state["credential"]["oauth"]["tokenUrl"].as_str(),
+            state["credential"]["keychainAccount"].as_str(),
+        ),
+        (
+            Some(NEW_CLIENT_ID),
+            Some(token_url.as_str()),
+            Some(format!("service-oauth:{NEW_CLIENT_ID}").as_str()),
+        ),
+        "the new client is on record, the token endpoint kept"
+    );
+    assert_eq!(
+        sandbox
+            .read(".config/Claude/claude_desktop_config.json")
+            .unwrap(),
+        written,
+        "a keychain entry needs no change"
+    );
+
+    let config: Value = serde_json::from_str(&written).unwrap();
+    assert!(
+        tools_through_entry(&sandbox, &config["mcpServers"]["atlassian-rovo-mcp"]) > 0,
+        "the bridge mints its tokens from the new client"
     );
 }

@@ -19,7 +19,7 @@ use rmcp::service::{
 };
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use rovo_mcp_core::domain::bridge::{
-    BridgeConfig, run_bridge, run_oauth_bridge, run_unavailable_bridge,
+    BridgeConfig, BridgeCredential, run_bridge, run_unavailable_bridge,
 };
 use rovo_mcp_core::domain::oauth::{self, ClientCredentials, TokenSource};
 use rovo_mcp_core::domain::probe::Endpoint;
@@ -75,7 +75,7 @@ fn start_bridge(endpoint: &str, authorization: &str) -> (DuplexStream, Bridge) {
     let (input, output) = tokio::io::split(bridge_end);
     let config = BridgeConfig {
         endpoint: Endpoint::parse(endpoint).expect("the stand-in's URL passes the endpoint rule"),
-        authorization: Secret::new(authorization),
+        credential: BridgeCredential::Header(Secret::new(authorization)),
     };
     let bridge = tokio::spawn(run_bridge(config, input, output));
     (client_end, bridge)
@@ -810,8 +810,11 @@ fn start_oauth_bridge(server: &StandInServer, secret: &str) -> (DuplexStream, Br
         oauth::token_endpoint(Some(server.token_url()), None).unwrap(),
         ClientCredentials::new(CLIENT_ID, &Secret::new(secret)).unwrap(),
     );
-    let bridge =
-        tokio::spawn(async move { run_oauth_bridge(&endpoint, tokens, input, output).await });
+    let config = BridgeConfig {
+        endpoint,
+        credential: BridgeCredential::OauthClient(Box::new(tokens)),
+    };
+    let bridge = tokio::spawn(run_bridge(config, input, output));
     (client_end, bridge)
 }
 

@@ -12,13 +12,13 @@ use rovo_mcp_core::domain::probe::Verdict;
 use rovo_mcp_core::domain::reminders::ExpiryEvent;
 use rovo_mcp_core::domain::secrets::{InMemorySecretStore, Secret, SecretStore};
 use rovo_mcp_core::plumbing::state::{
-    AppState, CheckRecord, CredentialRecord, StateFile, UnknownKeys,
+    AppState, CheckRecord, CredentialRecord, OauthClientRecord, StateFile, UnknownKeys,
 };
 use rovo_mcp_core::use_cases::care::{
     CareOutcome, NoticeEvent, Schedule, TrayLevel, background_check, local_date, next_check_due,
     tray_status,
 };
-use rovo_stand_in::{Grant, StandInServer};
+use rovo_stand_in::{Grant, StandInServer, TokenAnswer};
 use rovo_test_support::leak_scan;
 
 const EMAIL: &str = "me@example.com";
@@ -69,6 +69,7 @@ fn set_up(endpoint: &str, set_up_at: DateTime<Utc>, expires_in: Option<u64>) -> 
                 keychain_account: ACCOUNT.to_owned(),
                 expires_on: expires_in.map(|days| local_date(set_up_at) + Days::new(days)),
                 stored_at: set_up_at,
+                oauth: None,
                 unknown: UnknownKeys::new(),
             });
             state.last_check = Some(CheckRecord {
@@ -405,6 +406,7 @@ fn the_status_line_reads_like_a_sentence() {
         keychain_account: "service".to_owned(),
         expires_on: Some(today + Days::new(1)),
         stored_at: noon(today),
+        oauth: None,
         unknown: UnknownKeys::new(),
     });
     assert_eq!(
@@ -442,5 +444,88 @@ fn a_policy_sets_the_interval_and_the_first_reminder() {
         Schedule::of(&Policy::default()).reminder_days,
         [14, 3, 1],
         "the defaults"
+    );
+}
+
+/// A service account's OAuth client on record, its secret in the keychain, its token endpoint
+/// `token_url`, against `endpoint`.
+fn set_up_oauth_client(endpoint: &str, token_url: &str, at: DateTime<Utc>) -> Sandbox {
+    let sandbox = set_up(endpoint, at, None);
+    let account = "service-oauth:stand-in-client";
+    sandbox
+        .keychain
+        .store(account, &Secret::new(leak_scan::OAUTH_CLIENT_SECRET))
+        .unwrap();
+    sandbox
+        .state
+        .update(|state| {
+            let credential = state.credential.as_mut().unwrap();
+            credential.auth = AuthMethod::ServiceOauth;
+            credential.email = None;
+            account.clone_into(&mut credential.keychain_account);
+            credential.oauth = Some(OauthClientRecord {
+                client_id: "stand-in-client".to_owned(),
+                token_url: Some(token_url.to_owned()),
+            });
+        })
+        .unwrap();
+    sandbox
+}
+
+/// The tray's daily check of an OAuth client exchanges and probes: `ok` when both answer; a
+/// client the token endpoint refuses is a failed check of its own kind; a token endpoint out of
+/// reach is "couldn't check", as a network fault is for the MCP endpoint.
+#[tokio::test]
+async fn the_daily_check_of_an_oauth_client_exchanges_then_probes() {
+    header();
+    let start = noon(NaiveDate::from_ymd_opt(2026, 6, 1).unwrap());
+    let server = StandInServer::builder()
+        .oauth_client(
+            "stand-in-client",
+            leak_scan::OAUTH_CLIENT_SECRET,
+            TokenAnswer::Issue {
+                grant: Grant::FullScope,
+                lifetime: std::time::Duration::from_secs(3600),
+            },
+        )
+        .start()
+        .await
+        .unwrap();
+    let sandbox = set_up_oauth_client(server.url(), server.token_url(), start);
+    let healthy = check(&sandbox, start + Duration::days(1)).await;
+    assert_eq!(
+        healthy.recorded.map(|check| check.verdict),
+        Some(Verdict::Ok),
+        "{}",
+        healthy.status.line
+    );
+
+    sandbox
+        .keychain
+        .store(
+            "service-oauth:stand-in-client",
+            &Secret::new(leak_scan::REVOKED_TOKEN),
+        )
+        .unwrap();
+    let refused = check(&sandbox, start + Duration::days(2)).await;
+    assert_eq!(
+        refused.recorded.map(|check| check.verdict),
+        Some(Verdict::Failed(ErrorKind::OauthClientRejected)),
+        "a secret the token endpoint refuses: {}",
+        refused.status.line
+    );
+    assert_eq!(
+        refused.status.level,
+        TrayLevel::Error,
+        "{}",
+        refused.status.line
+    );
+
+    let offline = set_up_oauth_client(server.url(), &nowhere(), start);
+    let unreachable = check(&offline, start + Duration::days(1)).await;
+    assert!(
+        unreachable.status.line.contains("couldn't check"),
+        "a token endpoint out of reach is inconclusive: {}",
+        unreachable.status.line
     );
 }

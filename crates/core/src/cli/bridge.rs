@@ -14,7 +14,8 @@
 use clap::Args;
 
 use super::validate::current_policy;
-use crate::domain::bridge::{BridgeConfig, run_bridge, run_unavailable_bridge};
+use crate::domain::auth_method::AuthMethod;
+use crate::domain::bridge::{BridgeConfig, BridgeCredential, run_bridge, run_unavailable_bridge};
 use crate::domain::clients::ClientEnvironment;
 use crate::domain::policy::Policy;
 use crate::domain::probe::endpoint::EndpointSources;
@@ -72,8 +73,9 @@ pub fn main(args: &BridgeArgs) -> u8 {
 pub(super) trait Setup {
     fn policy(&self) -> Result<Policy, Error>;
     fn on_record(&self) -> Result<CredentialRecord, Error>;
-    /// The whole `Authorization` value for `record`, from the keychain.
-    fn authorization(&self, record: &CredentialRecord) -> Result<Secret, Error>;
+    /// What to send for `record`, from the keychain: the whole `Authorization` value, or the
+    /// OAuth client that mints it.
+    fn credential(&self, record: &CredentialRecord) -> Result<BridgeCredential, Error>;
 }
 
 /// The setup of the user running the bridge: the policy in force, the state file, the OS
@@ -98,9 +100,16 @@ impl Setup for ThisUser {
         state.credential.ok_or_else(not_set_up)
     }
 
-    fn authorization(&self, record: &CredentialRecord) -> Result<Secret, Error> {
-        let credential = care::credential_on_record(record, &OsKeychain::new())?;
-        Ok(Secret::new(credential.authorization().expose()))
+    fn credential(&self, record: &CredentialRecord) -> Result<BridgeCredential, Error> {
+        let keychain = OsKeychain::new();
+        if record.auth == AuthMethod::ServiceOauth {
+            return care::oauth_client_on_record(record, &keychain)
+                .map(|tokens| BridgeCredential::OauthClient(Box::new(tokens)));
+        }
+        let credential = care::credential_on_record(record, &keychain)?;
+        Ok(BridgeCredential::Header(Secret::new(
+            credential.authorization().expose(),
+        )))
     }
 }
 
@@ -133,7 +142,7 @@ pub(super) fn bridge_config(
         )?;
         return Ok(BridgeConfig {
             endpoint,
-            authorization: setup.authorization(&record)?,
+            credential: setup.credential(&record)?,
         });
     };
     let endpoint = Endpoint::choose(&policy, sources)?;
@@ -152,7 +161,7 @@ pub(super) fn bridge_config(
         })?;
     Ok(BridgeConfig {
         endpoint,
-        authorization: Secret::new(authorization),
+        credential: BridgeCredential::Header(Secret::new(authorization)),
     })
 }
 
@@ -170,6 +179,14 @@ mod tests {
     use crate::domain::probe::DEFAULT_ENDPOINT;
 
     const RECORDED: &str = "https://recorded.example/mcp";
+
+    /// The header value a config sends; every config here has a fixed one.
+    fn header(config: &BridgeConfig) -> &str {
+        match &config.credential {
+            BridgeCredential::Header(authorization) => authorization.expose(),
+            BridgeCredential::OauthClient(_) => panic!("a fixed header, not an OAuth client"),
+        }
+    }
 
     fn parse(arguments: &[&str]) -> BridgeArgs {
         let cli = Cli::try_parse_from(["rovo-mcp-setup", "bridge"].iter().chain(arguments))
@@ -198,6 +215,7 @@ mod tests {
                     keychain_account: "me@example.com".to_owned(),
                     expires_on: None,
                     stored_at: DateTime::UNIX_EPOCH,
+                    oauth: None,
                     unknown: crate::plumbing::state::UnknownKeys::new(),
                 }),
                 keychain_reads: Cell::new(0),
@@ -216,9 +234,9 @@ mod tests {
                 .ok_or_else(|| Error::new(ErrorKind::InvalidInput, "no credential is set up"))
         }
 
-        fn authorization(&self, _record: &CredentialRecord) -> Result<Secret, Error> {
+        fn credential(&self, _record: &CredentialRecord) -> Result<BridgeCredential, Error> {
             self.keychain_reads.set(self.keychain_reads.get() + 1);
-            Ok(Secret::new("Basic c3RvcmVk"))
+            Ok(BridgeCredential::Header(Secret::new("Basic c3RvcmVk")))
         }
     }
 
@@ -286,7 +304,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            config.authorization.expose(),
+            header(&config),
             "Basic bWU6dG9rZW4=",
             "surrounding white space (a pasted newline) is not part of the header"
         );
@@ -313,7 +331,7 @@ mod tests {
     fn without_a_variable_the_credential_on_record_is_used() {
         let stored = config(&[], &[]).expect("the setup on record is used");
         assert_eq!(
-            stored.authorization.expose(),
+            header(&stored),
             "Basic c3RvcmVk",
             "the keychain's credential"
         );

@@ -16,6 +16,7 @@ use super::output::{Output, no_home};
 use super::validate::{
     Checked, SESSION_CLOSE_GRACE, check, current_policy, human_summary, network_runtime,
 };
+use crate::domain::auth_method::AuthMethod;
 use crate::domain::clients::{self, ClientEnvironment, KeychainCarrier, SecretMode};
 use crate::domain::policy::Policy;
 use crate::domain::probe::{ProbeReport, Verdict};
@@ -89,11 +90,13 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     let Some(environment) = ClientEnvironment::current() else {
         return no_home(args.json).print();
     };
-    if let Err(error) = args.credential.refuse_oauth_client("configure") {
-        return Output::error(&error, args.json).print();
-    }
     let chosen = current_policy().and_then(|policy| {
         let mode = policy.secret_mode(args.mode)?;
+        let mode = if args.credential.auth == AuthMethod::ServiceOauth {
+            Some(oauth_mode(mode)?)
+        } else {
+            mode
+        };
         let listed = policy.clients(&args.clients)?;
         if listed.is_empty() {
             return Err(Error::new(
@@ -136,6 +139,13 @@ pub fn main(args: &ConfigureArgs) -> u8 {
         args.timeout,
         &policy,
     ));
+    // What the setup records for the bridge: the token endpoint as asked, when one was.
+    let oauth_token_url = args
+        .credential
+        .token_url
+        .clone()
+        .or_else(|| std::env::var(crate::domain::oauth::TOKEN_URL_ENV).ok())
+        .filter(|url| !url.trim().is_empty());
     let exit_code = match input {
         Some((endpoint, credential)) if report.verdict == Verdict::Ok => {
             let bridge_command = bridge_command();
@@ -149,6 +159,7 @@ pub fn main(args: &ConfigureArgs) -> u8 {
                 server_name: policy.entry_name(),
                 bridge_command: &bridge_command,
                 keychain_carrier: args.keychain_via,
+                token_url: oauth_token_url.as_deref(),
             };
             write_or_preview(args, &request, &report, &environment, &policy)
         }
@@ -172,6 +183,21 @@ pub fn main(args: &ConfigureArgs) -> u8 {
     };
     runtime.block_on(session_close.finish(SESSION_CLOSE_GRACE));
     exit_code
+}
+
+/// The secret mode of a service account's OAuth client: `keychain`, the only one that can renew
+/// its access tokens; another one asked for, or locked by the policy, is refused with the why.
+fn oauth_mode(asked: Option<SecretMode>) -> crate::Result<SecretMode> {
+    match asked {
+        None | Some(SecretMode::Keychain) => Ok(SecretMode::Keychain),
+        Some(other) => Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "a service account's OAuth client cannot be written in `{}` mode: its access tokens last an hour, so a client file cannot hold one; use --mode keychain, where our bridge and header helper renew the token",
+                other.name()
+            ),
+        )),
+    }
 }
 
 /// Which tools a client sees directly.

@@ -65,23 +65,6 @@ impl std::fmt::Debug for CredentialArgs {
 
 impl CredentialArgs {
     /// Whether the secret is given on this run rather than taken from the keychain.
-    /// Refuses a service account's OAuth client for `subcommand`, which cannot write it yet:
-    /// its access token lasts an hour, so only keychain entries that renew it may hold it.
-    ///
-    /// # Errors
-    /// `invalid_input` for `--auth service-oauth`.
-    pub fn refuse_oauth_client(&self, subcommand: &str) -> crate::Result<()> {
-        if self.auth != AuthMethod::ServiceOauth {
-            return Ok(());
-        }
-        Err(Error::new(
-            ErrorKind::InvalidInput,
-            format!(
-                "{subcommand} cannot take a service account's OAuth client yet: its access tokens last an hour, so a client file cannot hold one, and the keychain entries that renew them are not written by this release; check the client with `validate --auth service-oauth`, and connect clients with the service account's API key (--auth service) meanwhile"
-            ),
-        ))
-    }
-
     pub fn gives_secret(&self) -> bool {
         self.token_env.is_some() || self.token_stdin
     }

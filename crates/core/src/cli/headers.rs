@@ -12,6 +12,7 @@ use std::io::Write as _;
 
 use super::bridge::{BridgeArgs, Setup, ThisUser, bridge_config};
 use crate::Error;
+use crate::domain::bridge::BridgeCredential;
 
 /// Prints the header object and returns the exit code.
 pub fn main(args: &BridgeArgs) -> u8 {
@@ -43,7 +44,22 @@ fn header_object(
     setup: &dyn Setup,
 ) -> Result<String, Error> {
     let config = bridge_config(args, variable, setup)?;
-    let object = serde_json::json!({ "Authorization": config.authorization.expose() });
+    let authorization = match config.credential {
+        BridgeCredential::Header(authorization) => authorization,
+        // A token for this connection, fresh from the token endpoint: the client runs the helper
+        // again for the next one, so nothing here needs to renew it.
+        BridgeCredential::OauthClient(tokens) => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                Error::new(
+                    crate::ErrorKind::Internal,
+                    format!("could not start the network runtime: {error}"),
+                )
+            })?
+            .block_on(tokens.authorization())?,
+    };
+    let object = serde_json::json!({ "Authorization": authorization.expose() });
     Ok(format!("{object}\n"))
 }
 
@@ -55,7 +71,6 @@ mod tests {
     use crate::ErrorKind;
     use crate::cli::{Cli, Command};
     use crate::domain::policy::Policy;
-    use crate::domain::secrets::Secret;
     use crate::plumbing::state::CredentialRecord;
 
     /// No setup on record: the credential must come from `--authorization-env`.
@@ -73,7 +88,7 @@ mod tests {
             ))
         }
 
-        fn authorization(&self, _record: &CredentialRecord) -> Result<Secret, Error> {
+        fn credential(&self, _record: &CredentialRecord) -> Result<BridgeCredential, Error> {
             unreachable!("nothing is on record, so the keychain is never asked")
         }
     }

@@ -448,6 +448,7 @@ mod tests {
                     keychain_account: account.clone(),
                     expires_on: None,
                     stored_at: chrono::Utc::now(),
+                    oauth: None,
                     unknown: UnknownKeys::new(),
                 });
             })
@@ -504,6 +505,7 @@ mod tests {
                     keychain_account: "me@example.com".to_owned(),
                     expires_on: None,
                     stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                    oauth: None,
                     unknown: UnknownKeys::new(),
                 });
             })

@@ -55,9 +55,6 @@ pub fn main(args: &RotateArgs) -> u8 {
     let Some(environment) = ClientEnvironment::current() else {
         return no_home(args.json).print();
     };
-    if let Err(error) = args.credential.refuse_oauth_client("rotate") {
-        return Output::error(&error, args.json).print();
-    }
     if !args.credential.gives_secret() {
         let error = Error::new(
             ErrorKind::InvalidInput,
@@ -80,6 +77,18 @@ pub fn main(args: &RotateArgs) -> u8 {
     if credential_args.email.is_none() && on_record.is_some_and(|c| c.auth == credential_args.auth)
     {
         credential_args.email = on_record.and_then(|credential| credential.email.clone());
+    }
+    // So do the OAuth client's ID and token endpoint: a new secret is for the same client.
+    let client_on_record = on_record
+        .filter(|credential| credential.auth == credential_args.auth)
+        .and_then(|credential| credential.oauth.as_ref());
+    if let Some(client) = client_on_record {
+        credential_args
+            .client_id
+            .get_or_insert_with(|| client.client_id.clone());
+        if credential_args.token_url.is_none() {
+            credential_args.token_url.clone_from(&client.token_url);
+        }
     }
 
     let runtime = match network_runtime() {

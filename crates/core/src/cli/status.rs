@@ -75,6 +75,10 @@ fn human(status: &SetupStatus) -> String {
             Some(crate::domain::auth_method::AuthMethod::Service) => {
                 "service-account API key".to_owned()
             }
+            Some(crate::domain::auth_method::AuthMethod::ServiceOauth) => format!(
+                "service account's OAuth client {}",
+                status.client_id.as_deref().unwrap_or("?")
+            ),
             _ => format!(
                 "personal API token of {}",
                 status.email.as_deref().unwrap_or("?")
@@ -96,6 +100,10 @@ fn human(status: &SetupStatus) -> String {
                 (Some(crate::domain::auth_method::AuthMethod::Personal), Some(email)) => {
                     format!("--auth personal --email {email}")
                 }
+                (Some(crate::domain::auth_method::AuthMethod::ServiceOauth), _) => format!(
+                    "--auth service-oauth --client-id {}",
+                    status.client_id.as_deref().unwrap_or("ID")
+                ),
                 _ => "--auth service".to_owned(),
             };
             let clients = if clients.is_empty() {

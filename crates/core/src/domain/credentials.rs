@@ -11,7 +11,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::domain::auth_method::AuthMethod;
-use crate::domain::oauth::AccessToken;
+use crate::domain::oauth::{AccessToken, ClientCredentials};
 use crate::domain::secrets::{Secret, redact_echoes};
 use crate::{Error, ErrorKind, Result};
 
@@ -74,6 +74,8 @@ impl CredentialWarning {
 pub struct Credential {
     method: AuthMethod,
     email: Option<String>,
+    /// The client ID of a service account's OAuth client.
+    client_id: Option<String>,
     token: Secret,
     authorization: Secret,
     warnings: Vec<CredentialWarning>,
@@ -87,6 +89,17 @@ impl Credential {
     /// The account email of a personal token; `None` for a service-account key.
     pub fn email(&self) -> Option<&str> {
         self.email.as_deref()
+    }
+
+    /// The client ID of a service account's OAuth client.
+    pub fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
+    /// The keychain account its secret is kept under: the email's, the OAuth client's, or the
+    /// service key's.
+    pub fn keychain_account(&self) -> String {
+        keychain_account(self.method, self.email().or(self.client_id()))
     }
 
     /// The cleaned token alone, for the keychain.
@@ -233,6 +246,7 @@ pub fn prepare_credential(
     Ok(Credential {
         method,
         email,
+        client_id: None,
         token: Secret::new(token),
         authorization,
         warnings,
@@ -240,18 +254,15 @@ pub fn prepare_credential(
 }
 
 /// The credential a service account's OAuth client sends: the access token the token endpoint
-/// gave for it, as `Bearer`.
-pub fn oauth_access(token: &AccessToken) -> Credential {
-    let authorization = token.authorization().expose();
+/// gave for it, as `Bearer`. Its stored secret (`token`) is the client secret, which the
+/// keychain keeps; the header is the access token's, which nothing keeps.
+pub fn oauth_access(token: &AccessToken, client: &ClientCredentials) -> Credential {
     Credential {
         method: AuthMethod::ServiceOauth,
         email: None,
-        token: Secret::new(
-            authorization
-                .strip_prefix("Bearer ")
-                .unwrap_or(authorization),
-        ),
-        authorization: Secret::new(authorization),
+        client_id: Some(client.client_id().to_owned()),
+        token: Secret::new(client.secret().expose()),
+        authorization: Secret::new(token.authorization().expose()),
         warnings: Vec::new(),
     }
 }

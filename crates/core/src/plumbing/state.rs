@@ -56,8 +56,21 @@ pub struct CredentialRecord {
     /// The expiry date the person chose when creating the token, for reminders.
     pub expires_on: Option<NaiveDate>,
     pub stored_at: DateTime<Utc>,
+    /// A service account's OAuth client: its ID (the secret is in the keychain) and the token
+    /// endpoint it was set up with, when not Atlassian's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OauthClientRecord>,
     #[serde(flatten)]
     pub unknown: UnknownKeys,
+}
+
+/// The OAuth client of a setup on record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OauthClientRecord {
+    pub client_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
 }
 
 /// One check's outcome.
@@ -371,6 +384,7 @@ mod tests {
             keychain_account: "service-account".to_owned(),
             expires_on: None,
             stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+            oauth: None,
             unknown: UnknownKeys::new(),
         });
         assert!(
@@ -390,6 +404,7 @@ mod tests {
                 keychain_account: "service-account".to_owned(),
                 expires_on: None,
                 stored_at: "2027-01-01T08:00:00Z".parse().unwrap(),
+                oauth: None,
                 unknown: UnknownKeys::new(),
             });
             state.last_check = Some(CheckRecord {

@@ -10,12 +10,14 @@
 use chrono::{DateTime, Duration, Local, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::domain::auth_method::AuthMethod;
 use crate::domain::credentials::{self, Credential};
+use crate::domain::oauth::{self, ClientCredentials, TokenSource};
 use crate::domain::policy::Policy;
 use crate::domain::probe::endpoint::EndpointSources;
 use crate::domain::probe::{ProbeOptions, Verdict};
 use crate::domain::reminders::{self, DEFAULT_CHECK_INTERVAL, DEFAULT_REMINDER_DAYS, ExpiryEvent};
-use crate::domain::secrets::SecretStore;
+use crate::domain::secrets::{Secret, SecretStore};
 use crate::plumbing::state::{AppState, CheckRecord, CredentialRecord, StateFile, UnknownKeys};
 use crate::use_cases::check::{self, CheckRequest};
 use crate::{Error, ErrorKind, Result};
@@ -133,7 +135,39 @@ pub fn credential_on_record(
     record: &CredentialRecord,
     keychain: &(impl SecretStore + ?Sized),
 ) -> Result<Credential> {
-    let secret = keychain.read(&record.keychain_account)?.ok_or_else(|| {
+    let secret = secret_on_record(record, keychain)?;
+    credentials::prepare_credential(record.auth, record.email.as_deref(), &secret)
+}
+
+/// The OAuth client of a service account's setup on record: its ID and token endpoint from the
+/// record, its secret from the keychain.
+///
+/// # Errors
+/// As [`credential_on_record`]; `invalid_input` for a record without its client.
+pub fn oauth_client_on_record(
+    record: &CredentialRecord,
+    keychain: &(impl SecretStore + ?Sized),
+) -> Result<TokenSource> {
+    let client = record.oauth.as_ref().ok_or_else(|| {
+        Error::new(
+            ErrorKind::InvalidInput,
+            "the setup on record is a service account's OAuth client without its client ID: set it up again with `rovo-mcp-setup configure --auth service-oauth --client-id ID`",
+        )
+    })?;
+    let secret = secret_on_record(record, keychain)?;
+    let endpoint = oauth::token_endpoint(client.token_url.as_deref(), None)?;
+    Ok(TokenSource::new(
+        endpoint,
+        ClientCredentials::new(&client.client_id, &secret)?,
+    ))
+}
+
+/// The secret of the setup on record, from the keychain.
+fn secret_on_record(
+    record: &CredentialRecord,
+    keychain: &(impl SecretStore + ?Sized),
+) -> Result<Secret> {
+    keychain.read(&record.keychain_account)?.ok_or_else(|| {
         Error::new(
             ErrorKind::KeychainUnavailable,
             format!(
@@ -142,8 +176,7 @@ pub fn credential_on_record(
                 record.keychain_account
             ),
         )
-    })?;
-    credentials::prepare_credential(record.auth, record.email.as_deref(), &secret)
+    })
 }
 
 /// Runs one background check of the setup on record at `now`: reads the keychain, probes the
@@ -179,13 +212,17 @@ pub async fn background_check(
         options: ProbeOptions::default(),
     };
     // The session's DELETE goes on in the background; nothing waits for it.
-    let check = match check::check(
-        &request,
-        || credential_on_record(&record, keychain),
-        &mut |_| {},
-    )
-    .await
-    {
+    let checked = if record.auth == AuthMethod::ServiceOauth {
+        check_oauth_on_record(&request, &record, keychain).await
+    } else {
+        check::check(
+            &request,
+            || credential_on_record(&record, keychain),
+            &mut |_| {},
+        )
+        .await
+    };
+    let check = match checked {
         Ok(checked) => CheckRecord {
             at: now,
             verdict: checked.report.verdict,
@@ -200,6 +237,31 @@ pub async fn background_check(
         },
     };
     record_check(state, &record, check, &Schedule::of(policy), today)
+}
+
+/// The check of a service account's OAuth client on record: an access token exchanged from it,
+/// then the probe; a refused client is a failure of its own kind, a token endpoint out of reach
+/// an inconclusive network fault, as for the MCP endpoint.
+async fn check_oauth_on_record(
+    request: &CheckRequest<'_>,
+    record: &CredentialRecord,
+    keychain: &(impl SecretStore + Sync + ?Sized),
+) -> Result<check::Checked> {
+    let client = record.oauth.as_ref();
+    let token_endpoint =
+        oauth::token_endpoint(client.and_then(|client| client.token_url.as_deref()), None)?;
+    let client_id = client.map(|client| client.client_id.clone());
+    let prepared = check::prepare_oauth(request, &token_endpoint, || {
+        let client_id = client_id.ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                "the setup on record is a service account's OAuth client without its client ID",
+            )
+        })?;
+        ClientCredentials::new(&client_id, &secret_on_record(record, keychain)?)
+    })
+    .await?;
+    Ok(prepared.run(&mut |_| {}).await)
 }
 
 /// Records `check` for the credential `checked` and works out the notifications. The state is

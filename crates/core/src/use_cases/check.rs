@@ -77,12 +77,13 @@ pub async fn prepare_oauth<'a>(
     client: impl FnOnce() -> Result<ClientCredentials>,
 ) -> Result<PreparedCheck<'a>> {
     let endpoint = allowed_endpoint(request)?;
-    let token = oauth::exchange(token_endpoint, &client()?).await?;
+    let client = client()?;
+    let token = oauth::exchange(token_endpoint, &client).await?;
     Ok(PreparedCheck {
         policy: request.policy,
         options: request.options,
         endpoint,
-        credential: oauth_access(&token),
+        credential: oauth_access(&token, &client),
     })
 }
 

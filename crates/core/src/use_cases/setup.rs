@@ -5,16 +5,17 @@
 use chrono::{NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::domain::auth_method::AuthMethod;
 use crate::domain::clients::{
     self, Change, Client, ClientEnvironment, ClientPlan, ClientWriteResult, EntrySettings,
     KeychainCarrier, SecretMode, plan_configure,
 };
-use crate::domain::credentials::{self, Credential};
+use crate::domain::credentials::Credential;
 use crate::domain::probe::{Endpoint, Verdict};
 use crate::domain::secrets::SecretStore;
 use crate::plumbing::backups;
 use crate::plumbing::state::{
-    CheckRecord, ConfiguredClient, CredentialRecord, StateFile, UnknownKeys,
+    CheckRecord, ConfiguredClient, CredentialRecord, OauthClientRecord, StateFile, UnknownKeys,
 };
 use crate::{Error, ErrorKind, Result};
 
@@ -36,6 +37,8 @@ pub struct SetupRequest<'a> {
     pub bridge_command: &'a str,
     /// How `keychain` entries get the secret where a client has a header helper.
     pub keychain_carrier: KeychainCarrier,
+    /// The token endpoint of a service account's OAuth client, when not Atlassian's.
+    pub token_url: Option<&'a str>,
 }
 
 /// One client's planned change, for `--dry-run` and the wizard's preview.
@@ -81,7 +84,7 @@ impl SetupOutcome {
 
 /// Stores the credential's secret under its keychain account; a failure is reported, not fatal.
 fn store_in_keychain(keychain: &dyn SecretStore, credential: &Credential) -> KeychainOutcome {
-    let account = credentials::keychain_account(credential.method(), credential.email());
+    let account = credential.keychain_account();
     match keychain.store(&account, credential.token()) {
         Ok(()) => KeychainOutcome {
             account,
@@ -94,6 +97,19 @@ fn store_in_keychain(keychain: &dyn SecretStore, credential: &Credential) -> Key
             error: Some(error.message().to_owned()),
         },
     }
+}
+
+/// Why a client cannot hold a service account's OAuth client in any mode but `keychain`.
+pub fn oauth_needs_keychain(client: &Client) -> Error {
+    Error::new(
+        ErrorKind::InvalidInput,
+        format!(
+            "{} was not changed: a service account's OAuth client gives access tokens that last an \
+             hour, so no file can hold one; only a keychain entry (our bridge or header helper, \
+             which renew the token) can use it: choose --mode keychain",
+            client.name
+        ),
+    )
 }
 
 /// The mode `client` gets: its own choice, else the requested one, else its preferred one.
@@ -182,6 +198,11 @@ pub fn set_up(
         environment,
         &clients::backup_folder(environment),
         |client| {
+            if credential.method() == AuthMethod::ServiceOauth
+                && mode_for(client, request) != SecretMode::Keychain
+            {
+                return Err(oauth_needs_keychain(client));
+            }
             if mode_for(client, request) == SecretMode::Keychain && !keychain_stored {
                 return Err(Error::new(
                     ErrorKind::KeychainUnavailable,
@@ -205,6 +226,10 @@ pub fn set_up(
             keychain_account: account,
             expires_on: request.expires_on,
             stored_at: now,
+            oauth: credential.client_id().map(|client_id| OauthClientRecord {
+                client_id: client_id.to_owned(),
+                token_url: request.token_url.map(str::to_owned),
+            }),
             unknown: UnknownKeys::new(),
         });
         state.last_check = Some(CheckRecord {
@@ -333,6 +358,7 @@ pub fn rotate(
         // Rotation rewrites inline entries only, which never run the bridge.
         bridge_command: "",
         keychain_carrier: KeychainCarrier::Helper,
+        token_url: None,
     };
     // Read before the item is replaced: once the new secret is in place, every backup
     // holding this one goes.
@@ -362,6 +388,15 @@ pub fn rotate(
             keychain_account: account,
             expires_on,
             stored_at: now,
+            oauth: credential.client_id().map(|client_id| OauthClientRecord {
+                client_id: client_id.to_owned(),
+                // The new secret is for the same client, at the same token endpoint.
+                token_url: on_record
+                    .credential
+                    .as_ref()
+                    .and_then(|record| record.oauth.as_ref())
+                    .and_then(|client| client.token_url.clone()),
+            }),
             unknown: UnknownKeys::new(),
         });
         state.last_check = Some(CheckRecord {

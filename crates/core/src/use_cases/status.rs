@@ -23,6 +23,9 @@ pub struct SetupStatus {
     pub configured: bool,
     pub auth: Option<AuthMethod>,
     pub email: Option<String>,
+    /// The client ID of a service account's OAuth client.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
     pub endpoint: Option<String>,
     /// The v2 endpoint to move to, when the setup on record uses a v1 endpoint.
     pub endpoint_move: Option<EndpointMove>,
@@ -194,6 +197,9 @@ pub fn status_of(
         configured: credential.is_some(),
         auth: credential.map(|credential| credential.auth),
         email: credential.and_then(|credential| credential.email.clone()),
+        client_id: credential
+            .and_then(|credential| credential.oauth.as_ref())
+            .map(|client| client.client_id.clone()),
         endpoint: credential.map(|credential| credential.endpoint.clone()),
         endpoint_move: credential.and_then(|credential| endpoint_move(&credential.endpoint)),
         expires_on,
@@ -343,6 +349,10 @@ fn credential_words(status: &SetupStatus) -> String {
     match (status.auth, status.email.as_deref()) {
         (Some(AuthMethod::Personal), Some(email)) => format!("the personal API token of {email}"),
         (Some(AuthMethod::Personal), None) => "the personal API token".to_owned(),
+        (Some(AuthMethod::ServiceOauth), _) => format!(
+            "the service account's OAuth client {}",
+            status.client_id.as_deref().unwrap_or("?")
+        ),
         _ => "the service-account API key".to_owned(),
     }
 }

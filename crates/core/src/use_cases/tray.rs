@@ -230,6 +230,7 @@ mod tests {
                     keychain_account: "service".to_owned(),
                     expires_on: None,
                     stored_at: checked_at,
+                    oauth: None,
                     unknown: UnknownKeys::new(),
                 });
                 state.last_check = Some(CheckRecord {

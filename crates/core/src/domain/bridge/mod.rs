@@ -50,16 +50,26 @@ use crate::{Error, ErrorKind, Result};
 pub struct BridgeConfig {
     /// The remote MCP endpoint, checked by the endpoint rule.
     pub endpoint: Endpoint,
-    /// The whole `Authorization` header value, scheme included (`Basic …` or `Bearer …`).
-    pub authorization: Secret,
+    pub credential: BridgeCredential,
+}
+
+/// What the bridge sends as `Authorization`.
+#[derive(Debug)]
+pub enum BridgeCredential {
+    /// The whole header value, scheme included (`Basic …` or `Bearer …`).
+    Header(Secret),
+    /// Access tokens minted from a service account's OAuth client, each replaced before it
+    /// stops being fresh and once when the server refuses it, without the AI client noticing.
+    OauthClient(Box<TokenSource>),
 }
 
 /// Serves MCP on `input`/`output` (the process's stdin and stdout) and proxies it to the
 /// remote server of `config`, until `input` closes.
 ///
 /// Returns `Ok` when the client closed the stream. When the remote server refused the
-/// `initialize` (rejected credential, unreachable server), the client has already received
-/// that as a JSON-RPC error and the same failure is returned, its kind giving the exit code.
+/// `initialize` (rejected credential, unreachable server, a token endpoint that refused the
+/// OAuth client), the client has already received that as a JSON-RPC error and the same
+/// failure is returned, its kind giving the exit code.
 /// Unparsable lines on `input` are skipped; a request the bridge cannot read is answered
 /// with an "Invalid request" error, and one larger than the bridge reads (16 MiB) with an
 /// error naming that limit.
@@ -68,29 +78,11 @@ where
     I: AsyncRead + Send + Unpin + 'static,
     O: AsyncWrite + Send + Unpin + 'static,
 {
-    serve(
-        RemoteLink::new(&config.endpoint, config.authorization),
-        input,
-        output,
-    )
-    .await
-}
-
-/// [`run_bridge`] for a service account's OAuth client: the remote server gets access tokens
-/// minted from `tokens`, each replaced before it stops being fresh and once when the server
-/// refuses it, without the AI client noticing; a token endpoint that refuses the client fails
-/// the client's `initialize` with the reason.
-pub async fn run_oauth_bridge<I, O>(
-    endpoint: &Endpoint,
-    tokens: TokenSource,
-    input: I,
-    output: O,
-) -> Result<()>
-where
-    I: AsyncRead + Send + Unpin + 'static,
-    O: AsyncWrite + Send + Unpin + 'static,
-{
-    serve(RemoteLink::minted(endpoint, tokens), input, output).await
+    let link = match config.credential {
+        BridgeCredential::Header(authorization) => RemoteLink::new(&config.endpoint, authorization),
+        BridgeCredential::OauthClient(tokens) => RemoteLink::minted(&config.endpoint, *tokens),
+    };
+    serve(link, input, output).await
 }
 
 /// Serves MCP on `input`/`output` for a bridge that has no credential to use (the keychain

@@ -447,6 +447,7 @@ fn request<'a>(
         server_name: policy.entry_name(),
         bridge_command,
         keychain_carrier: KeychainCarrier::Helper,
+        token_url: None,
     }
 }
 
@@ -595,6 +596,7 @@ mod tests {
                     keychain_account: service_account(),
                     expires_on: None,
                     stored_at: chrono::Utc::now(),
+                    oauth: None,
                     unknown: crate::plumbing::state::UnknownKeys::new(),
                 });
             })
@@ -1091,6 +1093,7 @@ mod tests {
                     keychain_account: "service".to_owned(),
                     expires_on: None,
                     stored_at: chrono::DateTime::UNIX_EPOCH,
+                    oauth: None,
                     unknown: crate::plumbing::state::UnknownKeys::new(),
                 });
             })
