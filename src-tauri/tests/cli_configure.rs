@@ -1676,6 +1676,23 @@ fn an_oauth_client_is_rotated_to_a_new_credential_and_a_refused_secret_changes_n
         ),
         "the new client is on record, the token endpoint kept"
     );
+    let old_item = sandbox.run(
+        "validate",
+        &[
+            "--auth",
+            "service-oauth",
+            "--client-id",
+            CLIENT_ID,
+            "--token-url",
+            &token_url,
+        ],
+        "",
+    );
+    assert!(
+        old_item.code == 2 && old_item.stderr.contains("keychain has no credential"),
+        "the replaced client's secret left the keychain: {}",
+        old_item.stderr
+    );
     assert_eq!(
         sandbox
             .read(".config/Claude/claude_desktop_config.json")

@@ -368,6 +368,17 @@ pub fn rotate(
         .and_then(|record| backups::authorization_on_record(record, keychain));
     let keychain_outcome = store_in_keychain(keychain, credential);
     let account = keychain_outcome.account.clone();
+    // A new OAuth client (or a new email) is stored under its own account: the item of the one
+    // it replaces would otherwise stay in the keychain for good.
+    if let Some(replaced) = on_record
+        .credential
+        .as_ref()
+        .map(|record| &record.keychain_account)
+        .filter(|replaced| keychain_outcome.stored && **replaced != account)
+        && let Err(error) = keychain.delete(replaced)
+    {
+        tracing::warn!(account = %replaced, error = %error.message(), "the replaced keychain item stays");
+    }
     let backup_folder = clients::backup_folder(environment);
     let mut results = clients::write_each(&inline, environment, &backup_folder, |client| {
         plan_one(client, &request, environment)
