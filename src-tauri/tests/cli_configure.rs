@@ -1597,11 +1597,11 @@ fn an_oauth_client_is_refused_in_inline_and_prompt_mode_and_nothing_is_written()
     );
 }
 
-/// `rotate --auth service-oauth`: a secret the token endpoint refuses changes nothing (the
-/// client ID on record stands in for the flag); a new credential (a new client ID and secret)
-/// replaces the one on record, and the bridge of the entry already written uses it.
+/// `rotate --auth service-oauth` to a new credential (a new client ID and secret): it replaces
+/// the one on record, whose secret leaves the keychain, and the bridge of the entry already
+/// written uses it.
 #[test]
-fn an_oauth_client_is_rotated_to_a_new_credential_and_a_refused_secret_changes_nothing() {
+fn an_oauth_client_is_rotated_to_a_new_credential() {
     const NEW_CLIENT_ID: &str = "stand-in-client-fedcba9876543210";
     let sandbox = Sandbox::with_server(
         StandInServer::builder()
@@ -1631,23 +1631,6 @@ fn an_oauth_client_is_rotated_to_a_new_credential_and_a_refused_secret_changes_n
     let written = sandbox
         .read(".config/Claude/claude_desktop_config.json")
         .unwrap();
-
-    let refused = sandbox.run(
-        "rotate",
-        &["--auth", "service-oauth", "--token-env", TOKEN_VARIABLE],
-        leak_scan::REFUSED_TOKEN,
-    );
-    assert_eq!(
-        (refused.code, refused.json["verdict"].as_str()),
-        (3, Some("oauth_client_rejected")),
-        "the client ID on record with a secret the endpoint refuses: {}",
-        refused.stderr
-    );
-    assert_eq!(
-        sandbox.state().unwrap()["credential"]["oauth"]["clientId"],
-        CLIENT_ID,
-        "nothing changed on record"
-    );
 
     let rotated = sandbox.run(
         "rotate",
@@ -1705,5 +1688,47 @@ fn an_oauth_client_is_rotated_to_a_new_credential_and_a_refused_secret_changes_n
     assert!(
         tools_through_entry(&sandbox, &config["mcpServers"]["atlassian-rovo-mcp"]) > 0,
         "the bridge mints its tokens from the new client"
+    );
+}
+
+/// `rotate --auth service-oauth` with a secret the token endpoint refuses (the client ID on
+/// record standing in for the flag) fails with the token endpoint's kind and changes nothing.
+#[test]
+fn a_refused_new_oauth_secret_changes_nothing() {
+    let sandbox = sandbox_with_oauth_client();
+    fs::create_dir_all(sandbox.home().join(".config/Claude")).unwrap();
+    let configured = sandbox.run(
+        "configure",
+        &[
+            "--auth",
+            "service-oauth",
+            "--client-id",
+            CLIENT_ID,
+            "--token-url",
+            sandbox.server.token_url(),
+            "--token-env",
+            TOKEN_VARIABLE,
+            "--clients",
+            "claude-desktop",
+            "--yes",
+        ],
+        leak_scan::OAUTH_CLIENT_SECRET,
+    );
+    assert_eq!(configured.code, 0, "{}", configured.stderr);
+    let refused = sandbox.run(
+        "rotate",
+        &["--auth", "service-oauth", "--token-env", TOKEN_VARIABLE],
+        leak_scan::REFUSED_TOKEN,
+    );
+    assert_eq!(
+        (refused.code, refused.json["verdict"].as_str()),
+        (3, Some("oauth_client_rejected")),
+        "the client ID on record with a secret the endpoint refuses: {}",
+        refused.stderr
+    );
+    assert_eq!(
+        sandbox.state().unwrap()["credential"]["oauth"]["clientId"],
+        CLIENT_ID,
+        "nothing changed on record"
     );
 }

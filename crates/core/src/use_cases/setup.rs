@@ -112,6 +112,24 @@ pub fn oauth_needs_keychain(client: &Client) -> Error {
     )
 }
 
+/// Deletes the keychain item of the credential on record when the new one went under another
+/// account (a new OAuth client, a new email): it would otherwise stay in the keychain for good.
+fn forget_replaced_item(
+    keychain: &dyn SecretStore,
+    replaced: Option<&CredentialRecord>,
+    stored: &KeychainOutcome,
+) {
+    let Some(replaced) = replaced
+        .map(|record| &record.keychain_account)
+        .filter(|replaced| stored.stored && **replaced != stored.account)
+    else {
+        return;
+    };
+    if let Err(error) = keychain.delete(replaced) {
+        tracing::warn!(account = %replaced, error = %error.message(), "the replaced keychain item stays");
+    }
+}
+
 /// The mode `client` gets: its own choice, else the requested one, else its preferred one.
 fn mode_for(client: &Client, request: &SetupRequest<'_>) -> SecretMode {
     request
@@ -368,17 +386,7 @@ pub fn rotate(
         .and_then(|record| backups::authorization_on_record(record, keychain));
     let keychain_outcome = store_in_keychain(keychain, credential);
     let account = keychain_outcome.account.clone();
-    // A new OAuth client (or a new email) is stored under its own account: the item of the one
-    // it replaces would otherwise stay in the keychain for good.
-    if let Some(replaced) = on_record
-        .credential
-        .as_ref()
-        .map(|record| &record.keychain_account)
-        .filter(|replaced| keychain_outcome.stored && **replaced != account)
-        && let Err(error) = keychain.delete(replaced)
-    {
-        tracing::warn!(account = %replaced, error = %error.message(), "the replaced keychain item stays");
-    }
+    forget_replaced_item(keychain, on_record.credential.as_ref(), &keychain_outcome);
     let backup_folder = clients::backup_folder(environment);
     let mut results = clients::write_each(&inline, environment, &backup_folder, |client| {
         plan_one(client, &request, environment)
