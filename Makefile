@@ -47,6 +47,9 @@ APP := target/debug/rovo-mcp-setup
 CAPTURES := target/test-captures
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 export CARGO_TERM_COLOR ?= never
+# Incremental caches grow by gigabytes per target and never pay back in a one-off run; a
+# developer's own `cargo` commands keep them.
+export CARGO_INCREMENTAL ?= 0
 export NO_AT_BRIDGE := 1
 
 .PHONY: help run test ui-dist build setup setup-test system-packages test-packages cross-packages installer-test-packages cross-tools lint lint-cross test-rust test-ui test-e2e test-windows test-fuzz fresh-captures leak-scan fuzz fuzz-run bench screenshots package clean
