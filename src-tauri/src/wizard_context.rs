@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 use std::time::{Duration, Instant};
 
 use rovo_mcp_core::domain::clients::ClientEnvironment;
+use rovo_mcp_core::domain::oauth::TOKEN_URL_ENV;
 use rovo_mcp_core::domain::probe::ENDPOINT_ENV;
 use rovo_mcp_core::domain::secrets::{InMemorySecretStore, OsKeychain, SecretStore};
 use rovo_mcp_core::use_cases::demo::DemoWorld;
@@ -22,6 +23,8 @@ pub struct WizardContext {
     keychain: Arc<dyn SecretStore + Send + Sync>,
     /// The demo's stand-in endpoint, which stands where `ROVO_MCP_ENDPOINT` would.
     demo_endpoint: Option<String>,
+    /// The demo's stand-in token endpoint, which stands where `ROVO_MCP_TOKEN_URL` would.
+    demo_token_url: Option<String>,
     demo_home: Option<PathBuf>,
     /// The demo's server and sandbox, taken out and dropped by [`Self::end_demo`].
     demo: Mutex<Option<DemoWorld>>,
@@ -35,6 +38,7 @@ impl std::fmt::Debug for WizardContext {
             .debug_struct("WizardContext")
             .field("environment", &self.environment)
             .field("demo_endpoint", &self.demo_endpoint)
+            .field("demo_token_url", &self.demo_token_url)
             .field("demo_home", &self.demo_home)
             .finish_non_exhaustive()
     }
@@ -55,6 +59,7 @@ impl WizardContext {
             environment: ClientEnvironment::current(),
             keychain: Arc::new(OsKeychain::new()),
             demo_endpoint: None,
+            demo_token_url: None,
             demo_home: None,
             demo: Mutex::new(None),
             writes: Mutex::new(()),
@@ -67,6 +72,7 @@ impl WizardContext {
             environment: Some(demo.environment()),
             keychain: Arc::new(InMemorySecretStore::default()),
             demo_endpoint: Some(demo.endpoint().to_owned()),
+            demo_token_url: Some(demo.token_url().to_owned()),
             demo_home: Some(demo.home().to_path_buf()),
             demo: Mutex::new(Some(demo)),
             writes: Mutex::new(()),
@@ -124,6 +130,14 @@ impl WizardContext {
         self.demo_endpoint
             .clone()
             .or_else(|| std::env::var(ENDPOINT_ENV).ok())
+    }
+
+    /// `ROVO_MCP_TOKEN_URL` as the window sees it: the demo's stand-in token endpoint, else
+    /// the process's variable.
+    pub fn token_url_variable(&self) -> Option<String> {
+        self.demo_token_url
+            .clone()
+            .or_else(|| std::env::var(TOKEN_URL_ENV).ok())
     }
 
     pub fn mode(&self) -> AppMode {

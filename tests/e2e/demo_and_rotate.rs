@@ -215,16 +215,24 @@ async fn set_up_cursor_with(server: &StandInServer, token: &str, home: &Path) {
         ],
     );
     let (_report, _close, old) = wizard::check_entered(
-        AuthMethod::Personal,
-        Some(EMAIL),
-        &Secret::new(token),
+        wizard::EnteredCredential {
+            method: AuthMethod::Personal,
+            email: Some(EMAIL),
+            client_id: None,
+            secret: &Secret::new(token),
+            token_url: None,
+        },
         EndpointChoice::Recommended,
-        Some(server.url()),
+        wizard::WindowVariables {
+            endpoint: Some(server.url()),
+            token_url: None,
+        },
         &setup_environment,
         &mut |_| {},
     )
     .await
     .unwrap();
+    let old = old.expect("a personal token always leaves a checked credential");
     wizard::write_clients(
         &old,
         &[ClientChoice {

@@ -5,11 +5,12 @@ use std::time::Duration;
 use rovo_e2e::AppSession;
 use rovo_mcp_core::domain::auth_method::AuthMethod;
 use rovo_mcp_core::domain::credentials::prepare_credential;
+use rovo_mcp_core::domain::oauth::TOKEN_URL_ENV;
 use rovo_mcp_core::domain::probe::ENDPOINT_ENV;
 use rovo_mcp_core::domain::secrets::Secret;
 use rovo_stand_in::{
-    ACCOUNT_EMAIL, CallRefusal, Grant, Misbehaviour, SECOND_SITE_CLOUD_ID, SITE_CLOUD_ID,
-    StandInServer,
+    ACCESS_TOKEN_PREFIX, ACCOUNT_EMAIL, CallRefusal, Grant, Misbehaviour, SECOND_SITE_CLOUD_ID,
+    SITE_CLOUD_ID, StandInServer, TokenAnswer,
 };
 use rovo_test_support::leak_scan;
 
@@ -592,14 +593,15 @@ impl TempHome {
 /// Where the app on a temporary home logs, at trace level.
 const APP_LOG: &str = "rovo-mcp-setup.log";
 
-/// The app on a temporary home, signed in with the scoped token and moved on to step 5.
-async fn to_the_clients_step(server: &StandInServer, home: &TempHome) -> AppSession {
+/// The app on a temporary home, logging at trace level into [`APP_LOG`], with `more`
+/// variables.
+async fn app_on_home(server: &StandInServer, home: &TempHome, more: &[(&str, &str)]) -> AppSession {
     let home_dir = home.home.display().to_string();
     let config = home.path(".config").display().to_string();
     let data = home.path(".local/share").display().to_string();
     let codex_home = home.path(".codex").display().to_string();
     let log = home.path(APP_LOG).display().to_string();
-    let app = AppSession::start_with_env(&[
+    let mut variables = vec![
         (ENDPOINT_ENV, server.url()),
         ("HOME", &home_dir),
         ("XDG_CONFIG_HOME", &config),
@@ -608,10 +610,16 @@ async fn to_the_clients_step(server: &StandInServer, home: &TempHome) -> AppSess
         // The most verbose logging, into a file the leak scan reads.
         ("ROVO_MCP_LOG", "trace"),
         ("ROVO_MCP_LOG_FILE", &log),
-    ])
-    .await
-    .expect("the app starts under tauri-driver");
+    ];
+    variables.extend_from_slice(more);
+    AppSession::start_with_env(&variables)
+        .await
+        .expect("the app starts under tauri-driver")
+}
 
+/// The app on a temporary home, signed in with the scoped token and moved on to step 5.
+async fn to_the_clients_step(server: &StandInServer, home: &TempHome) -> AppSession {
+    let app = app_on_home(server, home, &[]).await;
     choose(&app, "personal").await;
     app.type_into("#credential-email", EMAIL).await.unwrap();
     app.type_into("#credential-apiToken", SCOPED_TOKEN)
@@ -901,4 +909,230 @@ async fn closing_the_window_during_the_write_loses_no_file() {
         Some(ZED_BROKEN),
         "the broken file is left untouched"
     );
+}
+
+/// A service account's OAuth client ID, as Atlassian's look (32 characters).
+const OAUTH_CLIENT_ID: &str = "9fXk2bq7LmN4pR8sT1vW3yZ5aC6dE0gH";
+
+/// Unticks every client but `keep` in step 5.
+async fn tick_only(app: &AppSession, keep: &[&str]) {
+    app.client
+        .execute(
+            "const keep = arguments[0];
+             for (const box of document.querySelectorAll('.client input[type=checkbox]:checked')) {
+               if (!keep.includes(box.closest('[data-client]').dataset.client)) { box.click(); }
+             }",
+            vec![serde_json::json!(keep)],
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_service_accounts_oauth_client_is_exchanged_checked_and_set_up_in_the_keychain_only() {
+    let secret = leak_scan::OAUTH_CLIENT_SECRET;
+    let server = StandInServer::builder()
+        .oauth_client(
+            OAUTH_CLIENT_ID,
+            secret,
+            TokenAnswer::Issue {
+                grant: Grant::FullScope,
+                lifetime: Duration::from_secs(3600),
+            },
+        )
+        .start()
+        .await
+        .unwrap();
+    let home = TempHome::new();
+    let app = app_on_home(&server, &home, &[(TOKEN_URL_ENV, server.token_url())]).await;
+
+    app.click("label[for=method-service-oauth]").await.unwrap();
+    let answer = app
+        .wait_for_text("#method-answer", "access token")
+        .await
+        .unwrap();
+    assert!(
+        answer.contains("client ID") && answer.contains("admin.atlassian.com"),
+        "the answer names the client ID and secret and where they are created: {answer:?}"
+    );
+    app.screenshot("method-oauth").await.unwrap();
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#step-title", "credentials")
+        .await
+        .unwrap();
+
+    the_oauth_check_shows_the_refusal_then_passes(&app, &server).await;
+    app.click("#next").await.unwrap();
+    app.wait_for_text("#tools-summary", "tools").await.unwrap();
+    app.click("#next").await.unwrap();
+    every_client_gets_a_keychain_entry(&app).await;
+    the_client_is_on_record_and_its_entry_mints_tokens(&app, &home, &server).await;
+
+    for file in [
+        APP_LOG,
+        ".cursor/mcp.json",
+        ".codex/config.toml",
+        ".config/com.rovomcpsetup.desktop/state.json",
+    ] {
+        let text = home.read(file).unwrap_or_default();
+        assert!(
+            !text.contains(secret) && !text.contains(ACCESS_TOKEN_PREFIX),
+            "{file} holds neither the client secret nor an access token"
+        );
+    }
+    app.close().await.unwrap();
+}
+
+/// Step 2 and 3 for an OAuth client: the ID pasted with spaces around it and a wrong secret,
+/// refused by the token endpoint; then the right secret, exchanged and probed.
+async fn the_oauth_check_shows_the_refusal_then_passes(app: &AppSession, server: &StandInServer) {
+    let secret = leak_scan::OAUTH_CLIENT_SECRET;
+    app.paste_into("#credential-clientId", &format!("  {OAUTH_CLIENT_ID}  "))
+        .await
+        .unwrap();
+    app.type_into("#credential-clientSecret", "not-the-client-secret")
+        .await
+        .unwrap();
+    app.wait_for_text("#credential-cleaning", "Spaces and line breaks")
+        .await
+        .unwrap();
+    app.screenshot("credentials-oauth").await.unwrap();
+    app.click("#next").await.unwrap();
+    let refused = outcome(app, "failed").await;
+    assert!(
+        refused.contains("client ID and secret") && refused.contains("401"),
+        "the refusal is the token endpoint's, with its status: {refused:?}"
+    );
+    assert!(
+        !refused.contains("not-the-client-secret"),
+        "the refusal never shows the secret: {refused:?}"
+    );
+    app.screenshot("check-oauth-rejected").await.unwrap();
+
+    // The right secret: exchanged for an access token, which the probe sends.
+    app.click("#back").await.unwrap();
+    app.type_into("#credential-clientSecret", secret)
+        .await
+        .unwrap();
+    app.click("#next").await.unwrap();
+    let ok = outcome(app, "ok").await;
+    assert!(
+        ok.contains(ACCOUNT_EMAIL),
+        "the check with the access token names the account as the other methods do: {ok:?}"
+    );
+    assert!(
+        server.access_tokens_issued() >= 1,
+        "the check exchanged the client for an access token"
+    );
+}
+
+/// Step 5 and 6 for an OAuth client: every client gets a keychain entry, none offers another
+/// mode; Cursor's and Codex's are written.
+async fn every_client_gets_a_keychain_entry(app: &AppSession) {
+    let hint = app
+        .wait_for_text(".oauth-keychain", "keychain")
+        .await
+        .unwrap();
+    assert!(
+        hint.contains("an hour"),
+        "the step says why the keychain is the only place: {hint:?}"
+    );
+    let modes = app
+        .client
+        .find_all(fantoccini::Locator::Css(".client select"))
+        .await
+        .unwrap();
+    assert!(modes.is_empty(), "no client offers another mode");
+    tick_only(app, &["cursor", "codex"]).await;
+    app.screenshot("clients-oauth").await.unwrap();
+    app.click("#next").await.unwrap();
+    let results = app.wait_for_text(".results", "OpenAI Codex").await.unwrap();
+    assert!(
+        results.contains("Updated") && results.contains("Created"),
+        "Cursor's file was updated and Codex's created: {results:?}"
+    );
+    app.screenshot("write-oauth").await.unwrap();
+}
+
+/// The client is on record, cleaned, with its token endpoint; Cursor's entry, started as Cursor
+/// starts it, mints a token from the keychain's secret and serves the tools.
+async fn the_client_is_on_record_and_its_entry_mints_tokens(
+    app: &AppSession,
+    home: &TempHome,
+    server: &StandInServer,
+) {
+    let cursor: serde_json::Value = jsonc_value(&home.read(".cursor/mcp.json").unwrap());
+    let entry = &cursor["mcpServers"]["atlassian-rovo-mcp"];
+    assert_eq!(
+        entry["args"][0], "bridge",
+        "Cursor starts our bridge, which mints the tokens: {entry}"
+    );
+    let state: serde_json::Value = serde_json::from_str(
+        &home
+            .read(".config/com.rovomcpsetup.desktop/state.json")
+            .expect("the state file is there"),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            &state["credential"]["auth"],
+            &state["credential"]["oauth"]["clientId"],
+            &state["credential"]["oauth"]["tokenUrl"],
+        ),
+        (
+            &serde_json::json!("service-oauth"),
+            &serde_json::json!(OAUTH_CLIENT_ID),
+            &serde_json::json!(server.token_url()),
+        ),
+        "the client (cleaned) and its token endpoint are on record for the bridge: {state}"
+    );
+
+    let issued = server.access_tokens_issued();
+    let tools = tools_through(entry, home, app.keychain_bus()).await;
+    assert!(
+        tools > 0 && server.access_tokens_issued() > issued,
+        "the bridge exchanged the keychain's secret and serves the tools ({tools})"
+    );
+}
+
+/// A JSON-with-comments file as a value, its comments dropped.
+fn jsonc_value(text: &str) -> serde_json::Value {
+    let without_comments: String = text
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    serde_json::from_str(&without_comments).expect("the file parses once its comments are dropped")
+}
+
+/// Starts the bridge as `entry` says, in `home` with the keychain on `keychain_bus`, and returns
+/// how many tools it lists.
+async fn tools_through(entry: &serde_json::Value, home: &TempHome, keychain_bus: &str) -> usize {
+    use rmcp::ServiceExt;
+    use rmcp::transport::TokioChildProcess;
+
+    let mut child = tokio::process::Command::new(entry["command"].as_str().expect("a command"));
+    child
+        .args(
+            entry["args"]
+                .as_array()
+                .expect("its arguments")
+                .iter()
+                .map(|arg| arg.as_str().unwrap()),
+        )
+        .env("HOME", &home.home)
+        .env("XDG_CONFIG_HOME", home.path(".config"))
+        .env("XDG_DATA_HOME", home.path(".local/share"))
+        .env("DBUS_SESSION_BUS_ADDRESS", keychain_bus);
+    let (transport, _stderr) = TokioChildProcess::builder(child)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the entry's command starts");
+    let client = ().serve(transport).await.expect("the bridge initializes");
+    let tools = client
+        .list_all_tools()
+        .await
+        .expect("tools through the bridge");
+    client.cancel().await.unwrap();
+    tools.len()
 }

@@ -68,11 +68,17 @@ pub struct AppSession {
     driver: Child,
     /// The `HOME` the test gave the app, whose state file and logs are kept when it ends.
     home: Option<PathBuf>,
-    _secret_service: SecretServiceSession,
+    secret_service: SecretServiceSession,
     _display: VirtualDisplay,
 }
 
 impl AppSession {
+    /// The D-Bus session address of the app's Secret Service, for a process that reads the
+    /// keychain the app wrote (a client entry's bridge).
+    pub fn keychain_bus(&self) -> &str {
+        self.secret_service.bus_address()
+    }
+
     /// Starts everything and waits until the app's first step is on screen.
     pub async fn start() -> anyhow::Result<Self> {
         Self::start_with_env(&[]).await
@@ -135,7 +141,7 @@ impl AppSession {
                 .iter()
                 .find(|(name, _)| *name == "HOME")
                 .map(|(_, home)| PathBuf::from(home)),
-            _secret_service: secret_service,
+            secret_service,
             _display: display,
         };
         session.wait_until_ready().await?;

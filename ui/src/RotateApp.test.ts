@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { strings } from "./lib/strings";
 import { BackendError } from "./lib/backend";
-import { OK_REPORT, failedReport, fakeBackend } from "./test/fake-backend";
+import { OAUTH_ROTATION_TARGET, OK_REPORT, failedReport, fakeBackend } from "./test/fake-backend";
 import RotateApp from "./RotateApp.svelte";
 
 const text = strings.rotate;
@@ -25,6 +25,7 @@ describe("RotateApp", () => {
     expect(backend.checkCredential.mock.calls[0][0]).toEqual({
       method: "personal",
       email: "me@example.com",
+      clientId: null,
       token: "ATATT3xNewToken",
       endpoint: "onRecord",
       recorded: false,
@@ -79,5 +80,30 @@ describe("RotateApp", () => {
     await screen.findByText("nothing is set up yet, so there is no token to rotate");
     expect(screen.queryByRole("button", { name: text.check })).toBeNull();
     await waitFor(() => expect(document.body.dataset.ready).toBe("1"));
+  });
+
+  it("rotates a service account's OAuth client to a new secret for the client on record", async () => {
+    const backend = fakeBackend();
+    backend.rotationTarget.mockResolvedValue(structuredClone(OAUTH_ROTATION_TARGET));
+    render(RotateApp, { backend });
+    const clientId = OAUTH_ROTATION_TARGET.clientId!;
+    await screen.findByText(strings.onRecord.summaryClient(text.method["service-oauth"], clientId), { exact: false });
+    expect(screen.getByLabelText(strings.credentials.fields.clientId.label), "the client on record stands in").toHaveValue(
+      clientId,
+    );
+    expect(screen.queryByLabelText(strings.credentials.fields.email.label)).toBeNull();
+    expect(screen.getByLabelText(strings.credentials.secretExpiry.label)).toBeInTheDocument();
+
+    await userEvent.type(screen.getByLabelText(text.newClientSecret), "new-client-secret");
+    await userEvent.click(screen.getByRole("button", { name: text.check }));
+    await screen.findByText(text.passed(OK_REPORT.tools.length));
+    expect(backend.checkCredential.mock.calls[0][0]).toEqual({
+      method: "service-oauth",
+      email: null,
+      clientId,
+      token: "new-client-secret",
+      endpoint: "onRecord",
+      recorded: false,
+    });
   });
 });

@@ -217,3 +217,114 @@ async fn a_token_is_kept_while_fresh_and_renewed_when_the_server_stops_taking_it
     );
     assert_eq!(server.access_tokens_issued(), 3);
 }
+
+/// What the wizard's check is given for `client_id` and `secret`, on the token endpoint of
+/// `server` as the window's `ROVO_MCP_TOKEN_URL`.
+async fn wizard_check(
+    server: &StandInServer,
+    home: &std::path::Path,
+    client_id: &str,
+    secret: &str,
+) -> rovo_mcp_core::Result<(
+    probe::ProbeReport,
+    Option<rovo_mcp_core::use_cases::wizard::CheckedCredential>,
+)> {
+    use rovo_mcp_core::domain::clients::{ClientEnvironment, Os};
+    use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
+    use rovo_mcp_core::use_cases::wizard::{self, EnteredCredential, WindowVariables};
+
+    let environment = ClientEnvironment::new(Os::Linux, home, []).with_machine_policy(Vec::new());
+    let (report, _close, checked) = wizard::check_entered(
+        EnteredCredential {
+            method: AuthMethod::ServiceOauth,
+            email: None,
+            client_id: Some(client_id),
+            secret: &Secret::new(secret),
+            token_url: None,
+        },
+        EndpointChoice::Recommended,
+        WindowVariables {
+            endpoint: Some(server.url()),
+            token_url: Some(server.token_url()),
+        },
+        &environment,
+        &mut |_| {},
+    )
+    .await?;
+    Ok((report, checked))
+}
+
+#[tokio::test]
+async fn the_wizard_check_exchanges_the_pasted_client_then_probes_and_keeps_it_for_the_keychain() {
+    let server = server(hour()).await;
+    let home = tempfile::tempdir().unwrap();
+
+    let (report, checked) = wizard_check(
+        &server,
+        home.path(),
+        &format!("  {CLIENT_ID}\n"),
+        &format!("{CLIENT_SECRET}\r\n"),
+    )
+    .await
+    .expect("spaces and line breaks around the ID and secret are cleaned off");
+    assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
+    assert!(
+        !report.tools.is_empty(),
+        "the tool list is the access token's, as for the other methods"
+    );
+    assert_eq!(
+        report.auth,
+        Some(AuthMethod::ServiceOauth),
+        "the report names the method"
+    );
+    let checked = checked.expect("a passing check keeps the client for the write step");
+    assert_eq!(checked.verdict(), Verdict::Ok);
+    assert!(
+        !format!("{checked:?}").contains(CLIENT_SECRET),
+        "the kept client never shows its secret"
+    );
+    assert_eq!(server.access_tokens_issued(), 1, "one exchange per check");
+}
+
+#[tokio::test]
+async fn the_wizard_check_shows_a_refused_client_as_its_verdict_and_keeps_nothing() {
+    let server = server(hour()).await;
+    let home = tempfile::tempdir().unwrap();
+
+    let (report, checked) = wizard_check(&server, home.path(), CLIENT_ID, "a-wrong-secret")
+        .await
+        .expect("a refusal of the token endpoint is the check's verdict, not a refused input");
+    assert_eq!(
+        report.verdict,
+        Verdict::Failed(ErrorKind::OauthClientRejected),
+        "{report:?}"
+    );
+    let failure = report.error.as_ref().expect("the failure is explained");
+    assert!(
+        failure.message.contains("HTTP 401") && failure.message.contains("access_denied"),
+        "the status and the start of the body are kept: {failure:?}"
+    );
+    assert!(
+        !failure.message.contains("a-wrong-secret") && !failure.hint.is_empty(),
+        "the message has no secret and a next step: {failure:?}"
+    );
+    assert!(
+        checked.is_none(),
+        "nothing is kept for the write step: a refused client cannot be set up"
+    );
+
+    let pasted_twice = wizard_check(&server, home.path(), CLIENT_SECRET, CLIENT_SECRET)
+        .await
+        .expect_err("the secret pasted into the ID field is refused before anything is sent");
+    assert_eq!(pasted_twice.kind(), ErrorKind::InvalidInput);
+    assert!(
+        !pasted_twice.message().contains(CLIENT_SECRET),
+        "the refusal never repeats the secret: {}",
+        pasted_twice.message()
+    );
+    assert_eq!(
+        server.access_tokens_issued(),
+        0,
+        "no token was issued for either"
+    );
+}

@@ -15,7 +15,7 @@ use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::domain::probe::report::{LimitationCause, MissingReason};
 use rovo_mcp_core::domain::probe::{Endpoint, ProbeOptions, ProbeReport, Verdict, probe};
 use rovo_mcp_core::domain::secrets::Secret;
-use rovo_mcp_core::use_cases::wizard::check_entered;
+use rovo_mcp_core::use_cases::wizard::{EnteredCredential, WindowVariables, check_entered};
 use rovo_stand_in::{
     ACCOUNT_EMAIL, CallRefusal, Grant, META_TOOLS, Misbehaviour, OddAccount, SECOND_SITE_CLOUD_ID,
     SITE_CLOUD_ID, StandInServer, StandInServerBuilder, Surface,
@@ -919,12 +919,21 @@ async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
     let home = tempfile::tempdir().unwrap();
     let environment =
         ClientEnvironment::new(Os::Linux, home.path(), []).with_machine_policy(Vec::new());
+    let pasted = Secret::new(format!("  Bearer {TOKEN}\n"));
+    let window = WindowVariables {
+        endpoint: Some(server.url()),
+        token_url: None,
+    };
     let (report, _close, _checked) = check_entered(
-        AuthMethod::Service,
-        None,
-        &Secret::new(format!("  Bearer {TOKEN}\n")),
+        EnteredCredential {
+            method: AuthMethod::Service,
+            email: None,
+            client_id: None,
+            secret: &pasted,
+            token_url: None,
+        },
         EndpointChoice::Recommended,
-        Some(server.url()),
+        window,
         &environment,
         &mut |stage| stages.push(stage),
     )
@@ -938,11 +947,15 @@ async fn the_wizard_check_cleans_the_input_and_refuses_what_cannot_be_sent() {
     );
 
     let refused = check_entered(
-        AuthMethod::Personal,
-        Some("not an email"),
-        &Secret::new(TOKEN),
+        EnteredCredential {
+            method: AuthMethod::Personal,
+            email: Some("not an email"),
+            client_id: None,
+            secret: &Secret::new(TOKEN),
+            token_url: None,
+        },
         EndpointChoice::Recommended,
-        Some(server.url()),
+        window,
         &environment,
         &mut |_| {},
     )

@@ -28,7 +28,7 @@ use crate::faults::{HeaderEcho, Misbehaviour};
 use crate::handler::StandInRovo;
 use crate::log::{LoggedRequest, RequestLog};
 use crate::server::{Controls, Credentials, MCP_PATH, V1_MCP_PATH};
-use crate::token_endpoint::{self, IssuedTokens, OauthClient, TOKEN_PATH};
+use crate::token_endpoint::{self, IssuedTokens, OauthClients, TOKEN_PATH};
 
 type StandInBody = BoxBody<Bytes, Infallible>;
 type McpService = StreamableHttpService<StandInRovo, LocalSessionManager>;
@@ -42,7 +42,7 @@ pub(crate) struct Front {
     pub(crate) v1: McpService,
     pub(crate) credentials: Arc<Credentials>,
     pub(crate) controls: Arc<Controls>,
-    pub(crate) oauth_clients: HashMap<String, OauthClient>,
+    pub(crate) oauth_clients: OauthClients,
     pub(crate) issued: Arc<IssuedTokens>,
     pub(crate) misbehaviours: HashMap<String, Misbehaviour>,
     /// How many requests a `RateLimited` credential has made.

@@ -25,7 +25,7 @@ use crate::faults::Misbehaviour;
 use crate::front::{Front, serve_connections};
 use crate::handler::StandInRovo;
 use crate::log::RequestLog;
-use crate::token_endpoint::{IssuedTokens, OauthClient, TOKEN_PATH, TokenAnswer};
+use crate::token_endpoint::{IssuedTokens, OauthClient, OauthClients, TOKEN_PATH, TokenAnswer};
 
 /// The path the real endpoint recommends for every client (v2).
 pub const MCP_PATH: &str = "/v2/mcp";
@@ -117,7 +117,7 @@ impl Credentials {
 pub struct StandInServerBuilder {
     credentials: Credentials,
     identity: Identity,
-    oauth_clients: HashMap<String, OauthClient>,
+    oauth_clients: OauthClients,
     misbehaviours: HashMap<String, Misbehaviour>,
     page_size: Option<usize>,
     json_replies: bool,
@@ -133,7 +133,7 @@ impl Default for StandInServerBuilder {
         Self {
             credentials: Credentials::default(),
             identity: Identity::STAND_IN,
-            oauth_clients: HashMap::new(),
+            oauth_clients: OauthClients::default(),
             misbehaviours: HashMap::new(),
             page_size: None,
             json_replies: false,
@@ -170,13 +170,21 @@ impl StandInServerBuilder {
         secret: impl Into<String>,
         answer: TokenAnswer,
     ) -> Self {
-        self.oauth_clients.insert(
+        self.oauth_clients.registered.insert(
             client_id.into(),
             OauthClient {
                 secret: secret.into(),
                 answer,
             },
         );
+        self
+    }
+
+    /// Answers any client that is not registered and for which `rule` (given the client ID
+    /// and secret) names an answer; the others are refused with 401.
+    #[must_use]
+    pub fn oauth_client_rule(mut self, rule: fn(&str, &str) -> Option<TokenAnswer>) -> Self {
+        self.oauth_clients.rule = Some(rule);
         self
     }
 

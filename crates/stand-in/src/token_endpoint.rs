@@ -47,6 +47,24 @@ pub(crate) struct OauthClient {
     pub(crate) answer: TokenAnswer,
 }
 
+/// The clients the token endpoint knows: those registered one by one, then any other that a
+/// rule answers (the demo's: any well-formed client ID and secret).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OauthClients {
+    pub(crate) registered: HashMap<String, OauthClient>,
+    pub(crate) rule: Option<fn(&str, &str) -> Option<TokenAnswer>>,
+}
+
+impl OauthClients {
+    /// How `client_id` with `secret` is answered; `None` refuses it as unknown.
+    fn answer_for(&self, client_id: &str, secret: &str) -> Option<TokenAnswer> {
+        match self.registered.get(client_id) {
+            Some(client) => (client.secret == secret).then(|| client.answer.clone()),
+            None => self.rule.and_then(|rule| rule(client_id, secret)),
+        }
+    }
+}
+
 /// What the token endpoint issued, for the MCP side to accept until each token expires.
 #[derive(Debug, Default)]
 pub(crate) struct IssuedTokens {
@@ -96,11 +114,7 @@ impl IssuedTokens {
 pub(crate) type TokenReply = Option<(u16, &'static str, String)>;
 
 /// Answers one token request with `body` (JSON or form-encoded).
-pub(crate) fn answer(
-    clients: &HashMap<String, OauthClient>,
-    issued: &IssuedTokens,
-    body: &[u8],
-) -> TokenReply {
+pub(crate) fn answer(clients: &OauthClients, issued: &IssuedTokens, body: &[u8]) -> TokenReply {
     let fields = request_fields(body);
     let field = |name: &str| fields.get(name).map(String::as_str);
     if field("grant_type") != Some("client_credentials") {
@@ -110,15 +124,15 @@ pub(crate) fn answer(
             "Unsupported grant type",
         ));
     }
-    let client = field("client_id")
-        .and_then(|id| clients.get(id))
-        .filter(|client| field("client_secret") == Some(client.secret.as_str()));
-    let Some(client) = client else {
+    let answer = field("client_id")
+        .zip(field("client_secret"))
+        .and_then(|(id, secret)| clients.answer_for(id, secret));
+    let Some(answer) = answer else {
         return Some(oauth_error(401, "access_denied", "Unauthorized"));
     };
-    match &client.answer {
+    match answer {
         TokenAnswer::Issue { grant, lifetime } => {
-            let token = issued.issue(*grant, *lifetime);
+            let token = issued.issue(grant, lifetime);
             Some((
                 200,
                 "application/json",

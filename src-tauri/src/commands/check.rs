@@ -8,7 +8,7 @@ use rovo_mcp_core::domain::auth_method::AuthMethod;
 use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::domain::probe::{ProbeProgress, ProbeReport};
 use rovo_mcp_core::domain::secrets::Secret;
-use rovo_mcp_core::use_cases::wizard;
+use rovo_mcp_core::use_cases::wizard::{self, EnteredCredential, WindowVariables};
 use rovo_mcp_core::{Error, ErrorKind};
 use serde::Deserialize;
 use tauri::ipc::Channel;
@@ -31,11 +31,14 @@ pub struct CheckState {
 pub struct CheckCredentialRequest {
     pub method: AuthMethod,
     pub email: Option<String>,
+    /// The client ID, for a service account's OAuth client; `token` is then its secret.
+    pub client_id: Option<String>,
     pub token: String,
     /// Which endpoint to check against; the URL itself is chosen in Rust.
     pub endpoint: EndpointChoice,
     /// Check the credential on record with its secret from the keychain instead of what was
-    /// entered (the move of a setup to v2); `method`, `email` and `token` are then not used.
+    /// entered (the move of a setup to v2); `method`, `email`, `client_id` and `token` are then
+    /// not used.
     pub recorded: bool,
 }
 
@@ -60,23 +63,37 @@ pub async fn check_credential(
     let _running = Running(&state);
     let secret = Secret::new(request.token);
     let endpoint_variable = context.endpoint_variable();
+    let token_url_variable = context.token_url_variable();
     let environment = context.environment()?;
     let mut progress = |stage: ProbeProgress| {
         // A closed window has no one to tell; the check finishes regardless.
         let _sent = on_progress.send(stage);
     };
-    let (method, email, secret) = if request.recorded {
-        let recorded = wizard::credential_on_record(&environment, context.keychain())?;
-        (recorded.method, recorded.email, recorded.secret)
+    let recorded = if request.recorded {
+        Some(wizard::credential_on_record(
+            &environment,
+            context.keychain(),
+        )?)
     } else {
-        (request.method, request.email, secret)
+        None
     };
+    let entered = recorded.as_ref().map_or(
+        EnteredCredential {
+            method: request.method,
+            email: request.email.as_deref(),
+            client_id: request.client_id.as_deref(),
+            secret: &secret,
+            token_url: None,
+        },
+        wizard::RecordedCredential::as_entered,
+    );
     let check = wizard::check_entered(
-        method,
-        email.as_deref(),
-        &secret,
+        entered,
         request.endpoint,
-        endpoint_variable.as_deref(),
+        WindowVariables {
+            endpoint: endpoint_variable.as_deref(),
+            token_url: token_url_variable.as_deref(),
+        },
         &environment,
         &mut progress,
     );
@@ -84,7 +101,11 @@ pub async fn check_credential(
         // The session's DELETE keeps running in the background; nothing waits for it.
         result = check => {
             let (report, _close, checked) = result?;
-            setup.keep(window.label(), checked);
+            match checked {
+                Some(checked) => setup.keep(window.label(), checked),
+                // The token endpoint refused: what an earlier check kept is not what was entered.
+                None => setup.forget(window.label()),
+            }
             Ok(Some(report))
         }
         _ = cancelled => Ok(None),

@@ -39,6 +39,11 @@ impl SetupState {
         lock(&self.checked).insert(window.to_owned(), checked);
     }
 
+    /// Forgets the credential `window` kept, when its last check left none to keep.
+    pub fn forget(&self, window: &str) {
+        lock(&self.checked).remove(window);
+    }
+
     /// Runs `use_it` with the credential `window` last checked.
     ///
     /// # Errors

@@ -151,12 +151,15 @@ export type Change =
 export type CheckCredentialRequest = {
 	method: AuthMethod,
 	email: string | null,
+	/**  The client ID, for a service account's OAuth client; `token` is then its secret. */
+	clientId: string | null,
 	token: string,
 	/**  Which endpoint to check against; the URL itself is chosen in Rust. */
 	endpoint: EndpointChoice,
 	/**
 	 *  Check the credential on record with its secret from the keychain instead of what was
-	 *  entered (the move of a setup to v2); `method`, `email` and `token` are then not used.
+	 *  entered (the move of a setup to v2); `method`, `email`, `client_id` and `token` are then
+	 *  not used.
 	 */
 	recorded: boolean,
 };
@@ -594,6 +597,11 @@ export type RotationClient = {
 export type RotationTarget = {
 	auth: AuthMethod,
 	email: string | null,
+	/**
+	 *  The client ID of a service account's OAuth client; the new secret is for it unless
+	 *  another client ID is entered.
+	 */
+	clientId: string | null,
 	/**  The endpoint the credential on record was checked against. */
 	endpoint: string,
 	/**  The move to v2, when that endpoint is a v1 one. */

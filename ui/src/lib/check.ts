@@ -25,11 +25,14 @@ export async function startCheck(backend: Backend, recorded = false): Promise<vo
   }
   // Set synchronously, before anything is awaited, so that a double click starts one check.
   Object.assign(wizard.check, { status: "running", progress: null, report: null, error: null, recorded });
-  const personal = wizard.method === "personal";
+  const method = wizard.method;
+  const { email, apiToken, serviceKey, clientId, clientSecret } = wizard.credentials;
+  const secret = { personal: apiToken, service: serviceKey, "service-oauth": clientSecret }[method];
   const request = {
-    method: wizard.method,
-    email: personal ? wizard.credentials.email : null,
-    token: recorded ? "" : personal ? wizard.credentials.apiToken : wizard.credentials.serviceKey,
+    method,
+    email: method === "personal" ? email : null,
+    clientId: method === "service-oauth" ? clientId : null,
+    token: recorded ? "" : secret,
     // The move to v2 checks the v2 endpoint of the server on record.
     endpoint: recorded ? ("v2OfRecord" as const) : ("recommended" as const),
     recorded,

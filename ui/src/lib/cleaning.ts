@@ -77,3 +77,26 @@ function unpackPair(text: string): { email: string; token: string } | null {
 export function visiblePrefix(token: string): string {
   return token.startsWith(SCOPED_TOKEN_PREFIX) ? SCOPED_TOKEN_PREFIX : "";
 }
+
+/** The longest client ID the core accepts (`LONGEST_CLIENT_ID`); Atlassian's are 32 characters. */
+export const LONGEST_CLIENT_ID = 128;
+
+export type ClientCleaning = {
+  /** Spaces or line breaks around the ID or the secret were dropped. */
+  trimmed: boolean;
+  /** The ID holds a space or line break inside: the check will refuse it. */
+  spaceInId: boolean;
+  /** The ID is the secret too, or far longer than an ID: the secret went into the ID field. */
+  secretInId: boolean;
+};
+
+/** What the core will make of a pasted OAuth client ID and secret, for display. */
+export function cleanClient(clientId: string, secret: string): ClientCleaning {
+  const id = clientId.trim();
+  const cleanSecret = secret.trim();
+  return {
+    trimmed: (id !== "" && id !== clientId) || (cleanSecret !== "" && cleanSecret !== secret),
+    spaceInId: /\s/.test(id),
+    secretInId: id !== "" && (id === cleanSecret || id.length > LONGEST_CLIENT_ID),
+  };
+}

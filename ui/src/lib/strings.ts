@@ -70,6 +70,7 @@ export const strings = {
     label: "Your current setup",
     summary: (method: string, email: string | null) =>
       email === null ? `Already set up with a ${method}.` : `Already set up with the ${method} of ${email}.`,
+    summaryClient: (method: string, clientId: string) => `Already set up with a ${method} (client ID ${clientId}).`,
     expiry: (date: string, phrase: string) => `It ${phrase} (${date}).`,
     usedBy: (names: string) => `Used by ${names}.`,
     unused: "No client uses it right now.",
@@ -189,6 +190,10 @@ export const strings = {
       label: "Token expiry date",
       hint: "The date you chose when creating the token. The app reminds you before it expires.",
     },
+    secretExpiry: {
+      label: "Client secret expiry date",
+      hint: "The date the OAuth 2.0 credential's secret expires. The app reminds you before it does.",
+    },
     cleaning: {
       heading: "What the check will use",
       token: (prefix: string, length: number) =>
@@ -199,6 +204,10 @@ export const strings = {
       notScoped:
         "This does not look like a scoped token (those start with ATATT3). A classic token may sign in but unlock no Jira or Confluence tools. You can still check it.",
       tooLong: "This is far longer than an API token. Paste the token alone.",
+      secretInId:
+        "The client ID looks like the secret: it is the same text, or far longer than an ID (Atlassian's have 32 characters). Paste the client ID there.",
+      spaceInId: "The client ID has a space or line break inside it. Paste the client ID alone.",
+      trimmedClient: "Spaces and line breaks around the client ID and the secret are ignored.",
     },
   },
 
@@ -410,6 +419,12 @@ export const strings = {
       }
     },
     modeLimitsLabel: "Which clients can take which way of keeping the secret",
+    oauthModeExplained: (name: string) =>
+      `The client secret stays in the system keychain: ${name} starts Rovo MCP Setup's bridge or header helper, which exchanges it for an access token whenever one is needed.`,
+    oauthKeychain:
+      "A service account's OAuth client stays in the system keychain: its access tokens last an hour, so Rovo MCP Setup's bridge or header helper gets a new one whenever a client needs it.",
+    noKeychain: (name: string) =>
+      `${name} cannot use a service account's OAuth client: it can only keep a fixed secret in its settings, and access tokens last an hour. Use a service-account API key for ${name}.`,
     /** Which clients can or cannot take a mode, whichever list is shorter; `null` when all or none can. */
     modeLimits: (mode: SecretMode, having: string[], lacking: string[]) => {
       const label = ({ keychain: "System keychain", inline: "In its settings file", prompt: "Asks you once" } satisfies Record<
@@ -513,6 +528,8 @@ export const strings = {
     } satisfies Record<SecretMode, string>,
     noClients: "No client uses the current token.",
     newSecret: "The new token",
+    newClientSecret: "The new client secret",
+    clientIdHint: "The client the new secret belongs to. Change it only when you created a new OAuth 2.0 credential.",
     intro: "Create a new token, paste it here, and check it. Nothing changes until the check passes and you apply it.",
     check: "Check",
     checking: "Checking the new token…",

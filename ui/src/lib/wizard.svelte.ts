@@ -177,11 +177,30 @@ export function canAdvance(state: WizardState): boolean {
   }
 }
 
+/**
+ * Whether the chosen method can live in the system keychain only: a service account's OAuth
+ * client gives access tokens that last an hour, which only our bridge or header helper renew.
+ */
+export function keychainOnly(state: WizardState): boolean {
+  return state.method === "service-oauth";
+}
+
+/** Why `client` cannot be ticked for the chosen method, or null when it can. */
+export function cannotTake(client: ClientStatus, state: WizardState): "unreadable" | "noKeychain" | null {
+  if (client.problem !== null) {
+    return "unreadable";
+  }
+  return keychainOnly(state) && !client.modes.includes("keychain") ? "noKeychain" : null;
+}
+
 /** The ticked clients, in list order, with their modes: what preview and write are given. */
 export function chosenClients(state: WizardState): { id: string; mode: SecretMode | null }[] {
   return (state.clients.list ?? [])
-    .filter((client) => state.clients.chosen[client.id] === true && client.problem === null)
-    .map((client) => ({ id: client.id, mode: state.clients.modes[client.id] ?? client.modes[0] ?? null }));
+    .filter((client) => state.clients.chosen[client.id] === true && cannotTake(client, state) === null)
+    .map((client) => ({
+      id: client.id,
+      mode: keychainOnly(state) ? "keychain" : (state.clients.modes[client.id] ?? client.modes[0] ?? null),
+    }));
 }
 
 /** Whether every field the chosen method needs holds something besides spaces. */

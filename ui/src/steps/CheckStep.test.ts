@@ -5,7 +5,7 @@ import type { ErrorKind, ProbeProgress, ProbeReport } from "../lib/backend";
 import { startCheck } from "../lib/check";
 import { strings } from "../lib/strings";
 import { wizard } from "../lib/wizard.svelte";
-import { LIMITED_REPORT, OK_REPORT, SERVICE, deferred, failedReport, fakeBackend } from "../test/fake-backend";
+import { LIMITED_REPORT, OK_REPORT, SERVICE, SERVICE_OAUTH, deferred, failedReport, fakeBackend } from "../test/fake-backend";
 import CheckStep from "./CheckStep.svelte";
 
 const text = strings.check;
@@ -49,7 +49,7 @@ describe("CheckStep", () => {
   it("sends the token once and shows each stage as it arrives", async () => {
     const { backend, progress } = renderRunning();
     expect(backend.checkCredential).toHaveBeenCalledExactlyOnceWith(
-      { method: "service", email: null, token: TOKEN, endpoint: "recommended", recorded: false },
+      { method: "service", email: null, clientId: null, token: TOKEN, endpoint: "recommended", recorded: false },
       expect.any(Function),
     );
 
@@ -58,6 +58,24 @@ describe("CheckStep", () => {
     progress({ stage: "signedIn" });
     progress({ stage: "listingTools", page: 2 });
     await waitFor(() => expect(screen.getByRole("status")).toHaveTextContent(text.listingPage(2)));
+  });
+
+  it("sends a service account's OAuth client as its ID and secret", async () => {
+    Object.assign(wizard, { step: 2, method: "service-oauth", answer: SERVICE_OAUTH });
+    Object.assign(wizard.credentials, { clientId: "client-id", clientSecret: "client-secret", serviceKey: "unused" });
+    const backend = fakeBackend();
+    await startCheck(backend);
+    expect(backend.checkCredential).toHaveBeenCalledExactlyOnceWith(
+      {
+        method: "service-oauth",
+        email: null,
+        clientId: "client-id",
+        token: "client-secret",
+        endpoint: "recommended",
+        recorded: false,
+      },
+      expect.any(Function),
+    );
   });
 
   it("starts one check however often it is asked while one runs", async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BackendError } from "../lib/backend";
 import { strings } from "../lib/strings";
 import { canAdvance, chosenClients, wizard } from "../lib/wizard.svelte";
-import { EXAMPLE_CORP_POLICY, OK_REPORT, fakeBackend } from "../test/fake-backend";
+import { CLIENTS, EXAMPLE_CORP_POLICY, OK_REPORT, fakeBackend } from "../test/fake-backend";
 import ClientsStep from "./ClientsStep.svelte";
 
 const text = strings.clients;
@@ -146,5 +146,34 @@ describe("ClientsStep", () => {
       chosenClients(wizard).map((choice) => choice.mode),
       "every chosen client is written in the policy's mode",
     ).toEqual(["keychain", "keychain"]);
+  });
+
+  it("keeps a service account's OAuth client in the keychain, and a client that cannot reach it there is not offered", async () => {
+    wizard.method = "service-oauth";
+    const backend = fakeBackend();
+    backend.listClients.mockResolvedValue([
+      ...structuredClone(CLIENTS),
+      {
+        ...structuredClone(CLIENTS[1]),
+        id: "remote-only",
+        name: "Remote Only",
+        installed: true,
+        modes: ["inline"],
+        keychainVia: null,
+      },
+    ]);
+    renderStep(backend);
+
+    const remote = await screen.findByRole("checkbox", { name: "Remote Only" });
+    expect(remote, "an access token of an hour cannot sit in its file").toBeDisabled();
+    expect(screen.getByText(text.noKeychain("Remote Only"))).toBeInTheDocument();
+    const cursor = screen.getByRole("checkbox", { name: "Cursor" }).closest("li")!;
+    expect(within(cursor).queryByRole("combobox"), "no mode to choose").not.toBeInTheDocument();
+    expect(cursor, "the bridge exchanges the secret for tokens").toHaveTextContent(text.oauthModeExplained("Cursor"));
+    expect(screen.getByText(text.oauthKeychain)).toBeInTheDocument();
+    expect(chosenClients(wizard), "every chosen client gets a keychain entry").toEqual([
+      { id: "claude-desktop", mode: "keychain" },
+      { id: "cursor", mode: "keychain" },
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { strings } from "../lib/strings";
 import { defaultExpiry, wizard } from "../lib/wizard.svelte";
 import { BackendError } from "../lib/backend";
-import { PERSONAL, SERVICE, fakeBackend } from "../test/fake-backend";
+import { PERSONAL, SERVICE, SERVICE_OAUTH, fakeBackend } from "../test/fake-backend";
 import CredentialsStep from "./CredentialsStep.svelte";
 
 const fields = strings.credentials.fields;
@@ -70,6 +70,51 @@ describe("CredentialsStep", () => {
     expect(toggle).toHaveAttribute("aria-pressed", "false");
     expect(toggle).toHaveTextContent(strings.credentials.show);
     expect(wizard.credentials.apiToken).toBe("ATATT3xFfGF0");
+  });
+});
+
+describe("CredentialsStep for a service account's OAuth client", () => {
+  const notes = strings.credentials.cleaning;
+  const CLIENT_ID = "9fXk2bq7LmN4pR8sT1vW3yZ5aC6dE0gH";
+
+  it("asks for the client ID in clear and the secret masked, and the secret's expiry", () => {
+    renderStep(SERVICE_OAUTH);
+
+    const id = screen.getByLabelText(fields.clientId.label);
+    expect(id, "a client ID is not a secret: it is shown to be checked").toHaveAttribute("type", "text");
+    expect(id).toHaveAccessibleDescription(fields.clientId.hint);
+    expect(screen.getByLabelText(fields.clientSecret.label), "the secret starts masked").toHaveAttribute("type", "password");
+    expect(screen.queryByLabelText(fields.email.label)).not.toBeInTheDocument();
+    expect(screen.getByLabelText(strings.credentials.secretExpiry.label)).toHaveValue(defaultExpiry());
+    expect(screen.queryByLabelText(strings.credentials.expiry.label)).not.toBeInTheDocument();
+  });
+
+  it("says that spaces and line breaks around the ID and secret are ignored", async () => {
+    const user = userEvent.setup();
+    renderStep(SERVICE_OAUTH);
+    await user.click(screen.getByLabelText(fields.clientId.label));
+    await user.paste(`  ${CLIENT_ID}  `);
+    await user.click(screen.getByLabelText(fields.clientSecret.label));
+    await user.paste("client-secret-value\n");
+
+    const cleaning = screen.getByRole("region", { name: notes.heading });
+    expect(cleaning).toHaveTextContent(notes.trimmedClient);
+    expect(cleaning, "no warning for a good pair").not.toHaveTextContent(notes.secretInId);
+    expect(cleaning, "the secret is never repeated").not.toHaveTextContent("client-secret-value");
+    expect(wizard.credentials.clientId, "the check gets what was pasted and cleans it itself").toBe(`  ${CLIENT_ID}  `);
+  });
+
+  it("warns when the secret went into the ID field, and when the ID has a space inside", async () => {
+    const user = userEvent.setup();
+    renderStep(SERVICE_OAUTH);
+    const id = screen.getByLabelText(fields.clientId.label);
+    await user.click(id);
+    await user.paste("ATOA".repeat(50));
+    expect(screen.getByRole("region", { name: notes.heading })).toHaveTextContent(notes.secretInId);
+
+    await user.clear(id);
+    await user.paste("9fXk2bq7 LmN4pR8s");
+    expect(screen.getByRole("region", { name: notes.heading })).toHaveTextContent(notes.spaceInId);
   });
 });
 

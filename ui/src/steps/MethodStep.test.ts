@@ -16,12 +16,12 @@ function renderStep(backend = fakeBackend()) {
 }
 
 describe("MethodStep", () => {
-  it("offers both methods as labelled radios with their one-line explanations", async () => {
+  it("offers the three methods as labelled radios with their one-line explanations", async () => {
     renderStep();
 
     const group = await screen.findByRole("group", { name: strings.method.legend });
     const radios = Array.from(group.querySelectorAll<HTMLInputElement>('input[type="radio"]'));
-    expect(radios.map((radio) => radio.id)).toEqual(["method-personal", "method-service"]);
+    expect(radios.map((radio) => radio.id)).toEqual(["method-personal", "method-service", "method-service-oauth"]);
 
     const personalRadio = screen.getByRole("radio", { name: personal.label });
     expect(personalRadio).toHaveAccessibleDescription(personal.explanation);
@@ -29,6 +29,8 @@ describe("MethodStep", () => {
     const serviceRadio = screen.getByRole("radio", { name: service.label });
     expect(serviceRadio).toHaveAccessibleDescription(service.explanation);
     expect(serviceRadio).not.toBeChecked();
+    const oauthRadio = screen.getByRole("radio", { name: strings.method.options["service-oauth"].label });
+    expect(oauthRadio).toHaveAccessibleDescription(strings.method.options["service-oauth"].explanation);
   });
 
   it("explains each method as design §2 asks", () => {
@@ -37,6 +39,9 @@ describe("MethodStep", () => {
     expect(personal.explanation).toContain("Create API token with scopes");
     expect(service.explanation).toContain("Bearer");
     expect(service.explanation).toContain("Atlassian Administration → Directory → Service accounts");
+    const oauth = strings.method.options["service-oauth"];
+    expect(oauth.explanation, "when to choose it").toContain("API-token sign-in off");
+    expect(oauth.explanation).toContain("access token");
   });
 
   it("marks the page ready for the end-to-end test once the methods are shown", async () => {

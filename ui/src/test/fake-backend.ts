@@ -147,6 +147,7 @@ export const WRITE_OUTCOME: WizardWriteOutcome = {
 export const ROTATION_TARGET: RotationTarget = {
   auth: "personal",
   email: "me@example.com",
+  clientId: null,
   endpoint: "http://127.0.0.1:9/v1/mcp",
   endpointMove: { from: "http://127.0.0.1:9/v1/mcp", to: "http://127.0.0.1:9/v2/mcp" },
   expiresOn: "2026-12-07",
@@ -155,6 +156,15 @@ export const ROTATION_TARGET: RotationTarget = {
     { id: "cursor", name: "Cursor", mode: "inline" },
     { id: "claude-desktop", name: "Claude Desktop", mode: "keychain" },
   ],
+};
+
+/** A service account's OAuth client on record, used by Claude Desktop through the bridge. */
+export const OAUTH_ROTATION_TARGET: RotationTarget = {
+  ...ROTATION_TARGET,
+  auth: "service-oauth",
+  email: null,
+  clientId: "9fXk2bq7LmN4pR8sT1vW3yZ5aC6dE0gH",
+  clients: [{ id: "claude-desktop", name: "Claude Desktop", mode: "keychain" }],
 };
 
 export const ROTATE_OUTCOME: RotateOutcome = {
@@ -234,7 +244,7 @@ export function failedReport(failure: Partial<ProbeFailure> & Pick<ProbeFailure,
 export function fakeBackend(): FakeBackend {
   return {
     appMode: vi.fn<Backend["appMode"]>(async () => ({ demoHome: null })),
-    authMethods: vi.fn<Backend["authMethods"]>(async () => [PERSONAL, SERVICE]),
+    authMethods: vi.fn<Backend["authMethods"]>(async () => [PERSONAL, SERVICE, SERVICE_OAUTH]),
     chooseAuthMethod: vi.fn<Backend["chooseAuthMethod"]>(async (method) => ANSWERS[method]),
     currentPolicy: vi.fn<Backend["currentPolicy"]>(async () => structuredClone(NO_POLICY)),
     checkCredential: vi.fn<Backend["checkCredential"]>(async (_request, onProgress) => {

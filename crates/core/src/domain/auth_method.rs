@@ -87,10 +87,6 @@ impl AuthMethod {
     /// Every method.
     pub const ALL: [Self; 3] = [Self::Personal, Self::Service, Self::ServiceOauth];
 
-    /// The methods the wizard offers, in its order; the OAuth client is the command line's
-    /// until the wizard's credentials step takes a client ID.
-    pub const IN_WIZARD: [Self; 2] = [Self::Personal, Self::Service];
-
     /// What this method needs and how it is sent.
     pub fn info(self) -> AuthMethodInfo {
         let (scheme, header_template, credential_fields, page) = match self {
@@ -125,10 +121,7 @@ impl AuthMethod {
 
 /// The methods the wizard offers, each with what it needs.
 pub fn auth_methods() -> Vec<AuthMethodInfo> {
-    AuthMethod::IN_WIZARD
-        .into_iter()
-        .map(AuthMethod::info)
-        .collect()
+    AuthMethod::ALL.into_iter().map(AuthMethod::info).collect()
 }
 
 #[cfg(test)]
@@ -183,8 +176,16 @@ mod tests {
     }
 
     #[test]
-    fn the_wizard_offers_personal_first_then_service() {
+    fn the_wizard_offers_personal_then_the_service_key_then_the_oauth_client() {
         let methods: Vec<_> = auth_methods().into_iter().map(|info| info.method).collect();
-        assert_eq!(methods, [AuthMethod::Personal, AuthMethod::Service]);
+        assert_eq!(
+            methods,
+            [
+                AuthMethod::Personal,
+                AuthMethod::Service,
+                AuthMethod::ServiceOauth
+            ],
+            "the wizard's cards follow the order a person most often needs them in"
+        );
     }
 }

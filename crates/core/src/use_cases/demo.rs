@@ -8,12 +8,13 @@
 //! signs in, lists the platform and Teamwork Graph tools and is refused at call time for not
 //! being a modern token (`limited`); an email at `api-tokens-off.example` or
 //! `ip-blocked.example` is refused at call time as an organisation with API-token sign-in off
-//! or an IP allowlist refuses; a missing or malformed `Authorization` header is a 401.
+//! or an IP allowlist refuses; a missing or malformed `Authorization` header is a 401. Its
+//! token endpoint gives any service account's OAuth client an access token of an hour.
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use rovo_stand_in::{CallRefusal, Grant, Identity, StandInServer};
+use rovo_stand_in::{CallRefusal, Grant, Identity, StandInServer, TokenAnswer};
 use tempfile::TempDir;
 
 use crate::domain::clients::{ClientEnvironment, Os};
@@ -68,6 +69,7 @@ impl DemoWorld {
             .map_err(|error| demo_failed(format!("the sandbox could not be filled: {error}")))?;
         let server = StandInServer::builder()
             .grant_by_rule(demo_grant)
+            .oauth_client_rule(demo_oauth_client)
             .identity(DEMO_IDENTITY)
             .start()
             .await
@@ -82,6 +84,11 @@ impl DemoWorld {
     /// The stand-in server's MCP endpoint.
     pub fn endpoint(&self) -> &str {
         self.server.url()
+    }
+
+    /// The stand-in server's token endpoint, for service accounts' OAuth clients.
+    pub fn token_url(&self) -> &str {
+        self.server.token_url()
     }
 
     /// The sandbox home folder.
@@ -185,6 +192,16 @@ fn claude_desktop(home: &Path) -> PathBuf {
         Os::Windows => home.join("AppData/Roaming/Claude"),
         Os::Linux => home.join(".config/Claude"),
     }
+}
+
+/// How the demo's token endpoint answers a service account's OAuth client: any client ID and
+/// secret get an access token of an hour, as a credential with the Rovo MCP scopes would; its
+/// `Bearer` value then signs in like a service key.
+fn demo_oauth_client(client_id: &str, secret: &str) -> Option<TokenAnswer> {
+    (!client_id.is_empty() && !secret.is_empty()).then_some(TokenAnswer::Issue {
+        grant: Grant::FullScope,
+        lifetime: std::time::Duration::from_secs(3600),
+    })
 }
 
 /// What the demo grants a request's `Authorization` value: any well-formed credential signs
@@ -408,5 +425,29 @@ mod tests {
         assert!(!abandoned.exists(), "the killed demo's sandbox is deleted");
         assert!(running.exists(), "a running demo keeps its sandbox");
         assert!(unrelated.exists(), "other folders are never touched");
+    }
+
+    #[tokio::test]
+    async fn the_demos_token_endpoint_gives_any_oauth_client_a_token_that_signs_in() {
+        use crate::domain::oauth::{self, ClientCredentials};
+
+        let world = DemoWorld::start().await.expect("the demo starts");
+        let token_endpoint = oauth::token_endpoint(Some(world.token_url()), None).unwrap();
+        let client = ClientCredentials::new("any-client-id", &Secret::new("any-client-secret"))
+            .expect("a well-formed client");
+        let token = oauth::exchange(&token_endpoint, &client)
+            .await
+            .expect("the demo issues a token to any client");
+        let bearer = token
+            .authorization()
+            .expose()
+            .strip_prefix("Bearer ")
+            .expect("a bearer token")
+            .to_owned();
+        assert_eq!(
+            check(&world, AuthMethod::Service, None, &bearer).await,
+            Verdict::Ok,
+            "the access token signs in like a service key"
+        );
     }
 }

@@ -21,6 +21,9 @@ use crate::{Error, ErrorKind, Result};
 pub struct RotationTarget {
     pub auth: AuthMethod,
     pub email: Option<String>,
+    /// The client ID of a service account's OAuth client; the new secret is for it unless
+    /// another client ID is entered.
+    pub client_id: Option<String>,
     /// The endpoint the credential on record was checked against.
     pub endpoint: String,
     /// The move to v2, when that endpoint is a v1 one.
@@ -66,6 +69,7 @@ pub fn rotation_target(
     Ok(RotationTarget {
         auth,
         email: status.email,
+        client_id: status.client_id,
         endpoint_move: status.endpoint_move,
         endpoint,
         expires_on: status.expires_on.map(|date| date.to_string()),
@@ -123,7 +127,7 @@ mod tests {
     use crate::domain::credentials::prepare_credential;
     use crate::domain::probe::endpoint::EndpointChoice;
     use crate::domain::secrets::{InMemorySecretStore, Secret};
-    use crate::use_cases::wizard::{self, ClientChoice};
+    use crate::use_cases::wizard::{self, ClientChoice, EnteredCredential, WindowVariables};
 
     const EMAIL: &str = "rotating@example.com";
     const OLD_TOKEN: &str = "ATATT3xOldToken0123456789";
@@ -143,17 +147,24 @@ mod tests {
         environment: &ClientEnvironment,
     ) -> CheckedCredential {
         let (_report, _close, checked) = wizard::check_entered(
-            AuthMethod::Personal,
-            Some(EMAIL),
-            &Secret::new(token),
+            EnteredCredential {
+                method: AuthMethod::Personal,
+                email: Some(EMAIL),
+                client_id: None,
+                secret: &Secret::new(token),
+                token_url: None,
+            },
             EndpointChoice::Recommended,
-            Some(server.url()),
+            WindowVariables {
+                endpoint: Some(server.url()),
+                token_url: None,
+            },
             environment,
             &mut |_| {},
         )
         .await
         .unwrap();
-        checked
+        checked.expect("a personal token always leaves a checked credential")
     }
 
     fn encoded(token: &str) -> String {

@@ -10,13 +10,17 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::auth_method::AuthMethod;
 use crate::domain::clients::{
     self, Client, ClientEnvironment, ClientStatus, KeychainCarrier, SecretMode,
 };
 use crate::domain::credentials::{self, Credential};
+use crate::domain::oauth::{self, ClientCredentials};
 use crate::domain::policy::{LockedChoices, Policy, load_policy};
 use crate::domain::probe::endpoint::{EndpointChoice, EndpointSources};
-use crate::domain::probe::{self, Endpoint, ProbeProgress, ProbeReport, SessionClose, Verdict};
+use crate::domain::probe::{
+    self, Endpoint, ProbeFailure, ProbeProgress, ProbeReport, SessionClose, Verdict,
+};
 use crate::domain::secrets::{Secret, SecretStore};
 use crate::plumbing::backups;
 use crate::plumbing::state::StateFile;
@@ -34,6 +38,9 @@ use undo::{KeychainBefore, WrittenClient};
 pub struct CheckedCredential {
     credential: Credential,
     endpoint: Endpoint,
+    /// The token endpoint an OAuth client was exchanged at, when it is not Atlassian's: the
+    /// setup records it for the bridge.
+    token_url: Option<String>,
     verdict: Verdict,
 }
 
@@ -62,28 +69,53 @@ impl CheckedCredential {
     }
 }
 
+/// What the person entered in the credentials step, or what is on record for them.
+#[derive(Debug, Clone, Copy)]
+pub struct EnteredCredential<'a> {
+    pub method: AuthMethod,
+    /// The account's email, for a personal token.
+    pub email: Option<&'a str>,
+    /// The client ID, for a service account's OAuth client.
+    pub client_id: Option<&'a str>,
+    /// The token, key or client secret, as pasted.
+    pub secret: &'a Secret,
+    /// The token endpoint the client was set up with, which stands where `--token-url` would;
+    /// `None` for what was just entered.
+    pub token_url: Option<&'a str>,
+}
+
+/// The variables the window reads where a command line would read the process's: the demo's
+/// stand-in server sets both.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WindowVariables<'a> {
+    /// `ROVO_MCP_ENDPOINT`.
+    pub endpoint: Option<&'a str>,
+    /// `ROVO_MCP_TOKEN_URL`.
+    pub token_url: Option<&'a str>,
+}
+
 /// Checks what a person entered, as the wizard's check step does, under the policy of
-/// `environment`: the endpoint is the policy's, else `endpoint_variable` (`ROVO_MCP_ENDPOINT`
+/// `environment`: the endpoint is the policy's, else `variables.endpoint` (`ROVO_MCP_ENDPOINT`
 /// as the window sees it), else, when `endpoint` asks for it, the one on record, else
 /// Atlassian's, and it must pass the endpoint rule; the credential is cleaned by
-/// [`prepare_credential`](credentials::prepare_credential), then probed, and a tool the
-/// policy requires that is missing makes the verdict `limited`. Also hands back the prepared
-/// credential, for the write step to use once the verdict is `ok`. Dropping the future cancels
-/// the check.
+/// [`prepare_credential`](credentials::prepare_credential) (a service account's OAuth client
+/// is exchanged for an access token first), then probed, and a tool the policy requires that
+/// is missing makes the verdict `limited`. Also hands back the prepared credential, for the
+/// write step to use once the verdict is `ok`; there is none when the token endpoint refused
+/// the OAuth client, whose refusal is the report's verdict. Dropping the future cancels the
+/// check.
 ///
 /// # Errors
 /// `invalid_input` when the endpoint or the credential cannot be used as entered, or the
 /// policy does not allow the method or the endpoint; nothing is sent then. Every other failure
 /// is the report's verdict.
 pub async fn check_entered(
-    method: crate::domain::auth_method::AuthMethod,
-    email: Option<&str>,
-    secret: &Secret,
+    entered: EnteredCredential<'_>,
     endpoint: EndpointChoice,
-    endpoint_variable: Option<&str>,
+    variables: WindowVariables<'_>,
     environment: &ClientEnvironment,
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
-) -> Result<(ProbeReport, SessionClose, CheckedCredential)> {
+) -> Result<(ProbeReport, SessionClose, Option<CheckedCredential>)> {
     let policy = load_policy(environment)?;
     let recorded = || -> Result<Option<String>> {
         Ok(StateFile::for_environment(environment)
@@ -104,33 +136,68 @@ pub async fn check_entered(
     };
     let request = CheckRequest {
         policy: &policy,
-        method,
+        method: entered.method,
         endpoint: EndpointSources {
             // The move names its endpoint as a flag would: over the environment, under a lock.
             flag: moved.as_deref(),
-            environment: endpoint_variable,
+            environment: variables.endpoint,
             on_record: on_record.as_deref(),
         },
         all_tools: false,
         options: probe::ProbeOptions::default(),
     };
+    let prepared = if entered.method == AuthMethod::ServiceOauth {
+        let token_endpoint = oauth::token_endpoint(entered.token_url, variables.token_url)?;
+        let prepared = check::prepare_oauth(&request, &token_endpoint, || {
+            ClientCredentials::new(entered.client_id.unwrap_or_default(), entered.secret)
+        })
+        .await;
+        match prepared {
+            Ok(prepared) => (prepared, Some(token_endpoint)),
+            Err(error) if error.kind() == ErrorKind::InvalidInput => return Err(error),
+            Err(refused) => {
+                let hint = exchange_hint(refused.kind());
+                let mut report =
+                    ProbeReport::failed(ProbeFailure::new(refused.kind(), refused.message(), hint));
+                report.auth = Some(AuthMethod::ServiceOauth);
+                return Ok((report, SessionClose::default(), None));
+            }
+        }
+    } else {
+        let prepared = check::prepare(&request, || {
+            credentials::prepare_credential(entered.method, entered.email, entered.secret)
+        })?;
+        (prepared, None)
+    };
+    let (prepared, token_endpoint) = prepared;
     let Checked {
         report,
         session_close: close,
         endpoint,
         credential,
-    } = check::check(
-        &request,
-        || credentials::prepare_credential(method, email, secret),
-        progress,
-    )
-    .await?;
+    } = prepared.run(progress).await;
     let checked = CheckedCredential {
         credential,
         endpoint,
+        // Recorded only when it is not Atlassian's, as `configure --token-url` records it.
+        token_url: token_endpoint
+            .map(|token_endpoint| token_endpoint.url().to_string())
+            .filter(|url| url != oauth::DEFAULT_TOKEN_URL),
         verdict: report.verdict,
     };
-    Ok((report, close, checked))
+    Ok((report, close, Some(checked)))
+}
+
+/// What to do about an exchange the token endpoint refused or never answered.
+fn exchange_hint(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::RateLimited | ErrorKind::ServerError => {
+            "the token endpoint is busy or failing; check again in a few minutes"
+        }
+        kind => oauth::hint(kind).unwrap_or(
+            "check the network, proxy and firewall between this computer and the token endpoint, then check again",
+        ),
+    }
 }
 
 /// The credential on record with its secret read from the keychain, to check again: the move
@@ -163,19 +230,42 @@ pub fn credential_on_record(
             ),
         )
     })?;
+    let (client_id, token_url) = record
+        .oauth
+        .map(|client| (client.client_id, client.token_url))
+        .unzip();
     Ok(RecordedCredential {
         method: record.auth,
         email: record.email,
+        client_id,
+        token_url: token_url.flatten(),
         secret,
     })
 }
 
-/// The credential on record: its method, email and the secret from the keychain.
+/// The credential on record: its method, email or OAuth client, and the secret from the
+/// keychain.
 #[derive(Debug)]
 pub struct RecordedCredential {
-    pub method: crate::domain::auth_method::AuthMethod,
+    pub method: AuthMethod,
     pub email: Option<String>,
+    pub client_id: Option<String>,
+    /// The token endpoint the OAuth client was set up with, when not Atlassian's.
+    pub token_url: Option<String>,
     pub secret: Secret,
+}
+
+impl RecordedCredential {
+    /// What to check: this credential as if it had been entered.
+    pub fn as_entered(&self) -> EnteredCredential<'_> {
+        EnteredCredential {
+            method: self.method,
+            email: self.email.as_deref(),
+            client_id: self.client_id.as_deref(),
+            secret: &self.secret,
+            token_url: self.token_url.as_deref(),
+        }
+    }
 }
 
 /// One client the person ticked, with the secret mode they chose (`None`: its preferred one).
@@ -349,8 +439,7 @@ fn write_with(
         .map(|now| now.id)
         .collect();
     let state = StateFile::for_environment(environment);
-    let account =
-        credentials::keychain_account(checked.credential.method(), checked.credential.email());
+    let account = checked.credential.keychain_account();
     let keychain_before = match keychain.read(&account) {
         Ok(Some(secret)) => KeychainBefore::Held { account, secret },
         Ok(None) => KeychainBefore::Empty { account },
@@ -447,14 +536,13 @@ fn request<'a>(
         server_name: policy.entry_name(),
         bridge_command,
         keychain_carrier: KeychainCarrier::Helper,
-        token_url: None,
+        token_url: checked.token_url.as_deref(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::auth_method::AuthMethod;
     use crate::domain::clients::{Change, Os};
     use crate::domain::secrets::InMemorySecretStore;
     use crate::plumbing::state::CredentialRecord;
@@ -466,6 +554,7 @@ mod tests {
         CheckedCredential {
             credential,
             endpoint: Endpoint::default(),
+            token_url: None,
             verdict: Verdict::Ok,
         }
     }
@@ -638,6 +727,7 @@ mod tests {
             )
             .unwrap(),
             endpoint: Endpoint::default(),
+            token_url: None,
             verdict: Verdict::Ok,
         }
     }
@@ -939,11 +1029,13 @@ mod tests {
         );
 
         let personal = check_entered(
-            AuthMethod::Personal,
-            Some("me@example.com"),
-            &Secret::new("ATATT3xToken"),
+            entered(
+                AuthMethod::Personal,
+                Some("me@example.com"),
+                &Secret::new("ATATT3xToken"),
+            ),
             EndpointChoice::Recommended,
-            None,
+            window(None),
             &environment,
             &mut |_| {},
         )
@@ -953,11 +1045,9 @@ mod tests {
         assert!(personal.message().contains("policy"), "{personal}");
 
         let elsewhere = check_entered(
-            AuthMethod::Service,
-            None,
-            &service_key,
+            entered(AuthMethod::Service, None, &service_key),
             EndpointChoice::Recommended,
-            Some("https://elsewhere.example.com/v1/mcp"),
+            window(Some("https://elsewhere.example.com/v1/mcp")),
             &environment,
             &mut |_| {},
         )
@@ -966,18 +1056,19 @@ mod tests {
         assert_eq!(elsewhere.kind(), ErrorKind::InvalidInput, "{elsewhere}");
 
         let (report, _close, checked) = check_entered(
-            AuthMethod::Service,
-            None,
-            &service_key,
+            entered(AuthMethod::Service, None, &service_key),
             EndpointChoice::Recommended,
-            None,
+            window(None),
             &environment,
             &mut |_| {},
         )
         .await
         .expect("the policy's own endpoint is used when none is asked for");
         assert_eq!(
-            (report.verdict, checked.verdict()),
+            (
+                report.verdict,
+                checked.expect("a service key is kept").verdict()
+            ),
             (Verdict::Limited, Verdict::Limited),
             "a required tool that is missing makes the check limited: {report:?}"
         );
@@ -1000,18 +1091,22 @@ mod tests {
         record_service_setup(&environment, server.url());
 
         let (report, _close, checked) = check_entered(
-            AuthMethod::Service,
-            None,
-            &service_key,
+            entered(AuthMethod::Service, None, &service_key),
             EndpointChoice::OnRecord,
-            None,
+            window(None),
             &environment,
             &mut |_| {},
         )
         .await
         .expect("the endpoint on record passes the rule");
         assert_eq!(
-            (report.endpoint.as_deref(), checked.endpoint().to_string()),
+            (
+                report.endpoint.as_deref(),
+                checked
+                    .expect("a service key is kept")
+                    .endpoint()
+                    .to_string()
+            ),
             (Some(server.url()), server.url().to_owned()),
             "the rotate window checks against the endpoint on record, which it never names"
         );
@@ -1048,12 +1143,10 @@ mod tests {
 
         let recorded = credential_on_record(&environment, &keychain).expect("on record");
         let (report, _close, checked) = check_entered(
-            recorded.method,
-            recorded.email.as_deref(),
-            &recorded.secret,
+            recorded.as_entered(),
             EndpointChoice::V2OfRecord,
             // ROVO_MCP_ENDPOINT naming v1 does not keep the move on v1.
-            Some(server.v1_url()),
+            window(Some(server.v1_url())),
             &environment,
             &mut |_| {},
         )
@@ -1061,10 +1154,36 @@ mod tests {
         .expect("the record and its secret are checked");
         assert_eq!(report.verdict, Verdict::Ok, "{report:?}");
         assert_eq!(
-            checked.endpoint().to_string(),
+            checked
+                .expect("a service key is kept")
+                .endpoint()
+                .to_string(),
             server.url(),
             "the move checks against v2 on the server on record"
         );
+    }
+
+    /// What a person entered for a personal token or a service key.
+    fn entered<'a>(
+        method: AuthMethod,
+        email: Option<&'a str>,
+        secret: &'a Secret,
+    ) -> EnteredCredential<'a> {
+        EnteredCredential {
+            method,
+            email,
+            client_id: None,
+            secret,
+            token_url: None,
+        }
+    }
+
+    /// The window's `ROVO_MCP_ENDPOINT`, and no token endpoint.
+    fn window(endpoint: Option<&str>) -> WindowVariables<'_> {
+        WindowVariables {
+            endpoint,
+            token_url: None,
+        }
     }
 
     /// A stand-in server that grants `service_key`, sent as Bearer, what `grant` unlocks.
