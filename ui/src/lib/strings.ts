@@ -109,6 +109,9 @@ export const strings = {
       `${organization ?? "Your organisation"} sets some of these choices for everyone; they are shown locked.`,
     /** Beside a locked choice. */
     setBy: (organization: string | null) => `Set by ${organization ?? "your organisation"}`,
+    /** Beside the OAuth client when the policy keeps secrets in the clients' files. */
+    oauthNeedsKeychain: (organization: string | null) =>
+      `${organization ?? "Your organisation"} keeps secrets in the clients' settings files, and an OAuth client's access tokens last an hour: only the system keychain can hold it.`,
     help: "Help from your IT team:",
     endpoint: "Endpoint:",
     secretMode: "Secret mode:",

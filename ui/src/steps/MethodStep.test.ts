@@ -155,6 +155,18 @@ describe("MethodStep", () => {
     expect(screen.getByRole("radio", { name: service.label }), "service keys are allowed").toBeEnabled();
   });
 
+  it("locks the OAuth client when the policy keeps secrets in the clients' files, and says why", async () => {
+    const backend = fakeBackend();
+    backend.currentPolicy.mockResolvedValue({ ...structuredClone(EXAMPLE_CORP_POLICY), authKinds: null, secretMode: "inline" });
+    renderStep(backend);
+
+    const oauth = strings.method.options["service-oauth"];
+    const oauthRadio = await screen.findByRole("radio", { name: oauth.label });
+    await waitFor(() => expect(oauthRadio, "an hour-long token cannot live in a file").toBeDisabled());
+    expect(oauthRadio).toHaveAccessibleDescription(`${oauth.explanation} ${strings.policy.oauthNeedsKeychain("Example Corp")}`);
+    expect(screen.getByRole("radio", { name: service.label }), "a service key can be written inline").toBeEnabled();
+  });
+
   it("shows no banner and locks nothing without a policy", async () => {
     renderStep();
     const personalRadio = await screen.findByRole("radio", { name: personal.label });
