@@ -12,7 +12,7 @@ use rovo_mcp_core::domain::credentials::prepare_credential;
 use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
 use rovo_mcp_core::domain::secrets::{InMemorySecretStore, Secret};
 use rovo_mcp_core::use_cases::wizard::{self, ClientChoice};
-use rovo_stand_in::{Grant, StandInServer};
+use rovo_stand_in::{Grant, StandInServer, TokenAnswer};
 use rovo_test_support::leak_scan;
 
 const EMAIL: &str = "me@example.com";
@@ -338,6 +338,140 @@ async fn the_rotate_window_checks_a_new_token_and_puts_it_into_every_client() {
     assert!(
         cursor.contains(&encoded(new_token)) && !cursor.contains(&encoded(old_token)),
         "Cursor's entry now carries the new token only: {cursor}"
+    );
+    app.close().await.unwrap();
+}
+
+/// A service account's OAuth client, as Atlassian's look.
+const OAUTH_CLIENT_ID: &str = "9fXk2bq7LmN4pR8sT1vW3yZ5aC6dE0gH";
+/// The client secret before the rotation; the one after is the leak scan's.
+const OLD_CLIENT_SECRET: &str = "ATOA3xFfGF0-old-oauth-client-secret_0123456789";
+
+/// The stand-in token endpoint's answer: [`OAUTH_CLIENT_ID`] with its old or new secret gets an
+/// hour-long token; anything else is refused.
+fn old_or_new_secret(client_id: &str, secret: &str) -> Option<TokenAnswer> {
+    (client_id == OAUTH_CLIENT_ID
+        && (secret == OLD_CLIENT_SECRET || secret == leak_scan::OAUTH_CLIENT_SECRET))
+        .then_some(TokenAnswer::Issue {
+            grant: Grant::FullScope,
+            lifetime: std::time::Duration::from_secs(3600),
+        })
+}
+
+#[tokio::test]
+async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
+    let server = StandInServer::builder()
+        .oauth_client_rule(old_or_new_secret)
+        .start()
+        .await
+        .unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    std::fs::create_dir_all(home.join(".cursor")).unwrap();
+    let setup_environment = ClientEnvironment::new(
+        Os::Linux,
+        &home,
+        [
+            ("XDG_CONFIG_HOME", home.join(".config").to_str().unwrap()),
+            ("XDG_DATA_HOME", home.join(".local/share").to_str().unwrap()),
+        ],
+    );
+    let (_report, _close, old) = wizard::check_entered(
+        wizard::EnteredCredential {
+            method: AuthMethod::ServiceOauth,
+            email: None,
+            client_id: Some(OAUTH_CLIENT_ID),
+            secret: &Secret::new(OLD_CLIENT_SECRET),
+            token_url: None,
+        },
+        EndpointChoice::Recommended,
+        wizard::WindowVariables {
+            endpoint: Some(server.url()),
+            token_url: Some(server.token_url()),
+        },
+        &setup_environment,
+        &mut |_| {},
+    )
+    .await
+    .unwrap();
+    wizard::write_clients(
+        &old.expect("the old secret passes"),
+        &[ClientChoice {
+            id: "cursor".to_owned(),
+            mode: Some(SecretMode::Keychain),
+        }],
+        false,
+        &[],
+        None,
+        &setup_environment,
+        &InMemorySecretStore::default(),
+    )
+    .unwrap();
+
+    // No ROVO_MCP_TOKEN_URL: the new secret goes where the client on record was set up.
+    let environment = home_environment(&home);
+    let app = AppSession::start_with_env(&as_pairs(&environment))
+        .await
+        .expect("the app starts under tauri-driver");
+    app.wait_for_text("#setup-on-record", OAUTH_CLIENT_ID)
+        .await
+        .unwrap();
+    app.click("#open-rotate").await.unwrap();
+    app.switch_to_window_showing("#rotate-token").await.unwrap();
+    let client_id = app
+        .client
+        .find(fantoccini::Locator::Css("#rotate-client-id"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        client_id.as_deref(),
+        Some(OAUTH_CLIENT_ID),
+        "the client on record stands in the client ID field"
+    );
+
+    app.type_into("#rotate-token", "not-the-client-secret")
+        .await
+        .unwrap();
+    app.click("#check").await.unwrap();
+    app.wait_for_text("[data-verdict=oauth_client_rejected]", "")
+        .await
+        .unwrap();
+    app.type_into("#rotate-token", leak_scan::OAUTH_CLIENT_SECRET)
+        .await
+        .unwrap();
+    app.click("#check").await.unwrap();
+    app.wait_for_text("[data-verdict=ok]", "works")
+        .await
+        .unwrap();
+    app.screenshot("rotate-oauth-checked").await.unwrap();
+    app.click("#apply").await.unwrap();
+    app.wait_for_text("#rotate-finished", "")
+        .await
+        .unwrap();
+    let results = app.text(".results").await.unwrap();
+    assert!(
+        results.contains("Cursor") && results.contains("keychain"),
+        "Cursor reads the new secret from the keychain: {results:?}"
+    );
+
+    let issued = server.access_tokens_issued();
+    let cli = rovo_e2e::cli_binary().unwrap();
+    let tools = app
+        .tools_through_bridge(&cli, &["bridge"], &home)
+        .await
+        .expect("the bridge serves with the new secret");
+    assert!(
+        tools > 0 && server.access_tokens_issued() > issued,
+        "the bridge exchanged the keychain's new secret for a token ({tools} tools)"
+    );
+    let state = std::fs::read_to_string(home.join(".config/com.rovomcpsetup.desktop/state.json"))
+        .unwrap();
+    assert!(
+        state.contains(server.token_url()) && !state.contains(OLD_CLIENT_SECRET),
+        "the client stays on record at its token endpoint, with no secret: {state}"
     );
     app.close().await.unwrap();
 }

@@ -1088,7 +1088,17 @@ async fn the_client_is_on_record_and_its_entry_mints_tokens(
     );
 
     let issued = server.access_tokens_issued();
-    let tools = tools_through(entry, home, app.keychain_bus()).await;
+    let args: Vec<&str> = entry["args"]
+        .as_array()
+        .expect("the entry's arguments")
+        .iter()
+        .map(|arg| arg.as_str().unwrap())
+        .collect();
+    let command = std::path::Path::new(entry["command"].as_str().expect("a command"));
+    let tools = app
+        .tools_through_bridge(command, &args, &home.home)
+        .await
+        .expect("Cursor's entry serves the tools");
     assert!(
         tools > 0 && server.access_tokens_issued() > issued,
         "the bridge exchanged the keychain's secret and serves the tools ({tools})"
@@ -1103,36 +1113,4 @@ fn jsonc_value(text: &str) -> serde_json::Value {
         .collect::<Vec<_>>()
         .join("\n");
     serde_json::from_str(&without_comments).expect("the file parses once its comments are dropped")
-}
-
-/// Starts the bridge as `entry` says, in `home` with the keychain on `keychain_bus`, and returns
-/// how many tools it lists.
-async fn tools_through(entry: &serde_json::Value, home: &TempHome, keychain_bus: &str) -> usize {
-    use rmcp::ServiceExt;
-    use rmcp::transport::TokioChildProcess;
-
-    let mut child = tokio::process::Command::new(entry["command"].as_str().expect("a command"));
-    child
-        .args(
-            entry["args"]
-                .as_array()
-                .expect("its arguments")
-                .iter()
-                .map(|arg| arg.as_str().unwrap()),
-        )
-        .env("HOME", &home.home)
-        .env("XDG_CONFIG_HOME", home.path(".config"))
-        .env("XDG_DATA_HOME", home.path(".local/share"))
-        .env("DBUS_SESSION_BUS_ADDRESS", keychain_bus);
-    let (transport, _stderr) = TokioChildProcess::builder(child)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("the entry's command starts");
-    let client = ().serve(transport).await.expect("the bridge initializes");
-    let tools = client
-        .list_all_tools()
-        .await
-        .expect("tools through the bridge");
-    client.cancel().await.unwrap();
-    tools.len()
 }

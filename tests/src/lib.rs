@@ -28,6 +28,14 @@ pub fn repository_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The lean command-line binary beside the app under test, which client entries run.
+///
+/// # Errors
+/// When the app binary is missing (see [`app_binary`]).
+pub fn cli_binary() -> anyhow::Result<PathBuf> {
+    Ok(app_binary()?.with_file_name("rovo-mcp-setup-cli"))
+}
+
 /// The app binary under test: `ROVO_APP_BIN`, or the debug build `make test` produces.
 pub fn app_binary() -> anyhow::Result<PathBuf> {
     let path = std::env::var_os("ROVO_APP_BIN").map_or_else(
@@ -73,10 +81,41 @@ pub struct AppSession {
 }
 
 impl AppSession {
-    /// The D-Bus session address of the app's Secret Service, for a process that reads the
-    /// keychain the app wrote (a client entry's bridge).
-    pub fn keychain_bus(&self) -> &str {
-        self.secret_service.bus_address()
+    /// Starts `command` with `args` (our bridge, as a client entry starts it) in `home`, with
+    /// the app's keychain, and returns how many tools it lists.
+    ///
+    /// # Errors
+    /// When the command does not start, initialize or list its tools.
+    pub async fn tools_through_bridge(
+        &self,
+        command: &Path,
+        args: &[&str],
+        home: &Path,
+    ) -> anyhow::Result<usize> {
+        use rmcp::ServiceExt;
+        use rmcp::transport::TokioChildProcess;
+
+        let mut child = tokio::process::Command::new(command);
+        child
+            .args(args)
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                self.secret_service.bus_address(),
+            );
+        let (transport, _stderr) = TokioChildProcess::builder(child)
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", command.display()))?;
+        let client = ().serve(transport).await.context("the bridge initializes")?;
+        let tools = client
+            .list_all_tools()
+            .await
+            .context("tools through the bridge")?;
+        client.cancel().await.context("closing the bridge")?;
+        Ok(tools.len())
     }
 
     /// Starts everything and waits until the app's first step is on screen.

@@ -12,7 +12,7 @@ describe("RotateApp", () => {
   it("shows the setup on record, checks the new token where the old one was checked, then applies it", async () => {
     const backend = fakeBackend();
     render(RotateApp, { backend });
-    await screen.findByText(strings.onRecord.summary(text.method.personal, "me@example.com"), { exact: false });
+    await screen.findByText(strings.onRecord.summary(text.method.personal, { email: "me@example.com", clientId: null }), { exact: false });
     expect(document.querySelector('[data-client="cursor"]')).toHaveTextContent(text.modes.inline);
     expect(document.querySelector('[data-client="claude-desktop"]')).toHaveTextContent(text.modes.keychain);
     expect(screen.getByLabelText(strings.credentials.fields.email.label)).toHaveValue("me@example.com");
@@ -87,7 +87,7 @@ describe("RotateApp", () => {
     backend.rotationTarget.mockResolvedValue(structuredClone(OAUTH_ROTATION_TARGET));
     render(RotateApp, { backend });
     const clientId = OAUTH_ROTATION_TARGET.clientId!;
-    await screen.findByText(strings.onRecord.summaryClient(text.method["service-oauth"], clientId), { exact: false });
+    await screen.findByText(strings.onRecord.summary(text.method["service-oauth"], { email: null, clientId }), { exact: false });
     expect(screen.getByLabelText(strings.credentials.fields.clientId.label), "the client on record stands in").toHaveValue(
       clientId,
     );
@@ -96,7 +96,7 @@ describe("RotateApp", () => {
 
     await userEvent.type(screen.getByLabelText(text.newClientSecret), "new-client-secret");
     await userEvent.click(screen.getByRole("button", { name: text.check }));
-    await screen.findByText(text.passed(OK_REPORT.tools.length));
+    await screen.findByText(text.passedSecret(OK_REPORT.tools.length));
     expect(backend.checkCredential.mock.calls[0][0]).toEqual({
       method: "service-oauth",
       email: null,

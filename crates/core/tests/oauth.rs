@@ -229,8 +229,29 @@ async fn wizard_check(
     probe::ProbeReport,
     Option<rovo_mcp_core::use_cases::wizard::CheckedCredential>,
 )> {
+    wizard_check_in(
+        server,
+        home,
+        (client_id, secret),
+        rovo_mcp_core::domain::probe::endpoint::EndpointChoice::Recommended,
+        Some(server.token_url()),
+    )
+    .await
+}
+
+/// The wizard's check of `client` (ID and secret) against `endpoint`, with `token_url` as the
+/// window's `ROVO_MCP_TOKEN_URL`.
+async fn wizard_check_in(
+    server: &StandInServer,
+    home: &std::path::Path,
+    (client_id, secret): (&str, &str),
+    endpoint: rovo_mcp_core::domain::probe::endpoint::EndpointChoice,
+    token_url: Option<&str>,
+) -> rovo_mcp_core::Result<(
+    probe::ProbeReport,
+    Option<rovo_mcp_core::use_cases::wizard::CheckedCredential>,
+)> {
     use rovo_mcp_core::domain::clients::{ClientEnvironment, Os};
-    use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
     use rovo_mcp_core::use_cases::wizard::{self, EnteredCredential, WindowVariables};
 
     let environment = ClientEnvironment::new(Os::Linux, home, []).with_machine_policy(Vec::new());
@@ -242,10 +263,10 @@ async fn wizard_check(
             secret: &Secret::new(secret),
             token_url: None,
         },
-        EndpointChoice::Recommended,
+        endpoint,
         WindowVariables {
             endpoint: Some(server.url()),
-            token_url: Some(server.token_url()),
+            token_url,
         },
         &environment,
         &mut |_| {},
@@ -326,5 +347,50 @@ async fn the_wizard_check_shows_a_refused_client_as_its_verdict_and_keeps_nothin
         server.access_tokens_issued(),
         0,
         "no token was issued for either"
+    );
+}
+
+#[tokio::test]
+async fn a_new_secret_for_the_client_on_record_goes_to_the_token_endpoint_it_was_set_up_with() {
+    use rovo_mcp_core::domain::clients::{ClientEnvironment, Os, SecretMode};
+    use rovo_mcp_core::domain::probe::endpoint::EndpointChoice;
+    use rovo_mcp_core::domain::secrets::InMemorySecretStore;
+    use rovo_mcp_core::use_cases::wizard::{self, ClientChoice};
+
+    let server = server(hour()).await;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".cursor")).unwrap();
+    let (_report, checked) = wizard_check(&server, home.path(), CLIENT_ID, CLIENT_SECRET)
+        .await
+        .unwrap();
+    let environment =
+        ClientEnvironment::new(Os::Linux, home.path(), []).with_machine_policy(Vec::new());
+    wizard::write_clients(
+        &checked.expect("the client passes"),
+        &[ClientChoice {
+            id: "cursor".to_owned(),
+            mode: Some(SecretMode::Keychain),
+        }],
+        false,
+        &[],
+        None,
+        &environment,
+        &InMemorySecretStore::default(),
+    )
+    .expect("the client is set up");
+
+    let (report, _checked) = wizard_check_in(
+        &server,
+        home.path(),
+        (CLIENT_ID, CLIENT_SECRET),
+        EndpointChoice::OnRecord,
+        None,
+    )
+    .await
+    .expect("the rotate window's check of a new secret");
+    assert_eq!(
+        report.verdict,
+        Verdict::Ok,
+        "without ROVO_MCP_TOKEN_URL the token endpoint on record is used, not Atlassian's: {report:?}"
     );
 }

@@ -68,9 +68,13 @@ export const strings = {
 
   onRecord: {
     label: "Your current setup",
-    summary: (method: string, email: string | null) =>
-      email === null ? `Already set up with a ${method}.` : `Already set up with the ${method} of ${email}.`,
-    summaryClient: (method: string, clientId: string) => `Already set up with a ${method} (client ID ${clientId}).`,
+    /** What is set up: the method, and whose (an email, or an OAuth client's ID). */
+    summary: (method: string, who: { email: string | null; clientId: string | null }) =>
+      who.clientId !== null
+        ? `Already set up with a ${method} (client ID ${who.clientId}).`
+        : who.email === null
+          ? `Already set up with a ${method}.`
+          : `Already set up with the ${method} of ${who.email}.`,
     expiry: (date: string, phrase: string) => `It ${phrase} (${date}).`,
     usedBy: (names: string) => `Used by ${names}.`,
     unused: "No client uses it right now.",
@@ -537,6 +541,7 @@ export const strings = {
     check: "Check",
     checking: "Checking the new token…",
     passed: (tools: number) => `The new token works: ${tools} tools.`,
+    passedSecret: (tools: number) => `The new client secret works: ${tools} tools.`,
     limited: "The new token signs in but unlocks no Jira or Confluence tools, so it would break your clients. Create a token with scopes and check again.",
     apply: "Apply to every client",
     applying: "Putting the new token in the keychain and your clients…",
@@ -544,6 +549,8 @@ export const strings = {
     keychainClient: "Reads the new token from the keychain",
     manual: "Do this yourself",
     finished: "The new token is in place. The old one can now be revoked at id.atlassian.com.",
+    finishedSecret:
+      "The new client secret is in place. The old one can now be revoked in admin.atlassian.com, under the service account's OAuth 2.0 credentials.",
     close: "Close",
     back: "Back",
   },

@@ -99,7 +99,9 @@ pub struct WindowVariables<'a> {
 /// as the window sees it), else, when `endpoint` asks for it, the one on record, else
 /// Atlassian's, and it must pass the endpoint rule; the credential is cleaned by
 /// [`prepare_credential`](credentials::prepare_credential) (a service account's OAuth client
-/// is exchanged for an access token first), then probed, and a tool the policy requires that
+/// is exchanged for an access token first, at the token endpoint it was set up with when the
+/// check is of the setup on record, else at `variables.token_url` or Atlassian's), then probed,
+/// and a tool the policy requires that
 /// is missing makes the verdict `limited`. Also hands back the prepared credential, for the
 /// write step to use once the verdict is `ok`; there is none when the token endpoint refused
 /// the OAuth client, whose refusal is the report's verdict. Dropping the future cancels the
@@ -117,23 +119,29 @@ pub async fn check_entered(
     progress: &mut (dyn FnMut(ProbeProgress) + Send),
 ) -> Result<(ProbeReport, SessionClose, Option<CheckedCredential>)> {
     let policy = load_policy(environment)?;
-    let recorded = || -> Result<Option<String>> {
-        Ok(StateFile::for_environment(environment)
-            .load()?
-            .credential
-            .map(|record| record.endpoint))
+    let record = match endpoint {
+        EndpointChoice::Recommended => None,
+        EndpointChoice::OnRecord | EndpointChoice::V2OfRecord => {
+            StateFile::for_environment(environment).load()?.credential
+        }
     };
+    let recorded = record.as_ref().map(|record| record.endpoint.clone());
     let (moved, on_record) = match endpoint {
         EndpointChoice::Recommended => (None, None),
-        EndpointChoice::OnRecord => (None, recorded()?),
+        EndpointChoice::OnRecord => (None, recorded),
         EndpointChoice::V2OfRecord => (
-            recorded()?
+            recorded
                 .as_deref()
                 .and_then(crate::use_cases::status::endpoint_move)
                 .map(|moved| moved.to),
             None,
         ),
     };
+    // A new secret for the client on record goes to the token endpoint it was set up with.
+    let recorded_token_url = record
+        .as_ref()
+        .and_then(|record| record.oauth.as_ref())
+        .and_then(|client| client.token_url.as_deref());
     let request = CheckRequest {
         policy: &policy,
         method: entered.method,
@@ -147,7 +155,10 @@ pub async fn check_entered(
         options: probe::ProbeOptions::default(),
     };
     let prepared = if entered.method == AuthMethod::ServiceOauth {
-        let token_endpoint = oauth::token_endpoint(entered.token_url, variables.token_url)?;
+        let token_endpoint = oauth::token_endpoint(
+            entered.token_url.or(recorded_token_url),
+            variables.token_url,
+        )?;
         let prepared = check::prepare_oauth(&request, &token_endpoint, || {
             ClientCredentials::new(entered.client_id.unwrap_or_default(), entered.secret)
         })
