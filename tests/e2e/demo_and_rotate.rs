@@ -358,19 +358,13 @@ fn old_or_new_secret(client_id: &str, secret: &str) -> Option<TokenAnswer> {
         })
 }
 
-#[tokio::test]
-async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
-    let server = StandInServer::builder()
-        .oauth_client_rule(old_or_new_secret)
-        .start()
-        .await
-        .unwrap();
-    let root = tempfile::tempdir().unwrap();
-    let home = root.path().join("home");
+/// A setup of [`OAUTH_CLIENT_ID`] with its old secret on `home`, as the wizard makes it, with
+/// Cursor reading it from the keychain.
+async fn set_up_the_oauth_client(server: &StandInServer, home: &Path) {
     std::fs::create_dir_all(home.join(".cursor")).unwrap();
     let setup_environment = ClientEnvironment::new(
         Os::Linux,
-        &home,
+        home,
         [
             ("XDG_CONFIG_HOME", home.join(".config").to_str().unwrap()),
             ("XDG_DATA_HOME", home.join(".local/share").to_str().unwrap()),
@@ -407,6 +401,26 @@ async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
         &InMemorySecretStore::default(),
     )
     .unwrap();
+    // Written from this test process, the entry names it as the bridge; the app names the
+    // command-line binary beside it, as here.
+    let cursor_file = home.join(".cursor/mcp.json");
+    let mut cursor: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cursor_file).unwrap()).unwrap();
+    cursor["mcpServers"]["atlassian-rovo-mcp"]["command"] =
+        rovo_e2e::cli_binary().unwrap().display().to_string().into();
+    std::fs::write(&cursor_file, cursor.to_string()).unwrap();
+}
+
+#[tokio::test]
+async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
+    let server = StandInServer::builder()
+        .oauth_client_rule(old_or_new_secret)
+        .start()
+        .await
+        .unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    set_up_the_oauth_client(&server, &home).await;
 
     // No ROVO_MCP_TOKEN_URL: the new secret goes where the client on record was set up.
     let environment = home_environment(&home);
@@ -448,9 +462,7 @@ async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
         .unwrap();
     app.screenshot("rotate-oauth-checked").await.unwrap();
     app.click("#apply").await.unwrap();
-    app.wait_for_text("#rotate-finished", "")
-        .await
-        .unwrap();
+    app.wait_for_text("#rotate-finished", "").await.unwrap();
     let results = app.text(".results").await.unwrap();
     assert!(
         results.contains("Cursor") && results.contains("keychain"),
@@ -467,8 +479,8 @@ async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
         tools > 0 && server.access_tokens_issued() > issued,
         "the bridge exchanged the keychain's new secret for a token ({tools} tools)"
     );
-    let state = std::fs::read_to_string(home.join(".config/com.rovomcpsetup.desktop/state.json"))
-        .unwrap();
+    let state =
+        std::fs::read_to_string(home.join(".config/com.rovomcpsetup.desktop/state.json")).unwrap();
     assert!(
         state.contains(server.token_url()) && !state.contains(OLD_CLIENT_SECRET),
         "the client stays on record at its token endpoint, with no secret: {state}"

@@ -93,6 +93,9 @@ describe("RotateApp", () => {
     );
     expect(screen.queryByLabelText(strings.credentials.fields.email.label)).toBeNull();
     expect(screen.getByLabelText(strings.credentials.secretExpiry.label)).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2 }), "the step names what is replaced").toHaveTextContent(
+      text.steps.clientSecret,
+    );
 
     await userEvent.type(screen.getByLabelText(text.newClientSecret), "new-client-secret");
     await userEvent.click(screen.getByRole("button", { name: text.check }));

@@ -233,7 +233,7 @@ async fn wizard_check(
         server,
         home,
         (client_id, secret),
-        rovo_mcp_core::domain::probe::endpoint::EndpointChoice::Recommended,
+        probe::endpoint::EndpointChoice::Recommended,
         Some(server.token_url()),
     )
     .await
@@ -245,7 +245,7 @@ async fn wizard_check_in(
     server: &StandInServer,
     home: &std::path::Path,
     (client_id, secret): (&str, &str),
-    endpoint: rovo_mcp_core::domain::probe::endpoint::EndpointChoice,
+    endpoint: probe::endpoint::EndpointChoice,
     token_url: Option<&str>,
 ) -> rovo_mcp_core::Result<(
     probe::ProbeReport,

@@ -518,7 +518,7 @@ export const strings = {
   rotate: {
     title: "Rotate token",
     tagline: "Replace the token everywhere it is used, in one go.",
-    steps: { secret: "New token", apply: "Apply" },
+    steps: { secret: "New token", clientSecret: "New client secret", apply: "Apply" },
     stepsLabel: "Rotation steps",
     loading: "Reading your current setup…",
     current: "Current setup",
@@ -538,6 +538,8 @@ export const strings = {
     newClientSecret: "The new client secret",
     clientIdHint: "The client the new secret belongs to. Change it only when you created a new OAuth 2.0 credential.",
     intro: "Create a new token, paste it here, and check it. Nothing changes until the check passes and you apply it.",
+    introSecret:
+      "Create a new secret for the service account's OAuth 2.0 credential, paste it here, and check it. Nothing changes until the check passes and you apply it.",
     check: "Check",
     checking: "Checking the new token…",
     passed: (tools: number) => `The new token works: ${tools} tools.`,
