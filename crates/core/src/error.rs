@@ -88,6 +88,16 @@ impl ErrorKind {
 pub struct Error {
     kind: ErrorKind,
     message: String,
+    /// The HTTP reply the error comes from, when a server gave one.
+    reply: Option<HttpReply>,
+}
+
+/// The status and the start of the body of an HTTP reply that an error comes from, the body
+/// already cleaned of anything secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpReply {
+    pub status: u16,
+    pub excerpt: String,
 }
 
 impl Error {
@@ -95,7 +105,23 @@ impl Error {
         Self {
             kind,
             message: message.into(),
+            reply: None,
         }
+    }
+
+    /// This error, with the HTTP reply it comes from.
+    #[must_use]
+    pub fn with_reply(mut self, status: u16, excerpt: impl Into<String>) -> Self {
+        self.reply = Some(HttpReply {
+            status,
+            excerpt: excerpt.into(),
+        });
+        self
+    }
+
+    /// The HTTP reply the error comes from, when a server gave one.
+    pub fn reply(&self) -> Option<&HttpReply> {
+        self.reply.as_ref()
     }
 
     pub fn kind(&self) -> ErrorKind {

@@ -121,6 +121,10 @@ async fn each_refusal_of_the_token_endpoint_is_its_own_kind_with_no_secret() {
             .expect_err("refused");
         assert_eq!(error.kind(), kind, "{answer:?}: {}", error.message());
         assert!(
+            error.reply().is_some_and(|reply| (200..600).contains(&reply.status)),
+            "{answer:?}: the reply's status and excerpt travel with the error"
+        );
+        assert!(
             error.message().contains(status) && error.message().contains(server.token_url()),
             "the message names the endpoint and what it answered: {}",
             error.message()
@@ -321,9 +325,16 @@ async fn the_wizard_check_shows_a_refused_client_as_its_verdict_and_keeps_nothin
         "{report:?}"
     );
     let failure = report.error.as_ref().expect("the failure is explained");
-    assert!(
-        failure.message.contains("HTTP 401") && failure.message.contains("access_denied"),
-        "the status and the start of the body are kept: {failure:?}"
+    assert_eq!(
+        (
+            failure.http_status,
+            failure
+                .body_excerpt
+                .as_deref()
+                .is_some_and(|body| body.contains("access_denied"))
+        ),
+        (Some(401), true),
+        "the status and the start of the body are kept apart, as for the MCP server's: {failure:?}"
     );
     assert!(
         !failure.message.contains("a-wrong-secret") && !failure.hint.is_empty(),

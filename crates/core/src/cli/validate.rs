@@ -215,7 +215,7 @@ fn input_failure(error: &Error) -> ProbeFailure {
         ErrorKind::RateLimited | ErrorKind::ServerError => "try again in a few minutes",
         kind => oauth::hint(kind).unwrap_or("this is a fault of the app; report it"),
     };
-    ProbeFailure::new(error.kind(), error.message(), hint)
+    ProbeFailure::from_error(error, hint)
 }
 
 /// The report for a person: the verdict, the tools per product, the account, or the failure.
@@ -268,6 +268,7 @@ pub(super) fn human_summary(report: &ProbeReport) -> String {
                 let status = error
                     .http_status
                     .map(|status| format!(" (HTTP {status})"))
+                    .filter(|status| !error.message.contains(status.trim_start()))
                     .unwrap_or_default();
                 lines.push(format!("error: {}{status}", error.message));
                 lines.push(format!("hint: {}", error.hint));

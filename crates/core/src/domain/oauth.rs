@@ -278,7 +278,8 @@ async fn exchange_once(
                 credentials.client_id,
                 excerpt()
             ),
-        ));
+        )
+        .with_reply(status, excerpt()));
     }
     let not_a_token = |what: &str| {
         Error::new(
@@ -288,6 +289,7 @@ async fn exchange_once(
                 excerpt()
             ),
         )
+        .with_reply(status, excerpt())
     };
     let reply: TokenReply =
         serde_json::from_slice(&bytes).map_err(|_| not_a_token("something that is not JSON"))?;

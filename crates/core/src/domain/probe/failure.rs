@@ -37,6 +37,16 @@ impl ProbeFailure {
         }
     }
 
+    /// The failure `error` stands for, with `hint`, and the HTTP reply it came from, if any.
+    pub fn from_error(error: &crate::Error, hint: impl Into<String>) -> Self {
+        let mut failure = Self::new(error.kind(), error.message(), hint);
+        if let Some(reply) = error.reply() {
+            failure.http_status = Some(reply.status);
+            failure.body_excerpt = Some(reply.excerpt.clone());
+        }
+        failure
+    }
+
     /// The same failure with the HTTP status and body of the reply that caused it.
     #[must_use]
     pub fn with_reply(mut self, status: u16, body: &[u8]) -> Self {

@@ -169,7 +169,7 @@ pub async fn check_entered(
             Err(refused) => {
                 let hint = exchange_hint(refused.kind());
                 let mut report =
-                    ProbeReport::failed(ProbeFailure::new(refused.kind(), refused.message(), hint));
+                    ProbeReport::failed(ProbeFailure::from_error(&refused, hint));
                 report.auth = Some(AuthMethod::ServiceOauth);
                 return Ok((report, SessionClose::default(), None));
             }
