@@ -16,7 +16,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use base64::Engine as _;
-use rovo_stand_in::{Grant, StandInServer};
+use rovo_stand_in::{ACCESS_TOKEN_PREFIX, Grant, StandInServer, TokenAnswer};
 use rovo_test_support::leak_scan::{self, secret_forms};
 use serde_json::Value;
 
@@ -25,6 +25,9 @@ const TOKEN: &str = leak_scan::SCOPED_TOKEN;
 const ROTATED: &str = leak_scan::ROTATED_TOKEN;
 const CLASSIC: &str = leak_scan::CLASSIC_TOKEN;
 const TOKEN_VARIABLE: &str = "ROVO_TEST_TOKEN";
+const OAUTH_SECRET: &str = leak_scan::OAUTH_CLIENT_SECRET;
+/// A service account's OAuth client ID, as Atlassian's look.
+const OAUTH_CLIENT_ID: &str = "9fXk2bq7LmN4pR8sT1vW3yZ5aC6dE0gH";
 /// The policy key Group Policy writes (docs/it-deployment.md).
 const POLICY_KEY: &str = r"SOFTWARE\Policies\RovoMcpSetup";
 
@@ -93,11 +96,21 @@ impl WindowsMachine {
         std::os::unix::fs::symlink(profile.path(), &link).unwrap();
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime
-            .block_on(StandInServer::start([
-                (basic(TOKEN), Grant::FullScope),
-                (basic(ROTATED), Grant::FullScope),
-                (basic(CLASSIC), Grant::ClassicToken),
-            ]))
+            .block_on(
+                StandInServer::builder()
+                    .grant(basic(TOKEN), Grant::FullScope)
+                    .grant(basic(ROTATED), Grant::FullScope)
+                    .grant(basic(CLASSIC), Grant::ClassicToken)
+                    .oauth_client(
+                        OAUTH_CLIENT_ID,
+                        OAUTH_SECRET,
+                        TokenAnswer::Issue {
+                            grant: Grant::FullScope,
+                            lifetime: std::time::Duration::from_secs(3600),
+                        },
+                    )
+                    .start(),
+            )
             .unwrap();
         let machine = Self {
             prefix,
@@ -109,6 +122,33 @@ impl WindowsMachine {
         };
         machine.clear_policy();
         machine
+    }
+
+    /// Starts our bridge under Wine as a client entry says (`cli` with `args`) and returns how
+    /// many tools it lists, or why it did not.
+    fn tools_through_bridge(&self, cli: &Path, args: &[String]) -> Result<usize, String> {
+        use rmcp::ServiceExt as _;
+        use rmcp::transport::TokioChildProcess;
+
+        self.runtime.block_on(async {
+            let mut bridge = tokio::process::Command::new(wine_loader());
+            bridge
+                .arg(cli)
+                .args(args)
+                .env("WINEPREFIX", &self.prefix)
+                .env("WINEDEBUG", "-all")
+                .env_remove("DISPLAY")
+                .env_remove(TOKEN_VARIABLE);
+            let transport = TokioChildProcess::new(bridge).map_err(|error| error.to_string())?;
+            let client = ().serve(transport).await.map_err(|error| error.to_string())?;
+            let tools = client
+                .list_all_tools()
+                .await
+                .map(|tools| tools.len())
+                .map_err(|error| error.to_string());
+            let _closed = client.cancel().await;
+            tools
+        })
     }
 
     fn cli(&self) -> PathBuf {
@@ -166,7 +206,7 @@ impl WindowsMachine {
         leak_scan::keep_output(output);
         let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        for secret in [token, TOKEN, ROTATED, CLASSIC]
+        for secret in [token, TOKEN, ROTATED, CLASSIC, OAUTH_SECRET]
             .into_iter()
             .filter(|secret| secret.len() > 8)
             .flat_map(secret_forms)
@@ -487,9 +527,6 @@ fn the_registry_policy_wins_key_by_key_hklm_over_hkcu_over_the_file() {
 
 #[test]
 fn keychain_mode_keeps_the_secret_in_credential_manager_and_the_bridge_serves_tools() {
-    use rmcp::ServiceExt as _;
-    use rmcp::transport::TokioChildProcess;
-
     let machine = WindowsMachine::new();
     let installed = machine.prefix.join("drive_c/Program Files/Rovo MCP Setup");
     fs::create_dir_all(&installed).unwrap();
@@ -535,30 +572,12 @@ fn keychain_mode_keeps_the_secret_in_credential_manager_and_the_bridge_serves_to
         .map(|arg| arg.as_str().unwrap().to_owned())
         .collect();
 
-    let tools = machine.runtime.block_on(async {
-        let mut bridge = tokio::process::Command::new(wine_loader());
-        bridge
-            .arg(&cli)
-            .args(&bridge_args)
-            .env("WINEPREFIX", &machine.prefix)
-            .env("WINEDEBUG", "-all")
-            .env_remove("DISPLAY")
-            .env_remove(TOKEN_VARIABLE);
-        let client =
-            ().serve(TokioChildProcess::new(bridge).expect("the bridge starts under Wine"))
-                .await
-                .expect("the bridge answers initialize");
-        let tools = client
-            .list_all_tools()
-            .await
-            .expect("the bridge lists tools");
-        let _closed = client.cancel().await;
-        tools
-    });
+    let tools = machine
+        .tools_through_bridge(&cli, &bridge_args)
+        .expect("the bridge answers initialize and lists tools");
     assert!(
-        tools.len() > 10,
-        "the bridge, reading Credential Manager, serves the stand-in's tools: {}",
-        tools.len()
+        tools > 10,
+        "the bridge, reading Credential Manager, serves the stand-in's tools: {tools}"
     );
 
     let rotate = [
@@ -586,22 +605,71 @@ fn keychain_mode_keeps_the_secret_in_credential_manager_and_the_bridge_serves_to
         health.stdout
     );
     machine.server.revoke(basic(TOKEN));
-    let after = machine.runtime.block_on(async {
-        let mut bridge = tokio::process::Command::new(wine_loader());
-        bridge
-            .arg(&cli)
-            .args(&bridge_args)
-            .env("WINEPREFIX", &machine.prefix)
-            .env("WINEDEBUG", "-all")
-            .env_remove("DISPLAY");
-        let client = ().serve(TokioChildProcess::new(bridge).unwrap()).await.unwrap();
-        let tools = client.list_all_tools().await.map(|tools| tools.len());
-        let _closed = client.cancel().await;
-        tools
-    });
+    let after = machine.tools_through_bridge(&cli, &bridge_args);
     assert!(
         after.is_ok_and(|count| count > 10),
         "with the old token revoked the bridge serves with the rotated one from Credential Manager"
+    );
+}
+
+/// A service account's OAuth client on Windows: `configure` keeps its secret in Credential
+/// Manager, and the bridge of the entry exchanges it at the token endpoint on record for the
+/// access token it serves with.
+#[test]
+fn an_oauth_client_in_credential_manager_gives_the_bridge_its_tokens() {
+    let machine = WindowsMachine::new();
+    fs::create_dir_all(machine.file(r"AppData\Roaming\Claude")).unwrap();
+    let token_url = machine.server.token_url().to_owned();
+    let args = [
+        "configure",
+        "--auth",
+        "service-oauth",
+        "--client-id",
+        OAUTH_CLIENT_ID,
+        "--token-env",
+        TOKEN_VARIABLE,
+        "--token-url",
+        &token_url,
+        "--yes",
+        "--json",
+        "--clients",
+        "claude-desktop",
+        "--mode",
+        "keychain",
+    ];
+    let run = machine.run_program(&machine.cli(), &args, OAUTH_SECRET, &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let config =
+        fs::read_to_string(machine.file(r"AppData\Roaming\Claude\claude_desktop_config.json"))
+            .unwrap();
+    assert!(
+        !config.contains(OAUTH_SECRET) && !config.contains(ACCESS_TOKEN_PREFIX),
+        "neither the client secret nor a token is in the file: {config}"
+    );
+    let entry: Value = serde_json::from_str(&config).unwrap();
+    let bridge_args: Vec<String> = entry["mcpServers"]["atlassian-rovo-mcp"]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|arg| arg.as_str().unwrap().to_owned())
+        .collect();
+
+    let issued = machine.server.access_tokens_issued();
+    let tools = machine
+        .tools_through_bridge(&machine.cli(), &bridge_args)
+        .expect("the bridge answers initialize and lists tools");
+    assert!(
+        tools > 10 && machine.server.access_tokens_issued() > issued,
+        "the bridge exchanged Credential Manager's secret for a token and serves the tools: {tools}"
+    );
+    let status = machine.status();
+    assert_eq!(
+        (&status["auth"], &status["clientId"]),
+        (
+            &Value::from("service-oauth"),
+            &Value::from(OAUTH_CLIENT_ID)
+        ),
+        "status names the method and the client: {status}"
     );
 }
 
