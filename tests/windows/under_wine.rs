@@ -665,10 +665,7 @@ fn an_oauth_client_in_credential_manager_gives_the_bridge_its_tokens() {
     let status = machine.status();
     assert_eq!(
         (&status["auth"], &status["clientId"]),
-        (
-            &Value::from("service-oauth"),
-            &Value::from(OAUTH_CLIENT_ID)
-        ),
+        (&Value::from("service-oauth"), &Value::from(OAUTH_CLIENT_ID)),
         "status names the method and the client: {status}"
     );
 }

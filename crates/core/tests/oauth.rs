@@ -121,7 +121,9 @@ async fn each_refusal_of_the_token_endpoint_is_its_own_kind_with_no_secret() {
             .expect_err("refused");
         assert_eq!(error.kind(), kind, "{answer:?}: {}", error.message());
         assert!(
-            error.reply().is_some_and(|reply| (200..600).contains(&reply.status)),
+            error
+                .reply()
+                .is_some_and(|reply| (200..600).contains(&reply.status)),
             "{answer:?}: the reply's status and excerpt travel with the error"
         );
         assert!(

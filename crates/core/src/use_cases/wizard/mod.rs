@@ -168,8 +168,7 @@ pub async fn check_entered(
             Err(error) if error.kind() == ErrorKind::InvalidInput => return Err(error),
             Err(refused) => {
                 let hint = exchange_hint(refused.kind());
-                let mut report =
-                    ProbeReport::failed(ProbeFailure::from_error(&refused, hint));
+                let mut report = ProbeReport::failed(ProbeFailure::from_error(&refused, hint));
                 report.auth = Some(AuthMethod::ServiceOauth);
                 return Ok((report, SessionClose::default(), None));
             }
