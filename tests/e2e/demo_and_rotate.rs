@@ -203,8 +203,14 @@ fn encoded(token: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(format!("{EMAIL}:{token}"))
 }
 
-/// A setup made with `token` on `home`, with Cursor holding it inline, as the wizard makes it.
-async fn set_up_cursor_with(server: &StandInServer, token: &str, home: &Path) {
+/// A setup of `entered` on `home` (endpoint and token endpoint on `server`), as the wizard
+/// makes it, with Cursor in `mode`.
+async fn set_up_cursor(
+    server: &StandInServer,
+    entered: wizard::EnteredCredential<'_>,
+    mode: SecretMode,
+    home: &Path,
+) {
     std::fs::create_dir_all(home.join(".cursor")).unwrap();
     let setup_environment = ClientEnvironment::new(
         Os::Linux,
@@ -214,30 +220,23 @@ async fn set_up_cursor_with(server: &StandInServer, token: &str, home: &Path) {
             ("XDG_DATA_HOME", home.join(".local/share").to_str().unwrap()),
         ],
     );
-    let (_report, _close, old) = wizard::check_entered(
-        wizard::EnteredCredential {
-            method: AuthMethod::Personal,
-            email: Some(EMAIL),
-            client_id: None,
-            secret: &Secret::new(token),
-            token_url: None,
-        },
+    let (_report, _close, checked) = wizard::check_entered(
+        entered,
         EndpointChoice::Recommended,
         wizard::WindowVariables {
             endpoint: Some(server.url()),
-            token_url: None,
+            token_url: Some(server.token_url()),
         },
         &setup_environment,
         &mut |_| {},
     )
     .await
     .unwrap();
-    let old = old.expect("a personal token always leaves a checked credential");
     wizard::write_clients(
-        &old,
+        &checked.expect("the credential passes"),
         &[ClientChoice {
             id: "cursor".to_owned(),
-            mode: Some(SecretMode::Inline),
+            mode: Some(mode),
         }],
         false,
         &[],
@@ -246,6 +245,18 @@ async fn set_up_cursor_with(server: &StandInServer, token: &str, home: &Path) {
         &InMemorySecretStore::default(),
     )
     .unwrap();
+}
+
+/// A setup made with `token` on `home`, with Cursor holding it inline, as the wizard makes it.
+async fn set_up_cursor_with(server: &StandInServer, token: &str, home: &Path) {
+    let entered = wizard::EnteredCredential {
+        method: AuthMethod::Personal,
+        email: Some(EMAIL),
+        client_id: None,
+        secret: &Secret::new(token),
+        token_url: None,
+    };
+    set_up_cursor(server, entered, SecretMode::Inline, home).await;
 }
 
 #[tokio::test]
@@ -361,46 +372,14 @@ fn old_or_new_secret(client_id: &str, secret: &str) -> Option<TokenAnswer> {
 /// A setup of [`OAUTH_CLIENT_ID`] with its old secret on `home`, as the wizard makes it, with
 /// Cursor reading it from the keychain.
 async fn set_up_the_oauth_client(server: &StandInServer, home: &Path) {
-    std::fs::create_dir_all(home.join(".cursor")).unwrap();
-    let setup_environment = ClientEnvironment::new(
-        Os::Linux,
-        home,
-        [
-            ("XDG_CONFIG_HOME", home.join(".config").to_str().unwrap()),
-            ("XDG_DATA_HOME", home.join(".local/share").to_str().unwrap()),
-        ],
-    );
-    let (_report, _close, old) = wizard::check_entered(
-        wizard::EnteredCredential {
-            method: AuthMethod::ServiceOauth,
-            email: None,
-            client_id: Some(OAUTH_CLIENT_ID),
-            secret: &Secret::new(OLD_CLIENT_SECRET),
-            token_url: None,
-        },
-        EndpointChoice::Recommended,
-        wizard::WindowVariables {
-            endpoint: Some(server.url()),
-            token_url: Some(server.token_url()),
-        },
-        &setup_environment,
-        &mut |_| {},
-    )
-    .await
-    .unwrap();
-    wizard::write_clients(
-        &old.expect("the old secret passes"),
-        &[ClientChoice {
-            id: "cursor".to_owned(),
-            mode: Some(SecretMode::Keychain),
-        }],
-        false,
-        &[],
-        None,
-        &setup_environment,
-        &InMemorySecretStore::default(),
-    )
-    .unwrap();
+    let entered = wizard::EnteredCredential {
+        method: AuthMethod::ServiceOauth,
+        email: None,
+        client_id: Some(OAUTH_CLIENT_ID),
+        secret: &Secret::new(OLD_CLIENT_SECRET),
+        token_url: None,
+    };
+    set_up_cursor(server, entered, SecretMode::Keychain, home).await;
     // Written from this test process, the entry names it as the bridge; the app names the
     // command-line binary beside it, as here.
     let cursor_file = home.join(".cursor/mcp.json");

@@ -151,6 +151,12 @@ impl WindowsMachine {
         })
     }
 
+    /// Claude Desktop's config file as `configure` left it.
+    fn claude_desktop_config(&self) -> String {
+        fs::read_to_string(self.file(r"AppData\Roaming\Claude\claude_desktop_config.json"))
+            .expect("Claude Desktop's config is written")
+    }
+
     fn cli(&self) -> PathBuf {
         self.binaries.join("rovo-mcp-setup-cli.exe")
     }
@@ -289,6 +295,16 @@ impl Drop for WindowsMachine {
             .output();
         leak_scan::keep_app_files(self.profile.path());
     }
+}
+
+/// The arguments of a client's stdio entry.
+fn arguments_of(entry: &Value) -> Vec<String> {
+    entry["args"]
+        .as_array()
+        .expect("the entry's arguments")
+        .iter()
+        .map(|arg| arg.as_str().unwrap().to_owned())
+        .collect()
 }
 
 fn unix_user() -> String {
@@ -552,9 +568,7 @@ fn keychain_mode_keeps_the_secret_in_credential_manager_and_the_bridge_serves_to
     ];
     let run = machine.run_program(&cli, &args, TOKEN, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let config =
-        fs::read_to_string(machine.file(r"AppData\Roaming\Claude\claude_desktop_config.json"))
-            .unwrap();
+    let config = machine.claude_desktop_config();
     for secret in secret_forms(TOKEN) {
         assert!(!config.contains(&secret), "no secret in the file: {config}");
     }
@@ -565,12 +579,7 @@ fn keychain_mode_keeps_the_secret_in_credential_manager_and_the_bridge_serves_to
         Some(r"C:\Program Files\Rovo MCP Setup\rovo-mcp-setup-cli.exe"),
         "the entry runs the installed binary by its Windows path, spaces and all: {entry}"
     );
-    let bridge_args: Vec<String> = entry["args"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|arg| arg.as_str().unwrap().to_owned())
-        .collect();
+    let bridge_args = arguments_of(entry);
 
     let tools = machine
         .tools_through_bridge(&cli, &bridge_args)
@@ -639,20 +648,13 @@ fn an_oauth_client_in_credential_manager_gives_the_bridge_its_tokens() {
     ];
     let run = machine.run_program(&machine.cli(), &args, OAUTH_SECRET, &[]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
-    let config =
-        fs::read_to_string(machine.file(r"AppData\Roaming\Claude\claude_desktop_config.json"))
-            .unwrap();
+    let config = machine.claude_desktop_config();
     assert!(
         !config.contains(OAUTH_SECRET) && !config.contains(ACCESS_TOKEN_PREFIX),
         "neither the client secret nor a token is in the file: {config}"
     );
     let entry: Value = serde_json::from_str(&config).unwrap();
-    let bridge_args: Vec<String> = entry["mcpServers"]["atlassian-rovo-mcp"]["args"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|arg| arg.as_str().unwrap().to_owned())
-        .collect();
+    let bridge_args = arguments_of(&entry["mcpServers"]["atlassian-rovo-mcp"]);
 
     let issued = machine.server.access_tokens_issued();
     let tools = machine
