@@ -358,11 +358,16 @@ const OAUTH_CLIENT_ID: &str = "9fXk2bq7LmN4pR8sT1vW3yZ5aC6dE0gH";
 /// The client secret before the rotation; the one after is the leak scan's.
 const OLD_CLIENT_SECRET: &str = "ATOA3xFfGF0-old-oauth-client-secret_0123456789";
 
-/// The stand-in token endpoint's answer: [`OAUTH_CLIENT_ID`] with its old or new secret gets an
-/// hour-long token; anything else is refused.
+/// Whether the old client secret was revoked, as an admin does once the new one is in place.
+static OLD_SECRET_REVOKED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// The stand-in token endpoint's answer: [`OAUTH_CLIENT_ID`] with its new secret, or its old
+/// one until revoked, gets an hour-long token; anything else is refused.
 fn old_or_new_secret(client_id: &str, secret: &str) -> Option<TokenAnswer> {
-    (client_id == OAUTH_CLIENT_ID
-        && (secret == OLD_CLIENT_SECRET || secret == leak_scan::OAUTH_CLIENT_SECRET))
+    let old_valid = secret == OLD_CLIENT_SECRET
+        && !OLD_SECRET_REVOKED.load(std::sync::atomic::Ordering::SeqCst);
+    (client_id == OAUTH_CLIENT_ID && (old_valid || secret == leak_scan::OAUTH_CLIENT_SECRET))
         .then_some(TokenAnswer::Issue {
             grant: Grant::FullScope,
             lifetime: std::time::Duration::from_secs(3600),
@@ -448,6 +453,7 @@ async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
         "Cursor reads the new secret from the keychain: {results:?}"
     );
 
+    OLD_SECRET_REVOKED.store(true, std::sync::atomic::Ordering::SeqCst);
     let issued = server.access_tokens_issued();
     let cli = rovo_e2e::cli_binary().unwrap();
     let tools = app
@@ -456,7 +462,7 @@ async fn the_rotate_window_gives_the_oauth_client_on_record_a_new_secret() {
         .expect("the bridge serves with the new secret");
     assert!(
         tools > 0 && server.access_tokens_issued() > issued,
-        "the bridge exchanged the keychain's new secret for a token ({tools} tools)"
+        "with the old secret revoked, the bridge exchanged the keychain's new one ({tools} tools)"
     );
     let state =
         std::fs::read_to_string(home.join(".config/com.rovomcpsetup.desktop/state.json")).unwrap();

@@ -97,14 +97,15 @@ pub async fn check_credential(
         &environment,
         &mut progress,
     );
+    // Whatever an earlier check kept is not what this one checks: the write step must never
+    // use it once this one refused, failed to keep anything or was cancelled.
+    setup.forget(window.label());
     tokio::select! {
         // The session's DELETE keeps running in the background; nothing waits for it.
         result = check => {
             let (report, _close, checked) = result?;
-            match checked {
-                Some(checked) => setup.keep(window.label(), checked),
-                // The token endpoint refused: what an earlier check kept is not what was entered.
-                None => setup.forget(window.label()),
+            if let Some(checked) = checked {
+                setup.keep(window.label(), checked);
             }
             Ok(Some(report))
         }

@@ -39,7 +39,7 @@ impl SetupState {
         lock(&self.checked).insert(window.to_owned(), checked);
     }
 
-    /// Forgets the credential `window` kept, when its last check left none to keep.
+    /// Forgets the credential `window` kept, as a new check of it starts.
     pub fn forget(&self, window: &str) {
         lock(&self.checked).remove(window);
     }

@@ -211,6 +211,7 @@ export const strings = {
       notScoped:
         "This does not look like a scoped token (those start with ATATT3). A classic token may sign in but unlock no Jira or Confluence tools. You can still check it.",
       tooLong: "This is far longer than an API token. Paste the token alone.",
+      secretTooLong: "This is far longer than a client secret. Paste the secret alone.",
       secretInId:
         "The client ID looks like the secret: it is the same text, or far longer than an ID (Atlassian's have 32 characters). Paste the client ID there.",
       spaceInId: "The client ID has a space or line break inside it. Paste the client ID alone.",

@@ -1,9 +1,9 @@
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { BackendError, type AuthMethodInfo } from "../lib/backend";
+import { BackendError, type AuthMethodInfo, type LockedChoices } from "../lib/backend";
 import { strings } from "../lib/strings";
-import { wizard } from "../lib/wizard.svelte";
+import { canAdvance, wizard } from "../lib/wizard.svelte";
 import { EXAMPLE_CORP_POLICY, PERSONAL, SERVICE, deferred, fakeBackend } from "../test/fake-backend";
 import MethodStep from "./MethodStep.svelte";
 
@@ -165,6 +165,20 @@ describe("MethodStep", () => {
     await waitFor(() => expect(oauthRadio, "an hour-long token cannot live in a file").toBeDisabled());
     expect(oauthRadio).toHaveAccessibleDescription(`${oauth.explanation} ${strings.policy.oauthNeedsKeychain("Example Corp")}`);
     expect(screen.getByRole("radio", { name: service.label }), "a service key can be written inline").toBeEnabled();
+  });
+
+  it("drops a choice made before the policy that locks it arrived", async () => {
+    const backend = fakeBackend();
+    const policy = deferred<LockedChoices>();
+    backend.currentPolicy.mockReturnValue(policy.promise);
+    renderStep(backend);
+    const oauth = strings.method.options["service-oauth"];
+    await userEvent.click(await screen.findByRole("radio", { name: oauth.label }));
+    await waitFor(() => expect(wizard.answer?.method).toBe("service-oauth"));
+
+    policy.resolve({ ...structuredClone(EXAMPLE_CORP_POLICY), authKinds: null, secretMode: "inline" });
+    await waitFor(() => expect(wizard.method, "the locked choice is dropped").toBeNull());
+    expect(canAdvance(wizard), "Next cannot lead on with it").toBe(false);
   });
 
   it("shows no banner and locks nothing without a policy", async () => {

@@ -274,8 +274,7 @@ async fn exchange_once(
         return Err(Error::new(
             refusal_kind(status, code.as_deref()),
             format!(
-                "the token endpoint {url} refused the client {} (HTTP {status}): {}",
-                credentials.client_id,
+                "the token endpoint {url} refused the client ID and secret (HTTP {status}): {}",
                 excerpt()
             ),
         )
@@ -331,16 +330,19 @@ fn refusal_kind(status: u16, code: Option<&str>) -> ErrorKind {
     }
 }
 
-/// The start of a reply body for a message, with the secret and any token in it taken out.
+/// The start of a reply body for a message, with the secret, the client ID (which may be the
+/// secret, pasted into the wrong field) and any access token in it taken out.
 fn excerpt(bytes: &[u8], credentials: &ClientCredentials) -> String {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(EXCERPT_BYTES * 4)]);
-    let mut text = redact_echoes(&text, &[credentials.secret.expose()]);
-    if let Ok(serde_json::Value::Object(mut fields)) = serde_json::from_str(&text)
-        && fields.contains_key("access_token")
-    {
-        fields.insert("access_token".to_owned(), "[redacted]".into());
-        text = serde_json::Value::Object(fields).to_string();
-    }
+    // Scrubbed whole, before it is cut: a token cut in two is no longer found as a JSON value.
+    let text = scrub_access_token(&String::from_utf8_lossy(bytes));
+    let cut = text
+        .char_indices()
+        .nth(EXCERPT_BYTES * 4)
+        .map_or(text.len(), |(index, _)| index);
+    let text = redact_echoes(
+        &text[..cut],
+        &[credentials.secret.expose(), credentials.client_id.as_str()],
+    );
     let text = text.trim();
     if text.is_empty() {
         return "(an empty body)".to_owned();
@@ -373,6 +375,33 @@ pub fn hint(kind: ErrorKind) -> Option<&'static str> {
         }
         _ => return None,
     })
+}
+
+/// `text` with the value of every `"access_token"` in it replaced, a value cut short or not
+/// closed included: the reply may be JSON the exchange refused (another `token_type`, no
+/// lifetime) or no JSON at all.
+fn scrub_access_token(text: &str) -> String {
+    const KEY: &str = "\"access_token\"";
+    let mut scrubbed = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(found) = rest.find(KEY) {
+        let after_key = found + KEY.len();
+        scrubbed.push_str(&rest[..after_key]);
+        let tail = &rest[after_key..];
+        let value_start = tail
+            .find(|c: char| !(c.is_whitespace() || c == ':'))
+            .unwrap_or(tail.len());
+        scrubbed.push_str(&tail[..value_start]);
+        let value = &tail[value_start..];
+        let Some(quoted) = value.strip_prefix('"') else {
+            rest = value;
+            continue;
+        };
+        scrubbed.push_str("\"[redacted]\"");
+        rest = quoted.find('"').map_or("", |end| &quoted[end + 1..]);
+    }
+    scrubbed.push_str(rest);
+    scrubbed
 }
 
 fn invalid(message: impl Into<String>) -> Error {
@@ -527,6 +556,37 @@ mod tests {
         assert!(
             long.ends_with('…') && long.len() <= EXCERPT_BYTES + '…'.len_utf8(),
             "a long body is cut at a character boundary: {long}"
+        );
+    }
+
+    #[test]
+    fn an_access_token_is_taken_out_of_a_long_or_broken_reply_and_a_swapped_secret_too() {
+        let credentials = ClientCredentials::new(
+            "ATOA-the-real-secret-pasted-as-the-id",
+            &Secret::new("short-id-0123456789"),
+        )
+        .unwrap();
+        let padding = "x".repeat(3000);
+        for body in [
+            format!(
+                r#"{{"token_type":"DPoP","padding":"{padding}","access_token":"eyJ-token-value"}}"#
+            ),
+            format!(r#"{{"access_token" : "eyJ-token-value", "padding":"{padding}"}}"#),
+            r#"<html>"access_token":"eyJ-token-value"#.to_owned(),
+        ] {
+            let excerpt = excerpt(body.as_bytes(), &credentials);
+            assert!(
+                !excerpt.contains("eyJ-token-value"),
+                "no token in a reply that is long, not JSON or not closed: {excerpt}"
+            );
+        }
+        let echoed = excerpt(
+            br#"{"error":"access_denied","client":"ATOA-the-real-secret-pasted-as-the-id"}"#,
+            &credentials,
+        );
+        assert!(
+            !echoed.contains("ATOA-the-real-secret"),
+            "a secret pasted as the ID is not repeated either: {echoed}"
         );
     }
 }

@@ -375,4 +375,78 @@ mod tests {
             "Cursor's file is untouched by a token the server refused"
         );
     }
+
+    #[tokio::test]
+    async fn an_oauth_clients_token_never_goes_into_a_file_that_held_a_token_inline() {
+        use rovo_stand_in::TokenAnswer;
+
+        const CLIENT_ID: &str = "stand-in-client-0123456789abcdef";
+        let server = StandInServer::builder()
+            .grant(basic(OLD_TOKEN), Grant::FullScope)
+            .oauth_client(
+                CLIENT_ID,
+                leak_scan::OAUTH_CLIENT_SECRET,
+                TokenAnswer::Issue {
+                    grant: Grant::FullScope,
+                    lifetime: std::time::Duration::from_secs(3600),
+                },
+            )
+            .start()
+            .await
+            .unwrap();
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join(".cursor")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, root.path(), []);
+        let keychain = InMemorySecretStore::default();
+        let old = checked(&server, OLD_TOKEN, &environment).await;
+        let cursor = ClientChoice {
+            id: "cursor".to_owned(),
+            mode: Some(SecretMode::Inline),
+        };
+        wizard::write_clients(&old, &[cursor], false, &[], None, &environment, &keychain).unwrap();
+        let before = std::fs::read(root.path().join(".cursor/mcp.json")).unwrap();
+
+        let (_report, _close, oauth) = wizard::check_entered(
+            EnteredCredential {
+                method: AuthMethod::ServiceOauth,
+                email: None,
+                client_id: Some(CLIENT_ID),
+                secret: &Secret::new(leak_scan::OAUTH_CLIENT_SECRET),
+                token_url: None,
+            },
+            EndpointChoice::Recommended,
+            WindowVariables {
+                endpoint: Some(server.url()),
+                token_url: Some(server.token_url()),
+            },
+            &environment,
+            &mut |_| {},
+        )
+        .await
+        .unwrap();
+        let outcome = rotate_checked(
+            &oauth.expect("the client passes"),
+            None,
+            &environment,
+            &keychain,
+        )
+        .unwrap();
+        let cursor = outcome
+            .clients
+            .iter()
+            .find(|client| client.id == "cursor")
+            .expect("Cursor's inline entry is named in the outcome");
+        assert!(
+            cursor
+                .error
+                .as_ref()
+                .is_some_and(|error| error.message.contains("keychain")),
+            "Cursor is told to move to a keychain entry: {cursor:?}"
+        );
+        assert_eq!(
+            std::fs::read(root.path().join(".cursor/mcp.json")).unwrap(),
+            before,
+            "no access token is written into Cursor's file"
+        );
+    }
 }

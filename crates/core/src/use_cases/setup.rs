@@ -310,6 +310,52 @@ impl RotateOutcome {
     }
 }
 
+/// The clients that hold our entry, by how a rotation reaches them.
+struct ClientsByCarrier {
+    /// Their entry carries the header: it is rewritten.
+    inline: Vec<&'static Client>,
+    /// They asked for the secret themselves: the person gives it again.
+    manual_steps: Vec<ManualStep>,
+    /// They read the keychain: nothing to change in their files.
+    keychain_clients: Vec<String>,
+}
+
+/// Every client holding our entry (named `server_name`), by how a rotation reaches it; one on
+/// record as inline (`recorded_inline`) counts as inline even when its file no longer reads.
+fn clients_by_carrier(
+    environment: &ClientEnvironment,
+    server_name: &str,
+    recorded_inline: impl Fn(&str) -> bool,
+) -> ClientsByCarrier {
+    let mut inline = Vec::new();
+    let mut manual_steps = Vec::new();
+    let mut keychain_clients = Vec::new();
+    for client in clients::ALL {
+        let status = clients::status(client, environment, server_name);
+        match status.entry.and_then(|entry| entry.mode) {
+            Some(SecretMode::Inline) => inline.push(client),
+            None if recorded_inline(client.id) => inline.push(client),
+            Some(SecretMode::Keychain) => keychain_clients.push(client.name.to_owned()),
+            Some(SecretMode::Prompt) => manual_steps.push(ManualStep {
+                id: client.id.to_owned(),
+                name: client.name.to_owned(),
+                instructions: format!(
+                    "{} keeps the credential it asked you for: in its list of MCP servers, \
+                     restart `{}`; if it does not ask again, clear its stored input values, then \
+                     paste the new Authorization value when it asks",
+                    client.name, server_name
+                ),
+            }),
+            None => {}
+        }
+    }
+    ClientsByCarrier {
+        inline,
+        manual_steps,
+        keychain_clients,
+    }
+}
+
 /// Replaces the credential everywhere it is used: the keychain item, every client entry that
 /// carries the header inline, and the record in the state file; then deletes every backup
 /// that holds the old credential. The new credential must have passed the check (`verdict`
@@ -343,28 +389,11 @@ pub fn rotate(
             .iter()
             .any(|client| client.id == id && client.mode == SecretMode::Inline)
     };
-    let mut inline = Vec::new();
-    let mut manual_steps = Vec::new();
-    let mut keychain_clients = Vec::new();
-    for client in clients::ALL {
-        let status = clients::status(client, environment, server_name);
-        match status.entry.and_then(|entry| entry.mode) {
-            Some(SecretMode::Inline) => inline.push(client),
-            None if recorded_inline(client.id) => inline.push(client),
-            Some(SecretMode::Keychain) => keychain_clients.push(client.name.to_owned()),
-            Some(SecretMode::Prompt) => manual_steps.push(ManualStep {
-                id: client.id.to_owned(),
-                name: client.name.to_owned(),
-                instructions: format!(
-                    "{} keeps the credential it asked you for: in its list of MCP servers, \
-                     restart `{}`; if it does not ask again, clear its stored input values, then \
-                     paste the new Authorization value when it asks",
-                    client.name, server_name
-                ),
-            }),
-            None => {}
-        }
-    }
+    let ClientsByCarrier {
+        inline,
+        manual_steps,
+        keychain_clients,
+    } = clients_by_carrier(environment, server_name, recorded_inline);
     let request = SetupRequest {
         credential,
         endpoint,
@@ -389,6 +418,11 @@ pub fn rotate(
     forget_replaced_item(keychain, on_record.credential.as_ref(), &keychain_outcome);
     let backup_folder = clients::backup_folder(environment);
     let mut results = clients::write_each(&inline, environment, &backup_folder, |client| {
+        // An OAuth client's access token lasts an hour: it never goes into a file, even one
+        // that held an earlier credential inline.
+        if credential.method() == AuthMethod::ServiceOauth {
+            return Err(oauth_needs_keychain(client));
+        }
         plan_one(client, &request, environment)
     });
     let purged = backups::purge(

@@ -99,8 +99,9 @@ pub struct WindowVariables<'a> {
 /// as the window sees it), else, when `endpoint` asks for it, the one on record, else
 /// Atlassian's, and it must pass the endpoint rule; the credential is cleaned by
 /// [`prepare_credential`](credentials::prepare_credential) (a service account's OAuth client
-/// is exchanged for an access token first, at the token endpoint it was set up with when the
-/// check is of the setup on record, else at `variables.token_url` or Atlassian's), then probed,
+/// is exchanged for an access token first, at the token endpoint of the setup on record when
+/// the check is against it, as the bridge does, else at `variables.token_url` or Atlassian's),
+/// then probed,
 /// and a tool the policy requires that
 /// is missing makes the verdict `limited`. Also hands back the prepared credential, for the
 /// write step to use once the verdict is `ok`; there is none when the token endpoint refused
@@ -155,10 +156,24 @@ pub async fn check_entered(
         options: probe::ProbeOptions::default(),
     };
     let prepared = if entered.method == AuthMethod::ServiceOauth {
-        let token_endpoint = oauth::token_endpoint(
-            entered.token_url.or(recorded_token_url),
-            variables.token_url,
-        )?;
+        policy
+            .secret_mode(Some(SecretMode::Keychain))
+            .map_err(|locked| {
+                Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "a service account's OAuth client can only be kept in the keychain, and {}: use a service-account API key instead",
+                        locked.message()
+                    ),
+                )
+            })?;
+        // The setup on record names its token endpoint, as the bridge that will use the new
+        // secret reads it: no variable stands over it then.
+        let token_endpoint = match (entered.token_url, &record) {
+            (Some(url), _) => oauth::token_endpoint(Some(url), None)?,
+            (None, Some(_)) => oauth::token_endpoint(recorded_token_url, None)?,
+            (None, None) => oauth::token_endpoint(None, variables.token_url)?,
+        };
         let prepared = check::prepare_oauth(&request, &token_endpoint, || {
             ClientCredentials::new(entered.client_id.unwrap_or_default(), entered.secret)
         })
