@@ -503,6 +503,7 @@ export const strings = {
       prompt: "the client asks you for it once and stores it itself",
     } satisfies Record<SecretMode, string>,
     expiry: "Token expires",
+    secretExpiry: "Client secret expires",
     expiryUnknown: "Not given",
     restartTitle: "Restart to pick it up",
     reminded: {

@@ -34,7 +34,15 @@ describe("DoneStep", () => {
     expect(screen.getByText("Claude Desktop", { selector: "dd" })).toBeInTheDocument();
   });
 
-  it("says nothing was changed after an undo", async () => {
+  it("names the client secret's expiry for a service account's OAuth client", async () => {
+    const backend = await written();
+    wizard.method = "service-oauth";
+    render(DoneStep, { backend });
+    expect(screen.getByText(text.secretExpiry), "it is the secret that expires, not a token").toBeInTheDocument();
+    expect(screen.queryByText(text.expiry)).toBeNull();
+  });
+
+    it("says nothing was changed after an undo", async () => {
     const backend = await written();
     await undoWrite(backend);
     render(DoneStep, { backend });
