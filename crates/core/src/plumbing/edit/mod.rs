@@ -199,7 +199,7 @@ impl ConfigFormat {
     pub fn edit(self, bytes: Option<&[u8]>, edits: &[EntryEdit]) -> Result<Vec<u8>, EditError> {
         let original = bytes.unwrap_or_default();
         let text = decode(original)?;
-        let (bom, body) = split_bom(text);
+        let (bom, body) = split_one_bom(text)?;
         // An entry that already holds what we would write is left alone, so a second run
         // changes no byte (and VS Code's `inputs` keep their formatting).
         let mut needed = Vec::with_capacity(edits.len());
@@ -281,7 +281,7 @@ impl ConfigFormat {
         bytes: &[u8],
         location: &EntryLocation,
     ) -> Result<Option<serde_json::Value>, EditError> {
-        let (_, body) = split_bom(decode(bytes)?);
+        let (_, body) = split_one_bom(decode(bytes)?)?;
         self.read_body(body, location)
     }
 
@@ -319,6 +319,19 @@ fn decode(bytes: &[u8]) -> Result<&str, EditError> {
             "the file is not valid UTF-8 text",
         )
     })
+}
+
+/// [`split_bom`], refusing a second byte-order mark after the first: parsers drop it, so an
+/// edit would lose it, and no editor writes one.
+fn split_one_bom(text: &str) -> Result<(&str, &str), EditError> {
+    let (bom, body) = split_bom(text);
+    if body.starts_with(BYTE_ORDER_MARK) {
+        return Err(EditError::new(
+            Some(1),
+            "the file starts with two byte-order marks; remove one and try again",
+        ));
+    }
+    Ok((bom, body))
 }
 
 fn split_bom(text: &str) -> (&str, &str) {
@@ -374,6 +387,32 @@ mod tests {
             .unwrap_err();
         assert_eq!(error.line, Some(2));
         assert!(error.message.contains("UTF-8"), "{error}");
+    }
+
+    /// The fuzzing input in `fuzz/regressions/edit_toml/two-byte-order-marks`: TOML's parser
+    /// drops the second mark, so an edit would have lost it.
+    #[test]
+    fn a_file_with_two_byte_order_marks_is_refused_whole() {
+        let ours = EntryLocation::member(&["mcp_servers"], "ours");
+        let put = [EntryEdit {
+            location: ours.clone(),
+            value: Some(EntryValue::map([("url", EntryValue::string("new"))])),
+            prune: PruneDepth::NONE,
+        }];
+        let twice = "\u{feff}\u{feff}".as_bytes();
+        for format in [ConfigFormat::Json, ConfigFormat::Toml, ConfigFormat::Yaml] {
+            let error = format
+                .edit(Some(twice), &put)
+                .expect_err("no edit can keep both marks");
+            assert!(
+                error.message.contains("two byte-order marks"),
+                "{format:?}: the message says what is wrong: {error}"
+            );
+            assert!(
+                format.read(twice, &ours).is_err(),
+                "{format:?}: the file reads as broken, so the client is shown as such"
+            );
+        }
     }
 
     #[test]
