@@ -8,6 +8,7 @@ use rovo_mcp_core::domain::credentials::prepare_credential;
 use rovo_mcp_core::domain::oauth::TOKEN_URL_ENV;
 use rovo_mcp_core::domain::probe::ENDPOINT_ENV;
 use rovo_mcp_core::domain::secrets::Secret;
+use rovo_mcp_core::plumbing::edit::{ConfigFormat, EntryLocation};
 use rovo_stand_in::{
     ACCESS_TOKEN_PREFIX, ACCOUNT_EMAIL, CallRefusal, Grant, Misbehaviour, SECOND_SITE_CLOUD_ID,
     SITE_CLOUD_ID, StandInServer, TokenAnswer,
@@ -1061,8 +1062,14 @@ async fn the_client_is_on_record_and_its_entry_mints_tokens(
     home: &TempHome,
     server: &StandInServer,
 ) {
-    let cursor: serde_json::Value = jsonc_value(&home.read(".cursor/mcp.json").unwrap());
-    let entry = &cursor["mcpServers"]["atlassian-rovo-mcp"];
+    // Read with the core's own JSONC reader: Cursor's file keeps the person's comment.
+    let entry = ConfigFormat::Json
+        .read(
+            home.read(".cursor/mcp.json").unwrap().as_bytes(),
+            &EntryLocation::member(&["mcpServers"], "atlassian-rovo-mcp"),
+        )
+        .expect("Cursor's file reads")
+        .expect("Cursor holds our entry");
     assert_eq!(
         entry["args"][0], "bridge",
         "Cursor starts our bridge, which mints the tokens: {entry}"
@@ -1103,14 +1110,4 @@ async fn the_client_is_on_record_and_its_entry_mints_tokens(
         tools > 0 && server.access_tokens_issued() > issued,
         "the bridge exchanged the keychain's secret and serves the tools ({tools})"
     );
-}
-
-/// A JSON-with-comments file as a value, its comments dropped.
-fn jsonc_value(text: &str) -> serde_json::Value {
-    let without_comments: String = text
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    serde_json::from_str(&without_comments).expect("the file parses once its comments are dropped")
 }

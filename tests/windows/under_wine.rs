@@ -230,6 +230,18 @@ impl WindowsMachine {
     }
 
     fn configure(&self, args: &[&str], token: &str) -> Run {
+        self.configure_with(&self.cli(), args, token, &[])
+    }
+
+    /// `configure` of a personal token by `program`, with `args` after the credential's and
+    /// `extra` variables.
+    fn configure_with(
+        &self,
+        program: &Path,
+        args: &[&str],
+        token: &str,
+        extra: &[(&str, &str)],
+    ) -> Run {
         let mut all = vec![
             "configure",
             "--auth",
@@ -242,7 +254,7 @@ impl WindowsMachine {
             "--json",
         ];
         all.extend_from_slice(args);
-        self.run(&all, token)
+        self.run_program(program, &all, token, extra)
     }
 
     /// `wine reg` with `args`; the registry is the prefix's.
@@ -551,22 +563,12 @@ fn keychain_mode_keeps_the_secret_in_credential_manager_and_the_bridge_serves_to
     }
     let cli = installed.join("rovo-mcp-setup-cli.exe");
     fs::create_dir_all(machine.file(r"AppData\Roaming\Claude")).unwrap();
-    let args = [
-        "configure",
-        "--auth",
-        "personal",
-        "--email",
-        EMAIL,
-        "--token-env",
-        TOKEN_VARIABLE,
-        "--yes",
-        "--json",
-        "--clients",
-        "claude-desktop",
-        "--mode",
-        "keychain",
-    ];
-    let run = machine.run_program(&cli, &args, TOKEN, &[]);
+    let run = machine.configure_with(
+        &cli,
+        &["--clients", "claude-desktop", "--mode", "keychain"],
+        TOKEN,
+        &[],
+    );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let config = machine.claude_desktop_config();
     for secret in secret_forms(TOKEN) {
@@ -746,23 +748,9 @@ fn a_non_ascii_folder_past_max_path_is_written_like_any_other() {
         "the path is past MAX_PATH: {}",
         windows_home.len()
     );
-    let run = machine.run_program(
+    let run = machine.configure_with(
         &machine.cli(),
-        &[
-            "configure",
-            "--auth",
-            "personal",
-            "--email",
-            EMAIL,
-            "--token-env",
-            TOKEN_VARIABLE,
-            "--yes",
-            "--json",
-            "--clients",
-            "codex",
-            "--mode",
-            "inline",
-        ],
+        &["--clients", "codex", "--mode", "inline"],
         TOKEN,
         &[("CODEX_HOME", &windows_home)],
     );

@@ -347,6 +347,24 @@ mod tests {
         );
     }
 
+    /// A temporary home where Cursor holds [`OLD_TOKEN`] inline, set up by the wizard against
+    /// `server`, with the keychain it used.
+    async fn cursor_inline_with_the_old_token(
+        server: &StandInServer,
+    ) -> (tempfile::TempDir, ClientEnvironment, InMemorySecretStore) {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join(".cursor")).unwrap();
+        let environment = ClientEnvironment::new(Os::Linux, root.path(), []);
+        let keychain = InMemorySecretStore::default();
+        let old = checked(server, OLD_TOKEN, &environment).await;
+        let cursor = ClientChoice {
+            id: "cursor".to_owned(),
+            mode: Some(SecretMode::Inline),
+        };
+        wizard::write_clients(&old, &[cursor], false, &[], None, &environment, &keychain).unwrap();
+        (root, environment, keychain)
+    }
+
     #[tokio::test]
     async fn a_new_token_that_fails_its_check_changes_nothing() {
         let server = StandInServer::builder()
@@ -354,16 +372,7 @@ mod tests {
             .start()
             .await
             .unwrap();
-        let root = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(root.path().join(".cursor")).unwrap();
-        let environment = ClientEnvironment::new(Os::Linux, root.path(), []);
-        let keychain = InMemorySecretStore::default();
-        let old = checked(&server, OLD_TOKEN, &environment).await;
-        let cursor = ClientChoice {
-            id: "cursor".to_owned(),
-            mode: Some(SecretMode::Inline),
-        };
-        wizard::write_clients(&old, &[cursor], false, &[], None, &environment, &keychain).unwrap();
+        let (root, environment, keychain) = cursor_inline_with_the_old_token(&server).await;
         let before = std::fs::read(root.path().join(".cursor/mcp.json")).unwrap();
 
         let refused = checked(&server, NEW_TOKEN, &environment).await;
@@ -394,16 +403,7 @@ mod tests {
             .start()
             .await
             .unwrap();
-        let root = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(root.path().join(".cursor")).unwrap();
-        let environment = ClientEnvironment::new(Os::Linux, root.path(), []);
-        let keychain = InMemorySecretStore::default();
-        let old = checked(&server, OLD_TOKEN, &environment).await;
-        let cursor = ClientChoice {
-            id: "cursor".to_owned(),
-            mode: Some(SecretMode::Inline),
-        };
-        wizard::write_clients(&old, &[cursor], false, &[], None, &environment, &keychain).unwrap();
+        let (root, environment, keychain) = cursor_inline_with_the_old_token(&server).await;
         let before = std::fs::read(root.path().join(".cursor/mcp.json")).unwrap();
 
         let (_report, _close, oauth) = wizard::check_entered(
